@@ -1,0 +1,69 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Dependencies point one way: retryd -> Proxy -> {Listener, Forwarder, Retry, HTTP1, Config}.
+// HTTP1 and Retry are pure (no I/O, no clock, no randomness); only Listener imports CLinux and
+// only Forwarder imports CCurl. Nothing here may pull in SwiftNIO.
+let package = Package(
+    name: "retryd",
+    products: [
+        .executable(name: "retryd", targets: ["retryd"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        .target(
+            name: "CLinux",
+            cSettings: [.define("_GNU_SOURCE")]
+        ),
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .target(name: "HTTP1"),
+        .target(name: "Retry"),
+        .target(
+            name: "Config",
+            dependencies: ["Retry", "HTTP1", "TOMLKit"]
+        ),
+        .target(
+            name: "Listener",
+            dependencies: ["CLinux", "HTTP1"]
+        ),
+        .target(
+            name: "Forwarder",
+            dependencies: ["CCurl", "Listener", "HTTP1"]
+        ),
+        .target(
+            name: "Proxy",
+            dependencies: [
+                "Listener", "Forwarder", "Retry", "HTTP1", "Config",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "retryd",
+            dependencies: [
+                "Proxy", "Config", "Listener",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport"
+        ),
+        .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
+        .testTarget(name: "RetryTests", dependencies: ["Retry"]),
+        .testTarget(name: "ConfigTests", dependencies: ["Config"]),
+        .testTarget(name: "ListenerTests", dependencies: ["Listener", "TestSupport"]),
+        .testTarget(
+            name: "ProxyTests",
+            dependencies: ["Proxy", "Config", "TestSupport", .product(name: "Logging", package: "swift-log")]
+        ),
+    ]
+)

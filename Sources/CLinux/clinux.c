@@ -1,0 +1,1 @@
+/* CLinux: epoll, eventfd, timerfd, signalfd, accept4 */

@@ -1,0 +1,1 @@
+// Config module: see ../../README.md for the architecture.

@@ -1,0 +1,1 @@
+// Forwarder module: see ../../README.md for the architecture.

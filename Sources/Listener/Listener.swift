@@ -1,0 +1,1 @@
+// Listener module: see ../../README.md for the architecture.

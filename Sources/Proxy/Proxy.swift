@@ -1,0 +1,1 @@
+// Proxy module: see ../../README.md for the architecture.

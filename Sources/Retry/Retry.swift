@@ -1,0 +1,1 @@
+// Retry module: see ../../README.md for the architecture.

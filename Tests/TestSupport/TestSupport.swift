@@ -1,0 +1,1 @@
+// Test helpers: an in-process upstream and a raw HTTP client.
