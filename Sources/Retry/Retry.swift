@@ -1,1 +1,0 @@
-// Retry module: see ../../README.md for the architecture.
