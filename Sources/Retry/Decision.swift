@@ -1,0 +1,70 @@
+/// Why an attempt is being retried; its description is a short label for logs and metrics.
+public enum RetryReason: Sendable, Equatable, CustomStringConvertible {
+    /// A status from `retryStatuses`.
+    case status(Int)
+    /// A status from `rateLimitStatuses`.
+    case rateLimited(Int)
+    /// A transport failure before the request could have been sent.
+    case unsent
+    /// A transport failure after sending, retried because the request is idempotent.
+    case maybeProcessed
+
+    /// "503", "429", "connect failed" or "no response".
+    public var description: String {
+        switch self {
+        case .status(let status), .rateLimited(let status): String(status)
+        case .unsent: "connect failed"
+        case .maybeProcessed: "no response"
+        }
+    }
+}
+
+/// Why the planner stopped retrying a failed attempt.
+public enum GiveUpReason: Sendable, Equatable, CustomStringConvertible {
+    /// `maxAttempts` attempts were made.
+    case attemptsExhausted
+    /// The exchange deadline passed, or the next backoff wait would reach it.
+    case deadlineExceeded
+    /// The upstream announced a wait longer than `maxRateLimitWait` or than what is left of the deadline.
+    case waitTooLong(Duration)
+    /// The request is not idempotent and the upstream may have applied it.
+    case notSafeToRetry
+    /// The body was streamed to the upstream and cannot be sent again.
+    case bodyNotReplayable
+    /// The policy allows no retries at all (`maxAttempts` ≤ 1).
+    case notRetryable
+
+    /// A human-readable phrase for logs, e.g. "announced wait 120s too long".
+    public var description: String {
+        switch self {
+        case .attemptsExhausted: "attempts exhausted"
+        case .deadlineExceeded: "deadline exceeded"
+        case .waitTooLong(let wait): "announced wait \(wait.compactDescription) too long"
+        case .notSafeToRetry: "not safe to retry"
+        case .bodyNotReplayable: "body not replayable"
+        case .notRetryable: "not retryable"
+        }
+    }
+
+    /// A stable snake_case label for metrics and machine consumers, e.g. "wait_too_long".
+    public var code: String {
+        switch self {
+        case .attemptsExhausted: "attempts_exhausted"
+        case .deadlineExceeded: "deadline_exceeded"
+        case .waitTooLong: "wait_too_long"
+        case .notSafeToRetry: "not_safe_to_retry"
+        case .bodyNotReplayable: "body_not_replayable"
+        case .notRetryable: "not_retryable"
+        }
+    }
+}
+
+/// What the proxy does after an attempt.
+public enum Decision: Sendable, Equatable {
+    /// The outcome is final and not a failure (2xx, 3xx, 4xx other than rate limits): give it to the client as is.
+    case deliver
+    /// Wait, then make another attempt.
+    case retry(after: Duration, reason: RetryReason)
+    /// Stop: the last response goes to the client unchanged, or a 502/504 from `GiveUpResponse` for a failure.
+    case giveUp(GiveUpReason)
+}

@@ -1,0 +1,114 @@
+/// Per-exchange retry state machine: fed each attempt's outcome, it answers deliver, retry after a wait, or give up.
+///
+/// It reads no clock and draws no randomness of its own: the caller passes elapsed time, wall-clock time and a
+/// random source, so every decision is reproducible in tests.
+public struct RetryPlanner: Sendable {
+    /// The policy this exchange follows.
+    public let policy: RetryPolicy
+    /// The client's request, as far as retry safety is concerned.
+    public let request: RequestTraits
+    /// Each decided attempt with the wait chosen after it, for the give-up report.
+    public private(set) var history: [GiveUpReport.Attempt] = []
+    /// The previous backoff wait; decorrelated jitter grows from it.
+    private var previousBackoff: Duration?
+
+    /// Creates the planner for one client exchange.
+    public init(policy: RetryPolicy, request: RequestTraits) {
+        self.policy = policy
+        self.request = request
+    }
+
+    /// Decides what follows the attempt that just finished.
+    /// - Parameters:
+    ///   - outcome: how the attempt ended.
+    ///   - attempt: 1-based number of that attempt.
+    ///   - elapsed: time since the exchange started, from a monotonic clock.
+    ///   - now: wall-clock time as seconds since the Unix epoch, for HTTP-dates and epoch resets.
+    ///   - random: the jitter source.
+    public mutating func decide(
+        _ outcome: AttemptOutcome,
+        attempt: Int,
+        elapsed: Duration,
+        now: Double,
+        using random: inout some RandomNumberGenerator
+    ) -> Decision {
+        let decision = evaluate(outcome, attempt: attempt, elapsed: elapsed, now: now, using: &random)
+        var waited: Duration?
+        if case .retry(let wait, _) = decision { waited = wait }
+        history.append(GiveUpReport.Attempt(outcome: outcome.summary, waitedAfter: waited))
+        return decision
+    }
+
+    /// How long the next attempt may run: `min(attemptTimeout, deadline − elapsed)`; nil once the deadline passed.
+    public func attemptBudget(elapsed: Duration, attemptTimeout: Duration) -> Duration? {
+        let remaining = policy.deadline - elapsed
+        guard remaining > .zero else { return nil }
+        return min(attemptTimeout, remaining)
+    }
+
+    private mutating func evaluate(
+        _ outcome: AttemptOutcome,
+        attempt: Int,
+        elapsed: Duration,
+        now: Double,
+        using random: inout some RandomNumberGenerator
+    ) -> Decision {
+        guard let reason = classify(outcome) else { return .deliver }
+        if let refusal = safetyRefusal(for: reason) { return .giveUp(refusal) }
+        guard policy.maxAttempts > 1 else { return .giveUp(.notRetryable) }
+        guard elapsed < policy.deadline else { return .giveUp(.deadlineExceeded) }
+        guard attempt < policy.maxAttempts else { return .giveUp(.attemptsExhausted) }
+        // A wait that ends exactly at the deadline would leave the next attempt no time at all.
+        let remaining = policy.deadline - elapsed
+
+        if case .response(_, let headers) = outcome,
+            let announced = RateLimitHeaders.announcedWait(in: headers, now: now)
+        {
+            guard announced <= policy.maxRateLimitWait, announced < remaining else {
+                return .giveUp(.waitTooLong(announced))
+            }
+            return .retry(after: announced, reason: reason)
+        }
+
+        let wait = backoffWait(forRetry: attempt, using: &random)
+        guard wait < remaining else { return .giveUp(.deadlineExceeded) }
+        previousBackoff = wait
+        return .retry(after: wait, reason: reason)
+    }
+
+    /// The retry reason for a retryable outcome, or nil when the outcome is final.
+    private func classify(_ outcome: AttemptOutcome) -> RetryReason? {
+        switch outcome {
+        case .response(let status, _):
+            if policy.rateLimitStatuses.contains(status) { return .rateLimited(status) }
+            if policy.retryStatuses.contains(status) { return .status(status) }
+            return nil
+        case .failure(let failure):
+            return failure.kind == .unsent ? .unsent : .maybeProcessed
+        }
+    }
+
+    /// Why repeating the request could do harm, or nil when it cannot.
+    private func safetyRefusal(for reason: RetryReason) -> GiveUpReason? {
+        switch reason {
+        case .unsent:
+            // Nothing reached the upstream and nothing of a streamed body was consumed.
+            return nil
+        case .maybeProcessed:
+            if !request.isIdempotent { return .notSafeToRetry }
+        case .status(let status), .rateLimited(let status):
+            // RFC 9110 §9.2.2: only statuses that mean "refused, not processed" make a repeat safe.
+            if !request.isIdempotent && !policy.nonIdempotentStatuses.contains(status) { return .notSafeToRetry }
+        }
+        return request.replayable ? nil : .bodyNotReplayable
+    }
+
+    /// The wait before retry `retry` when the upstream announced none: the schedule if set, else backoff.
+    private func backoffWait(forRetry retry: Int, using random: inout some RandomNumberGenerator) -> Duration {
+        if let schedule = policy.schedule, let last = schedule.last {
+            let entry = retry - 1 < schedule.count ? schedule[max(retry - 1, 0)] : last
+            return entry.clampedNonNegative
+        }
+        return policy.backoff.delay(forRetry: retry, previous: previousBackoff, using: &random)
+    }
+}
