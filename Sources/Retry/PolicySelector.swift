@@ -1,0 +1,31 @@
+/// Picks the retry policy for a request: the first matching endpoint rule wins, else the upstream's policy.
+public struct PolicySelector: Sendable, Equatable {
+    /// The upstream's policy, used when no rule matches.
+    public var base: RetryPolicy
+    /// Endpoint rules in configuration order.
+    public var rules: [EndpointRule]
+
+    /// Creates a selector.
+    public init(base: RetryPolicy, rules: [EndpointRule]) {
+        self.base = base
+        self.rules = rules
+    }
+
+    /// The policy for `method` (compared case-sensitively, as HTTP methods are) and request `target`.
+    /// - Parameter target: origin-form (`/v1/jobs?x=1`) or absolute-form (`http://host/v1/jobs`).
+    public func policy(method: String, target: String) -> RetryPolicy {
+        let path = Self.path(of: target)
+        let rule = rules.first { rule in
+            (rule.methods?.contains(method) ?? true) && (rule.path?.matches(path) ?? true)
+        }
+        return rule?.policy ?? base
+    }
+
+    /// The path part of a request target; absolute-form loses its scheme and authority.
+    static func path(of target: String) -> String {
+        guard let schemeEnd = target.firstRange(of: "://"), !target.hasPrefix("/") else { return target }
+        let afterAuthority = target[schemeEnd.upperBound...]
+        guard let slash = afterAuthority.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) else { return "/" }
+        return afterAuthority[slash] == "/" ? String(afterAuthority[slash...]) : "/" + afterAuthority[slash...]
+    }
+}
