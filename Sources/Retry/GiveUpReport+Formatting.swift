@@ -1,0 +1,65 @@
+extension GiveUpReport {
+    /// `time` in RFC 3339 UTC with milliseconds, e.g. `2026-11-23T11:27:13.123Z`.
+    public var utcTimestamp: String {
+        // Rounded to the nearest millisecond: epoch doubles rarely hold .123 exactly.
+        let milliseconds = time.isFinite && abs(time) < 1e14 ? Int((time * 1000).rounded()) : 0
+        let seconds = milliseconds >= 0 ? milliseconds / 1000 : -((-milliseconds + 999) / 1000)
+        let date = CivilDate(epochSeconds: seconds)
+        func pad(_ value: Int, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(width - text.count, 0)) + text
+        }
+        let fraction = pad(milliseconds - seconds * 1000, 3)
+        return "\(pad(date.year, 4))-\(pad(date.month, 2))-\(pad(date.day, 2))T"
+            + "\(pad(date.hour, 2)):\(pad(date.minute, 2)):\(pad(date.second, 2)).\(fraction)Z"
+    }
+
+    /// One human-readable logfmt line; the body prefix and any untrusted text are escaped, never raw newlines.
+    public var logMessage: String {
+        let history = attempts.map { attempt in
+            attempt.waitedAfter.map { "\(attempt.outcome) wait \($0.compactDescription)" } ?? attempt.outcome
+        }
+        let ids = requestIDs.map { "\($0.name)=\($0.value)" }
+        let fields: [(String, String)] = [
+            ("upstream", TextEscaping.logValue(upstream)),
+            ("method", TextEscaping.logValue(method)),
+            ("path", TextEscaping.logValue(path)),
+            ("status", finalStatus.map(String.init) ?? "-"),
+            ("reason", TextEscaping.logValue(reason.description)),
+            ("attempts", String(attempts.count)),
+            ("history", TextEscaping.logValue(history.joined(separator: ", "))),
+            ("ids", TextEscaping.logValue(ids.joined(separator: " "))),
+            ("time", utcTimestamp),
+            (
+                "body",
+                TextEscaping.quotedLogValue(String(decoding: bodyPrefix.prefix(Self.bodyPrefixLimit), as: UTF8.self))
+            ),
+        ]
+        return "retry gave up " + fields.map { "\($0.0)=\($0.1)" }.joined(separator: " ")
+    }
+
+    /// One UTF-8 JSON object with the same fields, for a webhook; the body prefix is a (lossily decoded) string.
+    public var jsonBytes: [UInt8] {
+        let attemptObjects = attempts.map { attempt in
+            "{\"outcome\":\(TextEscaping.jsonString(attempt.outcome)),"
+                + "\"waitedAfter\":\(attempt.waitedAfter?.secondsDecimal ?? "null")}"
+        }
+        let idObjects = requestIDs.map {
+            "{\"name\":\(TextEscaping.jsonString($0.name)),\"value\":\(TextEscaping.jsonString($0.value))}"
+        }
+        let members = [
+            "\"upstream\":\(TextEscaping.jsonString(upstream))",
+            "\"method\":\(TextEscaping.jsonString(method))",
+            "\"path\":\(TextEscaping.jsonString(path))",
+            "\"finalStatus\":\(finalStatus.map(String.init) ?? "null")",
+            "\"reason\":\(TextEscaping.jsonString(reason.description))",
+            "\"reasonCode\":\(TextEscaping.jsonString(reason.code))",
+            "\"attempts\":[\(attemptObjects.joined(separator: ","))]",
+            "\"requestIDs\":[\(idObjects.joined(separator: ","))]",
+            "\"time\":\(TextEscaping.jsonString(utcTimestamp))",
+            "\"bodyPrefix\":"
+                + TextEscaping.jsonString(String(decoding: bodyPrefix.prefix(Self.bodyPrefixLimit), as: UTF8.self)),
+        ]
+        return Array(("{" + members.joined(separator: ",") + "}").utf8)
+    }
+}
