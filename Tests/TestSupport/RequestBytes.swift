@@ -23,6 +23,8 @@ public enum RequestBytes {
         method: String = "POST", target: String = "/", version: String = "HTTP/1.1",
         headers: [(String, String)] = [("Host", "localhost")], text: String, chunked: Bool = false
     ) -> [UInt8] {
-        make(method: method, target: target, version: version, headers: headers, body: Array(text.utf8), chunked: chunked)
+        make(
+            method: method, target: target, version: version, headers: headers, body: Array(text.utf8), chunked: chunked
+        )
     }
 }

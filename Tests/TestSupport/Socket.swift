@@ -17,7 +17,9 @@ enum Socket {
 
     /// A new blocking IPv4 TCP socket (close-on-exec, so a spawned retryd does not inherit it).
     static func makeTCP() throws(SocketError) -> Int32 {
-        Int32(try retryingEINTR("socket") { Int(socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)) })
+        Int32(
+            try retryingEINTR("socket") { Int(socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)) }
+        )
     }
 
     /// A listening socket on 127.0.0.1 with a kernel-chosen port.
@@ -27,11 +29,12 @@ enum Socket {
             try setOption(fd, SOL_SOCKET, SO_REUSEADDR, 1)
             var address = loopback(port: 0)
             try retryingEINTR("bind") {
-                Int(withUnsafePointer(to: &address) {
-                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                        bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                    }
-                })
+                Int(
+                    withUnsafePointer(to: &address) {
+                        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                            bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                        }
+                    })
             }
             try retryingEINTR("listen") { Int(listen(fd, backlog)) }
             return (fd, try localPort(of: fd))
@@ -49,11 +52,12 @@ enum Socket {
             if let receiveBuffer { try setOption(fd, SOL_SOCKET, SO_RCVBUF, Int32(receiveBuffer)) }
             var address = loopback(port: port)
             try retryingEINTR("connect") {
-                Int(withUnsafePointer(to: &address) {
-                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                        connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                    }
-                })
+                Int(
+                    withUnsafePointer(to: &address) {
+                        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                        }
+                    })
             }
             return fd
         } catch {
@@ -74,9 +78,10 @@ enum Socket {
         var address = sockaddr_in()
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         try retryingEINTR("getsockname") {
-            Int(withUnsafeMutablePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-            })
+            Int(
+                withUnsafeMutablePointer(to: &address) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+                })
         }
         return UInt16(bigEndian: address.sin_port)
     }

@@ -59,7 +59,8 @@ extension TestClient {
     /// One-shot convenience: connects, sends a request built by `RequestBytes.make`, reads one response
     /// (skipping interim ones) and closes.
     public static func request(
-        port: UInt16, method: String = "GET", target: String = "/", headers: [(String, String)] = [("Host", "localhost")],
+        port: UInt16, method: String = "GET", target: String = "/",
+        headers: [(String, String)] = [("Host", "localhost")],
         body: [UInt8]? = nil, timeout: Duration = .seconds(10)
     ) throws(ClientError) -> ReceivedResponse {
         let client = try TestClient(port: port, timeout: timeout)

@@ -21,7 +21,8 @@ public indirect enum UpstreamAction: Sendable {
     /// blocking writes, so a slow reader back-pressures the upstream.
     ///
     /// Adds `Content-Length` (or `Transfer-Encoding: chunked`, one chunk per write) like `respond`.
-    case stream(status: Int, headers: [(String, String)], totalBytes: Int, chunkSize: Int = 64 * 1024, chunked: Bool = false)
+    case stream(
+        status: Int, headers: [(String, String)], totalBytes: Int, chunkSize: Int = 64 * 1024, chunked: Bool = false)
 
     /// A response with a UTF-8 body; shorthand for `respond`.
     public static func respond(

@@ -61,10 +61,12 @@ extension UpstreamCore {
     }
 
     /// Keep-alive unless the request (HTTP/1.0 without keep-alive, or `close`) or the response says close.
-    private static func continuation(after request: RecordedRequest, fields: [(name: String, value: String)]) -> Ending {
+    private static func continuation(after request: RecordedRequest, fields: [(name: String, value: String)]) -> Ending
+    {
         let requestCloses =
             HeadSyntax.lists("close", in: request.headers, field: "Connection")
-            || (request.version == "HTTP/1.0" && !HeadSyntax.lists("keep-alive", in: request.headers, field: "Connection"))
+            || (request.version == "HTTP/1.0"
+                && !HeadSyntax.lists("keep-alive", in: request.headers, field: "Connection"))
         return requestCloses || HeadSyntax.lists("close", in: fields, field: "Connection") ? .graceful : .keepAlive
     }
 

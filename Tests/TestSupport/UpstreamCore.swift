@@ -111,7 +111,14 @@ final class UpstreamCore: @unchecked Sendable {
             let ready = poll(&entries, 2, -1)
             if ready < 0 && errno == EINTR { continue }
             if ready < 0 || entries[1].revents != 0 { return }
-            guard let fd = try? Socket.accept(listenFD) else { continue }
+            let fd: Int32
+            do throws(SocketError) {
+                fd = try Socket.accept(listenFD)
+            } catch where [ECONNABORTED, EAGAIN, EPROTO].contains(error.errno) {
+                continue  // the peer gave up before we got to it
+            } catch {
+                return  // e.g. EMFILE: retrying would spin, and connects now fail visibly
+            }
             let index: Int? = withState { state in
                 guard !state.stopped else { return nil }
                 defer { state.connectionCount += 1 }
