@@ -55,7 +55,7 @@ final class SocketReader {
                     buffer.append(contentsOf: scratch[..<count])
                     return count
                 }
-            } catch  where error.errno == EAGAIN || error.errno == EWOULDBLOCK {
+            } catch let error where error.errno == EAGAIN || error.errno == EWOULDBLOCK {
                 continue
             } catch {
                 throw .reset(errno: error.errno)

@@ -25,7 +25,7 @@ public final class TestClient: @unchecked Sendable {
     public init(port: UInt16, timeout: Duration = .seconds(10), receiveBufferBytes: Int? = nil) throws(ClientError) {
         do throws(SocketError) {
             fd = try Socket.connectToLoopback(port: port, receiveBuffer: receiveBufferBytes)
-        } catch  where error.call == "connect" {
+        } catch let error where error.call == "connect" {
             throw .connectFailed(error.errno)
         } catch {
             throw .socketFailed(call: error.call, errno: error.errno)
@@ -48,7 +48,7 @@ public final class TestClient: @unchecked Sendable {
         guard !isClosed else { throw .socketFailed(call: "send", errno: EBADF) }
         do throws(SocketError) {
             try Socket.sendAll(fd, bytes)
-        } catch  where error.errno == EAGAIN || error.errno == EWOULDBLOCK {
+        } catch let error where error.errno == EAGAIN || error.errno == EWOULDBLOCK {
             throw .timeout
         } catch {
             throw .socketFailed(call: error.call, errno: error.errno)

@@ -114,7 +114,7 @@ final class UpstreamCore: @unchecked Sendable {
             let fd: Int32
             do throws(SocketError) {
                 fd = try Socket.accept(listenFD)
-            } catch where [ECONNABORTED, EAGAIN, EPROTO].contains(error.errno) {
+            } catch let error where [ECONNABORTED, EAGAIN, EPROTO].contains(error.errno) {
                 continue  // the peer gave up before we got to it
             } catch {
                 return  // e.g. EMFILE: retrying would spin, and connects now fail visibly
