@@ -58,6 +58,7 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
+        .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"]),
         .testTarget(name: "RetryTests", dependencies: ["Retry"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
         .testTarget(name: "ListenerTests", dependencies: ["Listener", "TestSupport"]),

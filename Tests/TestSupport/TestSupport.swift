@@ -1,1 +1,0 @@
-// Test helpers: an in-process upstream and a raw HTTP client.
