@@ -27,18 +27,20 @@ struct ChunkLineScanner {
                 return false
             }
             guard digits > 0 else { throw .badChunkSize }
-            try endOfDigits(byte)
+            try endOfDigits(byte, limits: limits)
         case .whitespace:
             // BWS is only allowed before ";" (RFC 9112 §7.1.1); "5 \r\n" is a known parser-differential.
+            try countExtensionByte(limits: limits)
             if ASCII.isWhitespace(byte) { return false }
             guard byte == ASCII.semicolon else { throw .badChunkSize }
             phase = .extensions
         case .extensions:
-            extensionBytes += 1
-            guard extensionBytes <= limits.maxChunkExtensionBytes else { throw .chunkExtensionTooLong }
             if byte == ASCII.carriageReturn {
                 phase = .lineFeed
-            } else if byte == ASCII.lineFeed {
+                return false
+            }
+            try countExtensionByte(limits: limits)
+            if byte == ASCII.lineFeed {
                 throw .bareLF
             } else if ASCII.isForbiddenInValue(byte) {
                 throw .badChunkExtension
@@ -50,10 +52,17 @@ struct ChunkLineScanner {
         return false
     }
 
-    private mutating func endOfDigits(_ byte: UInt8) throws(HTTP1Error) {
+    /// Everything between the digits and the CR counts, whitespace included, so no byte of framing is free.
+    private mutating func countExtensionByte(limits: HTTP1Limits) throws(HTTP1Error) {
+        extensionBytes += 1
+        guard extensionBytes <= limits.maxChunkExtensionBytes else { throw .chunkExtensionTooLong }
+    }
+
+    private mutating func endOfDigits(_ byte: UInt8, limits: HTTP1Limits) throws(HTTP1Error) {
         switch byte {
-        case ASCII.semicolon: phase = .extensions
-        case ASCII.space, ASCII.tab: phase = .whitespace
+        case ASCII.semicolon, ASCII.space, ASCII.tab:
+            try countExtensionByte(limits: limits)
+            phase = byte == ASCII.semicolon ? .extensions : .whitespace
         case ASCII.carriageReturn: phase = .lineFeed
         case ASCII.lineFeed: throw .bareLF
         default: throw .badChunkSize

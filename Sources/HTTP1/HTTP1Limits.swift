@@ -10,7 +10,7 @@ public struct HTTP1Limits: Sendable, Equatable {
     public var maxBodyBytes = 128 * 1024 * 1024
     /// Empty lines tolerated before a request line (RFC 9112 §2.2 asks for at least one).
     public var maxEmptyLinesBeforeRequest = 4
-    /// Extension bytes on one chunk-size line, so a client cannot stream framing without data.
+    /// Bytes between the chunk-size digits and CR (BWS and extensions), so a client cannot stream framing without data.
     public var maxChunkExtensionBytes = 4 * 1024
 
     /// Creates the default limits.
