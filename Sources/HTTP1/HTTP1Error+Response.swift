@@ -60,7 +60,8 @@ extension HTTP1Error {
     /// One human sentence for the JSON "detail" field.
     public var detail: String {
         switch self {
-        case .badRequestLine: return "The request line must be 'METHOD SP request-target SP HTTP-version' followed by CRLF."
+        case .badRequestLine:
+            return "The request line must be 'METHOD SP request-target SP HTTP-version' followed by CRLF."
         case .tooManyEmptyLines: return "Too many empty lines were sent before the request line."
         case .invalidMethod: return "The request method is not a valid token."
         case .invalidRequestTarget: return "The request-target is malformed."

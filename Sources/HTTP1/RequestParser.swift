@@ -49,7 +49,9 @@ public struct RequestParser: Sendable {
     /// After `.end` it stops (returns) so the caller can answer requests one at a time (pipelining in order);
     /// the remaining bytes stay in the caller's buffer for the next call.
     /// - Throws: `HTTP1Error` for anything RFC 9112 forbids or `HTTP1Limits` bounds; the connection must then close.
-    public mutating func parse(_ input: UnsafeRawBufferPointer) throws(HTTP1Error) -> (event: ParseEvent?, consumed: Int) {
+    public mutating func parse(
+        _ input: UnsafeRawBufferPointer
+    ) throws(HTTP1Error) -> (event: ParseEvent?, consumed: Int) {
         if case .failed(let error) = state { throw error }
         do {
             return try step(input)

@@ -250,7 +250,8 @@ import Testing
     @Test func declaredBodyAtAndJustOverTheLimit() throws {
         var limits = HTTP1Limits()
         limits.maxBodyBytes = 10
-        let exact = RawRequest.make(method: "POST", headers: [("Host", "a"), ("Content-Length", "10")], body: "0123456789")
+        let exact = RawRequest.make(
+            method: "POST", headers: [("Host", "a"), ("Content-Length", "10")], body: "0123456789")
         #expect(try feed(exact, limits: limits).body.count == 10)
         // Refused at head time, before any body byte arrives.
         let over = RawRequest.make(method: "POST", headers: [("Host", "a"), ("Content-Length", "11")])

@@ -3,7 +3,8 @@ import Testing
 
 @Suite struct ParserTests {
     @Test func simpleGetProducesHeadThenEnd() throws {
-        let parsed = try feed(RawRequest.make(target: "/v1/items?q=1", headers: [("Host", "api.example"), ("X-A", "b")]))
+        let parsed = try feed(
+            RawRequest.make(target: "/v1/items?q=1", headers: [("Host", "api.example"), ("X-A", "b")]))
         let expected = RequestHead(
             method: "GET",
             target: "/v1/items?q=1",
@@ -39,7 +40,8 @@ import Testing
     }
 
     @Test func contentLengthBodyIsDelivered() throws {
-        let parsed = try feed(RawRequest.make(method: "POST", headers: [("Host", "a"), ("Content-Length", "5")], body: "hello"))
+        let parsed = try feed(
+            RawRequest.make(method: "POST", headers: [("Host", "a"), ("Content-Length", "5")], body: "hello"))
         #expect(parsed.heads.first?.framing == .contentLength(5))
         #expect(parsed.events.count == 3 && parsed.events.last == .end)
         #expect(parsed.bodyText == "hello")
@@ -52,7 +54,8 @@ import Testing
     }
 
     @Test func contentLengthWithLeadingZerosIsDecimal() throws {
-        let parsed = try feed(RawRequest.make(method: "POST", headers: [("Host", "a"), ("Content-Length", "007")], body: "1234567"))
+        let parsed = try feed(
+            RawRequest.make(method: "POST", headers: [("Host", "a"), ("Content-Length", "007")], body: "1234567"))
         #expect(parsed.heads.first?.framing == .contentLength(7))
         #expect(parsed.bodyText == "1234567")
     }
@@ -62,7 +65,10 @@ import Testing
         let raw = RawRequest.make(method: "PUT", headers: [("Host", "a"), ("Content-Length", "3")], body: "xyzNEXT")
         try raw.withUnsafeBytes { buffer in
             let (headEvent, headBytes) = try parser.parse(buffer)
-            guard case .head = headEvent else { Issue.record("expected head"); return }
+            guard case .head = headEvent else {
+                Issue.record("expected head")
+                return
+            }
             let rest = UnsafeRawBufferPointer(rebasing: buffer[headBytes...])
             let (bodyEvent, bodyBytes) = try parser.parse(rest)
             #expect(bodyEvent == .body(0..<3))
@@ -97,7 +103,8 @@ import Testing
     }
 
     @Test func transferEncodingListAcrossHeadersAndCase() throws {
-        let raw = wire("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: ,\r\nTransfer-Encoding: CHUNKED\r\n\r\n0\r\n\r\n")
+        let raw = wire(
+            "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: ,\r\nTransfer-Encoding: CHUNKED\r\n\r\n0\r\n\r\n")
         let parsed = try feed(raw)
         #expect(parsed.heads.first?.framing == .chunked)
         #expect(parsed.events.count == 2)
@@ -151,7 +158,8 @@ import Testing
         let head = try #require(try feed(RawRequest.make(version: "HTTP/1.0", headers: [])).heads.first)
         #expect(head.version == .http1_0)
         #expect(head.keepAlive == false)
-        let keep = try #require(try feed(RawRequest.make(version: "HTTP/1.0", headers: [("Connection", "Keep-Alive")])).heads.first)
+        let keep = try #require(
+            try feed(RawRequest.make(version: "HTTP/1.0", headers: [("Connection", "Keep-Alive")])).heads.first)
         #expect(keep.keepAlive == true)
     }
 
@@ -165,7 +173,8 @@ import Testing
         ("HTTP/1.0", [], false),
     ])
     func keepAliveFollowsConnectionTokens(version: String, fields: [(String, String)], keepAlive: Bool) throws {
-        let head = try #require(try feed(RawRequest.make(version: version, headers: [("Host", "a")] + fields)).heads.first)
+        let head = try #require(
+            try feed(RawRequest.make(version: version, headers: [("Host", "a")] + fields)).heads.first)
         #expect(head.keepAlive == keepAlive)
     }
 

@@ -44,8 +44,10 @@ import Testing
     @Test func contentLengthHeadReplacesUpstreamFraming() {
         let upstream = ResponseHead(
             status: 200,
-            headers: [("Content-Type", "text/plain"), ("content-length", "999"), ("Transfer-Encoding", "chunked"),
-                ("Connection", "keep-alive"), ("X-Id", "7")]
+            headers: [
+                ("Content-Type", "text/plain"), ("content-length", "999"), ("Transfer-Encoding", "chunked"),
+                ("Connection", "keep-alive"), ("X-Id", "7"),
+            ]
         )
         #expect(
             head(upstream, framing: .contentLength(5))
@@ -92,11 +94,15 @@ import Testing
             headers: [("X-A", "v\r\nInjected: 1"), ("Bad Name", "x"), ("", "y"), ("X-B", "nul\u{0}")]
         )
         let text = head(hostile, framing: .contentLength(0))
-        #expect(text == "HTTP/1.1 200 OK  Set-Cookie: evil\r\nX-A: v  Injected: 1\r\nX-B: nul \r\nContent-Length: 0\r\n\r\n")
+        #expect(
+            text == "HTTP/1.1 200 OK  Set-Cookie: evil\r\nX-A: v  Injected: 1\r\nX-B: nul \r\nContent-Length: 0\r\n\r\n"
+        )
     }
 
     @Test func customReason() {
-        #expect(head(ResponseHead(status: 200, reason: "Fine"), framing: .contentLength(0)).hasPrefix("HTTP/1.1 200 Fine\r\n"))
+        #expect(
+            head(ResponseHead(status: 200, reason: "Fine"), framing: .contentLength(0)).hasPrefix(
+                "HTTP/1.1 200 Fine\r\n"))
     }
 
     // MARK: Chunks and fixed byte strings
@@ -126,7 +132,8 @@ import Testing
 
     @Test func errorResponseForParseErrorCloses() {
         let text = String(decoding: ErrorResponse.bytes(for: .headerSectionTooLarge), as: UTF8.self)
-        let body = #"{"error":"header_too_large","detail":"The request header section is larger than the configured limit."}"#
+        let body =
+            #"{"error":"header_too_large","detail":"The request header section is larger than the configured limit."}"#
         #expect(
             text == "HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Type: application/json\r\n"
                 + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n" + body

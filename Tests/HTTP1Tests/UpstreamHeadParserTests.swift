@@ -3,7 +3,9 @@ import Testing
 
 @Suite struct UpstreamHeadParserTests {
     /// Feeds lines the way libcurl's header callback does, one call per line, CRLF included.
-    private func feed(_ lines: [String], into parser: inout UpstreamHeadParser) throws(HTTP1Error) -> [UpstreamHeadParser.Event] {
+    private func feed(_ lines: [String], into parser: inout UpstreamHeadParser) throws(HTTP1Error)
+        -> [UpstreamHeadParser.Event]
+    {
         var events: [UpstreamHeadParser.Event] = []
         for line in lines {
             let bytes = wire(line)
@@ -15,7 +17,9 @@ import Testing
         return events
     }
 
-    private func final(_ lines: [String], maxHeaderBytes: Int = 64 * 1024) throws(HTTP1Error) -> UpstreamHeadParser.Event? {
+    private func final(_ lines: [String], maxHeaderBytes: Int = 64 * 1024) throws(HTTP1Error) -> UpstreamHeadParser
+        .Event?
+    {
         var parser = UpstreamHeadParser(maxHeaderBytes: maxHeaderBytes)
         return try feed(lines, into: &parser).last
     }
@@ -26,20 +30,26 @@ import Testing
             ["HTTP/1.1 200 OK\r\n", "Content-Type: application/json\r\n", "Content-Length: 12\r\n", "\r\n"],
             into: &parser
         )
-        let head = ResponseHead(status: 200, reason: "OK", headers: [("Content-Type", "application/json"), ("Content-Length", "12")])
-        #expect(events == [.incomplete, .incomplete, .incomplete, .complete(head, contentLength: 12, isChunked: false)])
+        let head = ResponseHead(
+            status: 200, reason: "OK", headers: [("Content-Type", "application/json"), ("Content-Length", "12")])
+        #expect(
+            events == [.incomplete, .incomplete, .incomplete, .complete(head, contentLength: 12, isChunked: false)])
     }
 
     @Test func interimHeadsAreReportedAndSkipped() throws {
         var parser = UpstreamHeadParser()
         let events = try feed(
-            ["HTTP/1.1 100 Continue\r\n", "\r\n", "HTTP/1.1 103 Early Hints\r\n", "Link: </a.css>\r\n", "\r\n",
-                "HTTP/1.1 201 Created\r\n", "\r\n"],
+            [
+                "HTTP/1.1 100 Continue\r\n", "\r\n", "HTTP/1.1 103 Early Hints\r\n", "Link: </a.css>\r\n", "\r\n",
+                "HTTP/1.1 201 Created\r\n", "\r\n",
+            ],
             into: &parser
         )
         #expect(
-            events == [.incomplete, .interim(status: 100), .incomplete, .incomplete, .interim(status: 103), .incomplete,
-                .complete(ResponseHead(status: 201, reason: "Created"), contentLength: nil, isChunked: false)]
+            events == [
+                .incomplete, .interim(status: 100), .incomplete, .incomplete, .interim(status: 103), .incomplete,
+                .complete(ResponseHead(status: 201, reason: "Created"), contentLength: nil, isChunked: false),
+            ]
         )
     }
 
@@ -53,30 +63,47 @@ import Testing
 
     @Test func http10AndReasonsWithSpaces() throws {
         let event = try final(["HTTP/1.0 404 Not  Found Here\r\n", "\r\n"])
-        #expect(event == .complete(ResponseHead(status: 404, reason: "Not  Found Here"), contentLength: nil, isChunked: false))
+        #expect(
+            event
+                == .complete(ResponseHead(status: 404, reason: "Not  Found Here"), contentLength: nil, isChunked: false)
+        )
     }
 
     @Test func obsFoldIsJoinedWithOneSpace() throws {
         let event = try final(["HTTP/1.1 200 OK\r\n", "X-Long: first\r\n", " \t second\r\n", "\tthird \r\n", "\r\n"])
-        guard case .complete(let head, _, _)? = event else { Issue.record("not complete"); return }
+        guard case .complete(let head, _, _)? = event else {
+            Issue.record("not complete")
+            return
+        }
         #expect(head.headers.first(name: "x-long") == "first second third")
     }
 
     @Test func whitespaceBeforeColonAndLFOnlyAreTolerated() throws {
         let event = try final(["HTTP/1.1 200 OK\n", "Server : vendor\n", "\n"])
-        guard case .complete(let head, _, _)? = event else { Issue.record("not complete"); return }
+        guard case .complete(let head, _, _)? = event else {
+            Issue.record("not complete")
+            return
+        }
         #expect(head.headers == [("Server", "vendor")])
     }
 
     @Test func chunkedWinsOverContentLength() throws {
-        let event = try final(["HTTP/1.1 200 OK\r\n", "Transfer-Encoding: chunked\r\n", "Content-Length: 5\r\n", "\r\n"])
-        guard case .complete(_, let length, let chunked)? = event else { Issue.record("not complete"); return }
+        let event = try final([
+            "HTTP/1.1 200 OK\r\n", "Transfer-Encoding: chunked\r\n", "Content-Length: 5\r\n", "\r\n",
+        ])
+        guard case .complete(_, let length, let chunked)? = event else {
+            Issue.record("not complete")
+            return
+        }
         #expect(length == nil && chunked)
     }
 
     @Test func identicalContentLengthsAreOneValue() throws {
         let event = try final(["HTTP/1.1 200 OK\r\n", "Content-Length: 7\r\n", "content-length: 7, 7\r\n", "\r\n"])
-        guard case .complete(_, let length, let chunked)? = event else { Issue.record("not complete"); return }
+        guard case .complete(_, let length, let chunked)? = event else {
+            Issue.record("not complete")
+            return
+        }
         #expect(length == 7 && !chunked)
     }
 
@@ -103,7 +130,9 @@ import Testing
         #expect(throws: HTTP1Error.upstreamBadStatusLine) { try final([line]) }
     }
 
-    @Test(arguments: ["NoColon\r\n", ": empty-name\r\n", "Bad Name: x\r\n", "X: a\u{0}b\r\n", "X: a\rb\r\n", " fold-first\r\n"])
+    @Test(arguments: [
+        "NoColon\r\n", ": empty-name\r\n", "Bad Name: x\r\n", "X: a\u{0}b\r\n", "X: a\rb\r\n", " fold-first\r\n",
+    ])
     func malformedFieldLines(line: String) {
         #expect(throws: HTTP1Error.upstreamBadField) { try final(["HTTP/1.1 200 OK\r\n", line]) }
     }
