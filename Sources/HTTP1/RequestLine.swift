@@ -6,10 +6,12 @@ struct RequestLine {
 
     /// Parses `line` (CRLF already removed and checked).
     init(_ line: UnsafeRawBufferPointer, limits: HTTP1Limits) throws(HTTP1Error) {
-        guard let firstSpace = line.firstIndex(of: ASCII.space), firstSpace > 0 else { throw .badRequestLine }
-        guard let secondSpace = line[(firstSpace + 1)...].firstIndex(of: ASCII.space),
+        guard let firstSpace = ASCII.firstIndex(of: ASCII.space, in: line, 0..<line.count), firstSpace > 0 else {
+            throw .badRequestLine
+        }
+        guard let secondSpace = ASCII.firstIndex(of: ASCII.space, in: line, (firstSpace + 1)..<line.count),
             secondSpace > firstSpace + 1, secondSpace + 1 < line.count,
-            !line[(secondSpace + 1)...].contains(ASCII.space)
+            ASCII.firstIndex(of: ASCII.space, in: line, (secondSpace + 1)..<line.count) == nil
         else { throw .badRequestLine }
 
         let methodBytes = UnsafeRawBufferPointer(rebasing: line[0..<firstSpace])
@@ -70,14 +72,13 @@ struct RequestLineProgress {
 
     /// Accounts for the next bytes of the request line.
     mutating func advance(over bytes: UnsafeRawBufferPointer, limits: HTTP1Limits) throws(HTTP1Error) {
-        guard spaces < 2 else { return }
-        for byte in bytes {
-            if byte == ASCII.space {
-                spaces += 1
-                if spaces == 2 { break }
-            } else if spaces == 1 {
-                targetBytes += 1
-            }
+        var index = 0
+        while spaces < 2 {
+            let space = ASCII.firstIndex(of: ASCII.space, in: bytes, index..<bytes.count)
+            if spaces == 1 { targetBytes += (space ?? bytes.count) - index }
+            guard let space else { break }
+            spaces += 1
+            index = space + 1
         }
         if targetBytes > limits.maxRequestTargetBytes { throw .requestTargetTooLong }
     }

@@ -5,7 +5,7 @@ extension RequestParser {
         let budget = limits.maxHeaderBytes - sectionBytes
         let available = input.count - start
         let window = start + min(available, budget)
-        let lineEnd = input[start..<window].firstIndex(of: ASCII.lineFeed).map { $0 + 1 }
+        let lineEnd = ASCII.firstIndex(of: ASCII.lineFeed, in: input, start..<window).map { $0 + 1 }
         if case .requestLine = state {
             let seen = UnsafeRawBufferPointer(rebasing: input[start..<(lineEnd ?? window)])
             try requestLineProgress.advance(over: seen, limits: limits)
@@ -89,11 +89,11 @@ extension RequestParser {
 
     /// The line without its CRLF; any other CR or a missing CR is a framing error (RFC 9112 §2.2).
     static func content(of raw: UnsafeRawBufferPointer) throws(HTTP1Error) -> UnsafeRawBufferPointer {
-        let withoutLF = raw[..<(raw.count - 1)]
-        let endsWithCR = withoutLF.last == ASCII.carriageReturn
-        let content = endsWithCR ? withoutLF.dropLast() : withoutLF
-        if content.contains(ASCII.carriageReturn) { throw .bareCR }
+        let lineFeed = raw.count - 1
+        let endsWithCR = lineFeed > 0 && raw[lineFeed - 1] == ASCII.carriageReturn
+        let contentEnd = endsWithCR ? lineFeed - 1 : lineFeed
+        if ASCII.firstIndex(of: ASCII.carriageReturn, in: raw, 0..<contentEnd) != nil { throw .bareCR }
         guard endsWithCR else { throw .bareLF }
-        return UnsafeRawBufferPointer(rebasing: content)
+        return UnsafeRawBufferPointer(rebasing: raw[..<contentEnd])
     }
 }

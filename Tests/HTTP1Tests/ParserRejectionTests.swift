@@ -55,6 +55,15 @@ import Testing
         expectRejection("GET / HTTP/1.1\r\nHost: a\r\n\(line)\r\n\r\n", .invalidHeaderName)
     }
 
+    @Test func fieldNameBytesAreExactlyTheTokenCharacters() throws {
+        let tchars = Set(wire("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+        for byte in UInt8.min...UInt8.max where byte != UInt8(ascii: ":") {
+            let raw = wire("GET / HTTP/1.1\r\nHost: a\r\nX") + [byte] + wire(": v\r\n\r\n")
+            let accepted = (try? feed(raw)) != nil
+            #expect(accepted == tchars.contains(byte), "byte \(byte)")
+        }
+    }
+
     @Test func whitespaceBetweenNameAndColon() {
         expectRejection("GET / HTTP/1.1\r\nHost: a\r\nContent-Length : 5\r\n\r\nhello", .whitespaceBeforeColon)
         expectRejection("GET / HTTP/1.1\r\nHost\t: a\r\n\r\n", .whitespaceBeforeColon)
