@@ -1,0 +1,147 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Byte classes from RFC 9110 §5.6 and RFC 9112, shared by the request and upstream parsers.
+enum ASCII {
+    static let tab: UInt8 = 0x09
+    static let lineFeed: UInt8 = 0x0A
+    static let carriageReturn: UInt8 = 0x0D
+    static let space: UInt8 = 0x20
+    static let colon: UInt8 = 0x3A
+    static let semicolon: UInt8 = 0x3B
+    static let comma: UInt8 = 0x2C
+
+    /// `tchar` from RFC 9110 §5.6.2: the bytes allowed in methods, field names and transfer codings.
+    /// A bitmask rather than a switch because it runs for every name byte of every request.
+    @inline(__always)
+    static func isTokenByte(_ byte: UInt8) -> Bool {
+        if byte < 64 { return (tokenMaskLow >> UInt64(byte)) & 1 == 1 }
+        if byte < 128 { return (tokenMaskHigh >> UInt64(byte &- 64)) & 1 == 1 }
+        return false
+    }
+
+    /// Bits 0–63: "!#$%&'*+-." and digits. The test suite checks both masks against the RFC's list.
+    static let tokenMaskLow: UInt64 = 0x03FF_6CFA_0000_0000
+    /// Bits 64–127: letters and "^_`|~".
+    static let tokenMaskHigh: UInt64 = 0x57FF_FFFF_C7FF_FFFE
+
+    /// The offset of the first `byte` in `buffer[range]`; memchr because line scanning dominates parse time.
+    @inline(__always)
+    static func firstIndex(of byte: UInt8, in buffer: UnsafeRawBufferPointer, _ range: Range<Int>) -> Int? {
+        guard !range.isEmpty, let base = buffer.baseAddress,
+            let found = memchr(base + range.lowerBound, Int32(byte), range.count)
+        else { return nil }
+        return base.distance(to: UnsafeRawPointer(found))
+    }
+
+    /// Optional whitespace (`OWS`): SP or HTAB.
+    @inline(__always)
+    static func isWhitespace(_ byte: UInt8) -> Bool {
+        byte == space || byte == tab
+    }
+
+    /// Control characters other than HTAB, which RFC 9110 §5.5 forbids in field values.
+    @inline(__always)
+    static func isForbiddenInValue(_ byte: UInt8) -> Bool {
+        (byte < 0x20 && byte != tab) || byte == 0x7F
+    }
+
+    @inline(__always)
+    static func isDigit(_ byte: UInt8) -> Bool {
+        byte &- 0x30 < 10
+    }
+
+    @inline(__always)
+    static func hexValue(_ byte: UInt8) -> Int? {
+        switch byte {
+        case 0x30...0x39: return Int(byte &- 0x30)
+        case 0x41...0x46: return Int(byte &- 0x41 &+ 10)
+        case 0x61...0x66: return Int(byte &- 0x61 &+ 10)
+        default: return nil
+        }
+    }
+
+    @inline(__always)
+    static func lowercased(_ byte: UInt8) -> UInt8 {
+        byte &- 0x41 < 26 ? byte | 0x20 : byte
+    }
+
+    /// Whether `bytes` equals `lowercase` ignoring ASCII case; `lowercase` must be lower-case ASCII.
+    static func equalsIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ lowercase: StaticString) -> Bool {
+        guard bytes.count == lowercase.utf8CodeUnitCount else { return false }
+        return lowercase.withUTF8Buffer { expected in
+            for index in 0..<expected.count where lowercased(bytes[index]) != expected[index] {
+                return false
+            }
+            return true
+        }
+    }
+
+    /// Whether two strings are equal ignoring ASCII case (header names are ASCII tokens).
+    static func equalsIgnoringCase(_ lhs: String, _ rhs: String) -> Bool {
+        var left = lhs.utf8.makeIterator()
+        var right = rhs.utf8.makeIterator()
+        while true {
+            switch (left.next(), right.next()) {
+            case (nil, nil):
+                return true
+            case (let l?, let r?) where lowercased(l) == lowercased(r):
+                continue
+            default:
+                return false
+            }
+        }
+    }
+
+    /// Removes leading and trailing OWS.
+    static func trimmingWhitespace(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        var start = 0
+        var end = bytes.count
+        while start < end, isWhitespace(bytes[start]) { start += 1 }
+        while end > start, isWhitespace(bytes[end - 1]) { end -= 1 }
+        return UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+    }
+
+    /// Parses `1*DIGIT` as a non-negative Int; nil for an empty string, any other byte, or overflow.
+    static func parseDecimal(_ bytes: UnsafeRawBufferPointer) -> Int? {
+        guard !bytes.isEmpty else { return nil }
+        var value = 0
+        for byte in bytes {
+            guard isDigit(byte) else { return nil }
+            let (shifted, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = shifted.addingReportingOverflow(Int(byte &- 0x30))
+            guard !overflow1, !overflow2 else { return nil }
+            value = sum
+        }
+        return value
+    }
+
+    /// Calls `body` with each non-empty, OWS-trimmed element of a comma-separated list (RFC 9110 §5.6.1).
+    static func forEachListElement<E: Error>(
+        _ bytes: UnsafeRawBufferPointer,
+        _ body: (UnsafeRawBufferPointer) throws(E) -> Void
+    ) throws(E) {
+        var start = 0
+        for index in 0...bytes.count where index == bytes.count || bytes[index] == comma {
+            let element = trimmingWhitespace(UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
+            if !element.isEmpty { try body(element) }
+            start = index + 1
+        }
+    }
+
+    /// String-based variant for header values already decoded.
+    static func forEachListElement<E: Error>(_ value: String, _ body: (UnsafeRawBufferPointer) throws(E) -> Void)
+        throws(E)
+    {
+        var copy = value
+        let result: Result<Void, E> = copy.withUTF8 { bytes in
+            Result { () throws(E) in try forEachListElement(UnsafeRawBufferPointer(bytes), body) }
+        }
+        try result.get()
+    }
+}

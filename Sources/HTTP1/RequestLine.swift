@@ -1,0 +1,85 @@
+/// The strict syntax of a request line (RFC 9112 §3): `method SP request-target SP HTTP-version`.
+struct RequestLine {
+    var method: String
+    var target: String
+    var version: HTTPVersion
+
+    /// Parses `line` (CRLF already removed and checked).
+    init(_ line: UnsafeRawBufferPointer, limits: HTTP1Limits) throws(HTTP1Error) {
+        guard let firstSpace = ASCII.firstIndex(of: ASCII.space, in: line, 0..<line.count), firstSpace > 0 else {
+            throw .badRequestLine
+        }
+        guard let secondSpace = ASCII.firstIndex(of: ASCII.space, in: line, (firstSpace + 1)..<line.count),
+            secondSpace > firstSpace + 1, secondSpace + 1 < line.count,
+            ASCII.firstIndex(of: ASCII.space, in: line, (secondSpace + 1)..<line.count) == nil
+        else { throw .badRequestLine }
+
+        let methodBytes = UnsafeRawBufferPointer(rebasing: line[0..<firstSpace])
+        let targetBytes = UnsafeRawBufferPointer(rebasing: line[(firstSpace + 1)..<secondSpace])
+        let versionBytes = UnsafeRawBufferPointer(rebasing: line[(secondSpace + 1)...])
+
+        guard methodBytes.allSatisfy(ASCII.isTokenByte) else { throw .invalidMethod }
+        guard targetBytes.count <= limits.maxRequestTargetBytes else { throw .requestTargetTooLong }
+        version = try Self.parseVersion(versionBytes)
+        guard targetBytes.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { throw .invalidRequestTarget }
+        try Self.checkForm(of: targetBytes, method: methodBytes)
+
+        method = String(decoding: methodBytes, as: UTF8.self)
+        target = String(decoding: targetBytes, as: UTF8.self)
+    }
+
+    private static func parseVersion(_ bytes: UnsafeRawBufferPointer) throws(HTTP1Error) -> HTTPVersion {
+        // HTTP-version = "HTTP/" DIGIT "." DIGIT, case-sensitive (RFC 9112 §2.3).
+        guard bytes.count == 8, bytes.starts(with: "HTTP/".utf8), ASCII.isDigit(bytes[5]),
+            bytes[6] == UInt8(ascii: "."), ASCII.isDigit(bytes[7])
+        else { throw .invalidVersion }
+        switch (bytes[5], bytes[7]) {
+        case (UInt8(ascii: "1"), UInt8(ascii: "1")): return .http1_1
+        case (UInt8(ascii: "1"), UInt8(ascii: "0")): return .http1_0
+        default: throw .unsupportedVersion
+        }
+    }
+
+    /// Accepts origin-form and absolute-form for any method, asterisk-form for OPTIONS, authority-form for CONNECT.
+    private static func checkForm(
+        of target: UnsafeRawBufferPointer,
+        method: UnsafeRawBufferPointer
+    ) throws(HTTP1Error) {
+        if target[0] == UInt8(ascii: "/") { return }
+        if target.count == 1, target[0] == UInt8(ascii: "*") {
+            guard method.elementsEqual("OPTIONS".utf8) else { throw .invalidRequestTarget }
+            return
+        }
+        if method.elementsEqual("CONNECT".utf8) { return }
+        // absolute-form: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), then "://".
+        guard let colon = target.firstIndex(of: ASCII.colon), colon > 0,
+            ASCII.lowercased(target[0]) &- UInt8(ascii: "a") < 26,
+            target[0..<colon].allSatisfy(isSchemeByte),
+            target[colon...].starts(with: "://".utf8)
+        else { throw .invalidRequestTarget }
+    }
+
+    private static func isSchemeByte(_ byte: UInt8) -> Bool {
+        ASCII.lowercased(byte) &- UInt8(ascii: "a") < 26 || ASCII.isDigit(byte) || byte == UInt8(ascii: "+")
+            || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
+    }
+}
+
+/// Watches a request line as it arrives so an oversized target is refused before the line is complete.
+struct RequestLineProgress {
+    private var spaces = 0
+    private var targetBytes = 0
+
+    /// Accounts for the next bytes of the request line.
+    mutating func advance(over bytes: UnsafeRawBufferPointer, limits: HTTP1Limits) throws(HTTP1Error) {
+        var index = 0
+        while spaces < 2 {
+            let space = ASCII.firstIndex(of: ASCII.space, in: bytes, index..<bytes.count)
+            if spaces == 1 { targetBytes += (space ?? bytes.count) - index }
+            guard let space else { break }
+            spaces += 1
+            index = space + 1
+        }
+        if targetBytes > limits.maxRequestTargetBytes { throw .requestTargetTooLong }
+    }
+}
