@@ -1,12 +1,14 @@
 /// Removes secrets from log text: every configured secret value (e.g. an API key from `${VENDOR_KEY}`) is replaced
-/// by "[redacted]", and so is the value of any Authorization / Proxy-Authorization / X-Api-Key / Cookie header
-/// rendered as "Name: value".
+/// by "[redacted]", and so is the value of any Authorization / Proxy-Authorization / X-Api-Key / Cookie / Set-Cookie
+/// header rendered as "Name: value".
 public struct Redactor: Sendable {
     /// What replaces a secret.
     public static let placeholder = "[redacted]"
 
     /// Header names whose values are credentials whatever they contain, lowercased.
-    public static let sensitiveHeaderNames = ["authorization", "proxy-authorization", "x-api-key", "cookie"]
+    public static let sensitiveHeaderNames = [
+        "authorization", "proxy-authorization", "x-api-key", "cookie", "set-cookie",
+    ]
 
     // Longest first, so a secret that contains a shorter one is removed whole.
     private let secrets: [[UInt8]]
