@@ -27,25 +27,27 @@ public struct Redactor: Sendable {
     /// `text` with every secret and every sensitive header value replaced by "[redacted]".
     public func redact(_ text: String) -> String {
         let input = Array(text.utf8)
-        var output: [UInt8] = []
-        var changed = false
+        // Most lines hold no secret: copy only once something has to be replaced.
+        var output: [UInt8]? = nil
+        var copied = 0
         var index = 0
         while index < input.count {
+            let hidden: Range<Int>?
             if let secret = secrets.first(where: { input.hasPrefix($0, at: index) }) {
-                output += Self.placeholderBytes
-                index += secret.count
-                changed = true
-            } else if let valueRange = headerValue(in: input, at: index) {
-                output += input[index..<valueRange.lowerBound]
-                output += Self.placeholderBytes
-                index = valueRange.upperBound
-                changed = true
+                hidden = index..<index + secret.count
             } else {
-                output.append(input[index])
-                index += 1
+                hidden = headerValue(in: input, at: index)
             }
+            guard let hidden else {
+                index += 1
+                continue
+            }
+            output = (output ?? []) + input[copied..<hidden.lowerBound] + Self.placeholderBytes
+            copied = hidden.upperBound
+            index = hidden.upperBound
         }
-        return changed ? String(decoding: output, as: UTF8.self) : text
+        guard let output else { return text }
+        return String(decoding: output + input[copied...], as: UTF8.self)
     }
 
     private static let placeholderBytes = Array(placeholder.utf8)
