@@ -54,6 +54,10 @@ let package = Package(
             ]
         ),
         .target(
+            name: "Service",
+            dependencies: [.product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
             name: "TestSupport",
             path: "Tests/TestSupport"
         ),
@@ -62,6 +66,7 @@ let package = Package(
         .testTarget(name: "RetryTests", dependencies: ["Retry"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
         .testTarget(name: "ListenerTests", dependencies: ["Listener", "TestSupport"]),
+        .testTarget(name: "ServiceTests", dependencies: ["Service", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "ProxyTests",
             dependencies: ["Proxy", "Config", "TestSupport", .product(name: "Logging", package: "swift-log")]

@@ -1,0 +1,31 @@
+import Logging
+import Synchronization
+
+/// A locked box of `LogSettings` that every `RetrydLogHandler` made from it reads on each message, so a SIGHUP
+/// reload can change level, format and secrets for loggers that already exist.
+public final class LogSettingsStore: Sendable {
+    /// The store `RetrydLogHandler.bootstrap` wires the process's loggers to.
+    public static let shared = LogSettingsStore()
+
+    private let state: Mutex<LogSettings>
+
+    /// A store holding `settings`.
+    public init(_ settings: LogSettings = LogSettings()) {
+        state = Mutex(settings)
+    }
+
+    /// The settings right now.
+    public var settings: LogSettings {
+        state.withLock { $0 }
+    }
+
+    /// Replaces all settings at once, so no message sees half of a reload.
+    public func replace(with settings: LogSettings) {
+        state.withLock { $0 = settings }
+    }
+
+    /// Changes some settings in place, e.g. `store.update { $0.level = .debug }`.
+    public func update(_ change: (inout LogSettings) -> Void) {
+        state.withLock { change(&$0) }
+    }
+}

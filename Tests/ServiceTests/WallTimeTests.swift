@@ -1,0 +1,16 @@
+import Testing
+
+@testable import Service
+
+@Suite struct WallTimeTests {
+    @Test(arguments: [
+        (Int64(0), 0, "1970-01-01T00:00:00.000Z"),
+        (1_795_433_233, 123, "2026-11-23T11:27:13.123Z"),
+        (1_709_251_199, 9, "2024-02-29T23:59:59.009Z"),
+        (951_782_400, 999, "2000-02-29T00:00:00.999Z"),
+        (4_102_444_800, 50, "2100-01-01T00:00:00.050Z"),
+    ])
+    func rendersRFC3339InUTC(seconds: Int64, milliseconds: Int, expected: String) {
+        #expect(WallTime(seconds: seconds, milliseconds: milliseconds).iso8601 == expected)
+    }
+}
