@@ -1,1 +1,0 @@
-// Config module: see ../../README.md for the architecture.

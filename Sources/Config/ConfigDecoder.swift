@@ -1,0 +1,144 @@
+import Foundation
+import Retry
+
+/// Turns the parsed TOML tree into a `RetrydConfig`, checking every key, type and value on the way.
+struct ConfigDecoder {
+    /// File, source map and environment.
+    let context: LoadContext
+    /// Header values to redact from logs, gathered while decoding `set_headers`.
+    private(set) var secrets: [String] = []
+
+    static let upstreamKeys = [
+        "name", "listen", "url", "connect_timeout", "attempt_timeout", "ca_file", "set_headers",
+        "request_id_headers", "attempts_header", "retry", "rule",
+    ]
+
+    /// Creates a decoder.
+    init(context: LoadContext) {
+        self.context = context
+    }
+
+    /// Decodes the whole document.
+    mutating func decode(_ root: TableReader) throws(ConfigError) -> RetrydConfig {
+        try root.rejectUnknownKeys(allowed: ["upstream", "limits"])
+        let upstreamPath = KeyPath.root.appending("upstream")
+        let tables = try root["upstream"]?.tables() ?? []
+        guard !tables.isEmpty else {
+            throw context.error(at: upstreamPath, "at least one [[upstream]] table is required")
+        }
+        var upstreams: [UpstreamConfig] = []
+        for table in tables {
+            let upstream = try decodeUpstream(table)
+            if let other = upstreams.first(where: { $0.name == upstream.name }) {
+                throw context.error(at: table.path.appending("name"), "duplicate name \"\(other.name)\"")
+            }
+            if let other = upstreams.first(where: { $0.listen.conflicts(with: upstream.listen) }) {
+                throw context.error(
+                    at: table.path.appending("listen"),
+                    "\(upstream.listen) is already the listen address of upstream \"\(other.name)\""
+                )
+            }
+            upstreams.append(upstream)
+        }
+        var limits = Limits()
+        if let value = root["limits"] {
+            limits = try Self.decodeLimits(try value.table())
+        }
+        return RetrydConfig(upstreams: upstreams, limits: limits, secrets: secrets)
+    }
+
+    /// Decodes one `[[upstream]]` table.
+    mutating func decodeUpstream(_ table: TableReader) throws(ConfigError) -> UpstreamConfig {
+        try table.rejectUnknownKeys(allowed: Self.upstreamKeys)
+        let nameValue = try table.required("name")
+        let name = try nameValue.string()
+        guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_.-".contains($0)) })
+        else {
+            throw nameValue.error("\"\(name)\" is not a valid name; use letters, digits, \"_\", \".\" and \"-\"")
+        }
+        let listenValue = try table.required("listen")
+        let listen = try Self.parse(listenValue, with: ListenAddress.parsed)
+        let urlValue = try table.required("url")
+        let url = try Self.parse(urlValue, with: UpstreamURL.parsed)
+
+        var upstream = UpstreamConfig(name: name, listen: listen, url: url)
+        if let value = table["connect_timeout"] { upstream.connectTimeout = try value.duration(allowingZero: false) }
+        if let value = table["attempt_timeout"] { upstream.attemptTimeout = try value.duration(allowingZero: false) }
+        if let value = table["ca_file"] { upstream.caFile = try Self.readableFile(value) }
+        if let value = table["set_headers"] { upstream.setHeaders = try decodeSetHeaders(try value.table()) }
+        if let value = table["request_id_headers"] {
+            upstream.requestIDHeaders = try value.array().map { (element) throws(ConfigError) in
+                try Self.headerName(element)
+            }
+        }
+        if let value = table["attempts_header"] {
+            upstream.attemptsHeader = try value.string().isEmpty ? nil : try Self.headerName(value)
+        }
+        if let value = table["retry"] {
+            upstream.retry = try Self.applyRetryKeys(from: try value.table(), to: RetryPolicy(), inRule: false)
+        }
+        if let value = table["rule"] {
+            for rule in try value.tables() {
+                upstream.rules.append(try Self.decodeRule(rule, inheriting: upstream.retry))
+            }
+        }
+        return upstream
+    }
+
+    /// Decodes `set_headers` in the order written, recording which values must be redacted.
+    private mutating func decodeSetHeaders(_ table: TableReader) throws(ConfigError) -> [(name: String, value: String)] {
+        var headers: [(name: String, value: String)] = []
+        for name in table.keysInSourceOrder {
+            let value = table[name]!
+            guard HeaderSyntax.isToken(name) else { throw value.error("\"\(name)\" is not a valid header name") }
+            guard !HeaderSyntax.managedByRetryd.contains(name.lowercased()) else {
+                throw value.error("\(name) is managed by retryd and cannot be set")
+            }
+            if let earlier = headers.first(where: { $0.name.lowercased() == name.lowercased() }) {
+                throw value.error("header \(name) is already set as \(earlier.name) (header names ignore case)")
+            }
+            let expansion = try value.expandedString()
+            guard HeaderSyntax.isFieldValue(expansion.value) else {
+                throw value.error("header values must not contain line breaks or NUL")
+            }
+            if HeaderSyntax.looksSecret(name) || !expansion.substitutions.isEmpty {
+                secrets.append(expansion.value)
+                secrets.append(contentsOf: expansion.substitutions)
+            }
+            headers.append((name, expansion.value))
+        }
+        return headers
+    }
+
+    /// A header name (a string that is an HTTP token).
+    static func headerName(_ value: ValueReader) throws(ConfigError) -> String {
+        let name = try value.string()
+        guard HeaderSyntax.isToken(name) else { throw value.error("\"\(name)\" is not a valid header name") }
+        return name
+    }
+
+    /// A string checked by one of the value parsers, whose explanation becomes the error message.
+    static func parse<T>(
+        _ value: ValueReader,
+        with parser: (String) -> Result<T, ValueProblem>
+    ) throws(ConfigError) -> T {
+        let text = try value.string()
+        switch parser(text) {
+        case .success(let parsed): return parsed
+        case .failure(let problem): throw value.error("\"\(text)\": \(problem.message)")
+        }
+    }
+
+    /// A path to a regular file that retryd can read now, so a typo fails at startup rather than at first TLS use.
+    private static func readableFile(_ value: ValueReader) throws(ConfigError) -> String {
+        let path = try value.string()
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw value.error("\(path) does not exist")
+        }
+        guard !isDirectory.boolValue, FileManager.default.isReadableFile(atPath: path) else {
+            throw value.error("\(path) is not a readable file")
+        }
+        return path
+    }
+}

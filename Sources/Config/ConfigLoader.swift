@@ -1,0 +1,53 @@
+import Foundation
+import TOMLKit
+
+/// Reads retryd's TOML configuration; every problem is a `ConfigError` naming file, line and key.
+public enum ConfigLoader {
+    /// Reads and decodes the file at `path`.
+    ///
+    /// - Parameters:
+    ///   - path: The configuration file; errors name it as given.
+    ///   - environment: Variables for `${NAME}` references (the process environment, or a fixture in tests).
+    /// - Throws: `ConfigError`; an unreadable file has no line and an empty key.
+    public static func load(path: String, environment: [String: String]) throws(ConfigError) -> RetrydConfig {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw ConfigError(file: path, line: nil, key: "", message: "cannot read file: \(error.localizedDescription)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(file: path, line: nil, key: "", message: "file is not UTF-8 text")
+        }
+        var config = try parse(text, file: path, environment: environment)
+        config.source = path
+        return config
+    }
+
+    /// Decodes configuration text.
+    ///
+    /// - Parameters:
+    ///   - text: The TOML document.
+    ///   - file: The name used in errors.
+    ///   - environment: Variables for `${NAME}` references.
+    /// - Throws: `ConfigError`; a TOML syntax error carries TOMLKit's line and an empty key.
+    public static func parse(_ text: String, file: String, environment: [String: String]) throws(ConfigError)
+        -> RetrydConfig
+    {
+        let root: TOMLTable
+        do {
+            root = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigError(file: file, line: error.source.begin.line, key: "", message: error.description)
+        } catch {
+            throw ConfigError(file: file, line: nil, key: "", message: "\(error)")
+        }
+        let context = LoadContext(
+            file: file,
+            sourceMap: SourceMap(scanning: text),
+            expander: EnvironmentExpander(environment: environment)
+        )
+        var decoder = ConfigDecoder(context: context)
+        return try decoder.decode(TableReader(table: root, path: .root, context: context))
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+
+/// Where a listener binds: an IPv4 literal, `localhost` or an IPv6 literal, and a port (0 picks an ephemeral one).
+public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
+    /// The host without brackets: `127.0.0.1`, `localhost` or `::1`.
+    public var host: String
+    /// The TCP port; 0 asks the kernel for an ephemeral port.
+    public var port: UInt16
+
+    /// Creates an address from its parts.
+    public init(host: String, port: UInt16) {
+        self.host = host
+        self.port = port
+    }
+
+    /// Parses `127.0.0.1:8080`, `localhost:8080` or `[::1]:8080`; `nil` when malformed.
+    public static func parse(_ text: String) -> ListenAddress? {
+        try? parsed(text).get()
+    }
+
+    /// `host:port`, with brackets around an IPv6 host.
+    public var description: String {
+        host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+    }
+
+    /// Whether two listeners would collide: same host and same fixed port (ephemeral ports never collide).
+    func conflicts(with other: ListenAddress) -> Bool {
+        port != 0 && port == other.port && host.lowercased() == other.host.lowercased()
+    }
+
+    /// Parses like `parse(_:)` but says what is wrong.
+    static func parsed(_ text: String) -> Result<ListenAddress, ValueProblem> {
+        let expected = "expected host:port with an IPv4 address, \"localhost\" or [IPv6] as host"
+        let host: String
+        let portText: Substring
+        if text.hasPrefix("[") {
+            guard let close = text.firstIndex(of: "]") else { return .failure(ValueProblem(expected)) }
+            host = String(text[text.index(after: text.startIndex)..<close])
+            guard IPLiteral.isIPv6(host) else { return .failure(ValueProblem("\"\(host)\" is not an IPv6 address")) }
+            let rest = text[text.index(after: close)...]
+            guard rest.hasPrefix(":") else { return .failure(ValueProblem(expected)) }
+            portText = rest.dropFirst()
+        } else {
+            guard let colon = text.lastIndex(of: ":") else { return .failure(ValueProblem(expected)) }
+            host = String(text[..<colon])
+            guard host.lowercased() == "localhost" || IPLiteral.isIPv4(host) else {
+                return .failure(ValueProblem(expected + " (host names other than localhost are not resolved)"))
+            }
+            portText = text[text.index(after: colon)...]
+        }
+        guard let port = IPLiteral.port(portText, allowingZero: true) else {
+            return .failure(ValueProblem("port must be a number from 0 to 65535"))
+        }
+        return .success(ListenAddress(host: host.lowercased() == "localhost" ? "localhost" : host, port: port))
+    }
+}
+
+/// Checks for address literals and port numbers, shared by listen addresses and upstream URLs.
+enum IPLiteral {
+    /// Whether `text` is a dotted-quad IPv4 address.
+    static func isIPv4(_ text: String) -> Bool {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4
+            && parts.allSatisfy { part in
+                (1...3).contains(part.count) && part.allSatisfy(\.isASCIIDigit) && Int(part)! <= 255
+            }
+    }
+
+    /// Whether `text` (without brackets) is an IPv6 address.
+    static func isIPv6(_ text: String) -> Bool {
+        var address = in6_addr()
+        return text.contains(":") && inet_pton(AF_INET6, text, &address) == 1
+    }
+
+    /// A decimal port number, or `nil` when not a number in range.
+    static func port(_ text: Substring, allowingZero: Bool) -> UInt16? {
+        guard (1...5).contains(text.count), text.allSatisfy(\.isASCIIDigit), let value = UInt16(text) else {
+            return nil
+        }
+        return value == 0 && !allowingZero ? nil : value
+    }
+}
+
+extension Character {
+    /// Whether this is one of `0`–`9` (not any Unicode digit).
+    var isASCIIDigit: Bool {
+        ("0"..."9").contains(self)
+    }
+}

@@ -1,0 +1,66 @@
+import Retry
+
+extension RetrydConfig {
+    /// Human-readable effective policy of each upstream and rule (used by `retryd check`); secrets never appear.
+    public var summary: String {
+        var lines: [String] = []
+        for upstream in upstreams {
+            lines.append("upstream \(upstream.name): \(upstream.listen) -> \(upstream.url.origin)\(upstream.url.basePath)")
+            lines.append(
+                "  timeouts: connect \(Durations.format(upstream.connectTimeout)),"
+                    + " attempt \(Durations.format(upstream.attemptTimeout))"
+            )
+            if let caFile = upstream.caFile { lines.append("  ca file: \(caFile)") }
+            if !upstream.setHeaders.isEmpty {
+                lines.append("  sets headers: " + upstream.setHeaders.map(\.name).joined(separator: ", "))
+            }
+            if !upstream.requestIDHeaders.isEmpty {
+                lines.append("  request id headers: " + upstream.requestIDHeaders.joined(separator: ", "))
+            }
+            lines.append("  attempts header: " + (upstream.attemptsHeader ?? "off"))
+            lines.append("  policy: " + Self.describe(upstream.retry))
+            for (index, rule) in upstream.rules.enumerated() {
+                let methods = rule.methods.map { $0.sorted().joined(separator: ",") } ?? "any method"
+                let path = rule.path?.glob ?? "any path"
+                lines.append("  rule \(index + 1) (\(methods) \(path)): " + Self.describe(rule.policy))
+            }
+        }
+        lines.append(
+            "limits: \(limits.maxConnections) connections, header \(Self.bytes(limits.maxHeaderBytes)),"
+                + " target \(Self.bytes(limits.maxRequestTargetBytes)), body \(Self.bytes(limits.maxBodyBytes)),"
+                + " replay up to \(Self.bytes(limits.replayLimit)); header timeout"
+                + " \(Durations.format(limits.headerTimeout)), idle \(Durations.format(limits.idleTimeout)),"
+                + " shutdown \(Durations.format(limits.shutdownTimeout))"
+        )
+        return lines.joined(separator: "\n")
+    }
+
+    /// One line saying what the policy does.
+    static func describe(_ policy: RetryPolicy) -> String {
+        var waits: String
+        if let schedule = policy.schedule {
+            waits = "waits " + schedule.map(Durations.format).joined(separator: ", ") + " (last repeats)"
+        } else {
+            let backoff = policy.backoff
+            waits =
+                "backoff \(Durations.format(backoff.initial)) x\(backoff.multiplier) up to"
+                + " \(Durations.format(backoff.max)), \(backoff.jitter.rawValue) jitter"
+        }
+        return "up to \(policy.maxAttempts) attempts within \(Durations.format(policy.deadline));"
+            + " retry \(statuses(policy.retryStatuses)) with \(waits);"
+            + " rate limited on \(statuses(policy.rateLimitStatuses)), waiting up to"
+            + " \(Durations.format(policy.maxRateLimitWait));"
+            + " non-idempotent requests retried on \(statuses(policy.nonIdempotentStatuses))"
+    }
+
+    private static func statuses(_ statuses: Set<Int>) -> String {
+        statuses.isEmpty ? "no status" : statuses.sorted().map(String.init).joined(separator: ", ")
+    }
+
+    private static func bytes(_ count: Int) -> String {
+        for (unit, size) in [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)] where count >= size && count % size == 0 {
+            return "\(count / size) \(unit)"
+        }
+        return "\(count) bytes"
+    }
+}

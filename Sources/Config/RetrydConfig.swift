@@ -1,0 +1,29 @@
+import Foundation
+
+/// Everything retryd needs to run: its upstreams and global limits.
+public struct RetrydConfig: Sendable, Equatable {
+    /// One entry per listener, in configuration order.
+    public var upstreams: [UpstreamConfig]
+    /// Global limits.
+    public var limits: Limits
+    /// The file the configuration came from, or `nil` for flags.
+    public var source: String?
+    /// Values that must never reach a log: header values from environment expansion or with credential-like names.
+    public var secrets: [String]
+
+    /// Creates a configuration.
+    public init(upstreams: [UpstreamConfig], limits: Limits = Limits(), source: String? = nil, secrets: [String] = []) {
+        self.upstreams = upstreams
+        self.limits = limits
+        self.source = source
+        self.secrets = secrets
+    }
+
+    /// `text` with every secret replaced by `<redacted>`, for logging headers and configuration values.
+    public func redacted(_ text: String) -> String {
+        // Longest first, so a secret that contains another one is hidden whole.
+        secrets.filter { !$0.isEmpty }.sorted { $0.count > $1.count }.reduce(text) { partial, secret in
+            partial.replacingOccurrences(of: secret, with: "<redacted>")
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import TOMLKit
+
+/// One TOML value and its key path: typed accessors that throw located errors instead of returning `nil`.
+struct ValueReader {
+    /// The value as TOMLKit parsed it.
+    let value: TOMLValueConvertible
+    /// Where the value sits in the document.
+    let path: KeyPath
+    /// File, source map and environment.
+    let context: LoadContext
+
+    /// The string, with `${NAME}` references expanded.
+    func string() throws(ConfigError) -> String {
+        try expandedString().value
+    }
+
+    /// The string after expansion, with the substituted environment values.
+    func expandedString() throws(ConfigError) -> EnvironmentExpander.Expansion {
+        guard let raw = value.string else { throw mismatch(expected: "a string") }
+        switch context.expander.expand(raw) {
+        case .success(let expansion): return expansion
+        case .failure(let problem): throw error(problem.message)
+        }
+    }
+
+    /// The integer, which must lie in `range`.
+    func integer(in range: ClosedRange<Int>) throws(ConfigError) -> Int {
+        guard let integer = value.int else { throw mismatch(expected: "an integer") }
+        guard range.contains(integer) else { throw error("\(integer) is out of range \(Self.describe(range))") }
+        return integer
+    }
+
+    /// An integer or a float, as a `Double`.
+    func number() throws(ConfigError) -> Double {
+        if let integer = value.int { return Double(integer) }
+        guard let double = value.double else { throw mismatch(expected: "a number") }
+        return double
+    }
+
+    /// A duration string such as `"2s"`; zero only when `allowingZero`.
+    func duration(allowingZero: Bool = true) throws(ConfigError) -> Duration {
+        guard value.type == .string else { throw mismatch(expected: "a duration string like \"2s\"") }
+        let text = try string()
+        guard let duration = Durations.parse(text) else {
+            throw error("\"\(text)\" is not a duration; write a number and a unit: \"250ms\", \"2s\", \"1.5s\", \"1m\", \"1h\"")
+        }
+        guard allowingZero || duration > .zero else { throw error("must be greater than zero") }
+        return duration
+    }
+
+    /// The table.
+    func table() throws(ConfigError) -> TableReader {
+        guard let table = value.table else { throw mismatch(expected: "a table") }
+        return TableReader(table: table, path: path, context: context)
+    }
+
+    /// The elements of the array, each with its indexed path.
+    func array() throws(ConfigError) -> [ValueReader] {
+        guard let array = value.array else { throw mismatch(expected: "an array") }
+        return array.enumerated().map { index, element in
+            ValueReader(value: element, path: path.appending(index: index), context: context)
+        }
+    }
+
+    /// The tables of an array of tables (`[[name]]`).
+    func tables() throws(ConfigError) -> [TableReader] {
+        guard value.type == .array else {
+            let name = path.lastKey
+            throw mismatch(expected: "an array of tables (write [[\(name)]], not [\(name)])")
+        }
+        var tables: [TableReader] = []
+        for element in try array() {
+            tables.append(try element.table())
+        }
+        return tables
+    }
+
+    /// An error about this value.
+    func error(_ message: String) -> ConfigError {
+        context.error(at: path, message)
+    }
+
+    /// A wrong-type error that says what was found.
+    func mismatch(expected: String) -> ConfigError {
+        error("expected \(expected), found \(Self.describe(value.type))")
+    }
+
+    private static func describe(_ type: TOMLType) -> String {
+        switch type {
+        case .table: "a table"
+        case .array: "an array"
+        case .string: "a string"
+        case .int: "an integer"
+        case .double: "a float"
+        case .bool: "a boolean"
+        case .date: "a date"
+        case .time: "a time"
+        case .dateTime: "a date-time"
+        }
+    }
+
+    private static func describe(_ range: ClosedRange<Int>) -> String {
+        range.upperBound == .max ? "\(range.lowerBound) or more" : "\(range.lowerBound)...\(range.upperBound)"
+    }
+}
