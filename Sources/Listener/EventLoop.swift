@@ -1,0 +1,219 @@
+import CLinux
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Something registered with the event loop for readiness events.
+public protocol EventHandler: AnyObject {
+    /// Called on the loop with the events epoll reported.
+    func handle(_ events: EPollEvents)
+}
+
+/// Something that wants to run once at the end of the current loop iteration (e.g. to flush writes in one syscall).
+public protocol DeferredWork: AnyObject {
+    /// Called once per iteration in which it was requested.
+    func runDeferred()
+}
+
+/// A registration: the slot in the loop's table and the generation that makes stale events harmless.
+public struct Registration: Sendable, Equatable {
+    let slot: UInt32
+    let generation: UInt32
+    /// The registered descriptor.
+    public let fd: Int32
+}
+
+/// One epoll event loop: descriptors, timers and deferred work on a single thread.
+///
+/// Everything except ``execute(_:)`` and ``stop()`` must be called on the loop's thread.
+public final class EventLoop: @unchecked Sendable {
+    private struct Slot {
+        var generation: UInt32 = 0
+        var handler: EventHandler?
+    }
+
+    private let epfd: Int32
+    private let wakeFD: Int32
+    private var slots: [Slot] = [Slot()]
+    private var freeSlots: [UInt32] = []
+    private var timers = TimerHeap()
+    private var deferred: [DeferredWork] = []
+    private var deferredNext: [DeferredWork] = []
+    private var stopping = false
+    private let lock = Mutex()
+    private var injected: [@Sendable () -> Void] = []
+
+    /// Monotonic time in nanoseconds, refreshed each iteration.
+    public private(set) var now: Int64
+
+    /// Creates an epoll set and its wake-up eventfd.
+    public init() throws(SysError) {
+        epfd = try Sys.check("epoll_create1") { clinux_epoll_create() }
+        wakeFD = try Sys.check("eventfd") { clinux_eventfd(0) }
+        now = Sys.monotonicNanoseconds()
+        // Slot 0 is the wake-up descriptor.
+        _ = try Sys.check("epoll_ctl") { clinux_epoll_ctl(epfd, CLINUX_EPOLL_CTL_ADD, wakeFD, CLINUX_EPOLLIN, 0) }
+    }
+
+    deinit {
+        Sys.close(wakeFD)
+        Sys.close(epfd)
+    }
+
+    /// Registers `fd` for `events`; `handler` is retained until ``deregister(_:)``.
+    public func register(fd: Int32, events: EPollEvents, handler: EventHandler) throws(SysError) -> Registration {
+        let slot: UInt32
+        if let free = freeSlots.popLast() {
+            slot = free
+        } else {
+            slot = UInt32(slots.count)
+            slots.append(Slot())
+        }
+        slots[Int(slot)].generation &+= 1
+        slots[Int(slot)].handler = handler
+        let registration = Registration(slot: slot, generation: slots[Int(slot)].generation, fd: fd)
+        do {
+            _ = try Sys.check("epoll_ctl") {
+                clinux_epoll_ctl(epfd, CLINUX_EPOLL_CTL_ADD, fd, events.rawValue, Self.userData(registration))
+            }
+        } catch {
+            release(slot)
+            throw error
+        }
+        return registration
+    }
+
+    /// Changes the events a registration waits for.
+    public func modify(_ registration: Registration, events: EPollEvents) throws(SysError) {
+        _ = try Sys.check("epoll_ctl") {
+            clinux_epoll_ctl(epfd, CLINUX_EPOLL_CTL_MOD, registration.fd, events.rawValue, Self.userData(registration))
+        }
+    }
+
+    /// Removes a registration; events already read for it this iteration are dropped by generation.
+    public func deregister(_ registration: Registration) {
+        _ = clinux_epoll_ctl(epfd, CLINUX_EPOLL_CTL_DEL, registration.fd, 0, 0)
+        if slots[Int(registration.slot)].generation == registration.generation {
+            release(registration.slot)
+        }
+    }
+
+    private func release(_ slot: UInt32) {
+        slots[Int(slot)].handler = nil
+        slots[Int(slot)].generation &+= 1
+        freeSlots.append(slot)
+    }
+
+    private static func userData(_ registration: Registration) -> UInt64 {
+        UInt64(registration.slot) << 32 | UInt64(registration.generation)
+    }
+
+    /// Arms (or re-arms) `timer` to fire `delay` from now.
+    public func schedule(_ timer: LoopTimer, after delay: Duration) {
+        schedule(timer, at: now + delay.nanoseconds)
+    }
+
+    /// Arms (or re-arms) `timer` to fire at the monotonic `deadline` in nanoseconds.
+    public func schedule(_ timer: LoopTimer, at deadline: Int64) {
+        timers.insertOrUpdate(timer, deadline: deadline)
+    }
+
+    /// Disarms `timer`; harmless when it is not armed.
+    public func cancel(_ timer: LoopTimer) {
+        timers.remove(timer)
+    }
+
+    /// Runs `work.runDeferred()` once at the end of this iteration.
+    public func runAtEndOfIteration(_ work: DeferredWork) {
+        deferred.append(work)
+    }
+
+    /// Runs `body` on the loop thread soon; callable from any thread.
+    public func execute(_ body: @escaping @Sendable () -> Void) {
+        lock.withLock { injected.append(body) }
+        var one: UInt64 = 1
+        _ = Glibc.write(wakeFD, &one, 8)
+    }
+
+    /// Makes ``run()`` return after the current iteration; callable from any thread.
+    public func stop() {
+        execute { [unowned self] in self.stopping = true }
+    }
+
+    /// Runs until ``stop()``.
+    public func run() throws(SysError) {
+        stopping = false
+        var events = [clinux_epoll_event](repeating: clinux_epoll_event(), count: 256)
+        while !stopping {
+            let count = try events.withUnsafeMutableBufferPointer { (buffer) throws(SysError) -> Int32 in
+                try Sys.check("epoll_wait") { clinux_epoll_wait(epfd, buffer.baseAddress, 256, nextTimeout()) }
+            }
+            now = Sys.monotonicNanoseconds()
+            for index in 0..<Int(count) {
+                dispatch(events[index])
+            }
+            fireTimers()
+            runDeferred()
+        }
+    }
+
+    private func dispatch(_ event: clinux_epoll_event) {
+        let slot = Int(event.data >> 32)
+        let generation = UInt32(truncatingIfNeeded: event.data)
+        if slot == 0 {
+            drainInjected()
+            return
+        }
+        guard slot < slots.count, slots[slot].generation == generation, let handler = slots[slot].handler else {
+            return
+        }
+        handler.handle(EPollEvents(rawValue: event.events))
+        runDeferred()
+    }
+
+    private func drainInjected() {
+        var value: UInt64 = 0
+        _ = Glibc.read(wakeFD, &value, 8)
+        let work = lock.withLock { () -> [@Sendable () -> Void] in
+            defer { injected.removeAll() }
+            return injected
+        }
+        for body in work { body() }
+    }
+
+    private func fireTimers() {
+        while let timer = timers.first, timer.deadline <= now {
+            timers.remove(timer)
+            timer.action()
+            runDeferred()
+        }
+    }
+
+    private func runDeferred() {
+        while !deferred.isEmpty {
+            swap(&deferred, &deferredNext)
+            for work in deferredNext { work.runDeferred() }
+            deferredNext.removeAll(keepingCapacity: true)
+        }
+    }
+
+    private func nextTimeout() -> Int32 {
+        if !deferred.isEmpty { return 0 }
+        guard let timer = timers.first else { return -1 }
+        let remaining = timer.deadline - Sys.monotonicNanoseconds()
+        if remaining <= 0 { return 0 }
+        // Round up so a timer never fires early and the loop never spins on a sub-millisecond remainder.
+        return Int32(clamping: (remaining + 999_999) / 1_000_000)
+    }
+}
+
+extension Duration {
+    /// The duration in whole nanoseconds, saturating.
+    public var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        if overflow { return seconds < 0 ? .min : .max }
+        return scaled &+ attoseconds / 1_000_000_000
+    }
+}

@@ -1,1 +1,0 @@
-// Listener module: see ../../README.md for the architecture.

@@ -1,0 +1,176 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Shares one connection budget among all listeners; a listener at the limit stops accepting until one closes.
+public final class ConnectionBudget {
+    /// The most client connections open at once.
+    public let limit: Int
+    /// Client connections open now.
+    public private(set) var open = 0
+    private var waiting: [Server] = []
+
+    /// Creates a budget of `limit` connections.
+    public init(limit: Int) {
+        self.limit = limit
+    }
+
+    func take() -> Bool {
+        guard open < limit else { return false }
+        open += 1
+        return true
+    }
+
+    func giveBack() {
+        open -= 1
+        let resumed = waiting
+        waiting.removeAll()
+        for server in resumed { server.resumeAccepting() }
+    }
+
+    func wait(_ server: Server) {
+        if !waiting.contains(where: { $0 === server }) { waiting.append(server) }
+    }
+}
+
+/// A listening socket and the client connections accepted from it.
+public final class Server: EventHandler {
+    unowned let loop: EventLoop
+    let fd: Int32
+    let limits: ServerLimits
+    let budget: ConnectionBudget
+    /// Turns request heads into exchanges.
+    public unowned let handler: RequestHandler
+    private var registration: Registration?
+    private var connections: [ObjectIdentifier: ClientConnection] = [:]
+    private var accepting = true
+    /// True once ``drain()`` was called: responses close their connections and no new ones are accepted.
+    public private(set) var isDraining = false
+    /// The address actually bound (the real port when 0 was asked for).
+    public let localAddress: SocketAddress
+    /// Called when a draining server has no connections left.
+    public var onDrained: (() -> Void)?
+
+    /// Binds and listens on `address`, accepting on `loop`.
+    public init(
+        loop: EventLoop,
+        address: SocketAddress,
+        limits: ServerLimits,
+        budget: ConnectionBudget,
+        handler: RequestHandler,
+        backlog: Int32 = 1024
+    ) throws(SysError) {
+        self.loop = loop
+        self.limits = limits
+        self.budget = budget
+        self.handler = handler
+        fd = try Sys.tcpSocket(family: address.family)
+        do {
+            try Sys.setOption(fd, level: SOL_SOCKET, name: SO_REUSEADDR, value: 1)
+            try Sys.bind(fd, address)
+            try Sys.listen(fd, backlog: backlog)
+            localAddress = try Sys.localAddress(fd)
+            registration = try loop.register(fd: fd, events: .readable, handler: self)
+        } catch {
+            Sys.close(fd)
+            throw error
+        }
+    }
+
+    /// Adopts an already listening socket (systemd socket activation).
+    public init(
+        loop: EventLoop,
+        listeningFD: Int32,
+        limits: ServerLimits,
+        budget: ConnectionBudget,
+        handler: RequestHandler
+    ) throws(SysError) {
+        self.loop = loop
+        self.limits = limits
+        self.budget = budget
+        self.handler = handler
+        fd = listeningFD
+        localAddress = try Sys.localAddress(fd)
+        registration = try loop.register(fd: fd, events: .readable, handler: self)
+    }
+
+    /// Client connections open on this listener.
+    public var connectionCount: Int { connections.count }
+
+    public func handle(_ events: EPollEvents) {
+        // Accept a bounded batch so one busy listener cannot starve the rest of the loop.
+        for _ in 0..<64 {
+            guard accepting, !isDraining else { return }
+            guard budget.take() else {
+                pauseAccepting()
+                return
+            }
+            let result: IOResult<Int32>
+            do {
+                result = try Sys.accept(fd)
+            } catch {
+                budget.giveBack()
+                // EMFILE and friends: stop briefly rather than spin on a listener we cannot serve.
+                pauseAccepting()
+                let retry = LoopTimer { [weak self] in self?.resumeAccepting() }
+                loop.schedule(retry, after: .milliseconds(100))
+                return
+            }
+            guard case .done(let clientFD) = result else {
+                budget.giveBack()
+                return
+            }
+            try? Sys.setOption(clientFD, level: Int32(IPPROTO_TCP), name: TCP_NODELAY, value: 1)
+            let connection = ClientConnection(fd: clientFD, loop: loop, server: self, limits: limits)
+            connections[ObjectIdentifier(connection)] = connection
+            do {
+                try connection.start()
+            } catch {
+                connections[ObjectIdentifier(connection)] = nil
+                Sys.close(clientFD)
+                budget.giveBack()
+            }
+        }
+    }
+
+    func connectionClosed(_ connection: ClientConnection) {
+        guard connections.removeValue(forKey: ObjectIdentifier(connection)) != nil else { return }
+        budget.giveBack()
+        if isDraining && connections.isEmpty { onDrained?() }
+    }
+
+    private func pauseAccepting() {
+        guard accepting, let registration else { return }
+        accepting = false
+        try? loop.modify(registration, events: [])
+        budget.wait(self)
+    }
+
+    func resumeAccepting() {
+        guard !accepting, !isDraining, let registration else { return }
+        accepting = true
+        try? loop.modify(registration, events: .readable)
+    }
+
+    /// Stops accepting, closes idle connections, and lets busy ones close after their current response.
+    public func drain() {
+        isDraining = true
+        stopListening()
+        for connection in Array(connections.values) { connection.closeIfIdle() }
+        if connections.isEmpty { onDrained?() }
+    }
+
+    /// Closes the listening socket (new connections are refused); accepted connections continue.
+    public func stopListening() {
+        guard let registration else { return }
+        loop.deregister(registration)
+        self.registration = nil
+        Sys.close(fd)
+    }
+
+    /// Closes every connection at once (after the shutdown timeout).
+    public func closeAll() {
+        stopListening()
+        for connection in Array(connections.values) { connection.close() }
+    }
+}

@@ -1,0 +1,138 @@
+import CLinux
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A failed system call: which call, and the errno it left.
+public struct SysError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The name of the call that failed, e.g. `"accept4"`.
+    public let call: String
+    /// The errno value.
+    public let errno: Int32
+
+    /// Creates an error for `call` with `errno`.
+    public init(call: String, errno: Int32) {
+        self.call = call
+        self.errno = errno
+    }
+
+    /// `"accept4: Too many open files (errno 24)"`.
+    public var description: String {
+        "\(call): \(String(cString: strerror(errno))) (errno \(errno))"
+    }
+}
+
+/// The result of a non-blocking I/O call.
+public enum IOResult<Value: Sendable>: Sendable {
+    /// The call completed.
+    case done(Value)
+    /// The call would block (EAGAIN); try again when epoll says so.
+    case wouldBlock
+}
+
+/// Every system call retryd makes, wrapped once: EINTR retried, EAGAIN mapped, failures named.
+public enum Sys {
+    @inline(__always)
+    static func check(_ call: String, _ body: () -> Int32) throws(SysError) -> Int32 {
+        while true {
+            let rc = body()
+            if rc >= 0 { return rc }
+            let err = Glibc.errno
+            if err == EINTR { continue }
+            throw SysError(call: call, errno: err)
+        }
+    }
+
+    @inline(__always)
+    static func checkIO(_ call: String, _ body: () -> Int) throws(SysError) -> IOResult<Int> {
+        while true {
+            let rc = body()
+            if rc >= 0 { return .done(rc) }
+            let err = Glibc.errno
+            if err == EINTR { continue }
+            if err == EAGAIN || err == EWOULDBLOCK { return .wouldBlock }
+            throw SysError(call: call, errno: err)
+        }
+    }
+
+    /// Reads into `buffer`; `.done(0)` is end of stream.
+    public static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(SysError) -> IOResult<Int> {
+        try checkIO("read") { Glibc.read(fd, buffer.baseAddress, buffer.count) }
+    }
+
+    /// Writes from `buffer` without raising SIGPIPE.
+    public static func write(_ fd: Int32, _ buffer: UnsafeRawBufferPointer) throws(SysError) -> IOResult<Int> {
+        try checkIO("send") { Glibc.send(fd, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL)) }
+    }
+
+    /// Closes a descriptor; errors are ignored because the descriptor is gone either way.
+    public static func close(_ fd: Int32) {
+        _ = Glibc.close(fd)
+    }
+
+    /// Shuts down the write side so the peer sees end of stream while we can still drain its input.
+    public static func shutdownWrite(_ fd: Int32) {
+        _ = Glibc.shutdown(fd, Int32(SHUT_WR))
+    }
+
+    /// Accepts one connection as non-blocking and close-on-exec; `.wouldBlock` when none is pending.
+    public static func accept(_ fd: Int32) throws(SysError) -> IOResult<Int32> {
+        switch try checkIO("accept4", { Int(clinux_accept4(fd, nil, nil)) }) {
+        case .done(let conn): return .done(Int32(conn))
+        case .wouldBlock: return .wouldBlock
+        }
+    }
+
+    /// Creates a non-blocking, close-on-exec TCP socket.
+    public static func tcpSocket(family: Int32) throws(SysError) -> Int32 {
+        try check("socket") { clinux_socket_nonblocking(family, Int32(SOCK_STREAM.rawValue)) }
+    }
+
+    /// Sets an integer socket option.
+    public static func setOption(_ fd: Int32, level: Int32, name: Int32, value: Int32) throws(SysError) {
+        var value = value
+        _ = try check("setsockopt") {
+            setsockopt(fd, level, name, &value, socklen_t(MemoryLayout<Int32>.size))
+        }
+    }
+
+    /// Sets SO_LINGER so that close sends RST at once (used to refuse without lingering).
+    public static func setLingerZero(_ fd: Int32) {
+        var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+        _ = setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+    }
+
+    /// Binds `fd` to `address`.
+    public static func bind(_ fd: Int32, _ address: SocketAddress) throws(SysError) {
+        _ = try check("bind") { address.withSockAddr { Glibc.bind(fd, $0, $1) } }
+    }
+
+    /// Starts listening with `backlog`.
+    public static func listen(_ fd: Int32, backlog: Int32) throws(SysError) {
+        _ = try check("listen") { Glibc.listen(fd, backlog) }
+    }
+
+    /// The local address a socket is bound to (to learn an ephemeral port).
+    public static func localAddress(_ fd: Int32) throws(SysError) -> SocketAddress {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        _ = try check("getsockname") {
+            withUnsafeMutablePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+            }
+        }
+        return SocketAddress(storage: storage)
+    }
+
+    /// Monotonic clock in nanoseconds.
+    @inline(__always)
+    public static func monotonicNanoseconds() -> Int64 {
+        clinux_monotonic_ns()
+    }
+
+    /// Wall clock in seconds since the Unix epoch.
+    public static func wallClockSeconds() -> Double {
+        Double(clinux_realtime_ns()) / 1e9
+    }
+}
