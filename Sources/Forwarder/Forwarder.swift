@@ -1,1 +1,185 @@
-// Forwarder module: see ../../README.md for the architecture.
+import CCurl
+import Listener
+
+/// Tunables for the libcurl side; defaults in one place.
+public struct ForwarderOptions: Sendable, Equatable {
+    /// Idle upstream connections kept for reuse (CURLMOPT_MAXCONNECTS).
+    public var maxCachedConnections = 256
+    /// libcurl's receive buffer per transfer (CURLOPT_BUFFERSIZE).
+    public var receiveBufferSize = 64 * 1024
+    /// Easy handles kept for reuse instead of being freed.
+    public var handlePoolSize = 64
+
+    /// Creates the default options.
+    public init() {}
+}
+
+/// Sends attempts upstream with one libcurl multi handle driven by the event loop (multi_socket interface).
+///
+/// libcurl's callbacks run inside `curl_multi_socket_action`; anything that would re-enter libcurl from
+/// there (cancel, resume) is deferred until the call returns.
+public final class Forwarder {
+    let loop: EventLoop
+    let multi: UnsafeMutableRawPointer
+    let share: UnsafeMutableRawPointer
+    let options: ForwarderOptions
+    private var timer: LoopTimer!
+    private var pool: [UnsafeMutableRawPointer] = []
+    private var insideCurl = false
+    private var deferred: [() -> Void] = []
+    private var active: [ObjectIdentifier: Transfer] = [:]
+    private var isShutDown = false
+
+    /// Transfers in flight.
+    public var activeCount: Int { active.count }
+
+    private static let globalInit: Void = {
+        curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+    }()
+
+    /// Creates a multi handle whose sockets and timer live on `loop`.
+    public init(loop: EventLoop, options: ForwarderOptions = .init()) {
+        _ = Self.globalInit
+        self.loop = loop
+        self.options = options
+        multi = curl_multi_init()
+        share = curl_share_init()
+        // Single-threaded: no lock callbacks needed. Shared DNS and TLS sessions make reconnects cheap.
+        _ = ccurl_share_setopt_lock_data(share, CURL_LOCK_DATA_DNS)
+        _ = ccurl_share_setopt_lock_data(share, CURL_LOCK_DATA_SSL_SESSION)
+        timer = LoopTimer { [unowned self] in self.socketAction(CCURL_SOCKET_TIMEOUT, 0) }
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        _ = ccurl_multi_setopt_socket_callback(multi, forwarderSocketCallback)
+        _ = ccurl_multi_setopt_pointer(multi, CURLMOPT_SOCKETDATA, context)
+        _ = ccurl_multi_setopt_timer_callback(multi, forwarderTimerCallback)
+        _ = ccurl_multi_setopt_pointer(multi, CURLMOPT_TIMERDATA, context)
+        _ = ccurl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, options.maxCachedConnections)
+        _ = ccurl_multi_setopt_long(multi, CURLMOPT_PIPELINING, Int(CURLPIPE_NOTHING))
+    }
+
+    deinit {
+        // libcurl calls the socket and timer callbacks while cleaning up; they must not reach a dying forwarder.
+        _ = ccurl_multi_setopt_socket_callback(multi, detachedSocketCallback)
+        _ = ccurl_multi_setopt_timer_callback(multi, detachedTimerCallback)
+        shutDown()
+    }
+
+    /// Cancels every transfer, closes every upstream connection and releases libcurl's handles.
+    /// Called once the loop has stopped; the forwarder cannot be used afterwards.
+    public func shutDown() {
+        guard !isShutDown else { return }
+        isShutDown = true
+        for transfer in Array(active.values) { cancel(transfer) }
+        curl_multi_cleanup(multi)
+        loop.cancel(timer)
+        for easy in pool { curl_easy_cleanup(easy) }
+        pool.removeAll()
+        curl_share_cleanup(share)
+    }
+
+    /// Starts an attempt; `delegate` hears about it until it completes or is cancelled.
+    public func start(_ request: UpstreamRequest, delegate: TransferDelegate) -> Transfer {
+        let easy = pool.popLast() ?? curl_easy_init()!
+        let transfer = Transfer(request: request, delegate: delegate, easy: easy)
+        configure(transfer)
+        transfer.isActive = true
+        active[ObjectIdentifier(transfer)] = transfer
+        _ = ccurl_easy_setopt_pointer(easy, CURLOPT_PRIVATE, Unmanaged.passRetained(transfer).toOpaque())
+        let code = curl_multi_add_handle(multi, easy)
+        if code != CURLM_OK {
+            let message = String(cString: curl_multi_strerror(code))
+            finish(transfer, .failure(UpstreamError(code: 0, message: message, mayHaveBeenSent: false, isTimeout: false)))
+        }
+        return transfer
+    }
+
+    /// Stops an attempt without telling its delegate; harmless when it already ended.
+    public func cancel(_ transfer: Transfer) {
+        if insideCurl {
+            deferred.append { [unowned self] in self.cancel(transfer) }
+            return
+        }
+        guard transfer.isActive else { return }
+        transfer.delegate = nil
+        release(transfer)
+    }
+
+    /// Lets a transfer paused by ``BodyDisposition/pause`` or ``BodyRead/pause`` continue.
+    public func resume(_ transfer: Transfer) {
+        if insideCurl {
+            deferred.append { [unowned self] in self.resume(transfer) }
+            return
+        }
+        guard transfer.isActive else { return }
+        insideCurl = true
+        _ = curl_easy_pause(transfer.easy, CCURL_PAUSE_CONT)
+        insideCurl = false
+        afterCurl()
+    }
+
+    func socketAction(_ fd: Int32, _ mask: Int32) {
+        var running: Int32 = 0
+        insideCurl = true
+        _ = curl_multi_socket_action(multi, fd, mask, &running)
+        insideCurl = false
+        afterCurl()
+    }
+
+    private func afterCurl() {
+        var remaining: Int32 = 0
+        while let message = curl_multi_info_read(multi, &remaining) {
+            guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
+            let code = message.pointee.data.result
+            var raw: UnsafeMutableRawPointer?
+            _ = ccurl_easy_getinfo_pointer(easy, CURLINFO_PRIVATE, &raw)
+            guard let raw else { continue }
+            let transfer = Unmanaged<Transfer>.fromOpaque(raw).takeUnretainedValue()
+            finish(transfer, code == CURLE_OK ? .success(()) : .failure(error(for: transfer, code: code)))
+        }
+        while !deferred.isEmpty {
+            let work = deferred
+            deferred.removeAll()
+            for body in work { body() }
+        }
+    }
+
+    private func finish(_ transfer: Transfer, _ result: Result<Void, UpstreamError>) {
+        let delegate = transfer.delegate
+        transfer.delegate = nil
+        release(transfer)
+        delegate?.transfer(transfer, didCompleteWith: result)
+    }
+
+    private func release(_ transfer: Transfer) {
+        guard transfer.isActive else { return }
+        transfer.isActive = false
+        active[ObjectIdentifier(transfer)] = nil
+        curl_multi_remove_handle(multi, transfer.easy)
+        if pool.count < options.handlePoolSize {
+            curl_easy_reset(transfer.easy)
+            pool.append(transfer.easy)
+        } else {
+            curl_easy_cleanup(transfer.easy)
+        }
+        Unmanaged.passUnretained(transfer).release()
+    }
+
+    private func error(for transfer: Transfer, code: CURLcode) -> UpstreamError {
+        let text = transfer.errorText
+        let message = text.isEmpty ? String(cString: curl_easy_strerror(code)) : text
+        return UpstreamError(
+            code: Int32(code.rawValue),
+            message: message,
+            mayHaveBeenSent: transfer.mayHaveBeenSent,
+            isTimeout: code == CURLE_OPERATION_TIMEDOUT
+        )
+    }
+
+    func updateTimer(milliseconds: Int) {
+        if milliseconds < 0 {
+            loop.cancel(timer)
+        } else {
+            loop.schedule(timer, at: Sys.monotonicNanoseconds() + Int64(milliseconds) * 1_000_000)
+        }
+    }
+}

@@ -1,0 +1,142 @@
+import CCurl
+
+extension Forwarder {
+    /// Turns an ``UpstreamRequest`` into easy-handle options that send it byte for byte.
+    func configure(_ transfer: Transfer) {
+        let easy = transfer.easy
+        let request = transfer.request
+        let context = Unmanaged.passUnretained(transfer).toOpaque()
+
+        _ = ccurl_easy_setopt_string(easy, CURLOPT_URL, request.origin + "/")
+        // The target goes out verbatim: libcurl must not normalise "/../" or re-encode anything.
+        _ = ccurl_easy_setopt_string(easy, CURLOPT_REQUEST_TARGET, request.target)
+        _ = ccurl_easy_setopt_long(easy, CURLOPT_PATH_AS_IS, 1)
+        _ = ccurl_easy_setopt_long(easy, CURLOPT_HTTP_VERSION, CCURL_HTTP_VERSION_1_1)
+        _ = ccurl_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
+        _ = ccurl_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1)
+        _ = ccurl_easy_setopt_long(easy, CURLOPT_BUFFERSIZE, options.receiveBufferSize)
+        _ = ccurl_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(request.connectTimeout.nanoseconds / 1_000_000))
+        _ = ccurl_easy_setopt_share(easy, share)
+        if let caFile = request.caFile {
+            _ = ccurl_easy_setopt_string(easy, CURLOPT_CAINFO, caFile)
+        }
+        transfer.errorBuffer.withUnsafeMutableBufferPointer {
+            _ = ccurl_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, $0.baseAddress)
+        }
+
+        configureMethodAndBody(transfer)
+        transfer.headerList = headerList(for: request)
+        _ = ccurl_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, transfer.headerList)
+
+        _ = ccurl_easy_setopt_data_callback(easy, CURLOPT_HEADERFUNCTION, transferHeaderCallback)
+        _ = ccurl_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, context)
+        _ = ccurl_easy_setopt_data_callback(easy, CURLOPT_WRITEFUNCTION, transferWriteCallback)
+        _ = ccurl_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, context)
+        _ = ccurl_easy_setopt_prereq_callback(easy, transferPrereqCallback)
+        _ = ccurl_easy_setopt_pointer(easy, CURLOPT_PREREQDATA, context)
+    }
+
+    private func configureMethodAndBody(_ transfer: Transfer) {
+        let easy = transfer.easy
+        let request = transfer.request
+        let context = Unmanaged.passUnretained(transfer).toOpaque()
+        if request.method == "HEAD" {
+            // CUSTOMREQUEST "HEAD" would make libcurl wait for a body that never comes.
+            _ = ccurl_easy_setopt_long(easy, CURLOPT_NOBODY, 1)
+            return
+        }
+        if request.method != "GET" || request.body != .none {
+            _ = ccurl_easy_setopt_string(easy, CURLOPT_CUSTOMREQUEST, request.method)
+        }
+        let length: Int
+        switch request.body {
+        case .none:
+            return
+        case .buffered(let bytes):
+            length = bytes.count
+        case .streaming(let declared):
+            length = declared ?? -1
+        }
+        // UPLOAD sends exactly our bytes with Content-Length (or chunked when -1) and no form Content-Type.
+        _ = ccurl_easy_setopt_long(easy, CURLOPT_UPLOAD, 1)
+        _ = ccurl_easy_setopt_off(easy, CURLOPT_INFILESIZE_LARGE, curl_off_t(length))
+        _ = ccurl_easy_setopt_data_callback(easy, CURLOPT_READFUNCTION, transferReadCallback)
+        _ = ccurl_easy_setopt_pointer(easy, CURLOPT_READDATA, context)
+        _ = ccurl_easy_setopt_seek_callback(easy, transferSeekCallback)
+        _ = ccurl_easy_setopt_pointer(easy, CURLOPT_SEEKDATA, context)
+    }
+
+    private func headerList(for request: UpstreamRequest) -> UnsafeMutablePointer<curl_slist>? {
+        var list: UnsafeMutablePointer<curl_slist>?
+        var sawAccept = false
+        for (name, value) in request.headers {
+            if !sawAccept && name.utf8.count == 6 && name.lowercased() == "accept" { sawAccept = true }
+            // "Name:" would tell libcurl to drop the header; "Name;" sends it with an empty value.
+            let line = value.isEmpty ? "\(name);" : "\(name): \(value)"
+            list = curl_slist_append(list, line)
+        }
+        // Suppress libcurl's own defaults so only the client's headers go out.
+        if !sawAccept { list = curl_slist_append(list, "Accept:") }
+        list = curl_slist_append(list, "Expect:")
+        return list
+    }
+}
+
+let transferHeaderCallback: ccurl_data_callback = { pointer, size, count, context in
+    let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
+    let length = size * count
+    guard let delegate = transfer.delegate,
+        delegate.transfer(transfer, didReceiveHeaderLine: UnsafeRawBufferPointer(start: pointer, count: length))
+    else { return 0 }
+    return length
+}
+
+let transferWriteCallback: ccurl_data_callback = { pointer, size, count, context in
+    let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
+    let length = size * count
+    guard let delegate = transfer.delegate else { return 0 }
+    switch delegate.transfer(transfer, didReceiveBody: UnsafeRawBufferPointer(start: pointer, count: length)) {
+    case .accepted:
+        transfer.bodyBytesReceived += length
+        return length
+    case .pause:
+        return CCURL_WRITEFUNC_PAUSE
+    case .abort:
+        return 0
+    }
+}
+
+let transferReadCallback: ccurl_data_callback = { pointer, size, count, context in
+    let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
+    let buffer = UnsafeMutableRawBufferPointer(start: pointer, count: size * count)
+    if case .buffered(let bytes) = transfer.request.body {
+        return transfer.readBuffered(bytes, into: buffer)
+    }
+    guard let delegate = transfer.delegate else { return CCURL_READFUNC_ABORT }
+    switch delegate.transfer(transfer, readBodyInto: buffer) {
+    case .bytes(let count): return count
+    case .pause: return CCURL_READFUNC_PAUSE
+    case .abort: return CCURL_READFUNC_ABORT
+    }
+}
+
+/// libcurl rewinds only to send the body again after a silent re-send; a buffered body allows it.
+let transferSeekCallback: ccurl_seek_callback = { context, offset, origin in
+    let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
+    guard case .buffered = transfer.request.body, offset == 0, origin == SEEK_SET else {
+        return CCURL_SEEKFUNC_CANTSEEK
+    }
+    transfer.bodyOffset = 0
+    return CCURL_SEEKFUNC_OK
+}
+
+/// Called each time libcurl is about to send the request on a connection, fresh or reused. A second call means
+/// libcurl is silently re-sending after a reused connection died: refused unless the request allows it.
+let transferPrereqCallback: ccurl_prereq_callback = { context, _, _, _, _ in
+    let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
+    transfer.sendCount += 1
+    if transfer.sendCount > 1 && !transfer.request.allowsSilentResend {
+        return CCURL_PREREQFUNC_ABORT
+    }
+    return CCURL_PREREQFUNC_OK
+}

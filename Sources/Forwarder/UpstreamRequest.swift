@@ -1,0 +1,76 @@
+/// How the request body reaches libcurl.
+public enum RequestBody: Sendable, Equatable {
+    /// No body and no framing headers (GET, DELETE without a body, ...).
+    case none
+    /// A body held in memory, sent with Content-Length (possibly 0) and replayable.
+    case buffered([UInt8])
+    /// A body pulled from the client as it arrives; `length` nil means chunked toward the upstream.
+    case streaming(length: Int?)
+}
+
+/// Everything the forwarder needs to send one attempt upstream.
+public struct UpstreamRequest: Sendable {
+    /// The method, byte for byte.
+    public var method: String
+    /// Scheme, host and port: `https://api.vendor.example:443`.
+    public var origin: String
+    /// The request-target sent on the wire, byte for byte (base path already prefixed).
+    public var target: String
+    /// End-to-end headers in order, duplicates kept; no Host, Content-Length or Transfer-Encoding.
+    public var headers: [(name: String, value: String)]
+    /// The body.
+    public var body: RequestBody
+    /// Bound on connecting (TCP and TLS).
+    public var connectTimeout: Duration
+    /// A CA bundle to verify the upstream with instead of the system's.
+    public var caFile: String?
+    /// Whether libcurl may silently send the request again on a fresh connection when a reused one died
+    /// before answering. Only safe for idempotent requests.
+    public var allowsSilentResend: Bool
+
+    /// Creates a request.
+    public init(
+        method: String,
+        origin: String,
+        target: String,
+        headers: [(name: String, value: String)],
+        body: RequestBody = .none,
+        connectTimeout: Duration = .seconds(5),
+        caFile: String? = nil,
+        allowsSilentResend: Bool = false
+    ) {
+        self.method = method
+        self.origin = origin
+        self.target = target
+        self.headers = headers
+        self.body = body
+        self.connectTimeout = connectTimeout
+        self.caFile = caFile
+        self.allowsSilentResend = allowsSilentResend
+    }
+}
+
+/// A failed attempt: libcurl's code and whether the request could have reached the upstream.
+public struct UpstreamError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The CURLcode, or 0 when the failure is the proxy's own (cancelled, timed out by the proxy).
+    public var code: Int32
+    /// libcurl's error text, or the proxy's.
+    public var message: String
+    /// False only when the request provably never left: no connection was ever ready for it.
+    public var mayHaveBeenSent: Bool
+    /// Whether the failure is a timeout (504 rather than 502 when retries give up).
+    public var isTimeout: Bool
+
+    /// Creates an error.
+    public init(code: Int32, message: String, mayHaveBeenSent: Bool, isTimeout: Bool) {
+        self.code = code
+        self.message = message
+        self.mayHaveBeenSent = mayHaveBeenSent
+        self.isTimeout = isTimeout
+    }
+
+    /// `"Connection refused (curl 7, unsent)"`.
+    public var description: String {
+        "\(message) (curl \(code), \(mayHaveBeenSent ? "maybe sent" : "unsent"))"
+    }
+}
