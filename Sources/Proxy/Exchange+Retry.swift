@@ -1,0 +1,85 @@
+import Forwarder
+import HTTP1
+import Listener
+import Retry
+
+extension Exchange {
+    /// The attempt produced a final response head: deliver it, or discard it and retry.
+    func decide(on response: ResponseHead) -> Decision {
+        lastHeaders = response.headers.map { ($0.name, $0.value) }
+        return decide(.response(status: response.status, headers: lastHeaders))
+    }
+
+    func decide(_ outcome: AttemptOutcome) -> Decision {
+        var random = SystemRandomNumberGenerator()
+        return planner.decide(outcome, attempt: attempt, elapsed: elapsed, now: Sys.wallClockSeconds(), using: &random)
+    }
+
+    /// The attempt failed before any response head.
+    func attemptFailed(_ error: UpstreamError) {
+        let failure = TransportFailure(
+            kind: error.mayHaveBeenSent ? .maybeProcessed : .unsent, isTimeout: error.isTimeout, message: error.message)
+        switch decide(.failure(failure)) {
+        case .retry(let wait, let reason):
+            scheduleRetry(after: wait, reason: reason)
+        case .giveUp(let reason):
+            giveUpWithoutResponse(failure, reason: reason)
+        case .deliver:
+            giveUpWithoutResponse(failure, reason: .notRetryable)
+        }
+    }
+
+    /// Waits, then starts the next attempt; the client's departure cancels the wait.
+    func scheduleRetry(after wait: Duration, reason: RetryReason) {
+        service.logger.info(
+            "retrying \(head.method) \(RequestTarget.path(of: head.target)) after \(reason) (attempt \(attempt) of \(planner.policy.maxAttempts)), waiting \(RetryFormat.duration(wait))",
+            metadata: ["upstream": .string(upstream.name)])
+        let timer = waitTimer ?? LoopTimer { [unowned self] in self.startAttempt() }
+        waitTimer = timer
+        service.loop.schedule(timer, after: wait)
+    }
+
+    /// No upstream response to pass on: answer 502 or 504 with a JSON body naming the cause and the attempts.
+    func giveUpWithoutResponse(_ failure: TransportFailure, reason: GiveUpReason) {
+        giveUpReason = reason
+        let status = GiveUpResponse.status(for: failure, reason: reason)
+        let noun = attempt == 1 ? "attempt" : "attempts"
+        fail(
+            status: status,
+            code: status == 504 ? "upstream_timeout" : "upstream_unreachable",
+            detail: "\(failure.message); gave up after \(attempt) \(noun): \(reason)")
+    }
+
+    /// Logs the give-up with everything the vendors ask integrators to record.
+    func reportGiveUp(_ reason: GiveUpReason, finalStatus: Int) {
+        let report = GiveUpReport(
+            upstream: upstream.name,
+            method: head.method,
+            path: String(RequestTarget.path(of: head.target)),
+            attempts: planner.history,
+            reason: reason,
+            requestIDs: GiveUpReport.requestIDs(in: lastHeaders, extraNames: upstream.requestIDHeaders),
+            time: Sys.wallClockSeconds(),
+            body: lastBody,
+            finalStatus: finalStatus
+        )
+        service.logger.warning("\(report.logMessage)", metadata: ["upstream": .string(upstream.name)])
+        service.onGiveUp?(report)
+    }
+
+    /// Keeps the first bytes of a response body for the give-up report.
+    func remember(_ bytes: UnsafeRawBufferPointer) {
+        let room = GiveUpReport.bodyPrefixLimit - lastBody.count
+        if room > 0 { lastBody.append(contentsOf: bytes.prefix(room)) }
+    }
+}
+
+/// Compact durations for log lines: "250ms", "2s", "1.5s".
+enum RetryFormat {
+    static func duration(_ duration: Duration) -> String {
+        let milliseconds = duration.nanoseconds / 1_000_000
+        if milliseconds < 1000 { return "\(milliseconds)ms" }
+        let tenths = (milliseconds + 50) / 100
+        return tenths % 10 == 0 ? "\(tenths / 10)s" : "\(tenths / 10).\(tenths % 10)s"
+    }
+}

@@ -1,1 +1,0 @@
-// Proxy module: see ../../README.md for the architecture.

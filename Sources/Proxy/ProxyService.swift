@@ -1,0 +1,49 @@
+import Config
+import Forwarder
+import HTTP1
+import Listener
+import Logging
+import Retry
+
+/// The proxy for one configured upstream: it turns each request arriving on its listener into an ``Exchange``.
+public final class ProxyService: RequestHandler {
+    /// The upstream's configuration (policies included); replaced on reload for new requests only.
+    public var upstream: UpstreamConfig {
+        didSet { policySelector = PolicySelector(base: upstream.retry, rules: upstream.rules) }
+    }
+    /// Picks each request's policy from the upstream's rules.
+    private(set) var policySelector: PolicySelector
+    /// Called with every give-up report, after it is logged (notifications hook in here).
+    public var onGiveUp: ((GiveUpReport) -> Void)?
+    /// Request bodies up to this size are held so they can be replayed; larger ones stream through.
+    public var replayLimit: Int
+    let forwarder: Forwarder
+    let loop: EventLoop
+    let logger: Logger
+    /// Exchanges in flight (waiting, attempting or streaming).
+    public private(set) var inFlight = 0
+    /// Called when the last in-flight exchange finishes (used to finish a drain).
+    public var onIdle: (() -> Void)?
+
+    /// Creates the proxy for `upstream`, sending through `forwarder` on `loop`.
+    public init(upstream: UpstreamConfig, replayLimit: Int, forwarder: Forwarder, loop: EventLoop, logger: Logger) {
+        self.upstream = upstream
+        self.policySelector = PolicySelector(base: upstream.retry, rules: upstream.rules)
+        self.replayLimit = replayLimit
+        self.forwarder = forwarder
+        self.loop = loop
+        self.logger = logger
+    }
+
+    public func connection(_ connection: ClientConnection, didReceive head: RequestHead) -> RequestSink {
+        inFlight += 1
+        let exchange = Exchange(head: head, connection: connection, service: self)
+        exchange.begin()
+        return exchange
+    }
+
+    func exchangeFinished(_ exchange: Exchange) {
+        inFlight -= 1
+        if inFlight == 0 { onIdle?() }
+    }
+}
