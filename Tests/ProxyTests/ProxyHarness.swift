@@ -1,0 +1,93 @@
+import Config
+import Foundation
+import Logging
+import Proxy
+import TestSupport
+
+/// retryd running in-process on its own thread, in front of a test upstream, on an ephemeral port.
+final class ProxyHarness: @unchecked Sendable {
+    let runtime: ProxyRuntime
+    let port: UInt16
+    private let finished = DispatchSemaphore(value: 0)
+
+    /// Starts retryd for `upstreamURL`; `configure` adjusts the upstream and limits before binding.
+    init(
+        upstreamURL: String,
+        logger: Logger = Logger(label: "retryd-test", factory: { _ in SwiftLogNoOpLogHandler() }),
+        configure: (inout UpstreamConfig, inout Limits) -> Void = { _, _ in }
+    ) throws {
+        var config = try RetrydConfig.quickStart(listen: "127.0.0.1:0", upstream: upstreamURL)
+        configure(&config.upstreams[0], &config.limits)
+        runtime = try ProxyRuntime(config: config, logger: logger)
+        port = runtime.boundPorts[config.upstreams[0].name]!
+        let runtime = runtime
+        let finished = finished
+        let thread = Thread {
+            try? runtime.run()
+            finished.signal()
+        }
+        thread.start()
+    }
+
+    /// Starts retryd in front of `upstream`.
+    convenience init(
+        _ upstream: TestUpstream,
+        logger: Logger = Logger(label: "retryd-test", factory: { _ in SwiftLogNoOpLogHandler() }),
+        configure: (inout UpstreamConfig, inout Limits) -> Void = { _, _ in }
+    ) throws {
+        try self.init(upstreamURL: upstream.baseURL, logger: logger, configure: configure)
+    }
+
+    deinit {
+        runtime.stop()
+        finished.wait()
+    }
+
+    /// A new raw client connected to retryd.
+    func client(timeout: Duration = .seconds(10), receiveBufferBytes: Int? = nil) throws -> TestClient {
+        try TestClient(port: port, timeout: timeout, receiveBufferBytes: receiveBufferBytes)
+    }
+
+    /// One request on a fresh connection.
+    func request(
+        method: String = "GET", target: String = "/", headers: [(String, String)] = [("Host", "localhost")],
+        body: [UInt8]? = nil, timeout: Duration = .seconds(10)
+    ) throws -> ReceivedResponse {
+        try TestClient.request(port: port, method: method, target: target, headers: headers, body: body, timeout: timeout)
+    }
+}
+
+/// Collects log messages so tests can assert what retryd reported.
+final class LogCapture: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [(level: Logger.Level, message: String)] = []
+
+    var logger: Logger {
+        Logger(label: "retryd-test") { _ in CapturingHandler(capture: self) }
+    }
+
+    func append(_ level: Logger.Level, _ message: String) {
+        lock.lock()
+        entries.append((level, message))
+        lock.unlock()
+    }
+
+    var messages: [(level: Logger.Level, message: String)] {
+        lock.lock()
+        defer { lock.unlock() }
+        return entries
+    }
+
+    struct CapturingHandler: LogHandler {
+        let capture: LogCapture
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+        func log(event: LogEvent) {
+            capture.append(event.level, event.message.description)
+        }
+    }
+}
