@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Throughput, latency and memory of retryd against direct access and nginx proxy_pass, in one run on this machine.
+#   bash Tests/Benchmarks/bench.sh            # DURATION=10 CONNECTIONS=64 DOWNLOAD_MIB=1024 to change
+# Not a test: figures depend on the machine. Loopback only; every run is bounded in time.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+DURATION=${DURATION:-10}
+CONNECTIONS=${CONNECTIONS:-64}
+DOWNLOAD_MIB=${DOWNLOAD_MIB:-1024}
+UPSTREAM_PORT=${UPSTREAM_PORT:-18081}
+NGINX_PROXY_PORT=${NGINX_PROXY_PORT:-18082}
+RETRYD_PORT=${RETRYD_PORT:-18083}
+
+need() { command -v "$1" >/dev/null 2>&1; }
+if ! need nginx || ! need wrk || ! need curl || ! dpkg -s libcurl4-openssl-dev >/dev/null 2>&1; then
+    echo "installing nginx, wrk, curl and libcurl4-openssl-dev from Debian..."
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx wrk curl libcurl4-openssl-dev >/dev/null
+fi
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+
+echo "building retryd (release)..."
+swift build -c release --product retryd 2>&1 | tail -1
+RETRYD=$(swift build -c release --show-bin-path)/retryd
+
+work=$(mktemp -d /tmp/retryd-bench.XXXXXX)
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    [[ -f $work/nginx.pid ]] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+mkdir -p "$work/www" "$work/logs"
+printf '{"id":"job-1234","status":"queued","progress":0,"outputs":[{"format":"hls","bitrate":4500}]}' >"$work/www/job.json"
+truncate -s "${DOWNLOAD_MIB}M" "$work/www/large.bin"
+
+# One nginx: the fast keep-alive upstream, and (on a second port) the reverse proxy a user would otherwise pick.
+cat >"$work/nginx.conf" <<NGINX
+worker_processes 1;
+pid $work/nginx.pid;
+error_log $work/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    client_body_temp_path $work/tmp_body;
+    proxy_temp_path $work/tmp_proxy;
+    fastcgi_temp_path $work/tmp_fcgi;
+    uwsgi_temp_path $work/tmp_uwsgi;
+    scgi_temp_path $work/tmp_scgi;
+    keepalive_requests 1000000;
+    upstream vendor { server 127.0.0.1:$UPSTREAM_PORT; keepalive 128; }
+    server {
+        listen 127.0.0.1:$UPSTREAM_PORT;
+        root $work/www;
+        default_type application/json;
+        location = /v1/jobs/1234 { try_files /job.json =404; }
+        location = /large.bin { default_type application/octet-stream; }
+    }
+    server {
+        listen 127.0.0.1:$NGINX_PROXY_PORT;
+        access_log $work/logs/proxy-access.log;
+        location / {
+            proxy_pass http://vendor;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_buffering off;
+        }
+    }
+}
+NGINX
+"$NGINX" -c "$work/nginx.conf"
+
+"$RETRYD" --listen 127.0.0.1:$RETRYD_PORT --upstream http://127.0.0.1:$UPSTREAM_PORT 2>"$work/logs/retryd.log" &
+retryd_pid=$!
+pids+=("$retryd_pid")
+for _ in $(seq 50); do curl -sf -o /dev/null http://127.0.0.1:$RETRYD_PORT/v1/jobs/1234 && break; sleep 0.1; done
+
+# wrk's latency percentiles, normalised to milliseconds.
+to_ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) printf "%.3f", v / 1000; else if (v ~ /ms$/) printf "%.3f", v + 0; else printf "%.3f", v * 1000 }'; }
+declare -A rps p50 p99
+measure() {
+    local name=$1 port=$2 out
+    out=$(wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "http://127.0.0.1:$port/v1/jobs/1234")
+    rps[$name]=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
+    p50[$name]=$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")
+    p99[$name]=$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")
+    local errors
+    errors=$(awk '/Non-2xx|Socket errors/' <<<"$out")
+    [[ -n $errors ]] && echo "  $name: $errors"
+    return 0
+}
+echo "wrk -t1 -c$CONNECTIONS -d${DURATION}s, small JSON body, loopback, $(nproc) cores"
+measure direct $UPSTREAM_PORT
+measure retryd $RETRYD_PORT
+measure nginx $NGINX_PROXY_PORT
+
+printf '%-8s %12s %10s %10s %12s %12s\n' target "requests/s" "p50 ms" "p99 ms" "vs direct" "vs nginx"
+for name in direct retryd nginx; do
+    printf '%-8s %12.0f %10s %10s %11.2fx %11.2fx\n' "$name" "${rps[$name]}" "${p50[$name]}" "${p99[$name]}" \
+        "$(awk -v a="${rps[$name]}" -v b="${rps[direct]}" 'BEGIN { print a / b }')" \
+        "$(awk -v a="${rps[$name]}" -v b="${rps[nginx]}" 'BEGIN { print a / b }')"
+done
+echo "retryd added p99 vs direct: $(awk -v a="${p99[retryd]}" -v b="${p99[direct]}" 'BEGIN { printf "%.3f", a - b }') ms" \
+    "(nginx: $(awk -v a="${p99[nginx]}" -v b="${p99[direct]}" 'BEGIN { printf "%.3f", a - b }') ms)"
+rss_kib() { awk -v k="$2" '$1 == k":" {print $2}' "/proc/$1/status"; }
+echo "retryd peak RSS after the runs: $(rss_kib "$retryd_pid" VmHWM) KiB"
+
+before=$(rss_kib "$retryd_pid" VmRSS)
+start=$(date +%s.%N)
+curl -s -o /dev/null -w '%{size_download}' "http://127.0.0.1:$RETRYD_PORT/large.bin" >"$work/size" &
+curl_pid=$!
+peak=$before
+while kill -0 "$curl_pid" 2>/dev/null; do
+    now=$(rss_kib "$retryd_pid" VmRSS)
+    ((now > peak)) && peak=$now
+    sleep 0.05
+done
+wait "$curl_pid"
+end=$(date +%s.%N)
+bytes=$(cat "$work/size")
+echo "download ${DOWNLOAD_MIB} MiB through retryd: $bytes bytes in $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }') s;" \
+    "RSS $before KiB before, $peak KiB at most during it (growth $((peak - before)) KiB)"
+[[ $bytes -eq $((DOWNLOAD_MIB * 1024 * 1024)) ]] || { echo "download incomplete" >&2; exit 1; }
