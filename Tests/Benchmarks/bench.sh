@@ -24,6 +24,7 @@ swift build -c release --product retryd 2>&1 | tail -1
 RETRYD=$(swift build -c release --show-bin-path)/retryd
 
 work=$(mktemp -d /tmp/retryd-bench.XXXXXX)
+chmod 755 "$work"  # nginx workers run unprivileged
 pids=()
 cleanup() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
