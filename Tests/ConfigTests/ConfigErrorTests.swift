@@ -1,4 +1,5 @@
 import Config
+import Foundation
 import Testing
 
 /// A configuration that must fail, and where: the line and key the operator is sent to.
@@ -248,6 +249,7 @@ struct ErrorCase: Sendable, CustomTestStringConvertible {
 
     @Test func errorsFromLoadNameThePathGiven() throws {
         let path = try temporaryFile(contents: minimalUpstream + "\n[upstream.retry]\nmax_atempts = 3")
+        defer { try? FileManager.default.removeItem(atPath: path) }
         do {
             _ = try ConfigLoader.load(path: path, environment: [:])
             Issue.record("typo accepted")

@@ -23,6 +23,7 @@ import Testing
 
     @Test func everyUpstreamKeyLandsInItsField() throws {
         let caFile = try temporaryFile(contents: "-----BEGIN CERTIFICATE-----\n")
+        defer { try? FileManager.default.removeItem(atPath: caFile) }
         let config = try parseConfig(
             """
             [[upstream]]
@@ -223,6 +224,7 @@ import Testing
 
     @Test func loadReadsTheFileAndRecordsItsPath() throws {
         let path = try temporaryFile(contents: minimalUpstream)
+        defer { try? FileManager.default.removeItem(atPath: path) }
         let config = try ConfigLoader.load(path: path, environment: [:])
         #expect(config.source == path)
         #expect(config.upstreams.map(\.name) == ["a"])
