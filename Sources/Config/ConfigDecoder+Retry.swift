@@ -24,7 +24,9 @@ extension ConfigDecoder {
                 guard HeaderSyntax.isToken(method) else { throw element.error("\"\(method)\" is not a valid method") }
                 methods.insert(method)
             }
-            guard !methods.isEmpty else { throw value.error("must list at least one method; leave it out to match all") }
+            guard !methods.isEmpty else {
+                throw value.error("must list at least one method; leave it out to match all")
+            }
             rule.methods = methods
         }
         if let value = table["path"] {

@@ -86,7 +86,8 @@ struct ConfigDecoder {
     }
 
     /// Decodes `set_headers` in the order written, recording which values must be redacted.
-    private mutating func decodeSetHeaders(_ table: TableReader) throws(ConfigError) -> [(name: String, value: String)] {
+    private mutating func decodeSetHeaders(_ table: TableReader) throws(ConfigError) -> [(name: String, value: String)]
+    {
         var headers: [(name: String, value: String)] = []
         for name in table.keysInSourceOrder {
             let value = table[name]!

@@ -14,7 +14,8 @@ public enum ConfigLoader {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw ConfigError(file: path, line: nil, key: "", message: "cannot read file: \(error.localizedDescription)")
+            throw ConfigError(
+                file: path, line: nil, key: "", message: "cannot read file: \(error.localizedDescription)")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw ConfigError(file: path, line: nil, key: "", message: "file is not UTF-8 text")

@@ -26,7 +26,7 @@ public enum Durations {
         if !fraction.isEmpty, let digits = Int64(fraction) {
             var scale: Int64 = 1
             for _ in 0..<fraction.count { scale *= 10 }
-            // digits < scale <= 1e9 and unit <= 3.6e12: the product fits in Int64 only for small units, so divide first.
+            // unit × digits can overflow Int64 for hours, so split unit into quotient and remainder by scale first.
             fractionNanos = unit / scale * digits + (unit % scale) * digits / scale
         }
         let (total, overflowSum) = wholeNanos.addingReportingOverflow(fractionNanos)
@@ -57,6 +57,6 @@ public enum Durations {
         let width = String(unit).count - 1
         fraction = String(repeating: "0", count: width - fraction.count) + fraction
         while fraction.last == "0" { fraction.removeLast() }
-        return "\(value / unit).\(fraction)"
+        return fraction.isEmpty ? "\(value / unit)" : "\(value / unit).\(fraction)"
     }
 }

@@ -11,7 +11,8 @@ extension RetrydConfig {
         switch ListenAddress.parsed(listen) {
         case .success(let parsed): address = parsed
         case .failure(let problem):
-            throw ConfigError(file: commandLine, line: nil, key: "--listen", message: "\"\(listen)\": \(problem.message)")
+            throw ConfigError(
+                file: commandLine, line: nil, key: "--listen", message: "\"\(listen)\": \(problem.message)")
         }
         let url: UpstreamURL
         switch UpstreamURL.parsed(upstream) {

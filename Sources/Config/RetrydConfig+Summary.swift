@@ -5,7 +5,8 @@ extension RetrydConfig {
     public var summary: String {
         var lines: [String] = []
         for upstream in upstreams {
-            lines.append("upstream \(upstream.name): \(upstream.listen) -> \(upstream.url.origin)\(upstream.url.basePath)")
+            lines.append(
+                "upstream \(upstream.name): \(upstream.listen) -> \(upstream.url.origin)\(upstream.url.basePath)")
             lines.append(
                 "  timeouts: connect \(Durations.format(upstream.connectTimeout)),"
                     + " attempt \(Durations.format(upstream.attemptTimeout))"
@@ -58,7 +59,8 @@ extension RetrydConfig {
     }
 
     private static func bytes(_ count: Int) -> String {
-        for (unit, size) in [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)] where count >= size && count % size == 0 {
+        for (unit, size) in [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)]
+        where count >= size && count % size == 0 {
             return "\(count / size) \(unit)"
         }
         return "\(count) bytes"

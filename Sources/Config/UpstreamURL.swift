@@ -40,7 +40,8 @@ public struct UpstreamURL: Sendable, Equatable {
         }
         if let schemeEnd = target.range(of: "://"), !target.hasPrefix("/") {
             let afterAuthority = target[schemeEnd.upperBound...]
-            pathAndQuery = afterAuthority.firstIndex(where: { $0 == "/" || $0 == "?" }).map { afterAuthority[$0...] } ?? ""
+            pathAndQuery =
+                afterAuthority.firstIndex(where: { $0 == "/" || $0 == "?" }).map { afterAuthority[$0...] } ?? ""
         }
         if !pathAndQuery.hasPrefix("/") {
             pathAndQuery = "/" + pathAndQuery

@@ -42,7 +42,8 @@ struct ValueReader {
         guard value.type == .string else { throw mismatch(expected: "a duration string like \"2s\"") }
         let text = try string()
         guard let duration = Durations.parse(text) else {
-            throw error("\"\(text)\" is not a duration; write a number and a unit: \"250ms\", \"2s\", \"1.5s\", \"1m\", \"1h\"")
+            throw error(
+                "\"\(text)\" is not a duration; write a number and a unit: \"250ms\", \"2s\", \"1.5s\", \"1m\", \"1h\"")
         }
         guard allowingZero || duration > .zero else { throw error("must be greater than zero") }
         return duration
