@@ -84,18 +84,19 @@ enum ASCII {
 
     /// Whether two strings are equal ignoring ASCII case (header names are ASCII tokens).
     static func equalsIgnoringCase(_ lhs: String, _ rhs: String) -> Bool {
-        var left = lhs.utf8.makeIterator()
-        var right = rhs.utf8.makeIterator()
-        while true {
-            switch (left.next(), right.next()) {
-            case (nil, nil):
+        // Header lookups run several times per request: compare lengths first (O(1) for native strings),
+        // then the contiguous bytes.
+        guard lhs.utf8.count == rhs.utf8.count else { return false }
+        let fast = lhs.utf8.withContiguousStorageIfAvailable { left in
+            rhs.utf8.withContiguousStorageIfAvailable { right in
+                for index in 0..<left.count where lowercased(left[index]) != lowercased(right[index]) {
+                    return false
+                }
                 return true
-            case (let l?, let r?) where lowercased(l) == lowercased(r):
-                continue
-            default:
-                return false
             }
         }
+        if let fast, let result = fast { return result }
+        return zip(lhs.utf8, rhs.utf8).allSatisfy { lowercased($0) == lowercased($1) }
     }
 
     /// Removes leading and trailing OWS.

@@ -123,12 +123,13 @@ extension ClientConnection {
         } else if phase == .exchange && !requestComplete && !readingPaused && inputStart < inputEnd {
             processInput()
         }
-        if phase != .closed { updateInterest() }
+        // Input that arrived while it was not wanted produced no new edge: read it now.
+        if readReady { readAvailable() }
     }
 
     /// Writes pending output until the socket is full; then waits for EPOLLOUT.
     func flush() {
-        while outputOffset < output.count {
+        while writeReady && outputOffset < output.count {
             let result: IOResult<Int>
             do {
                 result = try output.withUnsafeBytes { (raw) throws(SysError) in
@@ -138,7 +139,10 @@ extension ClientConnection {
                 peerGone()
                 return
             }
-            guard case .done(let count) = result else { break }
+            guard case .done(let count) = result else {
+                writeReady = false
+                break
+            }
             outputOffset += count
         }
         if outputOffset == output.count {
@@ -153,6 +157,5 @@ extension ClientConnection {
             sinkWantsWritable = false
             sink?.responseWritable()
         }
-        if phase != .closed { updateInterest() }
     }
 }

@@ -31,7 +31,9 @@ public final class ClientConnection: EventHandler, DeferredWork {
     var output: [UInt8] = []
     var outputOffset = 0
     var flushScheduled = false
-    var interest: EPollEvents = []
+    /// Edge-triggered readiness: set by epoll, cleared when a read or write would block (or a read came up short).
+    var readReady = false
+    var writeReady = true
 
     var sink: RequestSink?
     var requestComplete = false
@@ -61,8 +63,9 @@ public final class ClientConnection: EventHandler, DeferredWork {
     }
 
     func start() throws(SysError) {
-        interest = [.readable, .readHangup]
-        registration = try loop.register(fd: fd, events: interest, handler: self)
+        // Registered once, edge-triggered, for everything: no epoll_ctl per request.
+        registration = try loop.register(
+            fd: fd, events: [.readable, .writable, .readHangup, .edgeTriggered], handler: self)
         enter(.idle)
     }
 
@@ -70,10 +73,16 @@ public final class ClientConnection: EventHandler, DeferredWork {
     public var isIdle: Bool { phase == .idle }
 
     public func handle(_ events: EPollEvents) {
-        if events.contains(.writable) { flush() }
+        if events.contains(.writable) {
+            writeReady = true
+            flush()
+        }
         if phase == .closed { return }
-        if !events.isDisjoint(with: [.readable, .readHangup, .hangup, .error]) { readAvailable() }
-        // A hang-up while input is not wanted (a request waits for its response) would fire forever:
+        if !events.isDisjoint(with: [.readable, .readHangup, .hangup, .error]) {
+            readReady = true
+            readAvailable()
+        }
+        // A hang-up while input is not wanted (a request waits for its response) is reported only once:
         // the client has left, so the exchange stops.
         if phase != .closed && !wantsInput && !events.isDisjoint(with: [.readHangup, .hangup, .error]) {
             peerGone()
@@ -82,10 +91,12 @@ public final class ClientConnection: EventHandler, DeferredWork {
 
     // MARK: Reading
 
-    private func readAvailable() {
-        while phase != .closed {
-            if !wantsInput { break }
+    /// Reads while input is wanted and may be there; a short read means the socket is drained (epoll will say when
+    /// more arrives), which saves the read that would only return EAGAIN.
+    func readAvailable() {
+        while phase != .closed && readReady && wantsInput {
             makeRoomForInput()
+            let room = input.count - inputEnd
             let result: IOResult<Int>
             do {
                 result = try input.withUnsafeMutableBytes { (raw) throws(SysError) in
@@ -97,13 +108,13 @@ public final class ClientConnection: EventHandler, DeferredWork {
             }
             switch result {
             case .wouldBlock:
-                updateInterest()
-                return
+                readReady = false
             case .done(0):
                 peerClosed = true
+                readReady = false
                 handleEndOfInput()
-                return
             case .done(let count):
+                if count < room { readReady = false }
                 inputEnd += count
                 if phase == .closing {
                     inputStart = inputEnd  // lingering: discard
@@ -113,7 +124,6 @@ public final class ClientConnection: EventHandler, DeferredWork {
                 processInput()
             }
         }
-        updateInterest()
     }
 
     /// Reading continues while parsing can use the bytes: during a head or body, not while a finished
@@ -225,17 +235,6 @@ public final class ClientConnection: EventHandler, DeferredWork {
         readingPaused = paused
         // Resuming may be asked from inside libcurl's read callback: continue from the loop, not re-entrantly.
         if !paused { scheduleFlush() }
-        updateInterest()
     }
 
-    func updateInterest() {
-        guard let registration, phase != .closed else { return }
-        var wanted: EPollEvents = [.readHangup]
-        if wantsInput { wanted.insert(.readable) }
-        if outputOffset < output.count { wanted.insert(.writable) }
-        if wanted != interest {
-            interest = wanted
-            try? loop.modify(registration, events: wanted)
-        }
-    }
 }

@@ -18,6 +18,8 @@ public struct EPollEvents: OptionSet, Sendable, Hashable {
     public static let error = EPollEvents(rawValue: CLINUX_EPOLLERR)
     /// Hang-up (EPOLLHUP); always reported.
     public static let hangup = EPollEvents(rawValue: CLINUX_EPOLLHUP)
+    /// Report changes only (EPOLLET): the handler must drain until EAGAIN or remember it did not.
+    public static let edgeTriggered = EPollEvents(rawValue: CLINUX_EPOLLET)
     /// Peer shut down its write side (EPOLLRDHUP).
     public static let readHangup = EPollEvents(rawValue: CLINUX_EPOLLRDHUP)
 }

@@ -63,7 +63,8 @@ final class Exchange: RequestSink {
         if case .contentLength(let length) = head.framing, length > service.replayLimit { replayable = false }
         self.planner = RetryPlanner(
             policy: policy,
-            request: RequestTraits(method: head.method, headers: Array(head.headers.lazy.map { ($0.name, $0.value) }),
+            request: RequestTraits(
+                method: head.method, hasIdempotencyKey: head.headers.contains(name: "Idempotency-Key"),
                 replayable: replayable))
     }
 

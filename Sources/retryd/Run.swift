@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import Listener
 import Proxy
+import Service
 
 /// `retryd run`: serve until SIGINT or SIGTERM.
 struct Run: ParsableCommand {
@@ -36,11 +37,7 @@ struct Run: ParsableCommand {
 
     func run() throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        RetrydLogHandler.bootstrap(format: .text, level: level, environment: ProcessInfo.processInfo.environment)
         let logger = Logger(label: "retryd")
         let loaded: RetrydConfig
         switch Result(catching: { () throws(ConfigError) in try loadConfig() }) {

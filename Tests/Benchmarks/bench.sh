@@ -28,7 +28,9 @@ chmod 755 "$work"  # nginx workers run unprivileged
 pids=()
 cleanup() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    [[ -f $work/nginx.pid ]] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+    for pidfile in "$work"/upstream.pid "$work"/proxy.pid; do
+        [[ -f $pidfile ]] && kill "$(cat "$pidfile")" 2>/dev/null
+    done
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -37,21 +39,20 @@ mkdir -p "$work/www" "$work/logs"
 printf '{"id":"job-1234","status":"queued","progress":0,"outputs":[{"format":"hls","bitrate":4500}]}' >"$work/www/job.json"
 truncate -s "${DOWNLOAD_MIB}M" "$work/www/large.bin"
 
-# One nginx: the fast keep-alive upstream, and (on a second port) the reverse proxy a user would otherwise pick.
-cat >"$work/nginx.conf" <<NGINX
-worker_processes 1;
-pid $work/nginx.pid;
+# Two nginx processes of one worker each: the fast keep-alive upstream, and the reverse proxy a user would
+# otherwise pick (proxy_pass with upstream keepalive), so each proxy under test runs as one process next to it.
+common="pid_placeholder
 error_log $work/logs/error.log warn;
-events { worker_connections 4096; }
+events { worker_connections 4096; }"
+temp_paths="client_body_temp_path $work/tmp_body; proxy_temp_path $work/tmp_proxy; fastcgi_temp_path $work/tmp_fcgi;
+    uwsgi_temp_path $work/tmp_uwsgi; scgi_temp_path $work/tmp_scgi;"
+cat >"$work/upstream.conf" <<NGINX
+worker_processes 1;
+${common/pid_placeholder/pid $work/upstream.pid;}
 http {
     access_log off;
-    client_body_temp_path $work/tmp_body;
-    proxy_temp_path $work/tmp_proxy;
-    fastcgi_temp_path $work/tmp_fcgi;
-    uwsgi_temp_path $work/tmp_uwsgi;
-    scgi_temp_path $work/tmp_scgi;
+    $temp_paths
     keepalive_requests 1000000;
-    upstream vendor { server 127.0.0.1:$UPSTREAM_PORT; keepalive 128; }
     server {
         listen 127.0.0.1:$UPSTREAM_PORT;
         root $work/www;
@@ -59,9 +60,18 @@ http {
         location = /v1/jobs/1234 { try_files /job.json =404; }
         location = /large.bin { default_type application/octet-stream; }
     }
+}
+NGINX
+cat >"$work/proxy.conf" <<NGINX
+worker_processes 1;
+${common/pid_placeholder/pid $work/proxy.pid;}
+http {
+    access_log $work/logs/proxy-access.log;
+    $temp_paths
+    keepalive_requests 1000000;
+    upstream vendor { server 127.0.0.1:$UPSTREAM_PORT; keepalive 128; }
     server {
         listen 127.0.0.1:$NGINX_PROXY_PORT;
-        access_log $work/logs/proxy-access.log;
         location / {
             proxy_pass http://vendor;
             proxy_http_version 1.1;
@@ -71,7 +81,8 @@ http {
     }
 }
 NGINX
-"$NGINX" -c "$work/nginx.conf"
+"$NGINX" -c "$work/upstream.conf"
+"$NGINX" -c "$work/proxy.conf"
 
 "$RETRYD" --listen 127.0.0.1:$RETRYD_PORT --upstream http://127.0.0.1:$UPSTREAM_PORT 2>"$work/logs/retryd.log" &
 retryd_pid=$!
