@@ -10,6 +10,12 @@ public struct RetrydConfig: Sendable, Equatable {
     public var source: String?
     /// Values that must never reach a log: header values from environment expansion or with credential-like names.
     public var secrets: [String]
+    /// The admin listener, when `[admin]` is configured.
+    public var admin: AdminConfig?
+    /// Give-up notifications, when `[notify]` is configured.
+    public var notify: NotifyConfig?
+    /// Log format and level.
+    public var log = LogConfig()
 
     /// Creates a configuration.
     public init(upstreams: [UpstreamConfig], limits: Limits = Limits(), source: String? = nil, secrets: [String] = []) {

@@ -6,6 +6,7 @@ import Retry
 extension Exchange {
     /// The attempt produced a final response head: deliver it, or discard it and retry.
     func decide(on response: ResponseHead) -> Decision {
+        attemptEnded(status: response.status)
         lastHeaders = response.headers.map { ($0.name, $0.value) }
         return decide(.response(status: response.status, headers: lastHeaders))
     }
@@ -17,6 +18,7 @@ extension Exchange {
 
     /// The attempt failed before any response head.
     func attemptFailed(_ error: UpstreamError) {
+        attemptEnded(status: nil)
         let failure = TransportFailure(
             kind: error.mayHaveBeenSent ? .maybeProcessed : .unsent, isTimeout: error.isTimeout, message: error.message)
         switch decide(.failure(failure)) {
@@ -34,6 +36,7 @@ extension Exchange {
         service.logger.info(
             "retrying \(head.method) \(RequestTarget.path(of: head.target)) after \(reason) (attempt \(attempt) of \(planner.policy.maxAttempts)), waiting \(RetryFormat.duration(wait))",
             metadata: ["upstream": .string(upstream.name)])
+        for observer in service.observers { observer.retryScheduled(upstream: upstream.name, reason: reason, wait: wait) }
         let timer = waitTimer ?? LoopTimer { [unowned self] in self.startAttempt() }
         waitTimer = timer
         service.loop.schedule(timer, after: wait)
@@ -64,7 +67,15 @@ extension Exchange {
             finalStatus: finalStatus
         )
         service.logger.warning("\(report.logMessage)", metadata: ["upstream": .string(upstream.name)])
-        service.onGiveUp?(report)
+        for observer in service.observers { observer.gaveUp(report) }
+    }
+
+    func attemptEnded(status: Int?) {
+        guard !service.observers.isEmpty else { return }
+        let duration = Duration.nanoseconds(service.loop.now - attemptStartedAt)
+        for observer in service.observers {
+            observer.attemptFinished(upstream: upstream.name, status: status, duration: duration)
+        }
     }
 
     /// Keeps the first bytes of a response body for the give-up report.

@@ -37,6 +37,7 @@ final class Exchange: RequestSink {
     var waitTimer: LoopTimer?
     var planner: RetryPlanner
     var attempt = 0
+    var attemptStartedAt: Int64 = 0
     /// A retryable response's body is read to keep the connection reusable, but not relayed.
     var discarding = false
     /// The first bytes of the latest response body and its headers, for the give-up report.
@@ -177,6 +178,7 @@ final class Exchange: RequestSink {
             return
         }
         attempt += 1
+        attemptStartedAt = service.loop.now
         headParser.reset()
         delivering = false
         discarding = false
@@ -244,6 +246,11 @@ final class Exchange: RequestSink {
         finalStatus = status
         if let attemptTimer { service.loop.cancel(attemptTimer) }
         if let giveUpReason { reportGiveUp(giveUpReason, finalStatus: status) }
+        for observer in service.observers {
+            observer.exchangeFinished(
+                upstream: upstream.name, status: status, attempts: attempt,
+                duration: .nanoseconds(service.loop.now - startedAt))
+        }
         let elapsedMilliseconds = Double(service.loop.now - startedAt) / 1e6
         service.logger.info(
             "\(head.method) \(RequestTarget.path(of: head.target)) \(status) \(bytesDelivered) \(Self.milliseconds(elapsedMilliseconds))ms",

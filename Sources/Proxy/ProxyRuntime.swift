@@ -10,11 +10,13 @@ public final class ProxyRuntime: @unchecked Sendable {
     public let loop: EventLoop
     /// The configuration the listeners were built from.
     public private(set) var config: RetrydConfig
-    let forwarder: Forwarder
+    /// The libcurl forwarder on this loop (also used to deliver notifications).
+    public let forwarder: Forwarder
     let budget: ConnectionBudget
     let logger: Logger
     private(set) var services: [String: ProxyService] = [:]
     private(set) var servers: [String: Server] = [:]
+    private var observers: [ExchangeObserver] = []
 
     /// Builds the runtime and binds every upstream's listener.
     /// - Throws: `SysError` when a listener cannot be bound (the error names the call and errno).
@@ -50,9 +52,16 @@ public final class ProxyRuntime: @unchecked Sendable {
             logger: logger)
         let server = try Server(
             loop: loop, address: address, limits: Self.serverLimits(config.limits), budget: budget, handler: service)
+        service.observers = observers
         services[upstream.name] = service
         servers[upstream.name] = server
         logger.info("listening on \(server.localAddress) for \(upstream.name) -> \(upstream.url.origin)\(upstream.url.basePath)")
+    }
+
+    /// Adds an observer to every upstream's exchanges (metrics, notifications).
+    public func addObserver(_ observer: ExchangeObserver) {
+        observers.append(observer)
+        for service in services.values { service.observers = observers }
     }
 
     /// The port each upstream's listener is bound to (useful when the configuration asked for port 0).

@@ -13,8 +13,8 @@ public final class ProxyService: RequestHandler {
     }
     /// Picks each request's policy from the upstream's rules.
     private(set) var policySelector: PolicySelector
-    /// Called with every give-up report, after it is logged (notifications hook in here).
-    public var onGiveUp: ((GiveUpReport) -> Void)?
+    /// Hear about every exchange (metrics, notifications).
+    public var observers: [ExchangeObserver] = []
     /// Request bodies up to this size are held so they can be replayed; larger ones stream through.
     public var replayLimit: Int
     let forwarder: Forwarder
@@ -37,6 +37,7 @@ public final class ProxyService: RequestHandler {
 
     public func connection(_ connection: ClientConnection, didReceive head: RequestHead) -> RequestSink {
         inFlight += 1
+        for observer in observers { observer.exchangeStarted(upstream: upstream.name) }
         let exchange = Exchange(head: head, connection: connection, service: self)
         exchange.begin()
         return exchange
