@@ -4,8 +4,8 @@ import Glibc
 
 /// Shares one connection budget among all listeners; a listener at the limit stops accepting until one closes.
 public final class ConnectionBudget {
-    /// The most client connections open at once.
-    public let limit: Int
+    /// The most client connections open at once (a reload may change it).
+    public var limit: Int
     /// Client connections open now.
     public private(set) var open = 0
     private var waiting: [Server] = []
@@ -37,7 +37,8 @@ public final class ConnectionBudget {
 public final class Server: EventHandler {
     unowned let loop: EventLoop
     let fd: Int32
-    let limits: ServerLimits
+    /// Limits for connections accepted from now on (a reload may change them).
+    public var limits: ServerLimits
     let budget: ConnectionBudget
     /// Turns request heads into exchanges.
     public unowned let handler: RequestHandler

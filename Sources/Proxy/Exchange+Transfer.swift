@@ -21,6 +21,7 @@ extension Exchange: TransferDelegate {
         case .retry(let wait, let reason):
             discarding = true
             pendingRetry = (wait, reason)
+            lastResponse = (response, [], false)
             if let budget = planner.attemptBudget(elapsed: elapsed, attemptTimeout: upstream.attemptTimeout) {
                 armAttemptTimer(budget)
             }
@@ -47,7 +48,9 @@ extension Exchange: TransferDelegate {
         if discarding {
             remember(bytes)
             // A large error body is not worth reading for connection reuse.
-            return transfer.bodyBytesReceived + bytes.count > 64 * 1024 ? .abort : .accepted
+            guard transfer.bodyBytesReceived + bytes.count <= Self.discardLimit else { return .abort }
+            lastResponse?.body.append(contentsOf: bytes)
+            return .accepted
         }
         guard delivering, let connection else { return .abort }
         if giveUpReason != nil { remember(bytes) }
@@ -89,6 +92,7 @@ extension Exchange: TransferDelegate {
         if discarding, let (wait, reason) = pendingRetry {
             // The retryable response's body is done with (or abandoned): its connection result does not matter.
             pendingRetry = nil
+            if case .success = result { lastResponse?.complete = true }
             scheduleRetry(after: wait, reason: reason)
             return
         }

@@ -44,6 +44,8 @@ final class Exchange: RequestSink {
     var lastBody: [UInt8] = []
     var lastHeaders: [(name: String, value: String)] = []
     var giveUpReason: GiveUpReason?
+    /// The latest retryable response, kept whole (up to the discard cap) so a shutdown can still deliver it.
+    var lastResponse: (head: ResponseHead, body: [UInt8], complete: Bool)?
     var pendingRetry: (wait: Duration, reason: RetryReason)?
     var delivering = false
     var clientFull = false

@@ -9,20 +9,29 @@ public final class ProxyRuntime: @unchecked Sendable {
     /// The loop; `run()` blocks on it.
     public let loop: EventLoop
     /// The configuration the listeners were built from.
-    public private(set) var config: RetrydConfig
+    public internal(set) var config: RetrydConfig
     /// The libcurl forwarder on this loop (also used to deliver notifications).
     public let forwarder: Forwarder
     let budget: ConnectionBudget
     let logger: Logger
-    private(set) var services: [String: ProxyService] = [:]
-    private(set) var servers: [String: Server] = [:]
-    private var observers: [ExchangeObserver] = []
+    var services: [String: ProxyService] = [:]
+    var servers: [String: Server] = [:]
+    /// Listeners removed or moved by a reload, finishing their last exchanges.
+    var retiring: [ObjectIdentifier: (server: Server, service: ProxyService)] = [:]
+    /// Listening sockets inherited through systemd socket activation, by upstream name.
+    let inherited: [String: Int32]
+    var shutdownTimer: LoopTimer?
+    /// True once a graceful shutdown has begun.
+    public internal(set) var isShuttingDown = false
+    var observers: [ExchangeObserver] = []
 
     /// Builds the runtime and binds every upstream's listener.
     /// - Throws: `SysError` when a listener cannot be bound (the error names the call and errno).
-    public init(config: RetrydConfig, logger: Logger) throws {
+    /// - Parameter inherited: listening sockets from socket activation, by upstream name; others are bound here.
+    public init(config: RetrydConfig, logger: Logger, inherited: [String: Int32] = [:]) throws {
         self.config = config
         self.logger = logger
+        self.inherited = inherited
         loop = try EventLoop()
         forwarder = Forwarder(loop: loop)
         budget = ConnectionBudget(limit: config.limits.maxConnections)
@@ -43,19 +52,27 @@ public final class ProxyRuntime: @unchecked Sendable {
         return result
     }
 
-    private func bind(_ upstream: UpstreamConfig) throws {
-        guard let address = SocketAddress(host: upstream.listen.host, port: upstream.listen.port) else {
-            throw SysError(call: "bind \(upstream.listen)", errno: 22)
-        }
+    @discardableResult
+    func bind(_ upstream: UpstreamConfig) throws -> (Server, ProxyService) {
         let service = ProxyService(
             upstream: upstream, replayLimit: config.limits.replayLimit, forwarder: forwarder, loop: loop,
             logger: logger)
-        let server = try Server(
-            loop: loop, address: address, limits: Self.serverLimits(config.limits), budget: budget, handler: service)
+        let limits = Self.serverLimits(config.limits)
+        let server: Server
+        if let fd = inherited[upstream.name] {
+            server = try Server(loop: loop, listeningFD: fd, limits: limits, budget: budget, handler: service)
+        } else {
+            guard let address = SocketAddress(host: upstream.listen.host, port: upstream.listen.port) else {
+                throw SysError(call: "bind \(upstream.listen)", errno: 22)
+            }
+            server = try Server(loop: loop, address: address, limits: limits, budget: budget, handler: service)
+        }
         service.observers = observers
         services[upstream.name] = service
         servers[upstream.name] = server
-        logger.info("listening on \(server.localAddress) for \(upstream.name) -> \(upstream.url.origin)\(upstream.url.basePath)")
+        logger.info(
+            "listening on \(server.localAddress) for \(upstream.name) -> \(upstream.url.origin)\(upstream.url.basePath)")
+        return (server, service)
     }
 
     /// Adds an observer to every upstream's exchanges (metrics, notifications).
@@ -77,6 +94,7 @@ public final class ProxyRuntime: @unchecked Sendable {
 
     private func tearDown() {
         for server in servers.values { server.closeAll() }
+        for (server, _) in retiring.values { server.closeAll() }
         forwarder.shutDown()
     }
 

@@ -20,8 +20,9 @@ public final class ProxyService: RequestHandler {
     let forwarder: Forwarder
     let loop: EventLoop
     let logger: Logger
+    private var exchanges: [ObjectIdentifier: Exchange] = [:]
     /// Exchanges in flight (waiting, attempting or streaming).
-    public private(set) var inFlight = 0
+    public var inFlight: Int { exchanges.count }
     /// Called when the last in-flight exchange finishes (used to finish a drain).
     public var onIdle: (() -> Void)?
 
@@ -36,15 +37,20 @@ public final class ProxyService: RequestHandler {
     }
 
     public func connection(_ connection: ClientConnection, didReceive head: RequestHead) -> RequestSink {
-        inFlight += 1
         for observer in observers { observer.exchangeStarted(upstream: upstream.name) }
         let exchange = Exchange(head: head, connection: connection, service: self)
+        exchanges[ObjectIdentifier(exchange)] = exchange
         exchange.begin()
         return exchange
     }
 
     func exchangeFinished(_ exchange: Exchange) {
-        inFlight -= 1
-        if inFlight == 0 { onIdle?() }
+        exchanges[ObjectIdentifier(exchange)] = nil
+        if exchanges.isEmpty { onIdle?() }
+    }
+
+    /// Ends every unfinished exchange now (the shutdown timeout passed).
+    public func finishAllForShutdown() {
+        for exchange in Array(exchanges.values) { exchange.finishForShutdown() }
     }
 }

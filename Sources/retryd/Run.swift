@@ -1,70 +1,74 @@
 import ArgumentParser
 import Config
 import Foundation
-import Logging
 import Listener
+import Logging
 import Proxy
 import Service
 
-/// `retryd run`: serve until SIGINT or SIGTERM.
+/// `retryd run`: serve until SIGINT or SIGTERM; SIGHUP reloads the configuration file.
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the proxy (the default command).")
 
-    @Option(name: .long, help: "Where the application connects, e.g. 127.0.0.1:8080 (quick start, no file).")
-    var listen: String?
+    @OptionGroup var source: ConfigOptions
 
-    @Option(name: .long, help: "The vendor API base URL, e.g. https://api.vendor.example (quick start, no file).")
-    var upstream: String?
-
-    @Option(name: .long, help: "A TOML configuration file.")
-    var config: String?
-
-    @Option(name: .long, help: "trace, debug, info, notice, warning, error or critical.")
-    var logLevel: String = "info"
+    @Option(name: .long, help: "Overrides log_level: trace, debug, info, notice, warning, error or critical.")
+    var logLevel: String?
 
     func validate() throws {
-        guard Logger.Level(rawValue: logLevel) != nil else {
+        try source.validate()
+        if let logLevel, Logger.Level(rawValue: logLevel) == nil {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
-        }
-        if config != nil && (listen != nil || upstream != nil) {
-            throw ValidationError("use either --config or --listen/--upstream, not both")
-        }
-        if config == nil && (listen == nil) != (upstream == nil) {
-            throw ValidationError("--listen and --upstream go together")
         }
     }
 
     func run() throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .info
-        RetrydLogHandler.bootstrap(format: .text, level: level, environment: ProcessInfo.processInfo.environment)
+        let environment = ProcessInfo.processInfo.environment
+        let loaded = try source.load(environment: environment)
+        let settings = LogSettings(loaded, override: logLevel, environment: environment)
+        RetrydLogHandler.bootstrap(format: settings.format, level: settings.level, environment: environment)
+        RetrydLogHandler.reconfigure(format: settings.format, level: settings.level, redactor: settings.redactor)
         let logger = Logger(label: "retryd")
-        let loaded: RetrydConfig
-        switch Result(catching: { () throws(ConfigError) in try loadConfig() }) {
-        case .success(let config):
-            loaded = config
-        case .failure(let error):
-            FileHandle.standardError.write(Data("retryd: \(error)\n".utf8))
-            throw ExitCode(78)  // EX_CONFIG
-        }
-        let runtime = try ProxyRuntime(config: loaded, logger: logger)
-        let signals = try SignalWatcher(loop: runtime.loop) { signal in
-            logger.notice("received signal \(signal), stopping")
-            runtime.stop()
-        }
+
+        let activation = SocketActivation.fromEnvironment(environment, pid: getpid())
+        SocketActivation.unsetEnvironment()
+        let runtime = try ProxyRuntime(
+            config: loaded, logger: logger, inherited: Self.inheritedSockets(activation, for: loaded))
+        let notifier = SystemdNotifier(environment: environment)
+        let supervisor = Supervisor(
+            runtime: runtime, notifier: notifier, logger: logger, source: source, environment: environment,
+            logLevelOverride: logLevel)
+        let signals = try SignalWatcher(loop: runtime.loop) { supervisor.handle(signal: $0) }
+        supervisor.startWatchdog(interval: SystemdNotifier.watchdogInterval(environment: environment, pid: getpid()))
+        notifier?.ready(status: "serving \(loaded.upstreams.count) upstreams")
         try runtime.run()
         withExtendedLifetime(signals) {}
+        logger.notice("stopped")
     }
 
-    private func loadConfig() throws(ConfigError) -> RetrydConfig {
-        if let config {
-            return try ConfigLoader.load(path: config, environment: ProcessInfo.processInfo.environment)
+    /// Matches sockets passed by systemd to upstreams: by FileDescriptorName, else by the listen address.
+    static func inheritedSockets(_ activation: SocketActivation?, for config: RetrydConfig) -> [String: Int32] {
+        guard let activation else { return [:] }
+        var result: [String: Int32] = [:]
+        for upstream in config.upstreams {
+            if let fd = activation.fd(named: upstream.name)
+                ?? activation.fd(forPort: upstream.listen.port, host: upstream.listen.host)
+            {
+                result[upstream.name] = fd
+            }
         }
-        if let listen, let upstream {
-            return try RetrydConfig.quickStart(listen: listen, upstream: upstream)
-        }
-        throw ConfigError(
-            file: "", line: nil, key: "",
-            message: "no configuration: pass --config FILE, or --listen 127.0.0.1:8080 --upstream https://api.vendor.example")
+        return result
+    }
+}
+
+extension LogSettings {
+    /// The log settings a configuration asks for, with the command line's level taking precedence.
+    init(_ config: RetrydConfig, override level: String?, environment: [String: String]) {
+        self.init(
+            format: config.log.format == .json ? .json : .text,
+            level: Logger.Level(rawValue: level ?? config.log.level) ?? .info,
+            journald: false,
+            redactor: Redactor(secrets: config.secrets))
     }
 }

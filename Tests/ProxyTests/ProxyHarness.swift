@@ -8,7 +8,7 @@ import TestSupport
 final class ProxyHarness: @unchecked Sendable {
     let runtime: ProxyRuntime
     let port: UInt16
-    private let finished = DispatchSemaphore(value: 0)
+    let finished = DispatchSemaphore(value: 0)
 
     /// Starts retryd for `upstreamURL`; `configure` adjusts the upstream and limits before binding.
     init(
@@ -89,5 +89,43 @@ final class LogCapture: @unchecked Sendable {
         func log(event: LogEvent) {
             capture.append(event.level, event.message.description)
         }
+    }
+}
+
+extension ProxyHarness {
+    /// Runs `body` on the loop thread and waits for it.
+    func onLoop(_ body: @escaping @Sendable (ProxyRuntime) throws -> Void) throws {
+        let done = DispatchSemaphore(value: 0)
+        let failure = LockedBox<(any Error)?>(nil)
+        let runtime = runtime
+        runtime.loop.execute {
+            do { try body(runtime) } catch { failure.set(error) }
+            done.signal()
+        }
+        done.wait()
+        if let error = failure.value { throw error }
+    }
+
+    /// Waits until the loop thread has returned (after a shutdown), up to `timeout`.
+    func waitUntilStopped(timeout: Duration) -> Bool {
+        finished.wait(timeout: .now() + .milliseconds(Int(timeout.components.seconds * 1000))) == .success
+            && { finished.signal(); return true }()
+    }
+}
+
+/// A value shared between threads in tests.
+final class LockedBox<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: T
+    init(_ value: T) { stored = value }
+    var value: T {
+        lock.lock()
+        defer { lock.unlock() }
+        return stored
+    }
+    func set(_ value: T) {
+        lock.lock()
+        stored = value
+        lock.unlock()
     }
 }

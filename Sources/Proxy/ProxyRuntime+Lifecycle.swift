@@ -1,0 +1,104 @@
+import Config
+import Listener
+
+extension ProxyRuntime {
+    /// Exchanges in flight across all listeners, retiring ones included.
+    public var inFlight: Int {
+        services.values.reduce(0) { $0 + $1.inFlight } + retiring.values.reduce(0) { $0 + $1.service.inFlight }
+    }
+
+    /// Stops accepting and lets in-flight exchanges (waits for a retry included) finish; after `shutdown_timeout`
+    /// the rest get their last upstream response or 503, then the loop stops. Call on the loop thread.
+    public func beginShutdown() {
+        guard !isShuttingDown else { return }
+        isShuttingDown = true
+        logger.notice("shutting down: \(inFlight) exchanges in flight, waiting up to \(Durations.format(config.limits.shutdownTimeout))")
+        let all = Array(servers.values) + retiring.values.map(\.server)
+        for server in all {
+            server.onDrained = { [unowned self] in self.stopIfDrained() }
+            server.drain()
+        }
+        for service in Array(services.values) + retiring.values.map(\.service) {
+            service.onIdle = { [unowned self] in self.stopIfDrained() }
+        }
+        let timer = LoopTimer { [unowned self] in self.shutdownTimedOut() }
+        shutdownTimer = timer
+        loop.schedule(timer, after: config.limits.shutdownTimeout)
+        stopIfDrained()
+    }
+
+    private func stopIfDrained() {
+        guard isShuttingDown, inFlight == 0 else { return }
+        let open = servers.values.reduce(0) { $0 + $1.connectionCount }
+            + retiring.values.reduce(0) { $0 + $1.server.connectionCount }
+        if open == 0 { loop.stop() }
+    }
+
+    private func shutdownTimedOut() {
+        logger.warning("shutdown timeout: answering \(inFlight) unfinished exchanges now")
+        for service in Array(services.values) + retiring.values.map(\.service) { service.finishAllForShutdown() }
+        // Let the final responses flush, then stop whatever is left.
+        let last = LoopTimer { [unowned self] in self.loop.stop() }
+        shutdownTimer = last
+        loop.schedule(last, after: .seconds(1))
+        stopIfDrained()
+    }
+
+    /// Applies a new configuration atomically: new listeners are bound first (on failure nothing changes), unchanged
+    /// ones take the new policies for new requests, removed or moved ones stop accepting and finish their exchanges
+    /// under the policy they started with. Call on the loop thread.
+    /// - Throws: `SysError` when a new listener cannot be bound; the running configuration stays.
+    public func reload(_ new: RetrydConfig) throws {
+        let old = config
+        var bound: [(Server, ProxyService)] = []
+        var moved: [(server: Server, service: ProxyService)] = []
+        let previousServers = servers
+        let previousServices = services
+        config = new
+        do {
+            for upstream in new.upstreams {
+                let existing = old.upstreams.first { $0.name == upstream.name }
+                if existing?.listen == upstream.listen, previousServers[upstream.name] != nil { continue }
+                if let server = previousServers[upstream.name], let service = previousServices[upstream.name] {
+                    moved.append((server, service))
+                }
+                bound.append(try bind(upstream))
+            }
+        } catch {
+            for (server, _) in bound { server.closeAll() }
+            servers = previousServers
+            services = previousServices
+            config = old
+            throw error
+        }
+        budget.limit = new.limits.maxConnections
+        let limits = Self.serverLimits(new.limits)
+        for upstream in new.upstreams {
+            guard let service = services[upstream.name], let server = servers[upstream.name] else { continue }
+            service.upstream = upstream
+            service.replayLimit = new.limits.replayLimit
+            server.limits = limits
+        }
+        let removed = old.upstreams.filter { upstream in !new.upstreams.contains { $0.name == upstream.name } }
+        for upstream in removed {
+            if let server = servers.removeValue(forKey: upstream.name),
+                let service = services.removeValue(forKey: upstream.name)
+            {
+                moved.append((server, service))
+            }
+        }
+        for (server, service) in moved { retire(server, service) }
+        logger.notice(
+            "configuration reloaded: \(new.upstreams.count) upstreams, \(bound.count) listeners bound, \(moved.count) retired")
+    }
+
+    private func retire(_ server: Server, _ service: ProxyService) {
+        let key = ObjectIdentifier(server)
+        retiring[key] = (server, service)
+        server.onDrained = { [unowned self] in
+            self.retiring[key] = nil
+            self.stopIfDrained()
+        }
+        server.drain()
+    }
+}

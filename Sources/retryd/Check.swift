@@ -1,0 +1,21 @@
+import ArgumentParser
+import Config
+import Foundation
+
+/// `retryd check`: validates the configuration and prints each upstream's effective policy.
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Validate the configuration and print the effective policy of each upstream and rule.")
+
+    @OptionGroup var source: ConfigOptions
+
+    func validate() throws {
+        try source.validate()
+    }
+
+    func run() throws {
+        let config = try source.load(environment: ProcessInfo.processInfo.environment)
+        print(config.summary)
+        print("configuration OK")
+    }
+}
