@@ -16,7 +16,6 @@ extension Exchange: TransferDelegate {
     /// The final response head: relay it to the client, framed for the client's version, or discard it and retry.
     func responseHeadArrived(_ response: ResponseHead, contentLength: Int?) -> Bool {
         guard let connection, !finished else { return false }
-        if let attemptTimer { service.loop.cancel(attemptTimer) }
         switch decide(on: response) {
         case .retry(let wait, let reason):
             discarding = true
@@ -31,8 +30,10 @@ extension Exchange: TransferDelegate {
         case .deliver:
             break
         }
-        // From here the response is final: the deadline no longer applies, the body streams.
+        // From here the response is final: the deadline no longer applies, the body streams with an idle bound.
         delivering = true
+        lastBodyAt = service.loop.now
+        armAttemptTimer(upstream.attemptTimeout)
         finalStatus = response.status
         var relayed = response
         relayed.headers = response.headers.removingHopByHop()
@@ -60,6 +61,7 @@ extension Exchange: TransferDelegate {
             return .pause
         }
         bytesDelivered += bytes.count
+        lastBodyAt = service.loop.now
         if !connection.writeBody(bytes) { clientFull = true }
         return .accepted
     }

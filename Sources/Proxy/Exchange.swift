@@ -52,6 +52,8 @@ final class Exchange: RequestSink {
     var finished = false
     var finalStatus = 0
     var bytesDelivered = 0
+    /// When the last body byte arrived (loop clock), for the idle bound while streaming.
+    var lastBodyAt: Int64 = 0
 
     init(head: RequestHead, connection: ClientConnection, service: ProxyService) {
         self.head = head
@@ -209,7 +211,25 @@ final class Exchange: RequestSink {
     }
 
     func attemptTimedOut() {
-        guard let transfer, !delivering else { return }
+        guard let transfer else { return }
+        if delivering {
+            // While the body streams the bound is between bytes; a client that is not reading is not the upstream's
+            // fault. Re-armed lazily from the last byte instead of on every chunk.
+            let idleSince = clientFull ? service.loop.now : lastBodyAt
+            let deadline = idleSince + upstream.attemptTimeout.nanoseconds
+            if deadline > service.loop.now {
+                armAttemptTimer(.nanoseconds(deadline - service.loop.now))
+                return
+            }
+            service.forwarder.cancel(transfer)
+            self.transfer = nil
+            connection?.abortResponse()
+            service.logger.warning(
+                "response body stalled for \(RetryFormat.duration(upstream.attemptTimeout)) after \(bytesDelivered) bytes",
+                metadata: ["upstream": .string(upstream.name)])
+            complete(status: finalStatus)
+            return
+        }
         service.forwarder.cancel(transfer)
         self.transfer = nil
         if discarding, let (wait, reason) = pendingRetry {

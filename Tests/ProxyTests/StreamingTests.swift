@@ -73,4 +73,21 @@ struct StreamingTests {
             if case .truncated = error {} else { Issue.record("expected .truncated, got \(error)") }
         }
     }
+
+    @Test("a body that stalls longer than attempt_timeout is cut, and the client can tell")
+    func stalledBody() throws {
+        let upstream = try TestUpstream(responses: [
+            .raw(Array("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789".utf8))
+        ])
+        let proxy = try ProxyHarness(upstream) { upstream, _ in upstream.attemptTimeout = .milliseconds(300) }
+        let client = try proxy.client()
+        try client.send(RequestBytes.make(target: "/stall"))
+        let (result, elapsed) = measure { Result { () throws(ClientError) in try client.readResponse() } }
+        guard case .failure(.truncated) = result else {
+            Issue.record("expected a truncated body, got \(result)")
+            return
+        }
+        #expect(elapsed >= .milliseconds(250))
+        #expect(elapsed < .seconds(3))
+    }
 }
