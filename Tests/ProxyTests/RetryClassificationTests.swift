@@ -1,12 +1,14 @@
 import Foundation
 import Retry
-import Testing
 import TestSupport
+import Testing
 
 /// Which attempts retryd repeats: retry statuses and transport failures are retried, everything else is final.
 @Suite("Retry classification")
 struct RetryClassificationTests {
-    @Test("a retry status is retried after the backoff and the client gets the later answer", arguments: [500, 502, 503, 504])
+    @Test(
+        "a retry status is retried after the backoff and the client gets the later answer",
+        arguments: [500, 502, 503, 504])
     func retryStatus(status: Int) throws {
         let upstream = try RetryFixture.upstream(failing: 1, with: RetryFixture.status(status))
         let proxy = try ProxyHarness.quick(upstream)
@@ -51,7 +53,9 @@ struct RetryClassificationTests {
         // Two backoff waits, 50 ms and 100 ms, separate the three attempts.
         #expect(elapsed >= .milliseconds(140))
         #expect(elapsed < .seconds(3))
-        let retries = capture.messages(at: .info).filter { $0.hasPrefix("retrying POST /v1/encode after connect failed") }
+        let retries = capture.messages(at: .info).filter {
+            $0.hasPrefix("retrying POST /v1/encode after connect failed")
+        }
         #expect(retries.count == 2)
     }
 
