@@ -62,9 +62,12 @@ struct RetryReplayTests {
         #expect(warnings.contains { $0.contains("reason=\"body not replayable\"") }, "\(warnings)")
     }
 
-    @Test("a retryable response's body is discarded: the client sees only the final answer on the wire")
-    func retryableBodyDiscarded() throws {
-        let secret = String(repeating: "busy-503-body ", count: 500)
+    // 200 kB is past the point where retryd stops reading a body it discards and drops the connection instead.
+    @Test(
+        "a retryable response's body is discarded: the client sees only the final answer on the wire",
+        arguments: [500, 15_000])
+    func retryableBodyDiscarded(repeats: Int) throws {
+        let secret = String(repeating: "busy-503-body ", count: repeats)
         let upstream = try RetryFixture.upstream(
             failing: 2, with: .respond(status: 503, headers: [("X-Vendor", "busy")], text: secret, chunked: true))
         let proxy = try ProxyHarness.quick(upstream)
@@ -76,5 +79,20 @@ struct RetryReplayTests {
         #expect(!wire.contains("busy"), "part of a discarded 503 reached the client")
         #expect(wire.components(separatedBy: "HTTP/1.1 ").count == 2, "more than one status line")
         #expect(upstream.requests.count == 3)
+    }
+
+    @Test(
+        "a retryable response whose body stalls or is cut off is abandoned and the retry goes ahead",
+        arguments: [("stalled", false), ("cut off", true)])
+    func brokenRetryableBody(label: String, closes: Bool) throws {
+        let head = Array("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 100\r\n\r\n0123456789".utf8)
+        let upstream = try RetryFixture.upstream(failing: 1, with: closes ? .rawThenClose(head) : .raw(head))
+        let proxy = try ProxyHarness.quick(upstream) { upstream, _ in upstream.attemptTimeout = .milliseconds(300) }
+        let (response, elapsed) = try measure { try proxy.request(target: "/v1/jobs") }
+        #expect(response.status == 200, "\(label)")
+        #expect(response.bodyString == "ok 1")
+        #expect(response.header("X-Retryd-Attempts") == "2")
+        #expect(upstream.requests.count == 2)
+        #expect(elapsed < .seconds(3), "\(label): took \(elapsed)")
     }
 }

@@ -81,15 +81,15 @@ struct RetryWaitTests {
         let proxy = try ProxyHarness.quick(upstream) { upstream, _ in
             // Backoff alone would wait 2 s first: any gap near that means the schedule was ignored.
             upstream.retry.backoff.initial = .seconds(2)
-            upstream.retry.schedule = [.milliseconds(300), .milliseconds(50)]
+            upstream.retry.schedule = [.milliseconds(500), .milliseconds(50)]
         }
         let response = try proxy.request(target: "/v1/jobs")
         #expect(response.status == 200)
         let gaps = upstream.arrivalGaps
         try #require(gaps.count == 3)
-        #expect(gaps[0] >= .milliseconds(280) && gaps[0] < .seconds(1), "first wait \(gaps[0])")
-        #expect(gaps[1] >= .milliseconds(40) && gaps[1] < .milliseconds(250), "second wait \(gaps[1])")
-        #expect(gaps[2] >= .milliseconds(40) && gaps[2] < .milliseconds(250), "repeated wait \(gaps[2])")
+        #expect(gaps[0] >= .milliseconds(480) && gaps[0] < .milliseconds(1500), "first wait \(gaps[0])")
+        #expect(gaps[1] >= .milliseconds(40) && gaps[1] < .milliseconds(400), "second wait \(gaps[1])")
+        #expect(gaps[2] >= .milliseconds(40) && gaps[2] < .milliseconds(400), "repeated wait \(gaps[2])")
     }
 
     /// Expects the upstream's first two requests to lie between the bounds apart.
