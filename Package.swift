@@ -69,7 +69,9 @@ let package = Package(
         .testTarget(name: "ServiceTests", dependencies: ["Service", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "ProxyTests",
-            dependencies: ["Proxy", "Config", "TestSupport", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "Proxy", "Config", "Retry", "TestSupport", .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ]
 )

@@ -196,8 +196,8 @@ final class Exchange: RequestSink {
             body: requestBody,
             connectTimeout: upstream.connectTimeout,
             caFile: upstream.caFile,
-            // libcurl's silent re-send is only allowed where our own policy would retry a maybe-processed attempt.
-            allowsSilentResend: planner.request.isIdempotent && planner.request.replayable
+            // Never let libcurl re-send on its own: every send is an attempt the planner counts and budgets.
+            allowsSilentResend: false
         )
         transfer = service.forwarder.start(request, delegate: self)
         armAttemptTimer(budget)

@@ -129,3 +129,30 @@ final class LockedBox<T>: @unchecked Sendable {
         lock.unlock()
     }
 }
+
+extension LogCapture {
+    /// The captured messages at `level`, in order.
+    func messages(at level: Logger.Level) -> [String] {
+        messages.filter { $0.level == level }.map(\.message)
+    }
+
+    /// Waits until a captured message satisfies `predicate`; false if `timeout` passed first.
+    ///
+    /// Polls: retryd logs from its own thread and offers nothing to block on.
+    func waitForMessage(timeout: Duration = .seconds(5), where predicate: (String) -> Bool) -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while !messages.contains(where: { predicate($0.message) }) {
+            if ContinuousClock.now >= deadline { return false }
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+        return true
+    }
+}
+
+extension TestUpstream {
+    /// The time between consecutive arrivals: `gaps[i]` is from request i to request i + 1.
+    var arrivalGaps: [Duration] {
+        let arrivals = requests.map(\.receivedAt)
+        return zip(arrivals, arrivals.dropFirst()).map { $1 - $0 }
+    }
+}

@@ -1,0 +1,77 @@
+import Config
+import Foundation
+import Logging
+import Retry
+import TestSupport
+
+extension RetryPolicy {
+    /// The default policy with backoff fast and exact enough for live tests: 50 ms, then 100 ms, 200 ms, ...
+    /// without jitter, so measured gaps have a known lower bound.
+    static func quick(maxAttempts: Int = 5, deadline: Duration = .seconds(10)) -> RetryPolicy {
+        var policy = RetryPolicy()
+        policy.maxAttempts = maxAttempts
+        policy.deadline = deadline
+        policy.backoff = Backoff(initial: .milliseconds(50), multiplier: 2, max: .seconds(1), jitter: .none)
+        return policy
+    }
+}
+
+extension ProxyHarness {
+    /// retryd in front of `upstream` with `RetryPolicy.quick()`; `configure` adjusts it further.
+    static func quick(
+        _ upstream: TestUpstream,
+        logger: Logger = Logger(label: "retryd-test", factory: { _ in SwiftLogNoOpLogHandler() }),
+        configure: (inout UpstreamConfig, inout Limits) -> Void = { _, _ in }
+    ) throws -> ProxyHarness {
+        try quick(upstreamURL: upstream.baseURL, logger: logger, configure: configure)
+    }
+
+    /// retryd in front of `upstreamURL` with `RetryPolicy.quick()`; `configure` adjusts it further.
+    static func quick(
+        upstreamURL: String,
+        logger: Logger = Logger(label: "retryd-test", factory: { _ in SwiftLogNoOpLogHandler() }),
+        configure: (inout UpstreamConfig, inout Limits) -> Void = { _, _ in }
+    ) throws -> ProxyHarness {
+        try ProxyHarness(upstreamURL: upstreamURL, logger: logger) { upstream, limits in
+            upstream.retry = .quick()
+            configure(&upstream, &limits)
+        }
+    }
+}
+
+/// Request and response pieces shared by the retry tests.
+enum RetryFixture {
+    /// A body that is not all one byte, so a replay that drops or reorders bytes shows.
+    static func body(count: Int) -> [UInt8] {
+        (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+    }
+
+    /// An upstream whose first `failures` requests get `failure`, and every later one a 200 naming its index.
+    static func upstream(failing failures: Int, with failure: UpstreamAction) throws -> TestUpstream {
+        try TestUpstream(handler: { _, index in
+            index < failures ? failure : .respond(status: 200, text: "ok \(index)")
+        })
+    }
+
+    /// A response with this status and a body that names it, so the client can tell whose answer it got.
+    static func status(_ status: Int, headers: [(String, String)] = []) -> UpstreamAction {
+        .respond(status: status, headers: headers, text: "vendor says \(status)")
+    }
+}
+
+extension RecordedRequest {
+    /// Every value of the headers named `name` (case-insensitive), in order.
+    func headers(named name: String) -> [String] {
+        headers.filter { $0.name.lowercased() == name.lowercased() }.map(\.value)
+    }
+}
+
+/// Runs blocking client work on a thread of its own and awaits it.
+///
+/// Swift Testing runs tests on as many threads as there are cores; a test that sits out a one-second announced
+/// wait in a blocking read would hold one of them, and such tests would run one after another.
+func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
+    }
+}
