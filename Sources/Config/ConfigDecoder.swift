@@ -6,7 +6,7 @@ struct ConfigDecoder {
     /// File, source map and environment.
     let context: LoadContext
     /// Header values to redact from logs, gathered while decoding `set_headers`.
-    private(set) var secrets: [String] = []
+    var secrets: [String] = []
 
     static let upstreamKeys = [
         "name", "listen", "url", "connect_timeout", "attempt_timeout", "ca_file", "set_headers",
@@ -20,7 +20,10 @@ struct ConfigDecoder {
 
     /// Decodes the whole document.
     mutating func decode(_ root: TableReader) throws(ConfigError) -> RetrydConfig {
-        try root.rejectUnknownKeys(allowed: ["upstream", "limits"])
+        try root.rejectUnknownKeys(
+            allowed: ["upstream", "limits"] + Self.operationsKeys,
+            hints: ["log": "write log_format and log_level at the top of the file, before any table"]
+        )
         let upstreamPath = KeyPath.root.appending("upstream")
         let tables = try root["upstream"]?.tables() ?? []
         guard !tables.isEmpty else {
@@ -44,7 +47,16 @@ struct ConfigDecoder {
         if let value = root["limits"] {
             limits = try Self.decodeLimits(try value.table())
         }
-        return RetrydConfig(upstreams: upstreams, limits: limits, secrets: secrets)
+        var config = RetrydConfig(upstreams: upstreams, limits: limits)
+        config.log = try Self.decodeLog(root)
+        if let value = root["admin"] {
+            config.admin = try Self.decodeAdmin(try value.table(), upstreams: upstreams)
+        }
+        if let value = root["notify"] {
+            config.notify = try decodeNotify(try value.table())
+        }
+        config.secrets = secrets
+        return config
     }
 
     /// Decodes one `[[upstream]]` table.
@@ -65,7 +77,9 @@ struct ConfigDecoder {
         if let value = table["connect_timeout"] { upstream.connectTimeout = try value.duration(allowingZero: false) }
         if let value = table["attempt_timeout"] { upstream.attemptTimeout = try value.duration(allowingZero: false) }
         if let value = table["ca_file"] { upstream.caFile = try Self.readableFile(value) }
-        if let value = table["set_headers"] { upstream.setHeaders = try decodeSetHeaders(try value.table()) }
+        if let value = table["set_headers"] {
+            upstream.setHeaders = try decodeHeaders(try value.table(), allSecret: false)
+        }
         if let value = table["request_id_headers"] {
             upstream.requestIDHeaders = try value.array().map { (element) throws(ConfigError) in
                 try Self.headerName(element)
@@ -85,8 +99,11 @@ struct ConfigDecoder {
         return upstream
     }
 
-    /// Decodes `set_headers` in the order written, recording which values must be redacted.
-    private mutating func decodeSetHeaders(_ table: TableReader) throws(ConfigError) -> [(name: String, value: String)]
+    /// Decodes a table of request headers in the order written, recording which values must be redacted.
+    ///
+    /// - Parameter allSecret: Redact every value, not only expanded ones and those with credential-like names.
+    mutating func decodeHeaders(_ table: TableReader, allSecret: Bool) throws(ConfigError)
+        -> [(name: String, value: String)]
     {
         var headers: [(name: String, value: String)] = []
         for name in table.keysInSourceOrder {
@@ -102,7 +119,7 @@ struct ConfigDecoder {
             guard HeaderSyntax.isFieldValue(expansion.value) else {
                 throw value.error("header values must not contain line breaks or NUL")
             }
-            if HeaderSyntax.looksSecret(name) || !expansion.substitutions.isEmpty {
+            if allSecret || HeaderSyntax.looksSecret(name) || !expansion.substitutions.isEmpty {
                 secrets.append(expansion.value)
                 secrets.append(contentsOf: expansion.substitutions)
             }

@@ -1,5 +1,8 @@
 /// The admin listener: health, readiness, metrics and status endpoints. Off unless configured.
 public struct AdminConfig: Sendable, Equatable {
+    /// Where `[admin]` listens when it names no address.
+    public static let defaultListen = ListenAddress(host: "127.0.0.1", port: 9901)
+
     /// Where the admin endpoints listen; loopback by default so nothing is exposed by accident.
     public var listen: ListenAddress
 
@@ -45,6 +48,9 @@ public struct LogConfig: Sendable, Equatable {
         /// One JSON object per line.
         case json
     }
+
+    /// The level names `level` accepts, from most to least verbose (swift-log's).
+    public static let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
 
     /// Line format; `text` by default.
     public var format = Format.text

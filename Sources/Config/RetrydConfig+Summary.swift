@@ -26,6 +26,7 @@ extension RetrydConfig {
                 lines.append("  rule \(index + 1) (\(methods) \(path)): " + Self.describe(rule.policy))
             }
         }
+        lines.append(contentsOf: operationsSummary)
         lines.append(
             "limits: \(limits.maxConnections) connections, header \(Self.bytes(limits.maxHeaderBytes)),"
                 + " target \(Self.bytes(limits.maxRequestTargetBytes)), body \(Self.bytes(limits.maxBodyBytes)),"
@@ -34,6 +35,22 @@ extension RetrydConfig {
                 + " shutdown \(Durations.format(limits.shutdownTimeout))"
         )
         return lines.joined(separator: "\n")
+    }
+
+    /// Log, admin and notification settings; the webhook shows its origin only, since its path may be a token.
+    var operationsSummary: [String] {
+        var lines = ["log: \(log.format.rawValue) lines at level \(log.level) and above"]
+        if let admin { lines.append("admin: \(admin.listen)") }
+        if let notify {
+            var line =
+                "notify: give-ups to \(notify.webhook.origin), up to \(notify.maxAttempts) attempts of"
+                + " \(Durations.format(notify.timeout)) each, queue \(notify.maxQueue)"
+            if !notify.headers.isEmpty {
+                line += "; sets headers: " + notify.headers.map(\.name).joined(separator: ", ")
+            }
+            lines.append(line)
+        }
+        return lines
     }
 
     /// One line saying what the policy does.

@@ -2,17 +2,6 @@ import Config
 import Foundation
 import Testing
 
-/// A configuration that must fail, and where: the line and key the operator is sent to.
-struct ErrorCase: Sendable, CustomTestStringConvertible {
-    var text: String
-    var line: Int?
-    var key: String
-    /// A fragment the message must contain.
-    var message: String
-
-    var testDescription: String { "\(key.isEmpty ? "<file>" : key): \(message)" }
-}
-
 @Suite struct ConfigErrorTests {
     @Test func descriptionNamesFileLineAndKey() {
         let error = ConfigError(
@@ -256,16 +245,5 @@ struct ErrorCase: Sendable, CustomTestStringConvertible {
         } catch {
             #expect(error.description.hasPrefix("\(path):6: upstream[0].retry.max_atempts: unknown key"))
         }
-    }
-
-    private func check(_ errorCase: ErrorCase, sourceLocation: SourceLocation = #_sourceLocation) {
-        guard let error = configError(errorCase.text) else {
-            Issue.record("accepted: \(errorCase.text)", sourceLocation: sourceLocation)
-            return
-        }
-        #expect(error.file == "retryd.toml", sourceLocation: sourceLocation)
-        #expect(error.line == errorCase.line, "\(error)", sourceLocation: sourceLocation)
-        #expect(error.key == errorCase.key, "\(error)", sourceLocation: sourceLocation)
-        #expect(error.message.contains(errorCase.message), "\(error)", sourceLocation: sourceLocation)
     }
 }

@@ -42,6 +42,9 @@ import Testing
         #expect(upstream.attemptsHeader == defaults.attemptsHeader)
         #expect(upstream.retry == RetryPolicy())
         #expect(config.limits == Limits())
+        #expect(config.log == LogConfig())
+        #expect(config.admin == nil)
+        #expect(config.notify == nil)
     }
 
     @Test func exampleNeedsVendorKey() {
@@ -68,5 +71,26 @@ import Testing
         let config = try parseConfig(text, environment: ["VENDOR_KEY": "k"])
         #expect(config.upstreams[0].caFile == caFile)
         #expect(config.upstreams[0].retry.schedule == [.seconds(5), .seconds(10), .seconds(15)])
+    }
+
+    /// The commented-out [admin] and [notify] tables turn on with the documented defaults once uncommented.
+    @Test func commentedOutOperationsTablesAreValidDefaults() throws {
+        var text = try String(contentsOfFile: Self.examplePath, encoding: .utf8)
+        let lines = [
+            "[admin]", "listen = \"127.0.0.1:9901\"", "[notify]", "webhook = \"https://hooks.example/retryd\"",
+            "max_queue = 1000", "max_attempts = 5", "timeout = \"10s\"",
+            "headers = { \"Authorization\" = \"Bearer ${HOOK_TOKEN}\" }",
+        ]
+        for line in lines {
+            #expect(text.contains("\n# \(line)\n"), "\(line)")
+            text = text.replacingOccurrences(of: "\n# \(line)\n", with: "\n\(line)\n")
+        }
+        let config = try parseConfig(text, environment: ["VENDOR_KEY": "k", "HOOK_TOKEN": "h-1"])
+        #expect(config.admin == AdminConfig(listen: AdminConfig.defaultListen))
+        let notify = try #require(config.notify)
+        var expected = NotifyConfig(webhook: UpstreamURL(scheme: "https", host: "hooks.example", basePath: "/retryd"))
+        expected.headers = [("Authorization", "Bearer h-1")]
+        #expect(notify == expected)
+        #expect(config.secrets.contains("Bearer h-1"))
     }
 }
