@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Dependencies point one way: retryd -> Proxy -> {Listener, Forwarder, Retry, HTTP1, Config}.
+// Dependencies point one way: retryd -> Admin -> Proxy -> {Listener, Forwarder, Retry, HTTP1, Config}.
 // HTTP1 and Retry are pure (no I/O, no clock, no randomness); only Listener imports CLinux and
 // only Forwarder imports CCurl. Nothing here may pull in SwiftNIO.
 let package = Package(
@@ -13,6 +13,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
     ],
     targets: [
         .target(
@@ -45,6 +47,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "Admin",
+            dependencies: [
+                "Listener", "HTTP1", "Proxy", "Config", "Retry",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         .executableTarget(
             name: "retryd",
             dependencies: [
@@ -67,6 +77,12 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Retry"]),
         .testTarget(name: "ListenerTests", dependencies: ["Listener", "TestSupport"]),
         .testTarget(name: "ServiceTests", dependencies: ["Service", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(
+            name: "AdminTests",
+            dependencies: [
+                "Admin", "Proxy", "Config", "Retry", "TestSupport", .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "ProxyTests",
             dependencies: [

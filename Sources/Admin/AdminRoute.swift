@@ -1,0 +1,39 @@
+/// What an admin request asks for; pure, so routing is tested without sockets.
+public enum AdminRoute: Sendable, Equatable {
+    /// `/healthz`: the process is alive and its loop turns.
+    case health
+    /// `/readyz`: listeners bound and configuration loaded.
+    case readiness
+    /// `/metrics`: the Prometheus exposition.
+    case metrics
+    /// `/status`: upstreams, policies and in-flight counts as JSON.
+    case status
+    /// A known path with a method other than GET or HEAD.
+    case methodNotAllowed
+    /// Any other path.
+    case notFound
+
+    /// The methods every admin endpoint accepts, as sent in `Allow`.
+    public static let allowedMethods = "GET, HEAD"
+
+    /// Routes a request by method and target; the query string is ignored, so `/metrics?x=1` is `/metrics`, and an
+    /// absolute-form target (`http://host/metrics`, RFC 9112 §3.2.2) counts by its path.
+    public init(method: String, target: String) {
+        var path = target.prefix { $0 != "?" && $0 != "#" }
+        if let schemeEnd = path.range(of: "://"), !path.hasPrefix("/") {
+            let afterScheme = path[schemeEnd.upperBound...]
+            path = afterScheme.firstIndex(of: "/").map { afterScheme[$0...] } ?? "/"
+        }
+        let route: AdminRoute
+        switch path {
+        case "/healthz": route = .health
+        case "/readyz": route = .readiness
+        case "/metrics": route = .metrics
+        case "/status": route = .status
+        default:
+            self = .notFound
+            return
+        }
+        self = method == "GET" || method == "HEAD" ? route : .methodNotAllowed
+    }
+}

@@ -1,0 +1,23 @@
+extension AdminServer {
+    /// The complete response for `route`, computed now.
+    public func response(for route: AdminRoute) -> AdminResponse {
+        switch route {
+        case .health:
+            return .json(status: 200, ["status": "ok"])
+        case .readiness:
+            return readiness() ? .json(status: 200, ["status": "ready"]) : .json(status: 503, ["status": "not_ready"])
+        case .metrics:
+            return AdminResponse(
+                status: 200, contentType: AdminResponse.prometheusContentType, body: metrics.exposition())
+        case .status:
+            return .json(status: 200, status(.nanoseconds(loop.now - startedAt), readiness()))
+        case .methodNotAllowed:
+            return .error(
+                status: 405, code: "method_not_allowed", detail: "admin endpoints answer GET and HEAD only",
+                extraHeaders: [("Allow", AdminRoute.allowedMethods)])
+        case .notFound:
+            return .error(
+                status: 404, code: "not_found", detail: "admin endpoints are /healthz, /readyz, /metrics and /status")
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import Config
+import HTTP1
+import Listener
+import Proxy
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The admin listener: `/healthz`, `/readyz`, `/metrics` and `/status` on the proxy's own event loop.
+///
+/// Everything runs on the loop thread, like the proxy: create it before the loop runs (or on the loop), and keep it
+/// alive while the loop runs, since its listener refers back to it.
+public final class AdminServer: RequestHandler {
+    /// The metrics `/metrics` exposes.
+    public let metrics: RetrydMetrics
+    /// Decides what `/readyz` answers (true: 200); called on the loop thread for each probe, so retryd can turn it
+    /// false while it drains.
+    public var readiness: () -> Bool
+    /// Builds the `/status` document from the uptime and the current readiness.
+    let status: (_ uptime: Duration, _ ready: Bool) -> StatusReport
+    unowned let loop: EventLoop
+    let startedAt: Int64
+    private var listener: Server!
+
+    /// Limits for admin connections: a budget of their own, so probes still answer when the proxy is at its
+    /// connection limit, and small bodies, since no endpoint reads one.
+    public static var defaultLimits: ServerLimits {
+        var limits = ServerLimits()
+        limits.maxConnections = 64
+        limits.http.maxBodyBytes = 64 * 1024
+        limits.headerTimeout = .seconds(5)
+        limits.idleTimeout = .seconds(30)
+        return limits
+    }
+
+    /// Binds `address` on `loop` and answers admin requests from `metrics`, `readiness` and `status`.
+    /// - Throws: `SysError` when the address cannot be bound.
+    public init(
+        loop: EventLoop,
+        address: SocketAddress,
+        limits: ServerLimits = AdminServer.defaultLimits,
+        metrics: RetrydMetrics,
+        readiness: @escaping () -> Bool = { true },
+        status: @escaping (_ uptime: Duration, _ ready: Bool) -> StatusReport
+    ) throws(SysError) {
+        self.loop = loop
+        self.metrics = metrics
+        self.readiness = readiness
+        self.status = status
+        startedAt = loop.now
+        listener = try Server(
+            loop: loop, address: address, limits: limits, budget: ConnectionBudget(limit: limits.maxConnections),
+            handler: self)
+    }
+
+    /// Starts the admin listener for `runtime` at `config.listen` and has `metrics` observe every exchange.
+    ///
+    /// Ready means every configured upstream has a bound listener; replace ``readiness`` to say more.
+    /// - Throws: `SysError` when the address is invalid or cannot be bound.
+    public static func start(
+        on runtime: ProxyRuntime,
+        config: AdminConfig,
+        version: String,
+        metrics: RetrydMetrics = RetrydMetrics(),
+        limits: ServerLimits = AdminServer.defaultLimits
+    ) throws(SysError) -> AdminServer {
+        guard let address = SocketAddress(host: config.listen.host, port: config.listen.port) else {
+            throw SysError(call: "bind \(config.listen)", errno: EINVAL)
+        }
+        metrics.prepare(upstreams: runtime.config.upstreams.map(\.name))
+        let admin = try AdminServer(
+            loop: runtime.loop, address: address, limits: limits, metrics: metrics,
+            readiness: { Set(runtime.boundPorts.keys) == Set(runtime.config.upstreams.map(\.name)) },
+            status: { uptime, ready in
+                StatusReport(
+                    config: runtime.config, boundPorts: runtime.boundPorts, inFlight: runtime.inFlightExchanges,
+                    uptime: uptime, version: version, ready: ready)
+            })
+        runtime.addObserver(metrics)
+        return admin
+    }
+
+    /// The address actually bound (the real port when 0 was asked for).
+    public var localAddress: SocketAddress { listener.localAddress }
+
+    /// The port actually bound.
+    public var port: UInt16 { listener.localAddress.port }
+
+    /// Closes the listener and every admin connection; on the loop thread, or after the loop stopped.
+    public func close() {
+        listener.closeAll()
+    }
+
+    public func connection(_ connection: ClientConnection, didReceive head: RequestHead) -> RequestSink {
+        AdminExchange(admin: self, connection: connection, head: head)
+    }
+}

@@ -1,0 +1,56 @@
+import Prometheus
+
+/// The metric families retryd exports: one name, unit, help text and per-upstream label each.
+enum MetricFamily: CaseIterable, Sendable {
+    case requests
+    case attempts
+    case retries
+    case giveUps
+    case rateLimitWaits
+    case retryWait
+    case upstreamLatency
+    case inFlight
+
+    /// The name's parts: all under the `retryd` namespace, counters in `total`, histograms in `seconds`.
+    var descriptor: MetricNameDescriptor {
+        let (metricName, unit): (String, String) =
+            switch self {
+            case .requests: ("requests", "total")
+            case .attempts: ("attempts", "total")
+            case .retries: ("retries", "total")
+            case .giveUps: ("giveups", "total")
+            case .rateLimitWaits: ("rate_limit_waits", "total")
+            case .retryWait: ("retry_wait", "seconds")
+            case .upstreamLatency: ("upstream_latency", "seconds")
+            case .inFlight: ("inflight_exchanges", "")
+            }
+        return MetricNameDescriptor(namespace: "retryd", metricName: metricName, unitName: unit, helpText: help)
+    }
+
+    /// The exposition name, e.g. `retryd_requests_total`.
+    var name: String { descriptor.name }
+
+    /// The label that splits the family beyond `upstream`, if any.
+    var detailLabel: String? {
+        switch self {
+        case .requests: "status_class"
+        case .attempts: "outcome"
+        case .retries, .giveUps: "reason"
+        case .rateLimitWaits, .retryWait, .upstreamLatency, .inFlight: nil
+        }
+    }
+
+    /// The `# HELP` text.
+    var help: String {
+        switch self {
+        case .requests: "Client requests answered, by class of the status the client got (499: it left first)."
+        case .attempts: "Attempts sent upstream, by status class of the response, or failure."
+        case .retries: "Retries scheduled, by reason: status class, rate-limit status, unsent or maybe_processed."
+        case .giveUps: "Exchanges where retrying stopped short of success, by reason."
+        case .rateLimitWaits: "Retries that waited for an announced rate-limit reset."
+        case .retryWait: "Scheduled waits before a retry, in seconds."
+        case .upstreamLatency: "Each attempt's time to its response head or failure, in seconds."
+        case .inFlight: "Client exchanges in progress (waiting, attempting or streaming)."
+        }
+    }
+}
