@@ -1,3 +1,4 @@
+import Admin
 import ArgumentParser
 import Config
 import Foundation
@@ -35,6 +36,13 @@ struct Run: ParsableCommand {
         SocketActivation.unsetEnvironment()
         let runtime = try ProxyRuntime(
             config: loaded, logger: logger, inherited: Self.inheritedSockets(activation, for: loaded))
+        let admin = try loaded.admin.map { adminConfig in
+            let server = try AdminServer.start(on: runtime, config: adminConfig, version: RetrydVersion.string)
+            let bound = server.readiness
+            server.readiness = { !runtime.isShuttingDown && bound() }
+            logger.info("admin endpoints on \(server.localAddress): /healthz /readyz /metrics /status")
+            return server
+        }
         let notifier = SystemdNotifier(environment: environment)
         let supervisor = Supervisor(
             runtime: runtime, notifier: notifier, logger: logger, source: source, environment: environment,
@@ -43,6 +51,7 @@ struct Run: ParsableCommand {
         supervisor.startWatchdog(interval: SystemdNotifier.watchdogInterval(environment: environment, pid: getpid()))
         notifier?.ready(status: "serving \(loaded.upstreams.count) upstreams")
         try runtime.run()
+        admin?.close()
         withExtendedLifetime(signals) {}
         logger.notice("stopped")
     }
