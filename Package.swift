@@ -54,6 +54,13 @@ let package = Package(
             ]
         ),
         .target(
+            name: "Notify",
+            dependencies: [
+                "Forwarder", "Listener", "Retry", "Proxy", "Config", "HTTP1",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "Service",
             dependencies: [.product(name: "Logging", package: "swift-log")]
         ),
@@ -70,6 +77,13 @@ let package = Package(
         .testTarget(
             name: "ProxyTests",
             dependencies: ["Proxy", "Config", "TestSupport", .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(
+            name: "NotifyTests",
+            dependencies: [
+                "Notify", "TestSupport", "Proxy", "Config", "Retry",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ]
 )
