@@ -64,6 +64,13 @@ let package = Package(
             ]
         ),
         .target(
+            name: "Notify",
+            dependencies: [
+                "Forwarder", "Listener", "Retry", "Proxy", "Config", "HTTP1",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "Service",
             dependencies: [.product(name: "Logging", package: "swift-log")]
         ),
@@ -87,6 +94,13 @@ let package = Package(
             name: "ProxyTests",
             dependencies: [
                 "Proxy", "Config", "Retry", "TestSupport", .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "NotifyTests",
+            dependencies: [
+                "Notify", "TestSupport", "Proxy", "Config", "Retry",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ]

@@ -2,6 +2,11 @@ extension ConfigDecoder {
     /// Top-level keys and tables that configure how retryd is operated rather than what it proxies.
     static let operationsKeys = ["log_format", "log_level", "admin", "notify"]
     static let notifyKeys = ["webhook", "max_queue", "max_attempts", "timeout", "headers"]
+    /// Advice for top-level keys written below a table header, where TOML files them under that table.
+    static let misplacedTopLevelKeys = [
+        "log_format": "log_format is a top-level key; move it above the first table",
+        "log_level": "log_level is a top-level key; move it above the first table",
+    ]
 
     /// Decodes the top-level `log_format` and `log_level` keys.
     static func decodeLog(_ root: TableReader) throws(ConfigError) -> LogConfig {
@@ -27,7 +32,7 @@ extension ConfigDecoder {
 
     /// Decodes `[admin]`; its listener must not collide with an upstream's.
     static func decodeAdmin(_ table: TableReader, upstreams: [UpstreamConfig]) throws(ConfigError) -> AdminConfig {
-        try table.rejectUnknownKeys(allowed: ["listen"])
+        try table.rejectUnknownKeys(allowed: ["listen"], hints: misplacedTopLevelKeys)
         var admin = AdminConfig(listen: AdminConfig.defaultListen)
         let listenValue = table["listen"]
         if let listenValue { admin.listen = try parse(listenValue, with: ListenAddress.parsed) }
@@ -42,7 +47,8 @@ extension ConfigDecoder {
 
     /// Decodes `[notify]`; the webhook's expanded parts and every header value become secrets.
     mutating func decodeNotify(_ table: TableReader) throws(ConfigError) -> NotifyConfig {
-        try table.rejectUnknownKeys(allowed: Self.notifyKeys, hints: ["url": "the key is webhook"])
+        try table.rejectUnknownKeys(
+            allowed: Self.notifyKeys, hints: Self.misplacedTopLevelKeys.merging(["url": "the key is webhook"]) { $1 })
         var notify = NotifyConfig(webhook: try decodeWebhook(try table.required("webhook")))
         if let value = table["max_queue"] { notify.maxQueue = try value.integer(in: 1...Int.max) }
         if let value = table["max_attempts"] { notify.maxAttempts = try value.integer(in: 1...100) }

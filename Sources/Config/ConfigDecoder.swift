@@ -61,7 +61,7 @@ struct ConfigDecoder {
 
     /// Decodes one `[[upstream]]` table.
     mutating func decodeUpstream(_ table: TableReader) throws(ConfigError) -> UpstreamConfig {
-        try table.rejectUnknownKeys(allowed: Self.upstreamKeys)
+        try table.rejectUnknownKeys(allowed: Self.upstreamKeys, hints: Self.misplacedTopLevelKeys)
         let nameValue = try table.required("name")
         let name = try nameValue.string()
         guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_.-".contains($0)) })

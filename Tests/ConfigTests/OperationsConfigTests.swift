@@ -125,6 +125,18 @@ import Testing
             text: "log = { format = \"json\" }\n" + minimalUpstream, line: 1, key: "log",
             message: "write log_format and log_level at the top of the file"),
         ErrorCase(
+            text: minimalUpstream + "\nlog_level = \"debug\"", line: 5, key: "upstream[0].log_level",
+            message: "log_level is a top-level key; move it above the first table"),
+        ErrorCase(
+            text: minimalUpstream + "\n[limits]\nlog_format = \"json\"", line: 6, key: "limits.log_format",
+            message: "log_format is a top-level key; move it above the first table"),
+        ErrorCase(
+            text: minimalUpstream + "\n[notify]\nwebhook = \"https://h\"\nlog_level = \"debug\"", line: 7,
+            key: "notify.log_level", message: "log_level is a top-level key"),
+        ErrorCase(
+            text: minimalUpstream + "\n[admin]\nlog_format = \"json\"", line: 6, key: "admin.log_format",
+            message: "log_format is a top-level key"),
+        ErrorCase(
             text: "log_format = \"xml\"\n" + minimalUpstream, line: 1, key: "log_format",
             message: "\"xml\" is not a log format; use one of text, json"),
         ErrorCase(

@@ -1,0 +1,150 @@
+import Config
+import Forwarder
+import HTTP1
+import Listener
+import Logging
+import Proxy
+import Retry
+
+/// POSTs every give-up as JSON to the configured webhook, through the runtime's forwarder on the same loop.
+///
+/// Observing a give-up only queues the event; deliveries are separate transfers started from a timer, so client
+/// traffic never waits on the webhook. One delivery is in flight at a time; the queue is bounded and drops its
+/// oldest event past `max_queue`. Add it with `ProxyRuntime.addObserver` before the runtime runs.
+public final class GiveUpNotifier {
+    /// The `[notify]` settings.
+    public let config: NotifyConfig
+    /// Delivered, dropped and failed counts, readable from any thread.
+    public let counters = DeliveryCounters()
+    let forwarder: Forwarder
+    let loop: EventLoop
+    let logger: Logger
+    var queue: DeliveryQueue
+    /// Headers of every delivery except the per-event key: defaults, replaced by configured ones of the same name.
+    let baseHeaders: [(name: String, value: String)]
+    /// Starts the next attempt: right after an event is queued, or when a retry wait ends.
+    var sendTimer: LoopTimer!
+    /// Bounds one attempt, since libcurl is given no overall timeout of its own.
+    var timeoutTimer: LoopTimer!
+    /// The attempt in flight, once `Forwarder.start` returned it.
+    var transfer: Transfer?
+    /// Whether an attempt is in flight; set before `Forwarder.start`, which may complete the transfer at once.
+    var attemptActive = false
+    var headParser = UpstreamHeadParser()
+    var responseHead: ResponseHead?
+
+    /// Events delivered.
+    public var delivered: Int { counters.delivered }
+    /// Events dropped from a full queue.
+    public var dropped: Int { counters.dropped }
+    /// Events rejected by the webhook or out of attempts.
+    public var failed: Int { counters.failed }
+
+    /// Creates a notifier that sends with `forwarder`, whose loop must be `loop`.
+    /// - Parameters:
+    ///   - config: Webhook, queue size, attempts, timeout and headers.
+    ///   - policy: Backoff and limits beyond what the configuration sets.
+    public init(
+        config: NotifyConfig, forwarder: Forwarder, loop: EventLoop, logger: Logger, policy: DeliveryPolicy = .init()
+    ) {
+        self.config = config
+        self.forwarder = forwarder
+        self.loop = loop
+        var logger = logger
+        // The origin only: a webhook path often is the token itself.
+        logger[metadataKey: "webhook"] = .string(config.webhook.origin)
+        self.logger = logger
+        queue = DeliveryQueue(
+            capacity: config.maxQueue, policy: policy.retryPolicy(maxAttempts: config.maxAttempts))
+        var headers: [(name: String, value: String)] = [("Content-Type", "application/json"), ("User-Agent", "retryd")]
+        for header in config.headers {
+            headers.removeAll { $0.name.lowercased() == header.name.lowercased() }
+            headers.append(header)
+        }
+        baseHeaders = headers
+        sendTimer = LoopTimer { [unowned self] in self.sendNext() }
+        timeoutTimer = LoopTimer { [unowned self] in self.attemptTimedOut() }
+    }
+
+    /// Creates a notifier on `runtime`'s loop and forwarder; it still has to be added with `addObserver`.
+    public convenience init(
+        config: NotifyConfig, runtime: ProxyRuntime, logger: Logger, policy: DeliveryPolicy = .init()
+    ) {
+        self.init(config: config, forwarder: runtime.forwarder, loop: runtime.loop, logger: logger, policy: policy)
+    }
+
+    /// Queues one event and arranges for it to be sent; never starts a transfer itself, since the observer may be
+    /// called from inside a libcurl callback.
+    func enqueue(_ event: WebhookEvent) {
+        let droppedBefore = queue.dropped
+        if queue.enqueue(event) { abandonAttempt() }
+        if queue.dropped > droppedBefore { reportDrop() }
+        counters.publish(queue)
+        scheduleNextIfIdle()
+    }
+
+    /// Arms the send timer when no event is being delivered and one is waiting.
+    func scheduleNextIfIdle() {
+        guard !queue.isBusy, queue.count > 0, !sendTimer.isScheduled else { return }
+        loop.schedule(sendTimer, after: .zero)
+    }
+
+    /// Starts the attempt the queue asks for, if any.
+    func sendNext() {
+        guard !attemptActive, let event = queue.nextAttempt(at: .nanoseconds(loop.now)) else { return }
+        var headers = baseHeaders
+        headers.append(("Idempotency-Key", event.idempotencyKey))
+        let request = UpstreamRequest(
+            method: "POST",
+            origin: config.webhook.origin,
+            target: config.webhook.basePath.isEmpty ? "/" : config.webhook.basePath,
+            headers: headers,
+            body: .buffered(event.body),
+            connectTimeout: config.timeout,
+            // The event is buffered and carries an idempotency key: a silent re-send on a fresh connection is safe.
+            allowsSilentResend: true
+        )
+        headParser.reset()
+        responseHead = nil
+        attemptActive = true
+        loop.schedule(timeoutTimer, after: config.timeout)
+        let started = forwarder.start(request, delegate: self)
+        if attemptActive { transfer = started }
+    }
+
+    /// Stops the attempt or wait of the event the queue just dropped.
+    func abandonAttempt() {
+        if let transfer { forwarder.cancel(transfer) }
+        transfer = nil
+        attemptActive = false
+        loop.cancel(timeoutTimer)
+        loop.cancel(sendTimer)
+    }
+
+    func attemptTimedOut() {
+        guard attemptActive else { return }
+        let mayHaveBeenSent = transfer?.mayHaveBeenSent ?? false
+        if let transfer { forwarder.cancel(transfer) }
+        let failure = TransportFailure(
+            kind: mayHaveBeenSent ? .maybeProcessed : .unsent, isTimeout: true,
+            message: "no response in \(Durations.format(config.timeout))")
+        attemptEnded(.failure(failure))
+    }
+
+    /// Feeds the attempt's outcome to the queue and acts on its verdict.
+    func attemptEnded(_ outcome: AttemptOutcome) {
+        transfer = nil
+        attemptActive = false
+        loop.cancel(timeoutTimer)
+        var random = SystemRandomNumberGenerator()
+        let verdict = queue.attemptEnded(
+            outcome, at: .nanoseconds(loop.now), wallClock: Sys.wallClockSeconds(), using: &random)
+        counters.publish(queue)
+        report(verdict)
+        if case .retry(let wait, _, _) = verdict {
+            loop.schedule(sendTimer, after: wait)
+        } else {
+            scheduleNextIfIdle()
+        }
+    }
+}

@@ -1,0 +1,118 @@
+import Config
+import Foundation
+import Logging
+import Notify
+import Proxy
+import Retry
+import TestSupport
+
+/// retryd with a give-up notifier, running in-process on its own thread in front of a vendor test upstream.
+final class NotifyHarness: @unchecked Sendable {
+    let runtime: ProxyRuntime
+    let notifier: GiveUpNotifier
+    /// The notifier's counts; safe to read from the test thread.
+    let counters: DeliveryCounters
+    let port: UInt16
+    private let finished = DispatchSemaphore(value: 0)
+
+    /// Starts retryd in front of `vendor`, notifying `webhookURL`.
+    ///
+    /// The vendor policy allows `vendorAttempts` attempts 10 ms apart; deliveries back off 20 ms, 40 ms, … without
+    /// jitter unless `configure` says otherwise.
+    init(
+        vendor: TestUpstream,
+        webhookURL: String,
+        vendorAttempts: Int = 1,
+        logger: Logger = Logger(label: "retryd-test", factory: { _ in SwiftLogNoOpLogHandler() }),
+        configure: (inout NotifyConfig, inout DeliveryPolicy) -> Void = { _, _ in }
+    ) throws {
+        var config = try RetrydConfig.quickStart(listen: "127.0.0.1:0", upstream: vendor.baseURL)
+        config.upstreams[0].retry.maxAttempts = vendorAttempts
+        config.upstreams[0].retry.schedule = [.milliseconds(10)]
+        var notify = NotifyConfig(webhook: try requireURL(webhookURL))
+        var policy = DeliveryPolicy()
+        policy.backoff = Backoff(initial: .milliseconds(20), multiplier: 2, max: .seconds(1), jitter: .none)
+        configure(&notify, &policy)
+        config.notify = notify
+        runtime = try ProxyRuntime(config: config, logger: logger)
+        notifier = GiveUpNotifier(config: notify, runtime: runtime, logger: logger, policy: policy)
+        counters = notifier.counters
+        // Before the loop runs, so no exchange can miss the observer.
+        runtime.addObserver(notifier)
+        port = runtime.boundPorts[config.upstreams[0].name]!
+        let runtime = runtime
+        let finished = finished
+        Thread {
+            try? runtime.run()
+            finished.signal()
+        }.start()
+    }
+
+    deinit {
+        runtime.stop()
+        finished.wait()
+    }
+
+    /// One request through retryd on a fresh connection.
+    func request(method: String = "GET", target: String = "/", timeout: Duration = .seconds(10)) throws
+        -> ReceivedResponse
+    {
+        try TestClient.request(
+            port: port, method: method, target: target, headers: [("Host", "localhost")], body: nil, timeout: timeout)
+    }
+
+    /// Polls `condition` every 5 ms until it holds or `timeout` passes; returns whether it held.
+    func waitUntil(timeout: Duration = .seconds(5), _ condition: () -> Bool) -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if condition() { return true }
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+        return condition()
+    }
+}
+
+/// A URL the test wrote itself; failing to parse it is a bug in the test.
+private func requireURL(_ text: String) throws -> UpstreamURL {
+    guard let url = UpstreamURL.parse(text) else { throw HarnessError.badURL(text) }
+    return url
+}
+
+enum HarnessError: Error {
+    case badURL(String)
+}
+
+/// Collects log messages so tests can assert what retryd reported.
+final class LogCapture: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [(level: Logger.Level, message: String, metadata: Logger.Metadata)] = []
+
+    var logger: Logger {
+        Logger(label: "retryd-test") { _ in CapturingHandler(capture: self) }
+    }
+
+    var messages: [(level: Logger.Level, message: String, metadata: Logger.Metadata)] {
+        lock.lock()
+        defer { lock.unlock() }
+        return entries
+    }
+
+    fileprivate func append(_ level: Logger.Level, _ message: String, _ metadata: Logger.Metadata) {
+        lock.lock()
+        entries.append((level, message, metadata))
+        lock.unlock()
+    }
+
+    struct CapturingHandler: LogHandler {
+        let capture: LogCapture
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+        func log(event: LogEvent) {
+            capture.append(event.level, event.message.description, metadata.merging(event.metadata ?? [:]) { $1 })
+        }
+    }
+}
