@@ -58,7 +58,7 @@ let package = Package(
         .executableTarget(
             name: "retryd",
             dependencies: [
-                "Proxy", "Config", "Listener", "Service", "Admin",
+                "Proxy", "Config", "Listener", "Service", "Admin", "Notify",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -4,6 +4,7 @@ import Config
 import Foundation
 import Listener
 import Logging
+import Notify
 import Proxy
 import Service
 
@@ -42,6 +43,9 @@ struct Run: ParsableCommand {
             server.readiness = { !runtime.isShuttingDown && bound() }
             logger.info("admin endpoints on \(server.localAddress): /healthz /readyz /metrics /status")
             return server
+        }
+        if let notify = loaded.notify {
+            runtime.addObserver(GiveUpNotifier(config: notify, runtime: runtime, logger: logger))
         }
         let notifier = SystemdNotifier(environment: environment)
         let supervisor = Supervisor(
