@@ -67,6 +67,7 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
         .testTarget(name: "ListenerTests", dependencies: ["Listener", "TestSupport"]),
         .testTarget(name: "ServiceTests", dependencies: ["Service", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "RetrydTests", dependencies: ["retryd", "Config", "Listener"]),
         .testTarget(
             name: "ProxyTests",
             dependencies: ["Proxy", "Config", "TestSupport", .product(name: "Logging", package: "swift-log")]
