@@ -1,0 +1,17 @@
+extension ClientConnection {
+    /// Drops the connection with a TCP reset (SO_LINGER 0) instead of an orderly close, as a crashing server would.
+    ///
+    /// The peer sees ECONNRESET rather than end of stream; retryd's demo vendor uses it to simulate a reset.
+    public func reset() {
+        guard phase != .closed else { return }
+        Sys.setLingerZero(fd)
+        close()
+    }
+
+    /// Makes the current response the connection's last: it carries "Connection: close" and the connection closes
+    /// once it is flushed. Call it before ``writeResponseHead(_:framing:)``.
+    public func closeAfterResponse() {
+        guard phase == .exchange, responseFraming == nil else { return }
+        requestKeepAlive = false
+    }
+}

@@ -1,0 +1,110 @@
+import ArgumentParser
+import Config
+import Foundation
+import Listener
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `retryd demo`: retryd in front of an in-process simulated vendor, a scripted tour, then serving until Ctrl-C.
+struct Demo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show retryd retrying against a simulated flaky vendor, then keep serving it for curl.")
+
+    /// The address used when `--listen` is not given.
+    static let defaultListen = ListenAddress(host: "127.0.0.1", port: 8080)
+
+    @Flag(name: .long, help: "Exit after the tour instead of serving until Ctrl-C.")
+    var once = false
+
+    @Option(name: .long, help: "Where retryd listens (default 127.0.0.1:8080, or a free port if that is busy).")
+    var listen: String?
+
+    func validate() throws {
+        if let listen, ListenAddress.parse(listen) == nil {
+            throw ValidationError("--listen must be host:port, e.g. 127.0.0.1:8080 (port 0 picks a free one)")
+        }
+    }
+
+    func run() throws {
+        let session = try makeSession()
+        let signals = try SignalWatcher(loop: session.runtime.loop) { _ in session.stop() }
+        let outcome = DemoOutcome()
+        Self.write(
+            "retryd demo: a simulated vendor on \(session.vendorAddress), retryd on \(session.retrydAddress) in"
+                + " front of it.\nTour: each request goes through retryd; the vendor misbehaves on cue.\n\n")
+        // The signal mask is inherited: the tour's thread, created after the watcher, never takes Ctrl-C itself.
+        let once = once
+        let thread = Thread {
+            let rows = session.tour.run()
+            outcome.rows = rows
+            Self.write(DemoTable.render(rows) + DemoTable.legend)
+            if once {
+                session.stop()
+                return
+            }
+            Self.write(Self.tryIt(session))
+            session.recorder.echoes = true
+        }
+        thread.start()
+        try session.run()
+        withExtendedLifetime(signals) {}
+        let rows = outcome.rows
+        if once && (rows.isEmpty || rows.contains { $0.clientStatus == nil }) { throw ExitCode.failure }
+    }
+
+    /// Binds; a busy default port falls back to a free one, a busy `--listen` port is an error that says what to do.
+    private func makeSession() throws -> DemoSession {
+        let requested = listen.flatMap(ListenAddress.parse) ?? Self.defaultListen
+        do {
+            return try DemoSession(listen: requested)
+        } catch let error as SysError where error.call == "bind" && error.errno == EADDRINUSE {
+            guard listen == nil else {
+                let next = ListenAddress(host: requested.host, port: requested.port &+ 1)
+                let any = ListenAddress(host: requested.host, port: 0)
+                Self.write(
+                    "retryd demo: \(requested) is already in use. Pick another port, e.g. --listen \(next),"
+                        + " or --listen \(any) for any free one.\n",
+                    to: .standardError)
+                throw ExitCode.failure
+            }
+            let session = try DemoSession(listen: ListenAddress(host: requested.host, port: 0))
+            Self.write(
+                "retryd demo: \(requested) is in use, so retryd took \(session.retrydAddress) instead"
+                    + " (choose with --listen).\n", to: .standardError)
+            return session
+        }
+    }
+
+    /// The serving banner and a few requests to try by hand.
+    static func tryIt(_ session: DemoSession) -> String {
+        let base = "http://\(session.retrydAddress)"
+        let commands = [
+            "curl -i \(base)/v1/jobs/42",
+            "curl -i -X POST \(base)/v1/transcodes",
+            "curl -i -X POST \(base)/v1/encodings",
+            "curl -i -X POST -H 'Idempotency-Key: try-1' \(base)/v1/encodings",
+            "curl -i \(base)/v1/projects/p1/cloud-transcoder/tasks/t9",
+        ]
+        return "retryd listening on \(session.retrydAddress) → simulated vendor on \(session.vendorAddress)\n"
+            + "Try it (retryd's log follows on stderr; Ctrl-C stops):\n"
+            + commands.map { "  " + $0 + "\n" }.joined()
+    }
+
+    /// Writes `text` at once (print's buffer would hold it back when stdout is a pipe).
+    static func write(_ text: String, to handle: FileHandle = .standardOutput) {
+        handle.write(Data(text.utf8))
+    }
+}
+
+/// The tour's result, handed from the tour's thread to the main thread once the loop has stopped.
+private final class DemoOutcome: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [DemoRow] = []
+
+    var rows: [DemoRow] {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import HTTP1
+import Listener
+
+/// One attempt the simulated vendor saw, and what it did with it.
+struct VendorAttempt: Sendable, Equatable {
+    /// The request method.
+    var method: String
+    /// The request path, query removed.
+    var path: String
+    /// What the vendor did.
+    var answer: VendorAnswer
+    /// Monotonic nanoseconds at which the request had fully arrived.
+    var receivedAt: Int64
+}
+
+/// The simulated vendor API: answers each endpoint from its script and logs every attempt with its time.
+///
+/// Requests are handled on the loop thread; the attempt log is read from the tour's thread, hence the lock.
+final class DemoVendor: RequestHandler, @unchecked Sendable {
+    private let loop: EventLoop
+    private let scripts: [String: VendorScript]
+    private let lock = NSLock()
+    private var log: [VendorAttempt] = []
+    /// Attempts seen per "METHOD /path", which picks the next answer of a cycle (loop thread only).
+    private var counts: [String: Int] = [:]
+    /// Jobs started by `jobStartedButTimedOut` endpoints, by Idempotency-Key (loop thread only).
+    private var jobsByKey: [String: String] = [:]
+    private var jobsStarted = 0
+
+    /// Creates a vendor answering from `scripts` on `loop`.
+    init(loop: EventLoop, scripts: [String: VendorScript] = VendorScript.demo) {
+        self.loop = loop
+        self.scripts = scripts
+    }
+
+    /// Every attempt so far, oldest first.
+    var attempts: [VendorAttempt] {
+        lock.withLock { log }
+    }
+
+    /// How many attempts the vendor has seen.
+    var attemptCount: Int {
+        lock.withLock { log.count }
+    }
+
+    func connection(_ connection: ClientConnection, didReceive head: RequestHead) -> RequestSink {
+        VendorExchange(vendor: self, connection: connection, head: head)
+    }
+
+    /// Answers a request whose body has fully arrived.
+    fileprivate func answer(_ head: RequestHead, on connection: ClientConnection) {
+        let path = String(head.target.prefix { $0 != "?" })
+        let key = "\(head.method) \(path)"
+        let answer = self.answer(for: key, headers: head.headers)
+        lock.withLock {
+            log.append(VendorAttempt(method: head.method, path: path, answer: answer, receivedAt: loop.now))
+        }
+        switch answer {
+        case .reset:
+            connection.reset()
+        case .respond(let status, let headers, let body):
+            // A fresh connection per attempt keeps libcurl from silently re-sending on a reused one that then
+            // resets, which would hide an attempt from retryd's count and from the table.
+            connection.closeAfterResponse()
+            let bytes = Array(body.utf8)
+            connection.writeResponseHead(
+                ResponseHead(status: status, headers: headers), framing: .contentLength(bytes.count))
+            bytes.withUnsafeBytes { _ = connection.writeBody($0) }
+            connection.finishResponse()
+        }
+    }
+
+    private func answer(for key: String, headers: HTTPHeaders) -> VendorAnswer {
+        switch scripts[key] {
+        case .cycle(let answers)?:
+            let count = counts[key, default: 0]
+            counts[key] = count + 1
+            return answers.isEmpty ? .json(500, #"{"error":"empty_script"}"#) : answers[count % answers.count]
+        case .jobStartedButTimedOut?:
+            let idempotencyKey = headers.first(name: "Idempotency-Key")
+            if let idempotencyKey, let job = jobsByKey[idempotencyKey] {
+                return .json(200, #"{"id":"\#(job)","status":"running","note":"existing job for this key"}"#)
+            }
+            jobsStarted += 1
+            if let idempotencyKey { jobsByKey[idempotencyKey] = "enc_\(jobsStarted)" }
+            return .json(504, #"{"error":"gateway_timeout","message":"timed out; the job may have started"}"#)
+        case nil:
+            let endpoints = scripts.keys.sorted().map { "\"\($0)\"" }.joined(separator: ",")
+            return .json(404, #"{"error":"no_such_endpoint","endpoints":[\#(endpoints)]}"#)
+        }
+    }
+}
+
+/// One request to the simulated vendor: the body is read and ignored, then the script answers.
+private final class VendorExchange: RequestSink {
+    let vendor: DemoVendor
+    weak var connection: ClientConnection?
+    let head: RequestHead
+
+    init(vendor: DemoVendor, connection: ClientConnection, head: RequestHead) {
+        self.vendor = vendor
+        self.connection = connection
+        self.head = head
+    }
+
+    func requestBody(_ bytes: UnsafeRawBufferPointer) {}
+
+    func requestEnd() {
+        guard let connection else { return }
+        vendor.answer(head, on: connection)
+    }
+
+    func responseWritable() {}
+
+    func clientGone() {}
+}
