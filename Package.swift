@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Retry"]),
         .testTarget(name: "ListenerTests", dependencies: ["Listener", "TestSupport"]),
         .testTarget(name: "ServiceTests", dependencies: ["Service", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "RetrydTests", dependencies: ["retryd", "Config", "Listener"]),
+        .testTarget(name: "RetrydTests", dependencies: ["retryd", "Config", "Listener", "TestSupport"]),
         .testTarget(
             name: "AdminTests",
             dependencies: [

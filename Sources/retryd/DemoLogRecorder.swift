@@ -1,16 +1,26 @@
 import Foundation
 import Logging
+import Proxy
+import Retry
 
-/// Keeps retryd's log lines for the tour's "why" column; echoes them to stderr only once ``echoes`` is set, so the
-/// table is all the tour prints.
-final class DemoLogRecorder: @unchecked Sendable {
+/// What retryd did during the demo, for the tour's "why" column: it observes exchanges directly (no log parsing),
+/// and echoes retryd's log lines to stderr only once ``echoes`` is set, so the table is all the tour prints.
+final class DemoLogRecorder: ExchangeObserver, @unchecked Sendable {
+    /// One retry decision, as the tour reports it.
+    enum Event: Sendable, Equatable {
+        /// retryd is about to wait and retry: `reason` is its label ("503", "429", "no response").
+        case retry(reason: String, wait: Duration)
+        /// retryd stopped retrying and gave the client what it had ("not safe to retry").
+        case giveUp(reason: String)
+    }
+
     private let condition = NSCondition()
-    private var entries: [DemoLogEntry] = []
+    private var recorded: [Event] = []
     private var ended = 0
     private var echoing = false
     private let echo = StreamLogHandler.standardError(label: "retryd")
 
-    /// A logger whose lines land here.
+    /// A logger whose lines are echoed once ``echoes`` is set and dropped before.
     var logger: Logger {
         Logger(label: "retryd") { _ in DemoLogHandler(recorder: self) }
     }
@@ -21,9 +31,9 @@ final class DemoLogRecorder: @unchecked Sendable {
         set { condition.withLock { echoing = newValue } }
     }
 
-    /// How many lines were recorded.
+    /// How many retry events were recorded.
     var count: Int {
-        condition.withLock { entries.count }
+        condition.withLock { recorded.count }
     }
 
     /// How many exchanges retryd has finished.
@@ -31,12 +41,12 @@ final class DemoLogRecorder: @unchecked Sendable {
         condition.withLock { ended }
     }
 
-    /// The lines recorded from index `start` on.
-    func entries(from start: Int) -> [DemoLogEntry] {
-        condition.withLock { Array(entries[min(start, entries.count)...]) }
+    /// The events recorded from index `start` on.
+    func events(from start: Int) -> [Event] {
+        condition.withLock { Array(recorded[min(start, recorded.count)...]) }
     }
 
-    /// Waits until `total` exchanges have ended: an exchange's last log line can follow its response bytes.
+    /// Waits until `total` exchanges have ended: an exchange ends as its last response bytes go out.
     /// - Returns: false when `timeout` passed first.
     func waitForExchanges(_ total: Int, timeout: Duration) -> Bool {
         let deadline = Date().addingTimeInterval(Double(timeout.components.seconds))
@@ -48,19 +58,27 @@ final class DemoLogRecorder: @unchecked Sendable {
         }
     }
 
-    fileprivate func record(_ event: LogEvent) {
-        let entry = DemoLogEntry(
-            level: event.level, message: event.message.description,
-            endsExchange: event.metadata?["attempts"] != nil)
-        let shouldEcho = condition.withLock {
-            entries.append(entry)
-            if entry.endsExchange {
-                ended += 1
-                condition.broadcast()
-            }
-            return echoing
+    func exchangeStarted(upstream: String) {}
+
+    func attemptFinished(upstream: String, status: Int?, duration: Duration) {}
+
+    func retryScheduled(upstream: String, reason: RetryReason, wait: Duration) {
+        condition.withLock { recorded.append(.retry(reason: reason.description, wait: wait)) }
+    }
+
+    func exchangeFinished(upstream: String, status: Int, attempts: Int, duration: Duration) {
+        condition.withLock {
+            ended += 1
+            condition.broadcast()
         }
-        if shouldEcho { echo.log(event: event) }
+    }
+
+    func gaveUp(_ report: GiveUpReport) {
+        condition.withLock { recorded.append(.giveUp(reason: report.reason.description)) }
+    }
+
+    fileprivate func record(_ event: LogEvent) {
+        if echoes { echo.log(event: event) }
     }
 }
 

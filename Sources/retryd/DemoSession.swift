@@ -44,6 +44,7 @@ final class DemoSession: @unchecked Sendable {
             Sys.close(vendorFD)
             throw error
         }
+        runtime.addObserver(recorder)
         self.recorder = recorder
         vendor = DemoVendor(loop: runtime.loop)
         do {

@@ -22,7 +22,7 @@ struct DemoTour: Sendable {
 
     private func row(for scenario: DemoScenario, exchangesBefore: Int) -> DemoRow {
         let vendorStart = vendor.attemptCount
-        let logStart = recorder.count
+        let eventStart = recorder.count
         var headers = scenario.headers
         if !scenario.body.isEmpty { headers.append(DemoHeader(name: "Content-Type", value: "application/json")) }
         let result = Result { () throws(DemoClientError) in
@@ -30,11 +30,11 @@ struct DemoTour: Sendable {
                 method: scenario.method, path: scenario.path, headers: headers, body: Array(scenario.body.utf8))
         }
         if case .success = result {
-            // retryd logs an exchange's end (and any give-up) as its last bytes go out; wait for those lines.
+            // retryd ends an exchange (and reports any give-up) as its last bytes go out; wait for that.
             _ = recorder.waitForExchanges(exchangesBefore + 1, timeout: .seconds(2))
         }
         let attempts = Array(vendor.attempts.dropFirst(vendorStart))
-        let events = recorder.entries(from: logStart).map(\.event)
+        let events = recorder.events(from: eventStart)
         var row = DemoRow(
             method: scenario.method,
             request: scenario.label,
