@@ -69,6 +69,14 @@ public struct UpstreamError: Error, Sendable, Equatable, CustomStringConvertible
         self.isTimeout = isTimeout
     }
 
+    /// A failure no retry can fix: the upstream's certificate does not verify against the configured CAs, the CA
+    /// file is unusable, or the URL cannot be used. Retrying would only delay the same answer.
+    public var isPermanent: Bool {
+        // CURLE_UNSUPPORTED_PROTOCOL, URL_MALFORMAT, SSL_CERTPROBLEM, PEER_FAILED_VERIFICATION,
+        // SSL_CACERT_BADFILE, SSL_ISSUER_ERROR, SSL_PINNEDPUBKEYNOTMATCH
+        [1, 3, 58, 60, 77, 83, 90].contains(code)
+    }
+
     /// `"Connection refused (curl 7, unsent)"`.
     public var description: String {
         "\(message) (curl \(code), \(mayHaveBeenSent ? "maybe sent" : "unsent"))"

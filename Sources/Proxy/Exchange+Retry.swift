@@ -21,6 +21,11 @@ extension Exchange {
         attemptEnded(status: nil)
         let failure = TransportFailure(
             kind: error.mayHaveBeenSent ? .maybeProcessed : .unsent, isTimeout: error.isTimeout, message: error.message)
+        if error.isPermanent {
+            planner.recordFinal(.failure(failure))
+            giveUpWithoutResponse(failure, reason: .notRetryable)
+            return
+        }
         switch decide(.failure(failure)) {
         case .retry(let wait, let reason):
             scheduleRetry(after: wait, reason: reason)

@@ -31,7 +31,8 @@ public enum GiveUpReason: Sendable, Equatable, CustomStringConvertible {
     case notSafeToRetry
     /// The body was streamed to the upstream and cannot be sent again.
     case bodyNotReplayable
-    /// The policy allows no retries at all (`maxAttempts` ≤ 1).
+    /// The policy allows no retries at all (`maxAttempts` ≤ 1), or the failure is one no retry can fix
+    /// (the upstream's certificate does not verify, the URL is unusable).
     case notRetryable
 
     /// A human-readable phrase for logs, e.g. "announced wait 120s too long".

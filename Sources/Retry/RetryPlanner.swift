@@ -39,6 +39,12 @@ public struct RetryPlanner: Sendable {
         return decision
     }
 
+    /// Records an attempt that ends the exchange whatever the policy says (a failure no retry can fix), so the
+    /// give-up report still lists it.
+    public mutating func recordFinal(_ outcome: AttemptOutcome) {
+        history.append(GiveUpReport.Attempt(outcome: outcome.summary, waitedAfter: nil))
+    }
+
     /// How long the next attempt may run: `min(attemptTimeout, deadline − elapsed)`; nil once the deadline passed.
     public func attemptBudget(elapsed: Duration, attemptTimeout: Duration) -> Duration? {
         let remaining = policy.deadline - elapsed

@@ -76,3 +76,13 @@ import Testing
         )
     }
 }
+
+@Suite("Final attempts")
+struct FinalAttemptTests {
+    @Test("an attempt recorded as final appears in the history without a wait")
+    func recordFinal() {
+        var planner = RetryPlanner(policy: RetryPolicy(), request: RequestTraits(method: "GET"))
+        planner.recordFinal(.failure(TransportFailure(kind: .unsent, message: "SSL certificate problem")))
+        #expect(planner.history == [GiveUpReport.Attempt(outcome: "SSL certificate problem", waitedAfter: nil)])
+    }
+}
