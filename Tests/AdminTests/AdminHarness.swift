@@ -15,7 +15,7 @@ final class AdminHarness: @unchecked Sendable {
     let adminPort: UInt16
     /// What `/readyz` reports; tests flip it from their own thread.
     let ready = ReadyFlag()
-    private let finished = DispatchSemaphore(value: 0)
+    private var thread: RuntimeThread!
 
     /// Starts retryd and its admin listener for `upstream`; `configure` adjusts the upstream before binding.
     init(_ upstream: TestUpstream, configure: (inout UpstreamConfig) -> Void = { _ in }) throws {
@@ -33,17 +33,11 @@ final class AdminHarness: @unchecked Sendable {
         admin.readiness = { ready.value && builtIn() }
         proxyPort = runtime.boundPorts["api"]!
         adminPort = admin.port
-        let runtime = runtime
-        let finished = finished
-        Thread {
-            try? runtime.run()
-            finished.signal()
-        }.start()
+        thread = RuntimeThread(runtime)
     }
 
     deinit {
-        runtime.stop()
-        finished.wait()
+        thread.stopAndWait()
         admin.close()
     }
 

@@ -13,7 +13,7 @@ final class NotifyHarness: @unchecked Sendable {
     /// The notifier's counts; safe to read from the test thread.
     let counters: DeliveryCounters
     let port: UInt16
-    private let finished = DispatchSemaphore(value: 0)
+    private var thread: RuntimeThread!
 
     /// Starts retryd in front of `vendor`, notifying `webhookURL`.
     ///
@@ -40,17 +40,11 @@ final class NotifyHarness: @unchecked Sendable {
         // Before the loop runs, so no exchange can miss the observer.
         runtime.addObserver(notifier)
         port = runtime.boundPorts[config.upstreams[0].name]!
-        let runtime = runtime
-        let finished = finished
-        Thread {
-            try? runtime.run()
-            finished.signal()
-        }.start()
+        thread = RuntimeThread(runtime)
     }
 
     deinit {
-        runtime.stop()
-        finished.wait()
+        thread.stopAndWait()
     }
 
     /// One request through retryd on a fresh connection.

@@ -8,7 +8,7 @@ import TestSupport
 final class ProxyHarness: @unchecked Sendable {
     let runtime: ProxyRuntime
     let port: UInt16
-    let finished = DispatchSemaphore(value: 0)
+    private let thread: RuntimeThread
 
     /// Starts retryd for `upstreamURL`; `configure` adjusts the upstream and limits before binding.
     init(
@@ -20,13 +20,7 @@ final class ProxyHarness: @unchecked Sendable {
         configure(&config.upstreams[0], &config.limits)
         runtime = try ProxyRuntime(config: config, logger: logger)
         port = runtime.boundPorts[config.upstreams[0].name]!
-        let runtime = runtime
-        let finished = finished
-        let thread = Thread {
-            try? runtime.run()
-            finished.signal()
-        }
-        thread.start()
+        thread = RuntimeThread(runtime)
     }
 
     /// Starts retryd in front of `upstream`.
@@ -36,11 +30,6 @@ final class ProxyHarness: @unchecked Sendable {
         configure: (inout UpstreamConfig, inout Limits) -> Void = { _, _ in }
     ) throws {
         try self.init(upstreamURL: upstream.baseURL, logger: logger, configure: configure)
-    }
-
-    deinit {
-        runtime.stop()
-        finished.wait()
     }
 
     /// A new raw client connected to retryd.
@@ -108,8 +97,7 @@ extension ProxyHarness {
 
     /// Waits until the loop thread has returned (after a shutdown), up to `timeout`.
     func waitUntilStopped(timeout: Duration) -> Bool {
-        finished.wait(timeout: .now() + .milliseconds(Int(timeout.components.seconds * 1000))) == .success
-            && { finished.signal(); return true }()
+        thread.waitUntilStopped(timeout: timeout)
     }
 }
 

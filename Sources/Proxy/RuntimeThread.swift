@@ -1,0 +1,52 @@
+import Foundation
+
+/// Runs a ``ProxyRuntime`` on a thread of its own, for embedding retryd in another program (and for tests).
+public final class RuntimeThread: @unchecked Sendable {
+    /// The runtime being run.
+    public let runtime: ProxyRuntime
+    private let finished = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var stopped = false
+
+    /// Starts `runtime.run()` on a new thread.
+    public init(_ runtime: ProxyRuntime) {
+        self.runtime = runtime
+        let finished = finished
+        Thread {
+            try? runtime.run()
+            finished.signal()
+        }.start()
+    }
+
+    deinit {
+        stopAndWait()
+    }
+
+    /// Waits up to `timeout` for the loop to return on its own (after a graceful shutdown).
+    public func waitUntilStopped(timeout: Duration) -> Bool {
+        let milliseconds = Int(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        guard finished.wait(timeout: .now() + .milliseconds(milliseconds)) == .success else { return false }
+        markStopped()
+        return true
+    }
+
+    /// Stops the loop at once and waits for its thread to finish; harmless when it already stopped.
+    public func stopAndWait() {
+        guard !isStopped else { return }
+        runtime.stop()
+        finished.wait()
+        markStopped()
+    }
+
+    private var isStopped: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return stopped
+    }
+
+    private func markStopped() {
+        lock.lock()
+        stopped = true
+        lock.unlock()
+    }
+}
