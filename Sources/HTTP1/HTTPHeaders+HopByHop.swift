@@ -13,11 +13,25 @@ extension HTTPHeaders {
         var result = HTTPHeaders()
         result.fields.reserveCapacity(fields.count)
         for field in fields {
-            if Self.hopByHopNames.contains(where: { ASCII.equalsIgnoringCase(field.name, $0) }) { continue }
+            if Self.isHopByHop(field.name) { continue }
             if hasConnection && isNominatedByConnection(field.name) { continue }
             result.fields.append(field)
         }
         return result
+    }
+
+    /// Whether `name` is one of `hopByHopNames`; the length picks the one or two candidates, so most names are
+    /// turned away without comparing a byte.
+    static func isHopByHop(_ name: String) -> Bool {
+        switch name.utf8.count {
+        case 2: ASCII.equalsIgnoringCase(name, "te")
+        case 7: ASCII.equalsIgnoringCase(name, "upgrade")
+        case 10: ASCII.equalsIgnoringCase(name, "connection") || ASCII.equalsIgnoringCase(name, "keep-alive")
+        case 16: ASCII.equalsIgnoringCase(name, "proxy-connection")
+        case 17: ASCII.equalsIgnoringCase(name, "transfer-encoding")
+        case 19: ASCII.equalsIgnoringCase(name, "proxy-authorization")
+        default: false
+        }
     }
 
     /// Whether a Connection header lists `name` as one of its options.
