@@ -99,6 +99,12 @@ enum ASCII {
         return zip(lhs.utf8, rhs.utf8).allSatisfy { lowercased($0) == lowercased($1) }
     }
 
+    /// Whether raw `bytes` spell `text` ignoring ASCII case.
+    static func equalsIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ text: String) -> Bool {
+        guard bytes.count == text.utf8.count else { return false }
+        return zip(bytes, text.utf8).allSatisfy { lowercased($0) == lowercased($1) }
+    }
+
     /// Removes leading and trailing OWS.
     static func trimmingWhitespace(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
         var start = 0

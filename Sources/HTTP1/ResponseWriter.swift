@@ -86,6 +86,11 @@ public enum ResponseWriter {
     }
 
     static func appendSanitized(_ text: String, into buffer: inout [UInt8]) {
+        // Every upstream value passes through here; nearly all are clean and go in as one copy.
+        if !text.utf8.contains(where: { $0 == ASCII.carriageReturn || $0 == ASCII.lineFeed || $0 == 0 }) {
+            buffer.append(contentsOf: text.utf8)
+            return
+        }
         for byte in text.utf8 {
             let unsafe = byte == ASCII.carriageReturn || byte == ASCII.lineFeed || byte == 0
             buffer.append(unsafe ? ASCII.space : byte)

@@ -103,19 +103,27 @@ public struct UpstreamHeadParser: Sendable {
             reset()
             return .interim(status: status)
         }
+        // One pass over the fields: this runs for every upstream response.
         var contentLength: Int?
-        for value in head.headers["content-length"] {
-            // Some servers repeat the value as a list ("5, 5"); identical values are harmless, different ones fatal.
-            try ASCII.forEachListElement(value) { (element) throws(HTTP1Error) in
-                guard let length = ASCII.parseDecimal(element) else { throw .upstreamInvalidContentLength }
-                guard contentLength == nil || contentLength == length else {
-                    throw .upstreamConflictingContentLength
+        var sawContentLength = false
+        var isChunked = false
+        for field in head.headers {
+            if ASCII.equalsIgnoringCase(field.name, "content-length") {
+                sawContentLength = true
+                // Some servers repeat the value as a list ("5, 5"); identical values are harmless, different ones
+                // fatal.
+                try ASCII.forEachListElement(field.value) { (element) throws(HTTP1Error) in
+                    guard let length = ASCII.parseDecimal(element) else { throw .upstreamInvalidContentLength }
+                    guard contentLength == nil || contentLength == length else {
+                        throw .upstreamConflictingContentLength
+                    }
+                    contentLength = length
                 }
-                contentLength = length
+            } else if ASCII.equalsIgnoringCase(field.name, "transfer-encoding") {
+                isChunked = true
             }
         }
-        if !head.headers["content-length"].isEmpty, contentLength == nil { throw .upstreamInvalidContentLength }
-        let isChunked = head.headers.contains(name: "transfer-encoding")
+        if sawContentLength, contentLength == nil { throw .upstreamInvalidContentLength }
         phase = .done
         return .complete(head, contentLength: isChunked ? nil : contentLength, isChunked: isChunked)
     }

@@ -23,7 +23,10 @@ public struct PolicySelector: Sendable, Equatable {
 
     /// The path part of a request target; absolute-form loses its scheme and authority.
     static func path(of target: String) -> String {
-        guard let schemeEnd = target.firstRange(of: "://"), !target.hasPrefix("/") else { return target }
+        // Origin-form is what clients send: answer it before searching for a scheme.
+        guard !target.hasPrefix("/"), let schemeEnd = target.firstRange(of: "://") else {
+            return target
+        }
         let afterAuthority = target[schemeEnd.upperBound...]
         guard let slash = afterAuthority.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) else { return "/" }
         return afterAuthority[slash] == "/" ? String(afterAuthority[slash...]) : "/" + afterAuthority[slash...]

@@ -14,26 +14,42 @@ struct LogLineFormatter {
     func line(level: Logger.Level, label: String, message: String, metadata: Logger.Metadata, time: WallTime)
         -> [UInt8]
     {
-        let prefix = settings.journald ? "<\(level.syslogPriority)>" : ""
-        let body =
-            switch settings.format {
-            case .text: textBody(level: level, label: label, message: message, metadata: metadata, time: time)
-            case .json: jsonBody(level: level, label: label, message: message, metadata: metadata, time: time)
-            }
-        return Array((prefix + body + "\n").utf8)
+        // One buffer for the whole line: the access log renders one per request, and joined Strings cost a heap
+        // allocation per piece.
+        var line: [UInt8] = []
+        line.reserveCapacity(128 + message.utf8.count)
+        if settings.journald { line.append(contentsOf: "<\(level.syslogPriority)>".utf8) }
+        switch settings.format {
+        case .text:
+            appendTextBody(level: level, label: label, message: message, metadata: metadata, time: time, to: &line)
+        case .json:
+            line.append(
+                contentsOf: jsonBody(level: level, label: label, message: message, metadata: metadata, time: time).utf8)
+        }
+        line.append(UInt8(ascii: "\n"))
+        return line
     }
 
-    private func textBody(
-        level: Logger.Level, label: String, message: String, metadata: Logger.Metadata, time: WallTime
-    ) -> String {
+    private func appendTextBody(
+        level: Logger.Level, label: String, message: String, metadata: Logger.Metadata, time: WallTime,
+        to line: inout [UInt8]
+    ) {
         // journald stamps every line itself; a second timestamp would only be noise in `journalctl`.
-        var body = settings.journald ? "" : time.iso8601 + " "
-        body += level.rawValue + " " + LogEscaping.inlineText(label) + ": "
-        body += LogEscaping.inlineText(settings.redactor.redact(message))
-        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) {
-            body += " " + LogEscaping.logValue(key) + "=" + LogEscaping.logValue(text(value, key: key))
+        if !settings.journald {
+            time.appendISO8601(to: &line)
+            line.append(UInt8(ascii: " "))
         }
-        return body
+        line.append(contentsOf: level.rawValue.utf8)
+        line.append(UInt8(ascii: " "))
+        line.append(contentsOf: LogEscaping.inlineText(label).utf8)
+        line.append(contentsOf: ": ".utf8)
+        line.append(contentsOf: LogEscaping.inlineText(settings.redactor.redact(message)).utf8)
+        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) {
+            line.append(UInt8(ascii: " "))
+            line.append(contentsOf: LogEscaping.logValue(key).utf8)
+            line.append(UInt8(ascii: "="))
+            line.append(contentsOf: LogEscaping.logValue(text(value, key: key)).utf8)
+        }
     }
 
     /// A metadata value as plain text, secrets removed, before logfmt quoting.

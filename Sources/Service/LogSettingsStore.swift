@@ -19,6 +19,11 @@ public final class LogSettingsStore: Sendable {
         state.withLock { $0 }
     }
 
+    /// The level right now, read without copying the redactor: every `Logger` call asks for it.
+    public var level: Logger.Level {
+        state.withLock { $0.level }
+    }
+
     /// Replaces all settings at once, so no message sees half of a reload.
     public func replace(with settings: LogSettings) {
         state.withLock { $0 = settings }

@@ -21,11 +21,20 @@ public struct Redactor: Sendable {
 
     /// Whether a metadata key or header name carries a credential, so its whole value is hidden.
     public func isSensitive(name: String) -> Bool {
-        Self.sensitiveHeaderNames.contains(name.lowercased())
+        // Every log line asks this of each metadata key; ASCII names need no lowercased copy. Others still go through
+        // Unicode lowercasing, which can turn a non-ASCII letter (the Kelvin sign) into an ASCII one.
+        guard name.utf8.allSatisfy({ $0 < 0x80 }) else { return Self.sensitiveHeaderNames.contains(name.lowercased()) }
+        return headerNames.contains { lowercased in
+            name.utf8.elementsEqual(lowercased) { byte, other in
+                (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) == other
+            }
+        }
     }
 
     /// `text` with every secret and every sensitive header value replaced by "[redacted]".
     public func redact(_ text: String) -> String {
+        // A sensitive header value needs a colon; with no secrets configured a line without one has nothing to hide.
+        if secrets.isEmpty && !text.utf8.contains(UInt8(ascii: ":")) { return text }
         let input = Array(text.utf8)
         // Most lines hold no secret: copy only once something has to be replaced.
         var output: [UInt8]? = nil

@@ -44,7 +44,7 @@ public struct RetrydLogHandler: LogHandler {
 
     /// The store's level unless this handler was given its own.
     public var logLevel: Logger.Level {
-        get { levelOverride ?? store.settings.level }
+        get { levelOverride ?? store.level }
         set { levelOverride = newValue }
     }
 
@@ -61,7 +61,8 @@ public struct RetrydLogHandler: LogHandler {
             merged.merge(provided) { $1 }
         }
         if let explicit = event.metadata, !explicit.isEmpty {
-            merged.merge(explicit) { $1 }
+            // The access log passes its own metadata and nothing else: take it as is rather than rehash it.
+            if merged.isEmpty { merged = explicit } else { merged.merge(explicit) { $1 } }
         }
         let formatter = LogLineFormatter(settings: store.settings)
         let line = formatter.line(

@@ -7,16 +7,50 @@ struct WallTime: Sendable, Equatable {
 
     /// "2026-11-23T11:27:13.123Z".
     var iso8601: String {
+        var bytes: [UInt8] = []
+        appendISO8601(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends `iso8601` as bytes: every log line carries one, and digits written in place cost no allocation.
+    func appendISO8601(to buffer: inout [UInt8]) {
         let days = seconds >= 0 ? seconds / 86_400 : -((-seconds + 86_399) / 86_400)
         let secondOfDay = Int(seconds - days * 86_400)
         let (year, month, day) = Self.civilFromDays(days)
-        return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T" + pad(secondOfDay / 3_600, 2) + ":"
-            + pad(secondOfDay % 3_600 / 60, 2) + ":" + pad(secondOfDay % 60, 2) + "." + pad(milliseconds, 3) + "Z"
+        Self.append(year, digits: 4, to: &buffer)
+        buffer.append(UInt8(ascii: "-"))
+        Self.append(month, digits: 2, to: &buffer)
+        buffer.append(UInt8(ascii: "-"))
+        Self.append(day, digits: 2, to: &buffer)
+        buffer.append(UInt8(ascii: "T"))
+        Self.append(secondOfDay / 3_600, digits: 2, to: &buffer)
+        buffer.append(UInt8(ascii: ":"))
+        Self.append(secondOfDay % 3_600 / 60, digits: 2, to: &buffer)
+        buffer.append(UInt8(ascii: ":"))
+        Self.append(secondOfDay % 60, digits: 2, to: &buffer)
+        buffer.append(UInt8(ascii: "."))
+        Self.append(milliseconds, digits: 3, to: &buffer)
+        buffer.append(UInt8(ascii: "Z"))
     }
 
-    private func pad(_ value: Int, _ digits: Int) -> String {
-        let text = String(value)
-        return String(repeating: "0", count: max(digits - text.count, 0)) + text
+    /// Zero-padded to at least `digits`; a negative or wider value is written in full, as `String(value)` would.
+    private static func append(_ value: Int, digits: Int, to buffer: inout [UInt8]) {
+        guard value >= 0, value < 10_000 else {
+            let text = String(value)
+            buffer.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: max(digits - text.utf8.count, 0)))
+            buffer.append(contentsOf: text.utf8)
+            return
+        }
+        var divisor = 1_000
+        var width = 4
+        while width > digits && value < divisor {
+            divisor /= 10
+            width -= 1
+        }
+        while divisor > 0 {
+            buffer.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+            divisor /= 10
+        }
     }
 
     // Howard Hinnant's civil_from_days: exact for every year, no tables.

@@ -41,4 +41,9 @@ import Testing
         ]
         #expect(headers.removingHopByHop() == [("Host", "a"), ("Authorization", "Bearer t"), ("X-Keep", "k")])
     }
+
+    @Test func removingHopByHopKeepsFieldsWhoseNameOnlyResemblesANominatedOne() {
+        let headers: HTTPHeaders = [("Connection", "x-secret"), ("X-Secrets", "1"), ("X-Secre", "2"), ("x-SECRET", "3")]
+        #expect(headers.removingHopByHop() == [("X-Secrets", "1"), ("X-Secre", "2")])
+    }
 }

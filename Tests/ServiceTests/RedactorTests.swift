@@ -54,4 +54,17 @@ import Testing
         #expect(redactor.isSensitive(name: "x-api-key"))
         #expect(!redactor.isSensitive(name: "content-type"))
     }
+
+    @Test func namesSensitiveKeysOnlyWhenWhollyEqual() {
+        let redactor = Redactor()
+        #expect(redactor.isSensitive(name: "SET-COOKIE"))
+        #expect(!redactor.isSensitive(name: "cookies"))
+        #expect(!redactor.isSensitive(name: "cooki"))
+        // U+212A KELVIN SIGN lowercases to an ASCII "k", so "Coo\u{212A}ie" is "cookie" once lowercased.
+        #expect(redactor.isSensitive(name: "Coo\u{212A}ie"))
+    }
+
+    @Test func hidesSecretsInLinesWithoutAColon() {
+        #expect(Redactor(secrets: ["tok"]).redact("GET /a?t=tok 200") == "GET /a?t=[redacted] 200")
+    }
 }

@@ -13,4 +13,14 @@ import Testing
     func rendersRFC3339InUTC(seconds: Int64, milliseconds: Int, expected: String) {
         #expect(WallTime(seconds: seconds, milliseconds: milliseconds).iso8601 == expected)
     }
+
+    @Test(arguments: [
+        (Int64(253_402_300_800), 7, "10000-01-01T00:00:00.007Z"),
+        (-62_135_596_801, 0, "0000-12-31T23:59:59.000Z"),
+    ])
+    func writesYearsOutsideFourDigitsInFull(seconds: Int64, milliseconds: Int, expected: String) {
+        var bytes: [UInt8] = Array("at ".utf8)
+        WallTime(seconds: seconds, milliseconds: milliseconds).appendISO8601(to: &bytes)
+        #expect(String(decoding: bytes, as: UTF8.self) == "at " + expected)
+    }
 }
