@@ -50,12 +50,10 @@ extension Exchange {
     /// No upstream response to pass on: answer 502 or 504 with a JSON body naming the cause and the attempts.
     func giveUpWithoutResponse(_ failure: TransportFailure, reason: GiveUpReason) {
         giveUpReason = reason
-        let status = GiveUpResponse.status(for: failure, reason: reason)
-        let noun = attempt == 1 ? "attempt" : "attempts"
         fail(
-            status: status,
-            code: status == 504 ? "upstream_timeout" : "upstream_unreachable",
-            detail: "\(failure.message); gave up after \(attempt) \(noun): \(reason)")
+            status: GiveUpResponse.status(for: failure, reason: reason),
+            code: GiveUpResponse.code(for: failure, reason: reason),
+            detail: GiveUpResponse.detail(for: failure, reason: reason, attempts: attempt))
     }
 
     /// Logs the give-up with everything the vendors ask integrators to record.

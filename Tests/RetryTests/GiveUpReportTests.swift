@@ -93,15 +93,16 @@ import Testing
         #expect(GiveUpResponse.status(for: timedOut, reason: .attemptsExhausted) == 504)
     }
 
-    @Test func giveUpResponseDetailNamesCauseAndAttempts() throws {
+    @Test func giveUpResponseNamesCodeCauseAndAttempts() {
         let failure = TransportFailure(kind: .unsent, message: "could not resolve \"api\"")
-        let detail = GiveUpResponse.detail(for: failure, reason: .attemptsExhausted, attempts: 5)
-        let object = try #require(
-            try JSONSerialization.jsonObject(with: Data(detail.utf8)) as? [String: Any]
-        )
-        #expect(object["error"] as? String == "upstream unreachable")
-        #expect(object["cause"] as? String == "could not resolve \"api\"")
-        #expect(object["reason"] as? String == "attempts exhausted")
-        #expect(object["attempts"] as? Int == 5)
+        #expect(GiveUpResponse.code(for: failure, reason: .attemptsExhausted) == "upstream_unreachable")
+        #expect(GiveUpResponse.code(for: failure, reason: .deadlineExceeded) == "upstream_timeout")
+        #expect(
+            GiveUpResponse.detail(for: failure, reason: .attemptsExhausted, attempts: 5)
+                == "could not resolve \"api\"; gave up after 5 attempts: attempts exhausted")
+        #expect(
+            GiveUpResponse.detail(for: failure, reason: .notSafeToRetry, attempts: 1)
+                == "could not resolve \"api\"; gave up after 1 attempt: not safe to retry")
     }
+
 }
