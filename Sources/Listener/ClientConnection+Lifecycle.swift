@@ -1,3 +1,5 @@
+import HTTP1
+
 extension ClientConnection {
     func enter(_ next: Phase) {
         phase = next
@@ -88,8 +90,6 @@ extension ClientConnection {
         if phase == .idle && inputStart == inputEnd { close() }
     }
 }
-
-import HTTP1
 
 enum ErrorResponseBytes {
     static func requestTimeout(detail: String) -> [UInt8] {

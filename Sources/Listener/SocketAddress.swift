@@ -12,29 +12,31 @@ public struct SocketAddress: Sendable, CustomStringConvertible {
 
     /// Resolves a numeric host (`127.0.0.1`, `::1`, or `localhost`) and port; nil when the host is not numeric.
     public init?(host: String, port: UInt16) {
-        var storage = sockaddr_storage()
         let name = host == "localhost" ? "127.0.0.1" : host
         var v4 = sockaddr_in()
         if inet_pton(AF_INET, name, &v4.sin_addr) == 1 {
             v4.sin_family = sa_family_t(AF_INET)
             v4.sin_port = port.bigEndian
-            withUnsafeMutableBytes(of: &storage) { raw in
-                withUnsafeBytes(of: v4) { raw.copyMemory(from: $0) }
-            }
-            self.storage = storage
+            storage = Self.storage(holding: v4)
             return
         }
         var v6 = sockaddr_in6()
         if inet_pton(AF_INET6, name, &v6.sin6_addr) == 1 {
             v6.sin6_family = sa_family_t(AF_INET6)
             v6.sin6_port = port.bigEndian
-            withUnsafeMutableBytes(of: &storage) { raw in
-                withUnsafeBytes(of: v6) { raw.copyMemory(from: $0) }
-            }
-            self.storage = storage
+            storage = Self.storage(holding: v6)
             return
         }
         return nil
+    }
+
+    /// A `sockaddr_storage` whose leading bytes are `address`.
+    private static func storage<Address>(holding address: Address) -> sockaddr_storage {
+        var storage = sockaddr_storage()
+        withUnsafeMutableBytes(of: &storage) { raw in
+            withUnsafeBytes(of: address) { raw.copyMemory(from: $0) }
+        }
+        return storage
     }
 
     /// `AF_INET` or `AF_INET6`.
