@@ -54,12 +54,13 @@ extension Exchange: TransferDelegate {
             return .accepted
         }
         guard delivering, let connection else { return .abort }
-        if giveUpReason != nil { remember(bytes) }
         if clientFull || !connection.hasRoomForBody {
             clientFull = true
             connection.notifyWhenWritable()
             return .pause
         }
+        // Only bytes taken count: a paused chunk is delivered again by libcurl.
+        if giveUpReason != nil { remember(bytes) }
         bytesDelivered += bytes.count
         lastBodyAt = service.loop.now
         if !connection.writeBody(bytes) { clientFull = true }
