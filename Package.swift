@@ -94,7 +94,8 @@ let package = Package(
         .testTarget(
             name: "ProxyTests",
             dependencies: [
-                "Proxy", "Config", "Retry", "TestSupport", .product(name: "Logging", package: "swift-log"),
+                "Proxy", "Forwarder", "Listener", "Config", "Retry", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(

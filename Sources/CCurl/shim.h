@@ -11,6 +11,7 @@ typedef int (*ccurl_socket_callback)(CURL *easy, curl_socket_t s, int what, void
 typedef int (*ccurl_timer_callback)(CURLM *multi, long timeout_ms, void *userp);
 typedef int (*ccurl_seek_callback)(void *userp, curl_off_t offset, int origin);
 typedef int (*ccurl_sockopt_callback)(void *clientp, curl_socket_t curlfd, curlsocktype purpose);
+typedef int (*ccurl_closesocket_callback)(void *clientp, curl_socket_t item);
 
 static inline CURLcode ccurl_easy_setopt_long(CURL *h, CURLoption o, long v) { return curl_easy_setopt(h, o, v); }
 static inline CURLcode ccurl_easy_setopt_off(CURL *h, CURLoption o, curl_off_t v) { return curl_easy_setopt(h, o, v); }
@@ -29,6 +30,9 @@ static inline CURLcode ccurl_easy_setopt_seek_callback(CURL *h, ccurl_seek_callb
 }
 static inline CURLcode ccurl_easy_setopt_sockopt_callback(CURL *h, ccurl_sockopt_callback v) {
     return curl_easy_setopt(h, CURLOPT_SOCKOPTFUNCTION, v);
+}
+static inline CURLcode ccurl_easy_setopt_closesocket_callback(CURL *h, ccurl_closesocket_callback v) {
+    return curl_easy_setopt(h, CURLOPT_CLOSESOCKETFUNCTION, v);
 }
 
 static inline CURLcode ccurl_easy_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }

@@ -1,20 +1,37 @@
 import CCurl
 import Listener
 
-/// One libcurl socket registered on the loop; libcurl says what to wait for, epoll says when.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One libcurl socket on the loop; libcurl says what to wait for, epoll says when.
+///
+/// A connection socket stays registered while it sits idle in libcurl's connection cache, so reusing it costs no
+/// `epoll_ctl`. Its last interest stays armed meanwhile: if the idle socket becomes ready (the upstream closed it),
+/// the registration is dropped and libcurl's own liveness check discards the connection at its next use.
 final class CurlSocket: EventHandler {
     unowned let forwarder: Forwarder
-    let forwarderLoop: EventLoop
     let fd: Int32
+    /// Created for a connection (libcurl's sockopt callback saw it), so libcurl closes it through
+    /// ``CurlSockets/closing(_:)``. Other sockets (the resolver's) are deregistered as soon as libcurl drops them.
+    let closesThroughCallback: Bool
     var registration: Registration?
+    var events: EPollEvents = []
+    /// Whether libcurl currently waits on this socket (false while it is idle in the connection cache).
+    var watched = false
 
-    init(forwarder: Forwarder, fd: Int32) {
+    init(forwarder: Forwarder, fd: Int32, closesThroughCallback: Bool) {
         self.forwarder = forwarder
-        self.forwarderLoop = forwarder.loop
         self.fd = fd
+        self.closesThroughCallback = closesThroughCallback
     }
 
     func handle(_ events: EPollEvents) {
+        guard watched else {
+            forwarder.sockets.unregister(self)
+            return
+        }
         var mask: Int32 = 0
         if events.contains(.readable) { mask |= CCURL_CSELECT_IN }
         if events.contains(.writable) { mask |= CCURL_CSELECT_OUT }
@@ -23,34 +40,85 @@ final class CurlSocket: EventHandler {
     }
 }
 
-extension Forwarder {
-    func updateSocket(_ fd: Int32, what: Int32, existing: UnsafeMutableRawPointer?) {
+/// libcurl's sockets by descriptor, and their epoll registrations.
+///
+/// Owned by the forwarder but a separate object, because libcurl closes connections (through
+/// ``closing(_:)``) while the forwarder itself is being destroyed.
+final class CurlSockets {
+    let loop: EventLoop
+    private var byFD: [Int32: CurlSocket] = [:]
+
+    init(loop: EventLoop) {
+        self.loop = loop
+    }
+
+    /// Sockets known, watched or idle.
+    var count: Int { byFD.count }
+
+    /// Sockets with a live epoll registration.
+    var registeredCount: Int { byFD.values.count { $0.registration != nil } }
+
+    /// libcurl created `fd` for a connection; it will close it through the close-socket callback.
+    func created(_ fd: Int32, forwarder: Forwarder) {
+        byFD[fd] = CurlSocket(forwarder: forwarder, fd: fd, closesThroughCallback: true)
+    }
+
+    /// libcurl's socket callback: wait for `what` on `fd`, or stop waiting.
+    func update(_ fd: Int32, what: Int32, forwarder: Forwarder) {
+        let socket: CurlSocket
+        if let known = byFD[fd] {
+            socket = known
+        } else {
+            guard what != CCURL_POLL_REMOVE else { return }
+            socket = CurlSocket(forwarder: forwarder, fd: fd, closesThroughCallback: false)
+            byFD[fd] = socket
+        }
         if what == CCURL_POLL_REMOVE {
-            guard let existing else { return }
-            let socket = Unmanaged<CurlSocket>.fromOpaque(existing).takeRetainedValue()
-            if let registration = socket.registration { loop.deregister(registration) }
-            curl_multi_assign(multi, fd, nil)
+            socket.watched = false
+            if !socket.closesThroughCallback {
+                unregister(socket)
+                byFD[fd] = nil
+            }
             return
         }
         var events: EPollEvents = []
         if what & CCURL_POLL_IN != 0 { events.insert(.readable) }
         if what & CCURL_POLL_OUT != 0 { events.insert(.writable) }
-        if let existing {
-            let socket = Unmanaged<CurlSocket>.fromOpaque(existing).takeUnretainedValue()
-            if let registration = socket.registration {
-                try? loop.modify(registration, events: events)
-            }
-            return
+        socket.watched = true
+        if let registration = socket.registration {
+            guard socket.events != events else { return }
+            try? loop.modify(registration, events: events)
+        } else {
+            socket.registration = try? loop.register(fd: fd, events: events, handler: socket)
         }
-        let socket = CurlSocket(forwarder: self, fd: fd)
-        socket.registration = try? loop.register(fd: fd, events: events, handler: socket)
-        curl_multi_assign(multi, fd, Unmanaged.passRetained(socket).toOpaque())
+        socket.events = events
+    }
+
+    /// Takes `socket` off epoll; it stays known until libcurl closes it.
+    func unregister(_ socket: CurlSocket) {
+        guard let registration = socket.registration else { return }
+        loop.deregister(registration)
+        socket.registration = nil
+        socket.events = []
+    }
+
+    /// libcurl is about to close `fd`. It is taken off epoll explicitly: a child process that inherited the
+    /// descriptor would otherwise keep the registration alive after the close.
+    func closing(_ fd: Int32) {
+        guard let socket = byFD.removeValue(forKey: fd) else { return }
+        unregister(socket)
+    }
+
+    /// Takes every socket still known off epoll (after libcurl's cleanup, when nothing will report them again).
+    func removeAll() {
+        for socket in byFD.values { unregister(socket) }
+        byFD.removeAll()
     }
 }
 
-let forwarderSocketCallback: ccurl_socket_callback = { _, fd, what, context, socketContext in
+let forwarderSocketCallback: ccurl_socket_callback = { _, fd, what, context, _ in
     let forwarder = Unmanaged<Forwarder>.fromOpaque(context!).takeUnretainedValue()
-    forwarder.updateSocket(fd, what: what, existing: socketContext)
+    forwarder.sockets.update(fd, what: what, forwarder: forwarder)
     return 0
 }
 
@@ -60,13 +128,22 @@ let forwarderTimerCallback: ccurl_timer_callback = { _, milliseconds, context in
     return 0
 }
 
-/// Used while a forwarder is being destroyed: releases sockets libcurl drops, touches nothing else.
-let detachedSocketCallback: ccurl_socket_callback = { _, _, what, _, socketContext in
-    if what == CCURL_POLL_REMOVE, let socketContext {
-        let socket = Unmanaged<CurlSocket>.fromOpaque(socketContext).takeRetainedValue()
-        if let registration = socket.registration { socket.forwarderLoop.deregister(registration) }
+/// Marks connection sockets, which libcurl closes through ``forwarderCloseSocketCallback``.
+let forwarderSockoptCallback: ccurl_sockopt_callback = { context, fd, purpose in
+    if purpose == CURLSOCKTYPE_IPCXN {
+        let forwarder = Unmanaged<Forwarder>.fromOpaque(context!).takeUnretainedValue()
+        forwarder.sockets.created(fd, forwarder: forwarder)
     }
-    return 0
+    return CCURL_SOCKOPT_OK
 }
+
+/// Context: the forwarder's ``CurlSockets``, which outlives libcurl's cleanup.
+let forwarderCloseSocketCallback: ccurl_closesocket_callback = { context, fd in
+    Unmanaged<CurlSockets>.fromOpaque(context!).takeUnretainedValue().closing(fd)
+    return Glibc.close(fd)
+}
+
+/// Used while a forwarder is being destroyed: libcurl still reports sockets and timers, nobody listens.
+let detachedSocketCallback: ccurl_socket_callback = { _, _, _, _, _ in 0 }
 
 let detachedTimerCallback: ccurl_timer_callback = { _, _, _ in 0 }

@@ -1,69 +1,82 @@
 import CCurl
 
 extension Forwarder {
-    /// Turns an ``UpstreamRequest`` into easy-handle options that send it byte for byte.
-    func configure(_ transfer: Transfer) {
-        let easy = transfer.easy
+    /// Turns an ``UpstreamRequest`` into easy-handle options that send it byte for byte. A pooled handle already
+    /// configured for the same upstream only gets the per-request options.
+    func configure(_ transfer: Transfer, base: EasyBase) {
+        let handle = transfer.handle
+        let easy = handle.easy
         let request = transfer.request
-        let context = Unmanaged.passUnretained(transfer).toOpaque()
+        if handle.base != base {
+            if handle.base != nil { curl_easy_reset(easy) }
+            configureBase(handle, base)
+            handle.base = base
+        }
+        handle.errorBuffer[0] = 0
 
-        _ = ccurl_easy_setopt_string(easy, CURLOPT_URL, request.origin + "/")
         // The target goes out verbatim: libcurl must not normalise "/../" or re-encode anything.
         _ = ccurl_easy_setopt_string(easy, CURLOPT_REQUEST_TARGET, request.target)
+        transfer.headerList = headerList(for: request)
+        _ = ccurl_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, transfer.headerList)
+        configureMethodAndBody(transfer)
+
+        let context = Unmanaged.passUnretained(transfer).toOpaque()
+        _ = ccurl_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, context)
+        _ = ccurl_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, context)
+        _ = ccurl_easy_setopt_pointer(easy, CURLOPT_READDATA, context)
+        _ = ccurl_easy_setopt_pointer(easy, CURLOPT_SEEKDATA, context)
+        _ = ccurl_easy_setopt_pointer(easy, CURLOPT_PREREQDATA, context)
+    }
+
+    /// The options that depend only on the upstream, set once per pooled handle.
+    private func configureBase(_ handle: EasyHandle, _ base: EasyBase) {
+        let easy = handle.easy
+        _ = ccurl_easy_setopt_string(easy, CURLOPT_URL, base.origin + "/")
         _ = ccurl_easy_setopt_long(easy, CURLOPT_PATH_AS_IS, 1)
         _ = ccurl_easy_setopt_long(easy, CURLOPT_HTTP_VERSION, CCURL_HTTP_VERSION_1_1)
         _ = ccurl_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
         _ = ccurl_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1)
         _ = ccurl_easy_setopt_long(easy, CURLOPT_BUFFERSIZE, options.receiveBufferSize)
-        _ = ccurl_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(request.connectTimeout.nanoseconds / 1_000_000))
+        _ = ccurl_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(base.connectTimeout.nanoseconds / 1_000_000))
         _ = ccurl_easy_setopt_share(easy, share)
-        if let caFile = request.caFile {
+        if let caFile = base.caFile {
             _ = ccurl_easy_setopt_string(easy, CURLOPT_CAINFO, caFile)
         }
-        transfer.errorBuffer.withUnsafeMutableBufferPointer {
-            _ = ccurl_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, $0.baseAddress)
-        }
-
-        configureMethodAndBody(transfer)
-        transfer.headerList = headerList(for: request)
-        _ = ccurl_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, transfer.headerList)
-
+        _ = ccurl_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, handle.errorBuffer)
         _ = ccurl_easy_setopt_data_callback(easy, CURLOPT_HEADERFUNCTION, transferHeaderCallback)
-        _ = ccurl_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, context)
         _ = ccurl_easy_setopt_data_callback(easy, CURLOPT_WRITEFUNCTION, transferWriteCallback)
-        _ = ccurl_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, context)
+        _ = ccurl_easy_setopt_data_callback(easy, CURLOPT_READFUNCTION, transferReadCallback)
+        _ = ccurl_easy_setopt_seek_callback(easy, transferSeekCallback)
         _ = ccurl_easy_setopt_prereq_callback(easy, transferPrereqCallback)
-        _ = ccurl_easy_setopt_pointer(easy, CURLOPT_PREREQDATA, context)
+        // Connection sockets are tracked from creation to close, so idle ones can stay registered with epoll.
+        _ = ccurl_easy_setopt_sockopt_callback(easy, forwarderSockoptCallback)
+        _ = ccurl_easy_setopt_pointer(easy, CURLOPT_SOCKOPTDATA, Unmanaged.passUnretained(self).toOpaque())
+        _ = ccurl_easy_setopt_closesocket_callback(easy, forwarderCloseSocketCallback)
+        _ = ccurl_easy_setopt_pointer(easy, CURLOPT_CLOSESOCKETDATA, Unmanaged.passUnretained(sockets).toOpaque())
     }
 
+    /// Every option a previous request on the same handle may have set is set again here.
     private func configureMethodAndBody(_ transfer: Transfer) {
         let easy = transfer.easy
         let request = transfer.request
-        let context = Unmanaged.passUnretained(transfer).toOpaque()
-        if request.method == "HEAD" {
-            // CUSTOMREQUEST "HEAD" would make libcurl wait for a body that never comes.
-            _ = ccurl_easy_setopt_long(easy, CURLOPT_NOBODY, 1)
-            return
-        }
-        if request.method != "GET" || request.body != .none {
-            _ = ccurl_easy_setopt_string(easy, CURLOPT_CUSTOMREQUEST, request.method)
-        }
+        let isHead = request.method == "HEAD"
+        // CUSTOMREQUEST "HEAD" would make libcurl wait for a body that never comes: NOBODY says HEAD.
+        let custom = isHead || (request.method == "GET" && request.body == .none) ? nil : request.method
+        _ = ccurl_easy_setopt_string(easy, CURLOPT_CUSTOMREQUEST, custom)
         let length: Int
         switch request.body {
         case .none:
-            return
+            length = -2
         case .buffered(let bytes):
             length = bytes.count
         case .streaming(let declared):
             length = declared ?? -1
         }
         // UPLOAD sends exactly our bytes with Content-Length (or chunked when -1) and no form Content-Type.
-        _ = ccurl_easy_setopt_long(easy, CURLOPT_UPLOAD, 1)
-        _ = ccurl_easy_setopt_off(easy, CURLOPT_INFILESIZE_LARGE, curl_off_t(length))
-        _ = ccurl_easy_setopt_data_callback(easy, CURLOPT_READFUNCTION, transferReadCallback)
-        _ = ccurl_easy_setopt_pointer(easy, CURLOPT_READDATA, context)
-        _ = ccurl_easy_setopt_seek_callback(easy, transferSeekCallback)
-        _ = ccurl_easy_setopt_pointer(easy, CURLOPT_SEEKDATA, context)
+        // UPLOAD first, then NOBODY: each resets the method libcurl derives from the other.
+        _ = ccurl_easy_setopt_long(easy, CURLOPT_UPLOAD, length == -2 || isHead ? 0 : 1)
+        _ = ccurl_easy_setopt_long(easy, CURLOPT_NOBODY, isHead ? 1 : 0)
+        _ = ccurl_easy_setopt_off(easy, CURLOPT_INFILESIZE_LARGE, curl_off_t(max(length, -1)))
     }
 
     private func headerList(for request: UpstreamRequest) -> UnsafeMutablePointer<curl_slist>? {

@@ -23,8 +23,9 @@ public final class Forwarder {
     let multi: UnsafeMutableRawPointer
     let share: UnsafeMutableRawPointer
     let options: ForwarderOptions
+    let sockets: CurlSockets
     private var timer: LoopTimer!
-    private var pool: [UnsafeMutableRawPointer] = []
+    private var pool: [EasyHandle] = []
     private var insideCurl = false
     private var deferred: [() -> Void] = []
     private var active: [ObjectIdentifier: Transfer] = [:]
@@ -42,6 +43,7 @@ public final class Forwarder {
         _ = Self.globalInit
         self.loop = loop
         self.options = options
+        sockets = CurlSockets(loop: loop)
         multi = curl_multi_init()
         share = curl_share_init()
         // Single-threaded: no lock callbacks needed. Shared DNS and TLS sessions make reconnects cheap.
@@ -71,21 +73,28 @@ public final class Forwarder {
         isShutDown = true
         for transfer in Array(active.values) { cancel(transfer) }
         curl_multi_cleanup(multi)
+        sockets.removeAll()
         loop.cancel(timer)
-        for easy in pool { curl_easy_cleanup(easy) }
+        for handle in pool { _ = ccurl_easy_setopt_share(handle.easy, nil) }
         pool.removeAll()
         curl_share_cleanup(share)
     }
 
     /// Starts an attempt; `delegate` hears about it until it completes or is cancelled.
     public func start(_ request: UpstreamRequest, delegate: TransferDelegate) -> Transfer {
-        let easy = pool.popLast() ?? curl_easy_init()!
-        let transfer = Transfer(request: request, delegate: delegate, easy: easy)
-        configure(transfer)
+        let base = EasyBase(request)
+        let handle: EasyHandle
+        if let index = pool.lastIndex(where: { $0.base == base }) {
+            handle = pool.remove(at: index)
+        } else {
+            handle = pool.popLast() ?? EasyHandle()
+        }
+        let transfer = Transfer(request: request, delegate: delegate, handle: handle)
+        configure(transfer, base: base)
         transfer.isActive = true
         active[ObjectIdentifier(transfer)] = transfer
-        _ = ccurl_easy_setopt_pointer(easy, CURLOPT_PRIVATE, Unmanaged.passRetained(transfer).toOpaque())
-        let code = curl_multi_add_handle(multi, easy)
+        _ = ccurl_easy_setopt_pointer(handle.easy, CURLOPT_PRIVATE, Unmanaged.passRetained(transfer).toOpaque())
+        let code = curl_multi_add_handle(multi, handle.easy)
         if code != CURLM_OK {
             let message = String(cString: curl_multi_strerror(code))
             finish(transfer, .failure(UpstreamError(code: 0, message: message, mayHaveBeenSent: false, isTimeout: false)))
@@ -155,11 +164,11 @@ public final class Forwarder {
         transfer.isActive = false
         active[ObjectIdentifier(transfer)] = nil
         curl_multi_remove_handle(multi, transfer.easy)
+        // Kept configured: the next attempt to the same upstream changes only the per-request options.
         if pool.count < options.handlePoolSize {
-            curl_easy_reset(transfer.easy)
-            pool.append(transfer.easy)
+            pool.append(transfer.handle)
         } else {
-            curl_easy_cleanup(transfer.easy)
+            _ = ccurl_easy_setopt_share(transfer.easy, nil)
         }
         Unmanaged.passUnretained(transfer).release()
     }

@@ -11,17 +11,19 @@ public final class Transfer {
     /// Response body bytes delivered so far.
     public internal(set) var bodyBytesReceived = 0
 
-    let easy: UnsafeMutableRawPointer
+    /// The easy handle; back in the forwarder's pool (and possibly another transfer's) once this one ends.
+    let handle: EasyHandle
     var headerList: UnsafeMutablePointer<curl_slist>?
     var bodyOffset = 0
-    var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
     var isActive = false
 
-    init(request: UpstreamRequest, delegate: TransferDelegate, easy: UnsafeMutableRawPointer) {
+    init(request: UpstreamRequest, delegate: TransferDelegate, handle: EasyHandle) {
         self.request = request
         self.delegate = delegate
-        self.easy = easy
+        self.handle = handle
     }
+
+    var easy: UnsafeMutableRawPointer { handle.easy }
 
     deinit {
         if let headerList { curl_slist_free_all(headerList) }
@@ -30,8 +32,9 @@ public final class Transfer {
     /// Whether any byte of the request may have left: libcurl had a ready connection for it at least once.
     public var mayHaveBeenSent: Bool { sendCount > 0 }
 
+    /// libcurl's message for the failure; read before the handle goes back to the pool.
     var errorText: String {
-        errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        String(cString: handle.errorBuffer)
     }
 
     /// Copies the next part of a buffered body into libcurl's buffer.
@@ -43,5 +46,37 @@ public final class Transfer {
         }
         bodyOffset += count
         return count
+    }
+}
+
+/// The options an easy handle keeps from one attempt to the next: they depend on the upstream, not the request.
+struct EasyBase: Equatable {
+    var origin: String
+    var caFile: String?
+    var connectTimeout: Duration
+
+    init(_ request: UpstreamRequest) {
+        origin = request.origin
+        caFile = request.caFile
+        connectTimeout = request.connectTimeout
+    }
+}
+
+/// A libcurl easy handle with its error buffer, pooled between attempts without `curl_easy_reset`.
+final class EasyHandle {
+    let easy: UnsafeMutableRawPointer
+    let errorBuffer: UnsafeMutablePointer<CChar>
+    /// What the handle is configured for; nil when new.
+    var base: EasyBase?
+
+    init() {
+        easy = curl_easy_init()!
+        errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+    }
+
+    deinit {
+        curl_easy_cleanup(easy)
+        errorBuffer.deallocate()
     }
 }
