@@ -47,6 +47,9 @@ public final class EventLoop: @unchecked Sendable {
     /// Monotonic time in nanoseconds, refreshed each iteration.
     public private(set) var now: Int64
 
+    /// Runs on the loop at the end of every iteration, before it waits again (e.g. to write batched log lines).
+    public var afterIteration: (() -> Void)?
+
     /// Creates an epoll set and its wake-up eventfd.
     public init() throws(SysError) {
         epfd = try Sys.check("epoll_create1") { clinux_epoll_create() }
@@ -155,6 +158,7 @@ public final class EventLoop: @unchecked Sendable {
             }
             fireTimers()
             runDeferred()
+            afterIteration?()
         }
     }
 

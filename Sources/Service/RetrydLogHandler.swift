@@ -1,7 +1,8 @@
 import Logging
 
-/// A swift-log handler writing one line per message to a file descriptor (stderr) with one write(2) per line, so
-/// lines from different places never interleave; text or JSON; journald priority prefix when asked.
+/// A swift-log handler writing one line per message to a file descriptor (stderr), whole lines per write(2), so
+/// lines from different places never interleave; text or JSON; journald priority prefix when asked. Lines to
+/// stderr from the event loop's thread are batched per loop iteration (``LogBatch``).
 ///
 /// Format, level and secrets come from a `LogSettingsStore` read on every message, so a reload reaches loggers that
 /// already exist. Setting `logLevel` on one logger overrides the store's level for that logger only.
@@ -67,6 +68,10 @@ public struct RetrydLogHandler: LogHandler {
         let formatter = LogLineFormatter(settings: store.settings)
         let line = formatter.line(
             level: event.level, label: label, message: event.message.description, metadata: merged, time: clock())
-        _ = Sys.writeAll(fd, line)
+        if fd == LogBatch.standardError.fd {
+            LogBatch.standardError.write(line, urgent: event.level >= .warning)
+        } else {
+            _ = Sys.writeAll(fd, line)
+        }
     }
 }

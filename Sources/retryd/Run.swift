@@ -54,6 +54,10 @@ struct Run: ParsableCommand {
         let signals = try SignalWatcher(loop: runtime.loop) { supervisor.handle(signal: $0) }
         supervisor.startWatchdog(interval: SystemdNotifier.watchdogInterval(environment: environment, pid: getpid()))
         notifier?.ready(status: "serving \(loaded.upstreams.count) upstreams")
+        // The loop's own log lines (one access line per request) go out once per iteration, not once per line.
+        LogBatch.standardError.adoptCurrentThread()
+        runtime.loop.afterIteration = { LogBatch.standardError.flush() }
+        defer { LogBatch.standardError.release() }
         try runtime.run()
         admin?.close()
         withExtendedLifetime(signals) {}

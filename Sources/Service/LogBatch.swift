@@ -1,0 +1,68 @@
+import Glibc
+import Synchronization
+
+/// Collects the log lines one thread writes to a descriptor and writes them together, like nginx's
+/// `access_log ... buffer=`: the event loop adopts it and flushes at the end of every iteration, so each batch is
+/// at most one iteration old. Lines from other threads, and warnings or worse, are written at once (after what is
+/// pending, so order is kept).
+public final class LogBatch: Sendable {
+    /// The batch for standard error, where ``RetrydLogHandler`` writes by default.
+    public static let standardError = LogBatch(fd: 2)
+
+    /// Pending bytes past this are written without waiting for the flush.
+    static let limit = 64 * 1024
+
+    /// The descriptor batched.
+    public let fd: Int32
+    private let state = Mutex(State())
+
+    private struct State {
+        var owner: pthread_t?
+        var pending: [UInt8] = []
+    }
+
+    init(fd: Int32) {
+        self.fd = fd
+    }
+
+    /// Batches lines written from the calling thread from now on, until ``release()``.
+    public func adoptCurrentThread() {
+        state.withLock { $0.owner = pthread_self() }
+    }
+
+    /// Writes what is pending and stops batching.
+    public func release() {
+        flush()
+        state.withLock { $0.owner = nil }
+    }
+
+    /// Writes `line` now, or later on the adopted thread unless `urgent`. Returns false when a write failed.
+    @discardableResult
+    func write(_ line: [UInt8], urgent: Bool) -> Bool {
+        let ready = state.withLock { state -> [UInt8]? in
+            let batched = state.owner.map { pthread_equal($0, pthread_self()) != 0 } ?? false
+            if batched && !urgent && state.pending.count + line.count <= Self.limit {
+                state.pending.append(contentsOf: line)
+                return nil
+            }
+            if state.pending.isEmpty { return line }
+            state.pending.append(contentsOf: line)
+            defer { state.pending.removeAll(keepingCapacity: true) }
+            return state.pending
+        }
+        guard let ready else { return true }
+        return Sys.writeAll(fd, ready)
+    }
+
+    /// Writes what is pending; called by the adopted thread at the end of each loop iteration.
+    @discardableResult
+    public func flush() -> Bool {
+        let ready = state.withLock { state -> [UInt8]? in
+            guard !state.pending.isEmpty else { return nil }
+            defer { state.pending.removeAll(keepingCapacity: true) }
+            return state.pending
+        }
+        guard let ready else { return true }
+        return Sys.writeAll(fd, ready)
+    }
+}
