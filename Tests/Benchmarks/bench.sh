@@ -91,29 +91,47 @@ for _ in $(seq 50); do curl -sf -o /dev/null http://127.0.0.1:$RETRYD_PORT/v1/jo
 
 # wrk's latency percentiles, normalised to milliseconds.
 to_ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) printf "%.3f", v / 1000; else if (v ~ /ms$/) printf "%.3f", v + 0; else printf "%.3f", v * 1000 }'; }
-declare -A rps p50 p99
+declare -A rps p50 p99 cpu
+# CPU time (user + system) of one process, in clock ticks.
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 measure() {
-    local name=$1 port=$2 out
+    local name=$1 port=$2 pid=$3 out before
+    before=$(ticks "$pid")
     out=$(wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "http://127.0.0.1:$port/v1/jobs/1234")
     rps[$name]=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
     p50[$name]=$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")
     p99[$name]=$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")
+    # CPU microseconds per request of the process under test (for direct: the upstream nginx worker).
+    cpu[$name]=$(awk -v t="$(($(ticks "$pid") - before))" -v hz="$(getconf CLK_TCK)" \
+        -v n="$(awk '/requests in/ {print $1}' <<<"$out")" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }')
     local errors
     errors=$(awk '/Non-2xx|Socket errors/' <<<"$out")
     [[ -n $errors ]] && echo "  $name: $errors"
     return 0
 }
+upstream_worker=$(pgrep -P "$(cat "$work/upstream.pid")" | head -1)
+proxy_worker=$(pgrep -P "$(cat "$work/proxy.pid")" | head -1)
 echo "wrk -t1 -c$CONNECTIONS -d${DURATION}s, small JSON body, loopback, $(nproc) cores"
-measure direct $UPSTREAM_PORT
-measure retryd $RETRYD_PORT
-measure nginx $NGINX_PROXY_PORT
+measure direct $UPSTREAM_PORT "$upstream_worker"
+measure retryd $RETRYD_PORT "$retryd_pid"
+measure nginx $NGINX_PROXY_PORT "$proxy_worker"
 
-printf '%-8s %12s %10s %10s %12s %12s\n' target "requests/s" "p50 ms" "p99 ms" "vs direct" "vs nginx"
+printf '%-8s %12s %10s %10s %12s %12s %14s\n' target "requests/s" "p50 ms" "p99 ms" "vs direct" "vs nginx" "CPU us/req"
 for name in direct retryd nginx; do
-    printf '%-8s %12.0f %10s %10s %11.2fx %11.2fx\n' "$name" "${rps[$name]}" "${p50[$name]}" "${p99[$name]}" \
+    printf '%-8s %12.0f %10s %10s %11.2fx %11.2fx %14s\n' "$name" "${rps[$name]}" "${p50[$name]}" "${p99[$name]}" \
         "$(awk -v a="${rps[$name]}" -v b="${rps[direct]}" 'BEGIN { print a / b }')" \
-        "$(awk -v a="${rps[$name]}" -v b="${rps[nginx]}" 'BEGIN { print a / b }')"
+        "$(awk -v a="${rps[$name]}" -v b="${rps[nginx]}" 'BEGIN { print a / b }')" "${cpu[$name]}"
 done
+echo "(CPU us/req: the process under test; for direct, the upstream nginx worker)"
+
+# libcurl's own cost per request, with nothing of retryd around it and a core to itself (no wrk running).
+floor_bin="$work/curl-floor"
+if ${CC:-cc} -O2 -o "$floor_bin" Tests/Benchmarks/curl-floor.c -lcurl 2>"$work/logs/cc.log"; then
+    echo "libcurl alone (Tests/Benchmarks/curl-floor.c, $CONNECTIONS transfers, multi_socket, no client side):" \
+        "$("$floor_bin" "http://127.0.0.1:$UPSTREAM_PORT/v1/jobs/1234" "$CONNECTIONS" "$DURATION")"
+else
+    echo "libcurl floor skipped: no C compiler (${CC:-cc})"
+fi
 echo "retryd added p99 vs direct: $(awk -v a="${p99[retryd]}" -v b="${p99[direct]}" 'BEGIN { printf "%.3f", a - b }') ms" \
     "(nginx: $(awk -v a="${p99[nginx]}" -v b="${p99[direct]}" 'BEGIN { printf "%.3f", a - b }') ms)"
 rss_kib() { awk -v k="$2" '$1 == k":" {print $2}' "/proc/$1/status"; }
