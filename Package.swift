@@ -94,7 +94,7 @@ let package = Package(
         .testTarget(
             name: "ProxyTests",
             dependencies: [
-                "Proxy", "Forwarder", "Listener", "Config", "Retry", "TestSupport",
+                "Proxy", "Forwarder", "Config", "Retry", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
