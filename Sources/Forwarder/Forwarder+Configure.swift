@@ -63,10 +63,11 @@ extension Forwarder {
         // CUSTOMREQUEST "HEAD" would make libcurl wait for a body that never comes: NOBODY says HEAD.
         let custom = isHead || (request.method == "GET" && request.body == .none) ? nil : request.method
         _ = ccurl_easy_setopt_string(easy, CURLOPT_CUSTOMREQUEST, custom)
-        let length: Int
+        // The upload length: nil for no body, -1 for chunked.
+        let length: Int?
         switch request.body {
         case .none:
-            length = -2
+            length = nil
         case .buffered(let bytes):
             length = bytes.count
         case .streaming(let declared):
@@ -74,9 +75,9 @@ extension Forwarder {
         }
         // UPLOAD sends exactly our bytes with Content-Length (or chunked when -1) and no form Content-Type.
         // UPLOAD first, then NOBODY: each resets the method libcurl derives from the other.
-        _ = ccurl_easy_setopt_long(easy, CURLOPT_UPLOAD, length == -2 || isHead ? 0 : 1)
+        _ = ccurl_easy_setopt_long(easy, CURLOPT_UPLOAD, length == nil || isHead ? 0 : 1)
         _ = ccurl_easy_setopt_long(easy, CURLOPT_NOBODY, isHead ? 1 : 0)
-        _ = ccurl_easy_setopt_off(easy, CURLOPT_INFILESIZE_LARGE, curl_off_t(max(length, -1)))
+        _ = ccurl_easy_setopt_off(easy, CURLOPT_INFILESIZE_LARGE, curl_off_t(length ?? -1))
     }
 
     private func headerList(for request: UpstreamRequest) -> UnsafeMutablePointer<curl_slist>? {
