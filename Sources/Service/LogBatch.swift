@@ -19,6 +19,13 @@ public final class LogBatch: Sendable {
     private struct State {
         var owner: pthread_t?
         var pending: [UInt8] = []
+
+        /// Hands over what is pending (nil when nothing is) and starts a new buffer.
+        mutating func takePending() -> [UInt8]? {
+            guard !pending.isEmpty else { return nil }
+            defer { pending = [] }
+            return pending
+        }
     }
 
     init(fd: Int32) {
@@ -47,8 +54,7 @@ public final class LogBatch: Sendable {
             }
             if state.pending.isEmpty { return line }
             state.pending.append(contentsOf: line)
-            defer { state.pending.removeAll(keepingCapacity: true) }
-            return state.pending
+            return state.takePending()
         }
         guard let ready else { return true }
         return Sys.writeAll(fd, ready)
@@ -57,12 +63,7 @@ public final class LogBatch: Sendable {
     /// Writes what is pending; called by the adopted thread at the end of each loop iteration.
     @discardableResult
     public func flush() -> Bool {
-        let ready = state.withLock { state -> [UInt8]? in
-            guard !state.pending.isEmpty else { return nil }
-            defer { state.pending.removeAll(keepingCapacity: true) }
-            return state.pending
-        }
-        guard let ready else { return true }
+        guard let ready = state.withLock({ $0.takePending() }) else { return true }
         return Sys.writeAll(fd, ready)
     }
 }
