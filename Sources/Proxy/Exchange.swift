@@ -21,6 +21,8 @@ final class Exchange: RequestSink {
     weak var connection: ClientConnection?
     unowned let service: ProxyService
     let upstream: UpstreamConfig
+    /// The upstream's origin as of this exchange's start, like `upstream`.
+    let origin: String
     let startedAt: Int64
     let target: String
     let upstreamHeaders: [(name: String, value: String)]
@@ -60,6 +62,7 @@ final class Exchange: RequestSink {
         self.connection = connection
         self.service = service
         self.upstream = service.upstream
+        self.origin = service.origin
         self.startedAt = service.loop.now
         self.target = RequestTarget.upstreamTarget(head.target, method: head.method, basePath: upstream.url.basePath) ?? ""
         self.upstreamHeaders = Self.forwardedHeaders(head.headers, setting: upstream.setHeaders)
@@ -190,7 +193,7 @@ final class Exchange: RequestSink {
         if bodyMode == .streaming { uploadOffset = 0 }
         let request = UpstreamRequest(
             method: head.method,
-            origin: upstream.url.origin,
+            origin: origin,
             target: target,
             headers: upstreamHeaders,
             body: requestBody,

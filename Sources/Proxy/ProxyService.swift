@@ -9,10 +9,15 @@ import Retry
 public final class ProxyService: RequestHandler {
     /// The upstream's configuration (policies included); replaced on reload for new requests only.
     public var upstream: UpstreamConfig {
-        didSet { policySelector = PolicySelector(base: upstream.retry, rules: upstream.rules) }
+        didSet {
+            policySelector = PolicySelector(base: upstream.retry, rules: upstream.rules)
+            origin = upstream.url.origin
+        }
     }
     /// Picks each request's policy from the upstream's rules.
     private(set) var policySelector: PolicySelector
+    /// `upstream.url.origin`, built once rather than per attempt.
+    private(set) var origin: String
     /// Hear about every exchange (metrics, notifications).
     public var observers: [ExchangeObserver] = []
     /// Request bodies up to this size are held so they can be replayed; larger ones stream through.
@@ -30,6 +35,7 @@ public final class ProxyService: RequestHandler {
     public init(upstream: UpstreamConfig, replayLimit: Int, forwarder: Forwarder, loop: EventLoop, logger: Logger) {
         self.upstream = upstream
         self.policySelector = PolicySelector(base: upstream.retry, rules: upstream.rules)
+        self.origin = upstream.url.origin
         self.replayLimit = replayLimit
         self.forwarder = forwarder
         self.loop = loop
