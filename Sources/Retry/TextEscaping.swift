@@ -3,19 +3,9 @@
 enum TextEscaping {
     /// `text` as a JSON string literal, quotes included.
     static func jsonString(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20: result += "\\u" + hex(scalar.value, digits: 4)
-            default: result.unicodeScalars.append(scalar)
-            }
+        quoted(text) { scalar in
+            scalar.value < 0x20 ? "\\u" + hex(scalar.value, digits: 4) : nil
         }
-        return result + "\""
     }
 
     /// `text` as a logfmt value: bare when it is a simple token, else quoted with every control character escaped.
@@ -30,6 +20,18 @@ enum TextEscaping {
 
     /// `text` always quoted, for free text such as a body prefix.
     static func quotedLogValue(_ text: String) -> String {
+        quoted(text) { scalar in
+            // C0, DEL, C1 and the Unicode line and paragraph separators would break or fake a log line.
+            let breaksLine =
+                scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+                || scalar.value == 0x2028 || scalar.value == 0x2029
+            return breaksLine ? "\\u{" + hex(scalar.value, digits: 2) + "}" : nil
+        }
+    }
+
+    /// `text` in double quotes with quote, backslash, newline, carriage return and tab escaped, and any other
+    /// scalar for which `escape` returns a replacement replaced.
+    private static func quoted(_ text: String, escape: (Unicode.Scalar) -> String?) -> String {
         var result = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -38,12 +40,12 @@ enum TextEscaping {
             case "\n": result += "\\n"
             case "\r": result += "\\r"
             case "\t": result += "\\t"
-            // C0, DEL, C1 and the Unicode line and paragraph separators would break or fake a log line.
-            case _
-            where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
-                || scalar.value == 0x2028 || scalar.value == 0x2029:
-                result += "\\u{" + hex(scalar.value, digits: 2) + "}"
-            default: result.unicodeScalars.append(scalar)
+            default:
+                if let replacement = escape(scalar) {
+                    result += replacement
+                } else {
+                    result.unicodeScalars.append(scalar)
+                }
             }
         }
         return result + "\""
