@@ -15,6 +15,9 @@ enum ASCII {
     static let colon: UInt8 = 0x3A
     static let semicolon: UInt8 = 0x3B
     static let comma: UInt8 = 0x2C
+    static let equals: UInt8 = 0x3D
+    static let quote: UInt8 = 0x22
+    static let backslash: UInt8 = 0x5C
 
     /// `tchar` from RFC 9110 §5.6.2: the bytes allowed in methods, field names and transfer codings.
     /// A bitmask rather than a switch because it runs for every name byte of every request.

@@ -5,7 +5,7 @@ extension HTTP1Error {
         case .unsupportedVersion: return 505
         case .requestTargetTooLong: return 414
         case .headerSectionTooLarge, .tooManyHeaders: return 431
-        case .unknownTransferCoding: return 501
+        case .unknownTransferCoding, .methodTooLong: return 501
         case .bodyTooLarge: return 413
         case .upstreamBadStatusLine, .upstreamBadField, .upstreamHeadTooLarge, .upstreamInvalidContentLength,
             .upstreamConflictingContentLength:
@@ -20,6 +20,7 @@ extension HTTP1Error {
         case .badRequestLine: return "bad_request_line"
         case .tooManyEmptyLines: return "too_many_empty_lines"
         case .invalidMethod: return "invalid_method"
+        case .methodTooLong: return "method_not_implemented"
         case .invalidRequestTarget: return "invalid_request_target"
         case .invalidVersion: return "invalid_version"
         case .unsupportedVersion: return "http_version_not_supported"
@@ -35,6 +36,7 @@ extension HTTP1Error {
         case .missingHost: return "missing_host"
         case .duplicateHost: return "duplicate_host"
         case .invalidHost: return "invalid_host"
+        case .emptyHost: return "empty_host"
         case .contentLengthWithTransferEncoding: return "content_length_with_transfer_encoding"
         case .invalidContentLength: return "invalid_content_length"
         case .duplicateContentLength: return "duplicate_content_length"
@@ -64,6 +66,7 @@ extension HTTP1Error {
             return "The request line must be 'METHOD SP request-target SP HTTP-version' followed by CRLF."
         case .tooManyEmptyLines: return "Too many empty lines were sent before the request line."
         case .invalidMethod: return "The request method is not a valid token."
+        case .methodTooLong: return "The request method is longer than any method retryd implements."
         case .invalidRequestTarget: return "The request-target is malformed."
         case .invalidVersion: return "The HTTP version is malformed."
         case .unsupportedVersion: return "Only HTTP/1.0 and HTTP/1.1 are supported."
@@ -79,6 +82,7 @@ extension HTTP1Error {
         case .missingHost: return "An HTTP/1.1 request must carry a Host header."
         case .duplicateHost: return "The request carries more than one Host header."
         case .invalidHost: return "The Host header value is malformed."
+        case .emptyHost: return "The Host header value is empty; an http request needs a host."
         case .contentLengthWithTransferEncoding:
             return "A request must not carry both Content-Length and Transfer-Encoding."
         case .invalidContentLength: return "Content-Length must be a single non-negative decimal number."

@@ -7,6 +7,8 @@ public enum HTTP1Error: Error, Sendable, Equatable {
     case tooManyEmptyLines
     /// The method is not a token.
     case invalidMethod
+    /// The method is longer than `HTTP1Limits.maxMethodBytes`, so no method retryd implements (501).
+    case methodTooLong
     /// The request-target holds bytes outside visible ASCII or is not in a form the method allows.
     case invalidRequestTarget
     /// The version is not `HTTP/<digit>.<digit>`.
@@ -39,6 +41,8 @@ public enum HTTP1Error: Error, Sendable, Equatable {
     case duplicateHost
     /// A Host value with bytes no authority can hold.
     case invalidHost
+    /// An empty Host value on an origin-form request: an http URI must have a host (RFC 9110 §4.2.1).
+    case emptyHost
 
     // Body framing.
     /// Both Content-Length and Transfer-Encoding.

@@ -2,6 +2,9 @@
 public struct HTTP1Limits: Sendable, Equatable {
     /// Request line plus header section, final CRLF included (431); also bounds chunked trailers.
     public var maxHeaderBytes = 64 * 1024
+    /// Method length (501, RFC 9112 §3): retryd forwards any token, so this is what it "implements". The longest
+    /// method in the IANA registry, UPDATEREDIRECTREF, has 17 bytes.
+    public var maxMethodBytes = 32
     /// Request-target length (414).
     public var maxRequestTargetBytes = 8 * 1024
     /// Field lines in the header section (431); also bounds chunked trailers.

@@ -6,6 +6,7 @@ struct RequestHeadBuilder {
     var headers = HTTPHeaders()
 
     private var hostCount = 0
+    private var hostIsEmpty = false
     private var contentLength: Int?
     private var sawTransferEncoding = false
     private var codingCount = 0
@@ -25,6 +26,7 @@ struct RequestHeadBuilder {
             hostCount += 1
             guard hostCount == 1 else { throw .duplicateHost }
             guard value.allSatisfy(Self.isHostByte) else { throw .invalidHost }
+            hostIsEmpty = value.isEmpty
         } else if ASCII.equalsIgnoringCase(name, "content-length") {
             guard contentLength == nil else { throw .duplicateContentLength }
             guard let length = ASCII.parseDecimal(value) else { throw .invalidContentLength }
@@ -69,6 +71,8 @@ struct RequestHeadBuilder {
     /// Checks the head as a whole and decides the body framing.
     func finish(limits: HTTP1Limits) throws(HTTP1Error) -> RequestHead {
         if version == .http1_1, hostCount == 0 { throw .missingHost }
+        // An absolute-form target carries its own authority, and a proxy ignores Host then (RFC 9112 §3.2.2).
+        if hostIsEmpty, target.utf8.first == UInt8(ascii: "/") || target == "*" { throw .emptyHost }
         let framing: BodyFraming
         if sawTransferEncoding {
             // HTTP/1.0 peers may not understand chunked, so a TE there is either confusion or an attack.

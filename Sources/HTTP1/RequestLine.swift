@@ -19,6 +19,7 @@ struct RequestLine {
         let versionBytes = UnsafeRawBufferPointer(rebasing: line[(secondSpace + 1)...])
 
         guard methodBytes.allSatisfy(ASCII.isTokenByte) else { throw .invalidMethod }
+        guard methodBytes.count <= limits.maxMethodBytes else { throw .methodTooLong }
         guard targetBytes.count <= limits.maxRequestTargetBytes else { throw .requestTargetTooLong }
         version = try Self.parseVersion(versionBytes)
         guard targetBytes.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { throw .invalidRequestTarget }
@@ -65,9 +66,12 @@ struct RequestLine {
     }
 }
 
-/// Watches a request line as it arrives so an oversized target is refused before the line is complete.
+/// Watches a request line as it arrives so an oversized method or target is refused before the line is complete
+/// (and before the header section limit, which would answer 431 for what is a 501 or a 414).
 struct RequestLineProgress {
     private var spaces = 0
+    private var methodBytes = 0
+    private var methodIsToken = true
     private var targetBytes = 0
 
     /// Accounts for the next bytes of the request line.
@@ -75,11 +79,19 @@ struct RequestLineProgress {
         var index = 0
         while spaces < 2 {
             let space = ASCII.firstIndex(of: ASCII.space, in: bytes, index..<bytes.count)
-            if spaces == 1 { targetBytes += (space ?? bytes.count) - index }
+            let count = (space ?? bytes.count) - index
+            if spaces == 0 {
+                methodBytes += count
+                if methodIsToken { methodIsToken = bytes[index..<(index + count)].allSatisfy(ASCII.isTokenByte) }
+            } else {
+                targetBytes += count
+            }
             guard let space else { break }
             spaces += 1
             index = space + 1
         }
+        // A method that is not a token is a 400 however long; only a plausible one is "not implemented".
+        if methodBytes > limits.maxMethodBytes { throw methodIsToken ? .methodTooLong : .invalidMethod }
         if targetBytes > limits.maxRequestTargetBytes { throw .requestTargetTooLong }
     }
 }

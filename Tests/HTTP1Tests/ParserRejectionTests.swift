@@ -17,6 +17,23 @@ import Testing
         expectRejection("G(T / HTTP/1.1\r\nHost: a\r\n\r\n", .invalidMethod)
     }
 
+    @Test func methodAtAndJustOverTheLimit() throws {
+        let longest = String(repeating: "M", count: HTTP1Limits().maxMethodBytes)
+        #expect(try feed(RawRequest.make(method: longest)).heads.first?.method == longest)
+        #expect(try feed(RawRequest.make(method: longest), pieceSize: 1).heads.first?.method == longest)
+        expectRejection(RawRequest.make(method: longest + "M"), .methodTooLong, status: 501)
+        // Not a token: malformed rather than unimplemented, however long.
+        expectRejection(RawRequest.make(method: longest + "("), .invalidMethod, status: 400)
+    }
+
+    @Test func methodTooLongIsRefusedBeforeTheLineEndsAndBeforeTheHeaderLimit() throws {
+        // RFC 9112 §3: 501 for a method longer than any implemented, not 431 once the head grows past its limit.
+        var parser = RequestParser()
+        let huge = wire(String(repeating: "X", count: 70_000))
+        #expect(throws: HTTP1Error.methodTooLong) { try huge.withUnsafeBytes { try parser.parse($0) } }
+        expectRejection(wire(String(repeating: "X", count: 70_000)), .methodTooLong, status: 501)
+    }
+
     @Test(arguments: ["HTTP/1.2", "HTTP/2.0", "HTTP/0.9", "HTTP/3.0"])
     func wellFormedOtherVersionsAre505(version: String) {
         expectRejection("GET / \(version)\r\nHost: a\r\n\r\n", .unsupportedVersion, status: 505)
@@ -95,6 +112,19 @@ import Testing
         expectRejection("GET / HTTP/1.1\r\nHost: a b\r\n\r\n", .invalidHost)
     }
 
+    @Test(arguments: ["Host:", "Host: ", "Host:\t \t"])
+    func emptyHostOnAnOriginFormRequestIsRefused(field: String) {
+        expectRejection("GET /v1/jobs HTTP/1.1\r\n\(field)\r\n\r\n", .emptyHost)
+        expectRejection("GET /v1/jobs HTTP/1.0\r\n\(field)\r\n\r\n", .emptyHost)
+        expectRejection("OPTIONS * HTTP/1.1\r\n\(field)\r\n\r\n", .emptyHost)
+    }
+
+    @Test func emptyHostIsIgnoredWithAnAbsoluteFormTarget() throws {
+        let raw = wire("GET http://vendor.example/v1 HTTP/1.1\r\nHost:\r\n\r\n")
+        #expect(try feed(raw).heads.first?.target == "http://vendor.example/v1")
+        #expect(try feed(raw, pieceSize: 1).heads.first?.target == "http://vendor.example/v1")
+    }
+
     // MARK: Content-Length
 
     @Test func contentLengthWithTransferEncoding() {
@@ -167,6 +197,25 @@ import Testing
     @Test func chunkSizeWithMoreThanFifteenDigits() {
         expectRejection(Self.chunked("1000000000000000\r\n"), .chunkSizeOverflow)
         expectRejection(Self.chunked("0000000000000001\r\n"), .chunkSizeOverflow)
+    }
+
+    @Test(arguments: [
+        "5;\r\n", "5; \r\n", "5;;a\r\n", "5;=x\r\n", "5;bad[=x\r\n", "5;a=\r\n", "5;a= \r\n", "5;a=b c\r\n",
+        "5;a=\"open\r\n", "5;a=\"x\"y\r\n", "5;a=[\r\n", "5;a b\r\n", "5;a=b;\r\n", "5;a=\"\\\u{1}\"\r\n", "5;a@\r\n",
+        "5;a==b\r\n",
+    ])
+    func chunkExtensionsMustFollowTheGrammar(line: String) {
+        expectRejection(Self.chunked(line + "hello\r\n0\r\n\r\n"), .badChunkExtension)
+    }
+
+    @Test(arguments: [
+        "5;a", "5;a=b", "5 ; a = b", "5;a=b;c", "5;a=\"q; \\\"x\\\" \u{80}\"", "5\t;\ta\t=\t\"\"", "5;a;b=c;d=\"e\"",
+        "5;a ", "5;a=b\t",
+    ])
+    func chunkExtensionsThatFollowTheGrammarAreDropped(line: String) throws {
+        let raw = wire(Self.chunked(line + "\r\nhello\r\n0\r\n\r\n"))
+        #expect(try feed(raw).bodyText == "hello")
+        #expect(try feed(raw, pieceSize: 1).bodyText == "hello")
     }
 
     @Test func chunkLineEndings() {
