@@ -57,6 +57,9 @@ public struct UpstreamHeadParser: Sendable {
         }
     }
 
+    /// Whether some of a head has arrived but not its end: a connection closing now cut the head off.
+    public var isInsideHead: Bool { headBytes > 0 && phase != .done }
+
     /// Forgets everything, ready for the response to another attempt.
     public mutating func reset() {
         phase = .statusLine

@@ -18,10 +18,15 @@ extension Exchange {
 
     /// The attempt failed before any response head.
     func attemptFailed(_ error: UpstreamError) {
-        attemptEnded(status: nil)
         let failure = TransportFailure(
             kind: error.mayHaveBeenSent ? .maybeProcessed : .unsent, isTimeout: error.isTimeout, message: error.message)
-        if error.isPermanent {
+        attemptFailed(failure, isPermanent: error.isPermanent)
+    }
+
+    /// The attempt ended without a usable response head; the planner decides whether it is retried.
+    func attemptFailed(_ failure: TransportFailure, isPermanent: Bool = false) {
+        attemptEnded(status: nil)
+        if isPermanent {
             planner.recordFinal(.failure(failure))
             giveUpWithoutResponse(failure, reason: .notRetryable)
             return

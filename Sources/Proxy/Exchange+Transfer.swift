@@ -1,5 +1,6 @@
 import Forwarder
 import HTTP1
+import Retry
 
 extension Exchange: TransferDelegate {
     func transfer(_ transfer: Transfer, didReceiveHeaderLine line: UnsafeRawBufferPointer) -> Bool {
@@ -7,6 +8,8 @@ extension Exchange: TransferDelegate {
         do {
             event = try headParser.feed(line: line)
         } catch {
+            // libcurl then ends the transfer with a write error; the completion reports this instead.
+            headError = error
             return false
         }
         guard case .complete(let response, let contentLength, let isChunked) = event else { return true }
@@ -99,13 +102,17 @@ extension Exchange: TransferDelegate {
             scheduleRetry(after: wait, reason: reason)
             return
         }
+        if !delivering, let failure = badHead(after: result) {
+            attemptFailed(failure)
+            return
+        }
         switch result {
         case .success:
             if delivering {
                 connection?.finishResponse()
                 complete(status: finalStatus)
             } else {
-                fail(status: 502, code: "bad_upstream_response", detail: "the upstream response had no complete head")
+                attemptFailed(Self.cutOffHead)
             }
         case .failure(let error):
             if delivering {
@@ -119,5 +126,19 @@ extension Exchange: TransferDelegate {
                 attemptFailed(error)
             }
         }
+    }
+
+    /// The upstream closed inside its head: "cut-off headers", maybe processed (README rule 1), so it is retried
+    /// exactly when a reset after sending would be. libcurl reports it as success or as a receive error.
+    static let cutOffHead = TransportFailure(
+        kind: .maybeProcessed, isBadResponse: true, message: "the upstream closed the connection inside the response head")
+
+    /// The failure to report when the attempt ended without a head because that head was malformed or cut off.
+    func badHead(after result: Result<Void, UpstreamError>) -> TransportFailure? {
+        if let headError {
+            return TransportFailure(kind: .maybeProcessed, isBadResponse: true, message: headError.detail)
+        }
+        if case .failure = result, headParser.isInsideHead { return Self.cutOffHead }
+        return nil
     }
 }

@@ -35,6 +35,8 @@ final class Exchange: RequestSink {
 
     var transfer: Transfer?
     var headParser = UpstreamHeadParser()
+    /// Why the current attempt's response head was refused, reported when libcurl ends the transfer.
+    var headError: HTTP1Error?
     var attemptTimer: LoopTimer?
     var waitTimer: LoopTimer?
     var planner: RetryPlanner
@@ -187,6 +189,7 @@ final class Exchange: RequestSink {
         attempt += 1
         attemptStartedAt = service.loop.now
         headParser.reset()
+        headError = nil
         delivering = false
         discarding = false
         lastBody.removeAll(keepingCapacity: true)

@@ -14,11 +14,15 @@ public struct TransportFailure: Sendable, Equatable {
     public var isTimeout: Bool
     /// A short human-readable cause for logs, e.g. "connection refused".
     public var message: String
+    /// Whether the upstream did answer, but not with a complete, valid response head (cut off, malformed): a give-up
+    /// then names a bad response rather than an unreachable upstream.
+    public var isBadResponse: Bool
 
     /// Creates a failure description.
-    public init(kind: TransportFailureKind, isTimeout: Bool = false, message: String) {
+    public init(kind: TransportFailureKind, isTimeout: Bool = false, isBadResponse: Bool = false, message: String) {
         self.kind = kind
         self.isTimeout = isTimeout
+        self.isBadResponse = isBadResponse
         self.message = message
     }
 }

@@ -5,9 +5,11 @@ public enum GiveUpResponse {
         failure.isTimeout || reason == .deadlineExceeded ? 504 : 502
     }
 
-    /// The JSON body's `error` code: `upstream_timeout` or `upstream_unreachable`, matching ``status(for:reason:)``.
+    /// The JSON body's `error` code: `upstream_timeout`, `bad_upstream_response` or `upstream_unreachable`, matching
+    /// ``status(for:reason:)``.
     public static func code(for failure: TransportFailure, reason: GiveUpReason) -> String {
-        status(for: failure, reason: reason) == 504 ? "upstream_timeout" : "upstream_unreachable"
+        if status(for: failure, reason: reason) == 504 { return "upstream_timeout" }
+        return failure.isBadResponse ? "bad_upstream_response" : "upstream_unreachable"
     }
 
     /// The JSON body's `detail`: the cause and the attempts made, so a client can tell retryd's answer from the

@@ -75,6 +75,23 @@ struct ErrorTests {
         #expect(try proxy.request(target: "/").status == 502)
     }
 
+    @Test(
+        "a malformed upstream header line gives 502 naming the bad head, after retrying an idempotent request",
+        arguments: [("GET", 2), ("POST", 1)] as [(String, Int)])
+    func malformedUpstreamHeader(method: String, attempts: Int) throws {
+        // libcurl passes this line on; retryd's own head parser must be the one to refuse it.
+        let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Bad Header: v\r\nContent-Length: 2\r\n\r\n{}"
+        let upstream = try TestUpstream(handler: { _, _ in .rawThenClose(Array(head.utf8)) })
+        let proxy = try ProxyHarness.quick(upstream) { upstream, _ in upstream.retry.maxAttempts = 2 }
+        let response = try proxy.request(method: method, target: "/v1/jobs", body: method == "POST" ? [] : nil)
+        #expect(response.status == 502)
+        #expect(response.jsonObject?["error"] as? String == "bad_upstream_response")
+        let detail = try #require(response.jsonObject?["detail"] as? String)
+        #expect(detail.hasPrefix("The upstream sent a malformed header field."), "\(detail)")
+        #expect(response.header("X-Retryd-Attempts") == String(attempts))
+        #expect(upstream.requests.count == attempts)
+    }
+
     @Test("a POST on a reused upstream connection that dies unanswered is not silently re-sent")
     func noSilentResend() throws {
         let upstream = try TestUpstream(handler: { request, index in

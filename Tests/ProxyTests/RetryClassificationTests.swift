@@ -93,6 +93,47 @@ struct RetryClassificationTests {
         #expect(upstream.requests.count == 1, "the POST reached the upstream \(upstream.requests.count) times")
     }
 
+    /// Heads the upstream starts and never finishes before closing (README rule 1's "cut-off headers"), with the
+    /// error retryd names: libcurl reports a status line cut short as an empty reply.
+    static let cutOffHeads: [(String, String)] = [
+        ("HTTP/1.1 200 OK\r\nContent-Type: appli", "bad_upstream_response"),
+        ("HTTP/1.1 503 Service Unavailable\r\n", "bad_upstream_response"),
+        ("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n", "bad_upstream_response"),
+        ("HTTP/1.1 20", "upstream_unreachable"),
+    ]
+
+    @Test("a response head cut off by the upstream is retried for a GET, then 502 after max_attempts", arguments: cutOffHeads)
+    func cutOffHeadIdempotent(head: String, code: String) throws {
+        let upstream = try TestUpstream(handler: { _, _ in .rawThenClose(Array(head.utf8)) })
+        let proxy = try ProxyHarness.quick(upstream) { upstream, _ in upstream.retry.maxAttempts = 3 }
+        let response = try proxy.request(target: "/v1/jobs/7")
+        #expect(response.status == 502)
+        #expect(response.header("X-Retryd-Attempts") == "3")
+        #expect(response.jsonObject?["error"] as? String == code)
+        #expect(upstream.requests.count == 3)
+    }
+
+    @Test("a GET whose first response head is cut off gets the answer to the retry")
+    func cutOffHeadThenSuccess() throws {
+        let upstream = try RetryFixture.upstream(failing: 1, with: .rawThenClose(Array(Self.cutOffHeads[0].0.utf8)))
+        let proxy = try ProxyHarness.quick(upstream)
+        let response = try proxy.request(target: "/v1/jobs/7")
+        #expect(response.status == 200)
+        #expect(response.bodyString == "ok 1")
+        #expect(response.header("X-Retryd-Attempts") == "2")
+    }
+
+    @Test("a response head cut off by the upstream is not retried for a POST", arguments: cutOffHeads)
+    func cutOffHeadPost(head: String, code: String) throws {
+        let upstream = try TestUpstream(handler: { _, _ in .rawThenClose(Array(head.utf8)) })
+        let proxy = try ProxyHarness.quick(upstream)
+        let response = try proxy.request(method: "POST", target: "/v1/encode", body: Array("{}".utf8))
+        #expect(response.status == 502)
+        #expect(response.header("X-Retryd-Attempts") == "1")
+        #expect(response.jsonObject?["error"] as? String == code)
+        #expect(upstream.requests.count == 1, "the POST reached the upstream \(upstream.requests.count) times")
+    }
+
     @Test(
         "an endpoint rule's retry statuses apply only to its methods and path",
         arguments: [
