@@ -9,6 +9,7 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 #include <pthread.h>
+#include <malloc.h>
 
 const uint32_t CLINUX_EPOLLIN = EPOLLIN;
 const uint32_t CLINUX_EPOLLOUT = EPOLLOUT;
@@ -101,3 +102,5 @@ static int64_t clock_ns(clockid_t id) {
 
 int64_t clinux_monotonic_ns(void) { return clock_ns(CLOCK_MONOTONIC); }
 int64_t clinux_realtime_ns(void) { return clock_ns(CLOCK_REALTIME); }
+
+int clinux_malloc_trim(size_t pad) { return malloc_trim(pad); }

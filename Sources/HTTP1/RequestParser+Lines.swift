@@ -37,7 +37,7 @@ extension RequestParser {
         let result = line.withUnsafeBytes { bytes in
             Result { () throws(HTTP1Error) in try body(&self, bytes) }
         }
-        // Keep a small buffer for the next slow client line; give back large ones.
+        // Keep a small buffer for the next slow line of this head; the end of the message gives it back.
         if line.capacity <= 4096 {
             line.removeAll(keepingCapacity: true)
             swap(&line, &lineBuffer)

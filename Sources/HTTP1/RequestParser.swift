@@ -37,6 +37,9 @@ public struct RequestParser: Sendable {
         self.limits = limits
     }
 
+    /// Bytes of storage kept for a line split across reads (none between messages).
+    public var lineBufferCapacity: Int { lineBuffer.capacity }
+
     /// True between messages when no byte of the next message has been seen (lets the caller choose idle vs header
     /// timeout). Empty lines before a request line count as seen.
     public var isAtMessageBoundary: Bool {
@@ -144,6 +147,8 @@ public struct RequestParser: Sendable {
     }
 
     private mutating func resetForNextMessage() {
+        // A line split across reads left storage here; an idle keep-alive connection should not keep it.
+        if lineBuffer.capacity > 0 { lineBuffer = [] }
         state = .requestLine
         messageStarted = false
         sectionBytes = 0

@@ -59,7 +59,7 @@ extension ClientConnection {
         guard phase != .closed && phase != .closing else { return }
         lingerAfterFlush = drainInput
         enter(.closing)
-        inputStart = inputEnd
+        dropPendingInput()
     }
 
     func finishClosing() {
@@ -87,7 +87,7 @@ extension ClientConnection {
 
     /// Closes the connection if it is between requests (used when draining for shutdown).
     public func closeIfIdle() {
-        if phase == .idle && inputStart == inputEnd { close() }
+        if phase == .idle && pendingCount == 0 { close() }
     }
 }
 

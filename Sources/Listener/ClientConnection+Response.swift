@@ -15,6 +15,8 @@ extension ClientConnection {
     public func writeResponseHead(_ head: ResponseHead, framing: ResponseFraming) {
         guard phase == .exchange, responseFraming == nil else { return }
         responseFraming = framing
+        // One allocation for a typical head and small body instead of several regrowths.
+        if output.capacity == 0 { output.reserveCapacity(4096) }
         responseKeepAlive = requestKeepAlive && framing != .closeDelimited && !server.isDraining
         ResponseWriter.writeHead(
             head, framing: framing, clientVersion: clientVersion, keepAlive: responseKeepAlive, into: &output)
@@ -117,11 +119,11 @@ extension ClientConnection {
     public func runDeferred() {
         flushScheduled = false
         flush()
-        if phase == .idle && inputStart < inputEnd {
+        if phase == .idle && pendingCount > 0 {
             enter(.readingHead)
-            processInput()
-        } else if phase == .exchange && !requestComplete && !readingPaused && inputStart < inputEnd {
-            processInput()
+            processPending()
+        } else if phase == .exchange && !requestComplete && !readingPaused && pendingCount > 0 {
+            processPending()
         }
         // Input that arrived while it was not wanted produced no new edge: read it now.
         if readReady { readAvailable() }
@@ -146,7 +148,12 @@ extension ClientConnection {
             outputOffset += count
         }
         if outputOffset == output.count {
-            output.removeAll(keepingCapacity: output.capacity <= 4 * limits.outputHighWatermark)
+            // Between requests the connection holds no output storage; mid-response it keeps what it grew to.
+            if phase == .exchange && output.capacity <= 4 * limits.outputHighWatermark {
+                output.removeAll(keepingCapacity: true)
+            } else {
+                output = []
+            }
             outputOffset = 0
             if phase == .closing { finishClosing() }
         } else if outputOffset > limits.outputHighWatermark {

@@ -23,9 +23,11 @@ public final class ClientConnection: EventHandler, DeferredWork {
     var phase = Phase.idle
     var parser: RequestParser
 
-    var input: [UInt8]
-    var inputStart = 0
-    var inputEnd = 0
+    /// Input read but not yet parsed (pipelined bytes, or body bytes while reading is paused). Reads go into the
+    /// loop's shared buffer and are parsed there; only what the parser leaves is copied here, and the storage is
+    /// released as soon as it is empty, so an idle connection holds no input buffer at all.
+    var pending: [UInt8] = []
+    var pendingStart = 0
     var peerClosed = false
 
     var output: [UInt8] = []
@@ -59,7 +61,6 @@ public final class ClientConnection: EventHandler, DeferredWork {
         self.server = server
         self.limits = limits
         self.parser = RequestParser(limits: limits.http)
-        self.input = [UInt8](repeating: 0, count: limits.readChunkSize)
     }
 
     func start() throws(SysError) {
@@ -91,17 +92,20 @@ public final class ClientConnection: EventHandler, DeferredWork {
 
     // MARK: Reading
 
+    /// Bytes read and not yet parsed.
+    var pendingCount: Int { pending.count - pendingStart }
+
+    /// Storage the connection holds for unparsed input, pending output and the parser's split lines.
+    var heldBufferCapacity: Int { pending.capacity + output.capacity + parser.lineBufferCapacity }
+
     /// Reads while input is wanted and may be there; a short read means the socket is drained (epoll will say when
     /// more arrives), which saves the read that would only return EAGAIN.
     func readAvailable() {
         while phase != .closed && readReady && wantsInput {
-            makeRoomForInput()
-            let room = input.count - inputEnd
+            let buffer = loop.readBuffer
             let result: IOResult<Int>
             do {
-                result = try input.withUnsafeMutableBytes { (raw) throws(SysError) in
-                    try Sys.read(fd, into: UnsafeMutableRawBufferPointer(rebasing: raw[inputEnd...]))
-                }
+                result = try Sys.read(fd, into: buffer)
             } catch {
                 peerGone()
                 return
@@ -114,84 +118,95 @@ public final class ClientConnection: EventHandler, DeferredWork {
                 readReady = false
                 handleEndOfInput()
             case .done(let count):
-                if count < room { readReady = false }
-                inputEnd += count
-                if phase == .closing {
-                    inputStart = inputEnd  // lingering: discard
-                    continue
-                }
+                if count < buffer.count { readReady = false }
+                if phase == .closing { continue }  // lingering: discard
                 if phase == .idle { enter(.readingHead) }
-                processInput()
+                take(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
             }
         }
+    }
+
+    /// Parses freshly read bytes where they lie in the loop's buffer and keeps only what the parser leaves.
+    private func take(_ bytes: UnsafeRawBufferPointer) {
+        guard pendingCount == 0 else {
+            // Older bytes come first.
+            pending.append(contentsOf: bytes)
+            processPending()
+            return
+        }
+        let consumed = processInput(bytes)
+        if consumed < bytes.count && phase != .closing && phase != .closed {
+            pending = Array(bytes[consumed...])
+            pendingStart = 0
+        }
+    }
+
+    /// Parses the bytes kept from earlier reads, then keeps what is still left (released when nothing is).
+    func processPending() {
+        guard pendingCount > 0 else { return }
+        // Parsed from a local copy of the reference, so a callback that drops input cannot pull the storage away.
+        var held: [UInt8] = []
+        swap(&held, &pending)
+        let start = pendingStart
+        pendingStart = 0
+        let consumed = held.withUnsafeBytes { processInput(UnsafeRawBufferPointer(rebasing: $0[start...])) }
+        let left = held.count - start - consumed
+        guard left > 0, phase != .closing, phase != .closed else { return }
+        if start + consumed > held.count / 2 {
+            pending = Array(held[(start + consumed)...])
+        } else {
+            swap(&held, &pending)
+            pendingStart = start + consumed
+        }
+    }
+
+    /// Forgets unparsed input (the connection is closing, so it will never be parsed).
+    func dropPendingInput() {
+        pending = []
+        pendingStart = 0
     }
 
     /// Reading continues while parsing can use the bytes: during a head or body, not while a finished
     /// request waits for its response (pipelined input stays in the buffer, bounded).
     var wantsInput: Bool {
         switch phase {
-        case .idle, .readingHead: return inputEnd - inputStart < limits.maxBufferedInput + limits.http.maxHeaderBytes
+        case .idle, .readingHead: return pendingCount < limits.maxBufferedInput + limits.http.maxHeaderBytes
         case .exchange: return !requestComplete && !readingPaused
         case .closing: return true
         case .closed: return false
         }
     }
 
-    private func makeRoomForInput() {
-        if inputStart == inputEnd {
-            inputStart = 0
-            inputEnd = 0
-        } else if input.count - inputEnd < limits.readChunkSize / 4 {
-            if inputStart > 0 {
-                input.withUnsafeMutableBytes { raw in
-                    raw.baseAddress!.copyMemory(from: raw.baseAddress! + inputStart, byteCount: inputEnd - inputStart)
-                }
-                inputEnd -= inputStart
-                inputStart = 0
-            }
-            if input.count - inputEnd < limits.readChunkSize / 4 {
-                input.append(contentsOf: repeatElement(0, count: limits.readChunkSize))
-            }
-        }
-    }
-
-    /// Feeds buffered input to the parser until it needs more, a request completes, or reading pauses.
-    func processInput() {
+    /// Feeds `input` to the parser until it needs more, a request completes, or reading pauses; returns how many
+    /// bytes were consumed. Body bytes are handed to the exchange straight from `input`.
+    func processInput(_ input: UnsafeRawBufferPointer) -> Int {
+        var offset = 0
         // Runs until the parser asks for more: `.end` can follow `.head` with nothing left to consume.
         while phase != .closed && phase != .closing {
-            if phase == .exchange && (requestComplete || readingPaused) { return }
+            if phase == .exchange && (requestComplete || readingPaused) { break }
+            let rest = UnsafeRawBufferPointer(rebasing: input[offset...])
             let event: ParseEvent?
-            let consumed: Int
-            let start = inputStart
-            let end = inputEnd
-            let result = input.withUnsafeBytes { raw -> Result<(ParseEvent?, Int), HTTP1Error> in
-                do throws(HTTP1Error) {
-                    return .success(try parser.parse(UnsafeRawBufferPointer(rebasing: raw[start..<end])))
-                } catch {
-                    return .failure(error)
-                }
-            }
-            switch result {
-            case .success(let parsed): (event, consumed) = parsed
-            case .failure(let error):
+            do throws(HTTP1Error) {
+                let consumed: Int
+                (event, consumed) = try parser.parse(rest)
+                offset += consumed
+            } catch {
                 reject(error)
-                return
+                break
             }
-            inputStart += consumed
-            guard let event else { return }
+            guard let event else { break }
             switch event {
             case .head(let head):
                 beginExchange(head)
             case .body(let range):
-                input.withUnsafeBytes { raw in
-                    sink?.requestBody(UnsafeRawBufferPointer(rebasing: raw[(start + range.lowerBound)..<(start + range.upperBound)]))
-                }
+                sink?.requestBody(UnsafeRawBufferPointer(rebasing: rest[range]))
                 phaseStartedAt = loop.now
             case .end:
                 requestComplete = true
                 sink?.requestEnd()
             }
         }
+        return offset
     }
 
     private func beginExchange(_ head: RequestHead) {

@@ -50,10 +50,16 @@ public final class EventLoop: @unchecked Sendable {
     /// Runs on the loop at the end of every iteration, before it waits again (e.g. to write batched log lines).
     public var afterIteration: (() -> Void)?
 
+    /// One buffer for every socket read on this loop, whose bytes are used before the handler returns: a connection
+    /// then needs storage of its own only for what is left over (as nginx and HAProxy keep idle connections small).
+    public let readBuffer: UnsafeMutableRawBufferPointer
+
     /// Creates an epoll set and its wake-up eventfd.
-    public init() throws(SysError) {
+    /// - Parameter readBufferSize: the most one read on this loop takes from a socket.
+    public init(readBufferSize: Int = 64 * 1024) throws(SysError) {
         epfd = try Sys.check("epoll_create1") { clinux_epoll_create() }
         wakeFD = try Sys.check("eventfd") { clinux_eventfd(0) }
+        readBuffer = .allocate(byteCount: readBufferSize, alignment: 16)
         now = Sys.monotonicNanoseconds()
         // Slot 0 is the wake-up descriptor.
         _ = try Sys.check("epoll_ctl") { clinux_epoll_ctl(epfd, CLINUX_EPOLL_CTL_ADD, wakeFD, CLINUX_EPOLLIN, 0) }
@@ -62,6 +68,7 @@ public final class EventLoop: @unchecked Sendable {
     deinit {
         Sys.close(wakeFD)
         Sys.close(epfd)
+        readBuffer.deallocate()
     }
 
     /// Registers `fd` for `events`; `handler` is retained until ``deregister(_:)``.

@@ -8,7 +8,12 @@ public final class ConnectionBudget {
     public var limit: Int
     /// Client connections open now.
     public private(set) var open = 0
+    /// The most connections open since memory was last handed back to the kernel.
+    private var peak = 0
     private var waiting: [Server] = []
+
+    /// After this many connections of a burst have closed (and at least half of it), free memory is handed back.
+    static let trimAfterClosing = 256
 
     /// Creates a budget of `limit` connections.
     public init(limit: Int) {
@@ -18,11 +23,17 @@ public final class ConnectionBudget {
     func take() -> Bool {
         guard open < limit else { return false }
         open += 1
+        peak = max(peak, open)
         return true
     }
 
     func giveBack() {
         open -= 1
+        // A few trims per burst (at half, a quarter, ...) rather than one per close: each walks malloc's free lists.
+        if peak - open >= Self.trimAfterClosing && open <= peak / 2 {
+            Sys.releaseFreeMemory()
+            peak = open
+        }
         let resumed = waiting
         waiting.removeAll()
         for server in resumed { server.resumeAccepting() }
@@ -97,6 +108,9 @@ public final class Server: EventHandler {
 
     /// Client connections open on this listener.
     public var connectionCount: Int { connections.count }
+
+    /// The open connections, for tests that look inside them.
+    var connectionsForTesting: [ClientConnection] { Array(connections.values) }
 
     public func handle(_ events: EPollEvents) {
         // Accept a bounded batch so one busy listener cannot starve the rest of the loop.

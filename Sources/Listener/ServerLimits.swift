@@ -4,7 +4,7 @@ import HTTP1
 public struct ServerLimits: Sendable, Equatable {
     /// Wire-format limits (header size, target length, body size).
     public var http = HTTP1Limits()
-    /// Client connections held open at once across all listeners; past it, new ones wait in the backlog.
+    /// Client connections held open at once across all listeners; past it, new ones are answered 503 and closed.
     public var maxConnections = 1024
     /// A client must finish sending its header section within this time of its first byte.
     public var headerTimeout: Duration = .seconds(10)
@@ -16,8 +16,6 @@ public struct ServerLimits: Sendable, Equatable {
     public var outputHighWatermark = 256 * 1024
     /// Pending output below which a paused response source resumes.
     public var outputLowWatermark = 64 * 1024
-    /// Bytes read from a client socket at a time.
-    public var readChunkSize = 64 * 1024
     /// Input buffered beyond the current request (pipelining) before reading stops.
     public var maxBufferedInput = 128 * 1024
 

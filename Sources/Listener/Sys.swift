@@ -125,6 +125,12 @@ public enum Sys {
         return SocketAddress(storage: storage)
     }
 
+    /// Hands memory that malloc holds free back to the kernel. glibc returns only the top of its heap by itself, so
+    /// after a burst of connections closes, the pages they used would otherwise stay resident for good.
+    public static func releaseFreeMemory() {
+        _ = clinux_malloc_trim(0)
+    }
+
     /// Monotonic clock in nanoseconds.
     @inline(__always)
     public static func monotonicNanoseconds() -> Int64 {

@@ -39,4 +39,7 @@ int clinux_socket_nonblocking(int domain, int type);
 int64_t clinux_monotonic_ns(void);
 int64_t clinux_realtime_ns(void);
 
+/* glibc's malloc_trim, from <malloc.h>, which Glibc's module map does not export. */
+int clinux_malloc_trim(size_t pad);
+
 #endif

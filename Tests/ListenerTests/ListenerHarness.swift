@@ -1,0 +1,95 @@
+import Foundation
+import HTTP1
+import TestSupport
+
+@testable import Listener
+
+/// A Server on 127.0.0.1:0 whose requests are answered at once with `200 ok <n>`, its loop on a thread of its own.
+final class ListenerHarness: @unchecked Sendable {
+    let loop: EventLoop
+    let server: Server
+    let budget: ConnectionBudget
+    let handler = AnsweringHandler()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(maxConnections: Int = 1024, limits configure: (inout ServerLimits) -> Void = { _ in }) throws {
+        loop = try EventLoop()
+        var limits = ServerLimits()
+        configure(&limits)
+        budget = ConnectionBudget(limit: maxConnections)
+        server = try Server(
+            loop: loop, address: SocketAddress(host: "127.0.0.1", port: 0)!, limits: limits, budget: budget,
+            handler: handler)
+        let loop = loop
+        let done = done
+        Thread {
+            try? loop.run()
+            done.signal()
+        }.start()
+    }
+
+    deinit {
+        onLoop { $0.closeAll() }
+        loop.stop()
+        done.wait()
+    }
+
+    var port: UInt16 { server.localAddress.port }
+
+    /// Runs `body` with the server on the loop thread and waits for its result.
+    func onLoop<T>(_ body: @escaping @Sendable (Server) -> T) -> T {
+        let box = UnsafeBox<T>()
+        let finished = DispatchSemaphore(value: 0)
+        let server = UnsafeBox(server)
+        loop.execute {
+            box.value = body(server.value!)
+            finished.signal()
+        }
+        finished.wait()
+        return box.value!
+    }
+
+    /// The bytes of storage every open connection holds for input, output and the parser's split lines.
+    var heldBufferBytes: [Int] {
+        onLoop { $0.connectionsForTesting.map(\.heldBufferCapacity) }
+    }
+}
+
+/// Hands a value from the loop thread to the waiting test thread (the semaphore orders the accesses).
+private final class UnsafeBox<T>: @unchecked Sendable {
+    var value: T?
+    init(_ value: T? = nil) { self.value = value }
+}
+
+/// Answers every complete request with `200` and the body `ok <n>`, n counting requests on the listener.
+final class AnsweringHandler: RequestHandler, @unchecked Sendable {
+    private(set) var answered = 0
+
+    func connection(_ connection: ClientConnection, didReceive head: RequestHead) -> RequestSink {
+        Answer(handler: self, connection: connection)
+    }
+
+    final class Answer: RequestSink {
+        unowned let handler: AnsweringHandler
+        weak var connection: ClientConnection?
+
+        init(handler: AnsweringHandler, connection: ClientConnection) {
+            self.handler = handler
+            self.connection = connection
+        }
+
+        func requestBody(_ bytes: UnsafeRawBufferPointer) {}
+
+        func requestEnd() {
+            guard let connection else { return }
+            let body = Array("ok \(handler.answered)".utf8)
+            handler.answered += 1
+            connection.writeResponseHead(ResponseHead(status: 200, reason: "OK"), framing: .contentLength(body.count))
+            body.withUnsafeBytes { _ = connection.writeBody($0) }
+            connection.finishResponse()
+        }
+
+        func responseWritable() {}
+        func clientGone() {}
+    }
+}
