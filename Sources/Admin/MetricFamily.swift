@@ -10,6 +10,7 @@ enum MetricFamily: CaseIterable, Sendable {
     case retryWait
     case upstreamLatency
     case inFlight
+    case connectionsRefused
 
     /// The name's parts: all under the `retryd` namespace, counters in `total`, histograms in `seconds`.
     var descriptor: MetricNameDescriptor {
@@ -23,6 +24,7 @@ enum MetricFamily: CaseIterable, Sendable {
             case .retryWait: ("retry_wait", "seconds")
             case .upstreamLatency: ("upstream_latency", "seconds")
             case .inFlight: ("inflight_exchanges", "")
+            case .connectionsRefused: ("connections_refused", "total")
             }
         return MetricNameDescriptor(namespace: "retryd", metricName: metricName, unitName: unit, helpText: help)
     }
@@ -36,7 +38,7 @@ enum MetricFamily: CaseIterable, Sendable {
         case .requests: "status_class"
         case .attempts: "outcome"
         case .retries, .giveUps: "reason"
-        case .rateLimitWaits, .retryWait, .upstreamLatency, .inFlight: nil
+        case .rateLimitWaits, .retryWait, .upstreamLatency, .inFlight, .connectionsRefused: nil
         }
     }
 
@@ -51,6 +53,7 @@ enum MetricFamily: CaseIterable, Sendable {
         case .retryWait: "Scheduled waits before a retry, in seconds."
         case .upstreamLatency: "Each attempt's time to its response head or failure, in seconds."
         case .inFlight: "Client exchanges in progress (waiting, attempting or streaming)."
+        case .connectionsRefused: "Client connections answered 503 and closed because max_connections were open."
         }
     }
 }

@@ -7,6 +7,7 @@ struct UpstreamSeries {
     let latency: Metrics.Timer
     let retryWait: Metrics.Timer
     let rateLimitWaits: CoreMetrics.Counter
+    let connectionsRefused: CoreMetrics.Counter
 
     init(upstream: String, metrics: RetrydMetrics) {
         let labels = [("upstream", upstream)]
@@ -14,6 +15,7 @@ struct UpstreamSeries {
         latency = metrics.makeTimer(.upstreamLatency, labels: labels, buckets: metrics.buckets.upstreamLatency)
         retryWait = metrics.makeTimer(.retryWait, labels: labels, buckets: metrics.buckets.retryWait)
         rateLimitWaits = metrics.makeCounter(.rateLimitWaits, labels: labels)
+        connectionsRefused = metrics.makeCounter(.connectionsRefused, labels: labels)
     }
 }
 

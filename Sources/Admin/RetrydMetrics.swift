@@ -59,6 +59,10 @@ public final class RetrydMetrics: ExchangeObserver {
         counter(.giveUps, upstream: report.upstream, detail: report.reason.code).increment()
     }
 
+    public func connectionRefused(upstream: String) {
+        series(for: upstream).connectionsRefused.increment()
+    }
+
     private func series(for upstream: String) -> UpstreamSeries {
         if let existing = upstreams[upstream] { return existing }
         let created = UpstreamSeries(upstream: upstream, metrics: self)

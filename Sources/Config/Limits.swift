@@ -1,6 +1,6 @@
 /// Global limits that protect retryd from misbehaving clients; defaults in one place.
 public struct Limits: Sendable, Equatable {
-    /// Client connections open at once, across all listeners.
+    /// Client connections open at once, across all listeners; past it, new ones are answered 503 and closed.
     public var maxConnections = 1024
     /// Largest request header section (request line included).
     public var maxHeaderBytes = 64 * 1024

@@ -2,7 +2,7 @@
 import Glibc
 #endif
 
-/// Shares one connection budget among all listeners; a listener at the limit stops accepting until one closes.
+/// Shares one connection budget among all listeners; past the limit new connections are answered 503 and closed.
 public final class ConnectionBudget {
     /// The most client connections open at once (a reload may change it).
     public var limit: Int
@@ -10,7 +10,6 @@ public final class ConnectionBudget {
     public private(set) var open = 0
     /// The most connections open since memory was last handed back to the kernel.
     private var peak = 0
-    private var waiting: [Server] = []
 
     /// After this many connections of a burst have closed (and at least half of it), free memory is handed back.
     static let trimAfterClosing = 256
@@ -34,13 +33,6 @@ public final class ConnectionBudget {
             Sys.releaseFreeMemory()
             peak = open
         }
-        let resumed = waiting
-        waiting.removeAll()
-        for server in resumed { server.resumeAccepting() }
-    }
-
-    func wait(_ server: Server) {
-        if !waiting.contains(where: { $0 === server }) { waiting.append(server) }
     }
 }
 
@@ -62,6 +54,11 @@ public final class Server: EventHandler {
     public let localAddress: SocketAddress
     /// Called when a draining server has no connections left.
     public var onDrained: (() -> Void)?
+    /// Called on the loop each time a connection past the budget is answered 503 (for a metric and a log line).
+    public var onRefused: (() -> Void)?
+    /// Connections answered 503 over the limit, still draining their input before the close.
+    var refusing: [ObjectIdentifier: RefusedConnection] = [:]
+    lazy var refusalTimer = LoopTimer { [unowned self] in self.expireRefusals() }
 
     /// Binds and listens on `address`, accepting on `loop`.
     public init(
@@ -113,27 +110,24 @@ public final class Server: EventHandler {
     var connectionsForTesting: [ClientConnection] { Array(connections.values) }
 
     public func handle(_ events: EPollEvents) {
-        // Accept a bounded batch so one busy listener cannot starve the rest of the loop.
+        // Accept a bounded batch so one busy listener cannot starve the rest of the loop. Connections past the budget
+        // are accepted too, to be answered at once rather than left hanging in the kernel's backlog.
         for _ in 0..<64 {
             guard accepting, !isDraining else { return }
-            guard budget.take() else {
-                pauseAccepting()
-                return
-            }
             let result: IOResult<Int32>
             do {
                 result = try Sys.accept(fd)
             } catch {
-                budget.giveBack()
                 // EMFILE and friends: stop briefly rather than spin on a listener we cannot serve.
                 pauseAccepting()
                 let retry = LoopTimer { [weak self] in self?.resumeAccepting() }
                 loop.schedule(retry, after: .milliseconds(100))
                 return
             }
-            guard case .done(let clientFD) = result else {
-                budget.giveBack()
-                return
+            guard case .done(let clientFD) = result else { return }
+            guard budget.take() else {
+                refuse(clientFD)
+                continue
             }
             try? Sys.setOption(clientFD, level: Int32(IPPROTO_TCP), name: TCP_NODELAY, value: 1)
             let connection = ClientConnection(fd: clientFD, loop: loop, server: self, limits: limits)
@@ -158,7 +152,6 @@ public final class Server: EventHandler {
         guard accepting, let registration else { return }
         accepting = false
         try? loop.modify(registration, events: [])
-        budget.wait(self)
     }
 
     func resumeAccepting() {
@@ -187,5 +180,6 @@ public final class Server: EventHandler {
     public func closeAll() {
         stopListening()
         for connection in Array(connections.values) { connection.close() }
+        for refused in Array(refusing.values) { refused.close() }
     }
 }

@@ -12,4 +12,11 @@ public protocol ExchangeObserver: AnyObject {
     func exchangeFinished(upstream: String, status: Int, attempts: Int, duration: Duration)
     /// Retrying stopped short of success; the report carries everything the give-up log line does.
     func gaveUp(_ report: GiveUpReport)
+    /// A client connection to `upstream`'s listener arrived past `max_connections` and was answered 503.
+    func connectionRefused(upstream: String)
+}
+
+extension ExchangeObserver {
+    /// Most observers care about exchanges only.
+    public func connectionRefused(upstream: String) {}
 }

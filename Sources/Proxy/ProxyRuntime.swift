@@ -21,6 +21,8 @@ public final class ProxyRuntime: @unchecked Sendable {
     /// Listening sockets inherited through systemd socket activation, by upstream name.
     let inherited: [String: Int32]
     var shutdownTimer: LoopTimer?
+    /// At most one warning per interval while connections are being refused at the limit.
+    var refusalWarnings = LogThrottle(interval: .seconds(10))
     /// True once a graceful shutdown has begun.
     public internal(set) var isShuttingDown = false
     var observers: [ExchangeObserver] = []
@@ -68,6 +70,8 @@ public final class ProxyRuntime: @unchecked Sendable {
             server = try Server(loop: loop, address: address, limits: limits, budget: budget, handler: service)
         }
         service.observers = observers
+        let name = upstream.name
+        server.onRefused = { [unowned self] in self.connectionRefused(upstream: name) }
         services[upstream.name] = service
         servers[upstream.name] = server
         logger.info(
@@ -101,5 +105,14 @@ public final class ProxyRuntime: @unchecked Sendable {
     /// Stops the loop at once (from any thread); in-flight exchanges are abandoned.
     public func stop() {
         loop.stop()
+    }
+
+    /// A connection past `max_connections` was answered 503: counted, and warned about without flooding the log.
+    func connectionRefused(upstream: String) {
+        for observer in observers { observer.connectionRefused(upstream: upstream) }
+        guard let count = refusalWarnings.admit(now: loop.now) else { return }
+        logger.warning(
+            "connection limit of \(budget.limit) reached: answered \(count) new \(count == 1 ? "connection" : "connections") 503 since the last warning",
+            metadata: ["upstream": .string(upstream)])
     }
 }

@@ -14,6 +14,17 @@ struct RetrydMetricsTests {
         Set(text(metrics).split(separator: "\n").map(String.init))
     }
 
+    @Test("connections refused at the limit are counted per upstream, from zero")
+    func connectionsRefused() {
+        let metrics = RetrydMetrics()
+        metrics.prepare(upstreams: ["pay", "mail"])
+        metrics.connectionRefused(upstream: "pay")
+        metrics.connectionRefused(upstream: "pay")
+        let lines = Self.lines(metrics)
+        #expect(lines.contains(#"retryd_connections_refused_total{upstream="pay"} 2"#))
+        #expect(lines.contains(#"retryd_connections_refused_total{upstream="mail"} 0"#))
+    }
+
     @Test("requests, attempts, retries and give-ups are counted by upstream and bounded label")
     func counters() {
         let metrics = RetrydMetrics()

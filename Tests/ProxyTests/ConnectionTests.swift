@@ -5,6 +5,25 @@ import TestSupport
 /// Client connections (keep-alive, pipelining, HTTP/1.0) and upstream connection reuse.
 @Suite("Connections")
 struct ConnectionTests {
+    @Test("past max_connections a client gets 503 at once, and the warning is not repeated for every refusal")
+    func overTheLimit() throws {
+        let upstream = try TestUpstream(handler: { _, index in .respond(status: 200, text: "answer \(index)") })
+        let capture = LogCapture()
+        let proxy = try ProxyHarness(upstream, logger: capture.logger) { _, limits in limits.maxConnections = 1 }
+        let held = try proxy.client()
+        try held.send(RequestBytes.make(target: "/first"))
+        #expect(try held.readResponse().status == 200)
+        for _ in 0..<3 {
+            let response = try proxy.request(target: "/extra")
+            #expect(response.status == 503)
+            #expect(response.header("Retry-After") == "1")
+            #expect(response.jsonObject?["error"] as? String == "too_many_connections")
+        }
+        #expect(upstream.requests.count == 1)
+        let warnings = capture.messages(at: .warning).filter { $0.hasPrefix("connection limit of 1 reached") }
+        #expect(warnings == ["connection limit of 1 reached: answered 1 new connection 503 since the last warning"])
+    }
+
     @Test("a keep-alive client sends many requests on one connection")
     func clientKeepAlive() throws {
         let upstream = try TestUpstream(handler: { request, index in .respond(status: 200, text: "answer \(index)") })
