@@ -83,6 +83,7 @@ let package = Package(
         .testTarget(name: "RetryTests", dependencies: ["Retry"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Retry"]),
         .testTarget(name: "ListenerTests", dependencies: ["Listener", "TestSupport"]),
+        .testTarget(name: "ForwarderTests", dependencies: ["Forwarder", "Listener", "TestSupport"]),
         .testTarget(name: "ServiceTests", dependencies: ["Service", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "RetrydTests", dependencies: ["retryd", "Config", "Listener", "TestSupport"]),
         .testTarget(

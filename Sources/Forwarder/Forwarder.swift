@@ -29,6 +29,8 @@ public final class Forwarder {
     private var insideCurl = false
     private var deferred: [() -> Void] = []
     private var active: [ObjectIdentifier: Transfer] = [:]
+    /// Transfers libcurl refused to start, completed at the end of the loop iteration.
+    private var failedStarts: [(Transfer, UpstreamError)] = []
     private var isShutDown = false
 
     /// Transfers in flight.
@@ -96,8 +98,12 @@ public final class Forwarder {
         _ = ccurl_easy_setopt_pointer(handle.easy, CURLOPT_PRIVATE, Unmanaged.passRetained(transfer).toOpaque())
         let code = curl_multi_add_handle(multi, handle.easy)
         if code != CURLM_OK {
+            // Reported after `start` returns, never from inside it: the caller has not stored the transfer yet, and
+            // would drop a completion for a transfer it does not know.
             let message = String(cString: curl_multi_strerror(code))
-            finish(transfer, .failure(UpstreamError(code: 0, message: message, mayHaveBeenSent: false, isTimeout: false)))
+            failedStarts.append(
+                (transfer, UpstreamError(code: 0, message: message, mayHaveBeenSent: false, isTimeout: false)))
+            if failedStarts.count == 1 { loop.runAtEndOfIteration(self) }
         }
         return transfer
     }
@@ -152,7 +158,7 @@ public final class Forwarder {
         }
     }
 
-    private func finish(_ transfer: Transfer, _ result: Result<Void, UpstreamError>) {
+    fileprivate func finish(_ transfer: Transfer, _ result: Result<Void, UpstreamError>) {
         let delegate = transfer.delegate
         transfer.delegate = nil
         release(transfer)
@@ -190,5 +196,14 @@ public final class Forwarder {
         } else {
             loop.schedule(timer, at: Sys.monotonicNanoseconds() + Int64(milliseconds) * 1_000_000)
         }
+    }
+}
+
+extension Forwarder: DeferredWork {
+    /// Completes the transfers that failed to start, now that their callers have them.
+    public func runDeferred() {
+        let failed = failedStarts
+        failedStarts.removeAll()
+        for (transfer, error) in failed { finish(transfer, .failure(error)) }
     }
 }

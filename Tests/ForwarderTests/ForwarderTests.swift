@@ -1,0 +1,101 @@
+import Foundation
+import TestSupport
+import Testing
+
+@testable import Forwarder
+
+/// The forwarder on its own: one transfer's lines, body and single completion, cancellation, pausing.
+@Suite("Forwarder")
+struct ForwarderTests {
+    @Test("a transfer reports its head line by line, its body, then exactly one completion")
+    func transferReportsHeadBodyAndCompletion() throws {
+        let upstream = try TestUpstream(responses: [.respond(status: 201, headers: [("X-Job", "7")], text: "made")])
+        let harness = try ForwarderHarness()
+        let delegate = RecordingDelegate()
+        harness.onLoop { _ = $0.start(ForwarderHarness.request(upstream, target: "/v1/jobs"), delegate: delegate) }
+        #expect(delegate.completed.wait(timeout: .now() + 5) == .success)
+        let events = delegate.events
+        #expect(events.first == .headerLine("HTTP/1.1 201 Created\r\n"))
+        #expect(events.contains(.headerLine("X-Job: 7\r\n")))
+        #expect(delegate.body == Array("made".utf8))
+        #expect(events.last == .completed(nil))
+        #expect(events.filter { if case .completed = $0 { true } else { false } }.count == 1)
+        #expect(upstream.requests.first?.target == "/v1/jobs")
+    }
+
+    @Test("a transfer libcurl refuses to start completes after start returns, not inside it")
+    func refusedStartCompletesLater() throws {
+        let upstream = try TestUpstream(responses: [.respond(status: 200, text: "ok")])
+        let harness = try ForwarderHarness()
+        let outer = RecordingDelegate()
+        let inner = RecordingDelegate()
+        let innerReturned = LockedFlag()
+        let completedBeforeReturn = LockedFlag()
+        inner.onHeaderLine = { _ in }
+        outer.onHeaderLine = { [unowned harness] _ in
+            guard !innerReturned.value else { return }
+            // Starting from inside a libcurl callback is refused (CURLM_RECURSIVE_API_CALL): a synchronous failure.
+            _ = harness.forwarder.start(ForwarderHarness.request(upstream, target: "/inner"), delegate: inner)
+            if inner.events.contains(where: { if case .completed = $0 { true } else { false } }) {
+                completedBeforeReturn.set()
+            }
+            innerReturned.set()
+        }
+        harness.onLoop { _ = $0.start(ForwarderHarness.request(upstream, target: "/outer"), delegate: outer) }
+        #expect(outer.completed.wait(timeout: .now() + 5) == .success)
+        #expect(inner.completed.wait(timeout: .now() + 5) == .success)
+        #expect(!completedBeforeReturn.value, "the refused start completed before start returned")
+        guard case .completed(let error)? = inner.events.last else {
+            Issue.record("no completion for the refused start")
+            return
+        }
+        #expect(error?.mayHaveBeenSent == false)
+        #expect(upstream.requests.map(\.target) == ["/outer"])
+    }
+
+    @Test("a cancelled transfer tells its delegate nothing more")
+    func cancelledTransferIsSilent() throws {
+        let upstream = try TestUpstream(responses: [.delay(.milliseconds(300), then: .respond(status: 200, text: "late"))])
+        let harness = try ForwarderHarness()
+        let delegate = RecordingDelegate()
+        harness.onLoop { forwarder in
+            let transfer = forwarder.start(ForwarderHarness.request(upstream), delegate: delegate)
+            forwarder.cancel(transfer)
+        }
+        #expect(delegate.completed.wait(timeout: .now() + 1) == .timedOut)
+        #expect(delegate.events.isEmpty)
+    }
+
+    @Test("a paused body piece is delivered again once the transfer is resumed")
+    func pauseAndResume() throws {
+        let upstream = try TestUpstream(responses: [.respond(status: 200, text: "held back")])
+        let harness = try ForwarderHarness()
+        let delegate = RecordingDelegate()
+        delegate.bodyDisposition = { call in call == 1 ? .pause : .accepted }
+        let transfer = LockedBox<Transfer?>(nil)
+        harness.onLoop { transfer.set($0.start(ForwarderHarness.request(upstream), delegate: delegate)) }
+        Thread.sleep(forTimeInterval: 0.3)
+        #expect(delegate.body.isEmpty)
+        #expect(delegate.completed.wait(timeout: .now()) == .timedOut)
+        harness.onLoop { forwarder in if let paused = transfer.value { forwarder.resume(paused) } }
+        #expect(delegate.completed.wait(timeout: .now() + 5) == .success)
+        #expect(delegate.body == Array("held back".utf8))
+    }
+}
+
+/// A flag set on one thread and read on another.
+final class LockedFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var isSet = false
+    var value: Bool { lock.withLock { isSet } }
+    func set() { lock.withLock { isSet = true } }
+}
+
+/// A value handed between threads.
+final class LockedBox<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Value
+    init(_ value: Value) { stored = value }
+    var value: Value { lock.withLock { stored } }
+    func set(_ value: Value) { lock.withLock { stored = value } }
+}
