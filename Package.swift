@@ -80,7 +80,7 @@ let package = Package(
         ),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
         .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"]),
-        .testTarget(name: "RetryTests", dependencies: ["Retry"]),
+        .testTarget(name: "RetryTests", dependencies: ["Retry", "TestSupport"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Retry"]),
         .testTarget(name: "ListenerTests", dependencies: ["Listener", "TestSupport"]),
         .testTarget(name: "ForwarderTests", dependencies: ["Forwarder", "Listener", "TestSupport"]),

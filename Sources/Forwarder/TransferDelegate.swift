@@ -1,5 +1,5 @@
 /// What the receiver did with a piece of response body.
-public enum BodyDisposition: Sendable {
+public enum BodyDisposition: Sendable, Equatable {
     /// Taken; keep going.
     case accepted
     /// Not taken: the client is full. libcurl holds it until ``Forwarder/resume(_:)``.
@@ -9,7 +9,7 @@ public enum BodyDisposition: Sendable {
 }
 
 /// What the request-body source produced for libcurl.
-public enum BodyRead: Sendable {
+public enum BodyRead: Sendable, Equatable {
     /// This many bytes were copied into the buffer; 0 means the body is complete.
     case bytes(Int)
     /// Nothing available yet; libcurl waits until ``Forwarder/resume(_:)``.

@@ -5,77 +5,36 @@ import Listener
 import Logging
 import Retry
 
-/// One client request from its head to its single final response: holds or streams the body, runs attempts,
-/// and relays the chosen response with back-pressure.
+/// One client request from its head to its single final response: the I/O shell around an
+/// ``ExchangeStateMachine``, which decides everything; this class only carries its actions out.
 final class Exchange: RequestSink {
-    enum BodyMode {
-        /// No body framing at all.
-        case none
-        /// Held in memory (up to the replay limit) until complete, then sent; replayable.
-        case buffering
-        /// Larger than the replay limit: passed through as it arrives; not replayable once sent.
-        case streaming
-    }
-
-    let head: RequestHead
-    weak var connection: ClientConnection?
+    private(set) var machine: ExchangeStateMachine
+    private weak var connection: ClientConnection?
     unowned let service: ProxyService
-    let upstream: UpstreamConfig
-    /// The upstream's origin as of this exchange's start, like `upstream`.
-    let origin: String
-    let startedAt: Int64
-    let target: String
-    let upstreamHeaders: [(name: String, value: String)]
+    let profile: UpstreamProfile
+    let loop: EventLoop
+    private let forwarder: Forwarder
+    /// The request-target and headers as sent upstream, the same on every attempt.
+    private let target: String
+    private let upstreamHeaders: [(name: String, value: String)]
+    /// The transfer of the attempt in flight: the handle the machine's actions refer to.
+    private var transfer: Transfer?
+    private lazy var timer = LoopTimer { [unowned self] in self.timerFired() }
+    private var random = SystemRandomNumberGenerator()
 
-    var bodyMode = BodyMode.none
-    var body: [UInt8] = []
-    var uploadOffset = 0
-    var requestEnded = false
-    var uploadWaiting = false
-
-    var transfer: Transfer?
-    var headParser = UpstreamHeadParser()
-    /// Why the current attempt's response head was refused, reported when libcurl ends the transfer.
-    var headError: HTTP1Error?
-    var attemptTimer: LoopTimer?
-    var waitTimer: LoopTimer?
-    var planner: RetryPlanner
-    var attempt = 0
-    var attemptStartedAt: Int64 = 0
-    /// A retryable response's body is read to keep the connection reusable, but not relayed.
-    var discarding = false
-    /// The first bytes of the latest response body and its headers, for the give-up report.
-    var lastBody: [UInt8] = []
-    var lastHeaders: [(name: String, value: String)] = []
-    var giveUpReason: GiveUpReason?
-    /// The latest retryable response, kept whole (up to the discard cap) so a shutdown can still deliver it.
-    var lastResponse: (head: ResponseHead, body: [UInt8], complete: Bool)?
-    var pendingRetry: (wait: Duration, reason: RetryReason)?
-    var delivering = false
-    var clientFull = false
-    var finished = false
-    var finalStatus = 0
-    var bytesDelivered = 0
-    /// When the last body byte arrived (loop clock), for the idle bound while streaming.
-    var lastBodyAt: Int64 = 0
-
-    init(head: RequestHead, connection: ClientConnection, service: ProxyService) {
-        self.head = head
+    init(head: RequestHead, connection: ClientConnection, service: ProxyService, profile: UpstreamProfile) {
         self.connection = connection
         self.service = service
-        self.upstream = service.upstream
-        self.origin = service.origin
-        self.startedAt = service.loop.now
-        self.target = RequestTarget.upstreamTarget(head.target, method: head.method, basePath: upstream.url.basePath) ?? ""
-        self.upstreamHeaders = Self.forwardedHeaders(head.headers, setting: upstream.setHeaders)
-        let policy = service.policySelector.policy(method: head.method, target: head.target)
-        var replayable = true
-        if case .contentLength(let length) = head.framing, length > service.replayLimit { replayable = false }
-        self.planner = RetryPlanner(
-            policy: policy,
-            request: RequestTraits(
-                method: head.method, hasIdempotencyKey: head.headers.contains(name: "Idempotency-Key"),
-                replayable: replayable))
+        self.profile = profile
+        loop = service.loop
+        forwarder = service.forwarder
+        let target = RequestTarget.upstreamTarget(
+            head.target, method: head.method, basePath: profile.upstream.url.basePath)
+        self.target = target ?? ""
+        upstreamHeaders = Self.forwardedHeaders(head.headers, setting: profile.upstream.setHeaders)
+        machine = ExchangeStateMachine(
+            request: head, policy: profile.policySelector.policy(method: head.method, target: head.target),
+            configuration: profile.machine, hasUpstreamTarget: target != nil, now: service.loop.now)
     }
 
     /// End-to-end headers only, minus what libcurl frames itself, plus the upstream's configured headers.
@@ -90,204 +49,168 @@ final class Exchange: RequestSink {
     }
 
     func begin() {
-        if head.method == "CONNECT" {
-            fail(status: 405, code: "method_not_allowed", detail: "CONNECT is not supported by a reverse proxy")
-            return
-        }
-        if target.isEmpty {
-            fail(status: 400, code: "bad_request_target", detail: "the request-target must be a path such as /v1/jobs")
-            return
-        }
-        switch head.framing {
+        switch machine.begin(now: loop.now) {
         case .none:
-            bodyMode = .none
-        case .contentLength(let length) where length > service.replayLimit:
-            bodyMode = .streaming
-        case .contentLength(let length):
-            bodyMode = .buffering
-            body.reserveCapacity(length)
-        case .chunked:
-            bodyMode = .buffering
+            break
+        case .sendContinue:
+            connection?.sendContinue()
+        case .start(let start, let sendContinue):
+            if sendContinue { connection?.sendContinue() }
+            perform(.start(start))
+        case .finish(let finish):
+            perform(.finish(finish, ended: nil))
         }
-        if head.expectsContinue && bodyMode != .none { connection?.sendContinue() }
-        if bodyMode == .streaming { startAttempt() }
+    }
+
+    /// The shutdown timeout passed with this exchange unfinished.
+    func finishForShutdown() {
+        if let finish = machine.shutdown() { perform(.finish(finish, ended: nil)) }
     }
 
     // MARK: RequestSink
 
     func requestBody(_ bytes: UnsafeRawBufferPointer) {
-        guard !finished else { return }
-        body.append(contentsOf: bytes)
-        switch bodyMode {
-        case .buffering where body.count > service.replayLimit:
-            // A chunked body outgrew the replay limit: pass it through from here on, chunked upstream.
-            bodyMode = .streaming
-            planner = RetryPlanner(
-                policy: planner.policy,
-                request: RequestTraits(method: head.method, hasIdempotencyKey: planner.request.hasIdempotencyKey,
-                    replayable: false))
-            startAttempt()
-        case .streaming:
-            if uploadWaiting, let transfer {
-                uploadWaiting = false
-                service.forwarder.resume(transfer)
-            }
-            if body.count - uploadOffset > service.replayLimit { connection?.setReadingPaused(true) }
-        default:
-            break
-        }
+        carryOut(machine.requestBody(bytes, now: loop.now))
     }
 
     func requestEnd() {
-        guard !finished else { return }
-        requestEnded = true
-        switch bodyMode {
-        case .none, .buffering:
-            startAttempt()
-        case .streaming:
-            if uploadWaiting, let transfer {
-                uploadWaiting = false
-                service.forwarder.resume(transfer)
-            }
-        }
+        carryOut(machine.requestEnd(now: loop.now))
     }
 
     func responseWritable() {
-        clientFull = false
-        if let transfer { service.forwarder.resume(transfer) }
+        if machine.clientWritable(), let transfer { forwarder.resume(transfer) }
     }
 
     func clientGone() {
-        guard !finished else { return }
-        // The exchange stops: no further attempt, the upstream transfer aborted, a pending wait cancelled.
-        if let transfer { service.forwarder.cancel(transfer) }
-        transfer = nil
-        if let waitTimer { service.loop.cancel(waitTimer) }
-        complete(status: 499)
+        if let finish = machine.clientGone() { perform(.finish(finish, ended: nil)) }
     }
 
-    // MARK: Attempts
+    // MARK: Carrying out actions
 
-    var requestBody: RequestBody {
-        switch bodyMode {
-        case .none: return .none
-        case .buffering: return .buffered(body)
-        case .streaming:
-            if case .contentLength(let length) = head.framing { return .streaming(length: length) }
-            return .streaming(length: nil)
+    private func carryOut(_ action: ExchangeStateMachine.UploadAction) {
+        if action.pauseClientReading { connection?.setReadingPaused(true) }
+        if action.resumeTransfer, let transfer { forwarder.resume(transfer) }
+        perform(action.step)
+    }
+
+    func perform(_ step: ExchangeStateMachine.Step) {
+        switch step {
+        case .none:
+            break
+        case .rearm(let delay):
+            loop.schedule(timer, after: delay)
+        case .start(let start):
+            startTransfer(start)
+        case .retry(let plan, let ended, let cancelTransfer):
+            if let ended { attemptEnded(ended) }
+            if cancelTransfer { cancelCurrentTransfer() }
+            retryScheduled(plan)
+            loop.schedule(timer, after: plan.wait)
+        case .finish(let finish, let ended):
+            if let ended { attemptEnded(ended) }
+            complete(finish)
         }
     }
 
-    func startAttempt() {
-        guard !finished else { return }
-        guard let budget = planner.attemptBudget(elapsed: elapsed, attemptTimeout: upstream.attemptTimeout) else {
-            giveUpWithoutResponse(
-                TransportFailure(kind: .unsent, isTimeout: true, message: "deadline passed before the next attempt"),
-                reason: .deadlineExceeded)
-            return
-        }
-        attempt += 1
-        attemptStartedAt = service.loop.now
-        headParser.reset()
-        headError = nil
-        delivering = false
-        discarding = false
-        lastBody.removeAll(keepingCapacity: true)
-        if bodyMode == .streaming { uploadOffset = 0 }
+    private func startTransfer(_ start: ExchangeStateMachine.AttemptStart) {
         let request = UpstreamRequest(
-            method: head.method,
-            origin: origin,
-            target: target,
-            headers: upstreamHeaders,
-            body: requestBody,
-            connectTimeout: upstream.connectTimeout,
-            caFile: upstream.caFile,
-            // Never let libcurl re-send on its own: every send is an attempt the planner counts and budgets.
-            allowsSilentResend: false
-        )
-        transfer = service.forwarder.start(request, delegate: self)
-        armAttemptTimer(budget)
+            method: machine.request.method, origin: profile.origin, target: target, headers: upstreamHeaders,
+            body: start.body, connectTimeout: profile.upstream.connectTimeout, caFile: profile.upstream.caFile)
+        loop.schedule(timer, after: start.timeout)
+        transfer = forwarder.start(request, delegate: self)
     }
 
-    /// Bounds the wait for the response head; once a body streams, the response is final.
-    func armAttemptTimer(_ timeout: Duration) {
-        let timer = attemptTimer ?? LoopTimer { [unowned self] in self.attemptTimedOut() }
-        attemptTimer = timer
-        service.loop.schedule(timer, after: timeout)
+    private func cancelCurrentTransfer() {
+        if let transfer { forwarder.cancel(transfer) }
+        transfer = nil
     }
 
-    func attemptTimedOut() {
-        guard let transfer else { return }
-        if delivering {
-            // While the body streams the bound is between bytes; a client that is not reading is not the upstream's
-            // fault. Re-armed lazily from the last byte instead of on every chunk.
-            let idleSince = clientFull ? service.loop.now : lastBodyAt
-            let deadline = idleSince + upstream.attemptTimeout.nanoseconds
-            if deadline > service.loop.now {
-                armAttemptTimer(.nanoseconds(deadline - service.loop.now))
-                return
-            }
-            service.forwarder.cancel(transfer)
-            self.transfer = nil
+    private func timerFired() {
+        let step = machine.timerFired(
+            now: loop.now, mayHaveBeenSent: transfer?.mayHaveBeenSent ?? false, wallClock: Sys.wallClockSeconds(),
+            random: &random)
+        perform(step)
+    }
+
+    /// Writes the answer, then reports the exchange; the machine has already moved to `.finished`.
+    private func complete(_ finish: ExchangeStateMachine.Finish) {
+        loop.cancel(timer)
+        if finish.cancelTransfer { cancelCurrentTransfer() }
+        transfer = nil
+        switch finish.answer {
+        case .none:
+            break
+        case .error(let status, let code, let detail):
+            connection?.respondWithError(status: status, code: code, detail: detail, extraHeaders: attemptsHeaders)
+        case .endResponse:
+            connection?.finishResponse()
+        case .abortResponse:
             connection?.abortResponse()
-            service.logger.warning(
-                "response body stalled for \(RetryFormat.duration(upstream.attemptTimeout)) after \(bytesDelivered) bytes",
-                metadata: ["upstream": .string(upstream.name)])
-            complete(status: finalStatus)
-            return
+        case .kept(let head, let framing, let body):
+            connection?.writeResponseHead(head, framing: framing)
+            body.withUnsafeBytes { _ = connection?.writeBody($0) }
+            connection?.finishResponse()
         }
-        service.forwarder.cancel(transfer)
-        self.transfer = nil
-        if discarding, let (wait, reason) = pendingRetry {
-            // A retryable response whose body stalls: stop reading it and go on with the retry.
-            pendingRetry = nil
-            scheduleRetry(after: wait, reason: reason)
-            return
-        }
-        let error = UpstreamError(
-            code: 28, message: "no response in time",
-            mayHaveBeenSent: transfer.mayHaveBeenSent, isTimeout: true)
-        attemptFailed(error)
-    }
-
-    // MARK: Completion
-
-    /// Answers with the proxy's own JSON error (nothing from the upstream is on the wire yet).
-    func fail(status: Int, code: String, detail: String) {
-        guard !finished else { return }
-        connection?.respondWithError(status: status, code: code, detail: detail, extraHeaders: attemptsHeaders)
-        complete(status: status)
-    }
-
-    /// `X-Retryd-Attempts: N` (or the configured name) for every response to the client; empty when turned off.
-    var attemptsHeaders: HTTPHeaders {
-        guard let name = upstream.attemptsHeader else { return [] }
-        return [(name, String(attempt))]
-    }
-
-    /// Time since the exchange began, from the loop's monotonic clock.
-    var elapsed: Duration { .nanoseconds(service.loop.now - startedAt) }
-
-    func complete(status: Int) {
-        guard !finished else { return }
-        finished = true
-        finalStatus = status
-        if let attemptTimer { service.loop.cancel(attemptTimer) }
-        if let giveUpReason { reportGiveUp(giveUpReason, finalStatus: status) }
-        for observer in service.observers {
-            observer.exchangeFinished(
-                upstream: upstream.name, status: status, attempts: attempt,
-                duration: .nanoseconds(service.loop.now - startedAt))
-        }
-        let elapsedMilliseconds = Double(service.loop.now - startedAt) / 1e6
-        service.logger.info(
-            "\(head.method) \(RequestTarget.path(of: head.target)) \(status) \(bytesDelivered) \(Self.milliseconds(elapsedMilliseconds))ms",
-            metadata: ["upstream": .string(upstream.name), "attempts": .stringConvertible(attempt)])
+        report(finish)
         service.exchangeFinished(self)
     }
 
-    static func milliseconds(_ value: Double) -> String {
-        let tenths = Int((value * 10).rounded())
-        return "\(tenths / 10).\(tenths % 10)"
+    /// `X-Retryd-Attempts: N` (or the configured name) for retryd's own answers; empty when turned off.
+    private var attemptsHeaders: HTTPHeaders {
+        guard let name = profile.upstream.attemptsHeader else { return [] }
+        return [(name, String(machine.attempts))]
+    }
+}
+
+extension Exchange: TransferDelegate {
+    func transfer(_ transfer: Transfer, didReceiveHeaderLine line: UnsafeRawBufferPointer) -> Bool {
+        let action = machine.headerLine(line, now: loop.now, wallClock: Sys.wallClockSeconds(), random: &random)
+        switch action {
+        case .more:
+            return true
+        case .abort:
+            return false
+        case .discard(let ended, let timeout):
+            attemptEnded(ended)
+            if let timeout { loop.schedule(timer, after: timeout) }
+            return true
+        case .deliver(let ended, let head, let framing, let timeout):
+            attemptEnded(ended)
+            loop.schedule(timer, after: timeout)
+            guard let connection else { return false }
+            connection.writeResponseHead(head, framing: framing)
+            return true
+        }
+    }
+
+    func transfer(_ transfer: Transfer, didReceiveBody bytes: UnsafeRawBufferPointer) -> BodyDisposition {
+        let hasRoom = connection?.hasRoomForBody ?? false
+        switch machine.responseBody(
+            bytes, receivedBefore: transfer.bodyBytesReceived, clientHasRoom: hasRoom, now: loop.now)
+        {
+        case .relay:
+            guard let connection else { return .abort }
+            if !connection.writeBody(bytes) { machine.clientFull() }
+            return .accepted
+        case .discard:
+            return .accepted
+        case .pause:
+            connection?.notifyWhenWritable()
+            return .pause
+        case .abort:
+            return .abort
+        }
+    }
+
+    func transfer(_ transfer: Transfer, readBodyInto buffer: UnsafeMutableRawBufferPointer) -> BodyRead {
+        let (read, resumeClient) = machine.readUpload(into: buffer)
+        if resumeClient { connection?.setReadingPaused(false) }
+        return read
+    }
+
+    func transfer(_ transfer: Transfer, didCompleteWith result: Result<Void, UpstreamError>) {
+        guard self.transfer === transfer else { return }
+        self.transfer = nil
+        perform(machine.transferCompleted(result, now: loop.now, wallClock: Sys.wallClockSeconds(), random: &random))
     }
 }

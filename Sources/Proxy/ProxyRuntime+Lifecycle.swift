@@ -75,8 +75,7 @@ extension ProxyRuntime {
         let limits = Self.serverLimits(new.limits)
         for upstream in new.upstreams {
             guard let service = services[upstream.name], let server = servers[upstream.name] else { continue }
-            service.upstream = upstream
-            service.replayLimit = new.limits.replayLimit
+            service.reconfigure(upstream: upstream, replayLimit: new.limits.replayLimit)
             server.limits = limits
         }
         let removed = old.upstreams.filter { upstream in !new.upstreams.contains { $0.name == upstream.name } }

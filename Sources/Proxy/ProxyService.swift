@@ -7,21 +7,14 @@ import Retry
 
 /// The proxy for one configured upstream: it turns each request arriving on its listener into an ``Exchange``.
 public final class ProxyService: RequestHandler {
-    /// The upstream's configuration (policies included); replaced on reload for new requests only.
-    public var upstream: UpstreamConfig {
-        didSet {
-            policySelector = PolicySelector(base: upstream.retry, rules: upstream.rules)
-            origin = upstream.url.origin
-        }
-    }
-    /// Picks each request's policy from the upstream's rules.
-    private(set) var policySelector: PolicySelector
-    /// `upstream.url.origin`, built once rather than per attempt.
-    private(set) var origin: String
+    /// The upstream's configuration (policies included); a reload replaces it for new requests only.
+    public private(set) var upstream: UpstreamConfig
+    /// Request bodies up to this size are held so they can be replayed; larger ones stream through.
+    public private(set) var replayLimit: Int
+    /// What exchanges started from now on take as their configuration.
+    private var profile: UpstreamProfile
     /// Hear about every exchange (metrics, notifications).
     public var observers: [ExchangeObserver] = []
-    /// Request bodies up to this size are held so they can be replayed; larger ones stream through.
-    public var replayLimit: Int
     let forwarder: Forwarder
     let loop: EventLoop
     let logger: Logger
@@ -34,9 +27,8 @@ public final class ProxyService: RequestHandler {
     /// Creates the proxy for `upstream`, sending through `forwarder` on `loop`.
     public init(upstream: UpstreamConfig, replayLimit: Int, forwarder: Forwarder, loop: EventLoop, logger: Logger) {
         self.upstream = upstream
-        self.policySelector = PolicySelector(base: upstream.retry, rules: upstream.rules)
-        self.origin = upstream.url.origin
         self.replayLimit = replayLimit
+        profile = UpstreamProfile(upstream: upstream, replayLimit: replayLimit)
         self.forwarder = forwarder
         self.loop = loop
         self.logger = logger
@@ -44,10 +36,17 @@ public final class ProxyService: RequestHandler {
 
     public func connection(_ connection: ClientConnection, didReceive head: RequestHead) -> RequestSink {
         for observer in observers { observer.exchangeStarted(upstream: upstream.name) }
-        let exchange = Exchange(head: head, connection: connection, service: self)
+        let exchange = Exchange(head: head, connection: connection, service: self, profile: profile)
         exchanges[ObjectIdentifier(exchange)] = exchange
         exchange.begin()
         return exchange
+    }
+
+    /// Takes a reloaded configuration for the exchanges that start from now on; those in flight keep theirs.
+    public func reconfigure(upstream: UpstreamConfig, replayLimit: Int) {
+        self.upstream = upstream
+        self.replayLimit = replayLimit
+        profile = UpstreamProfile(upstream: upstream, replayLimit: replayLimit)
     }
 
     func exchangeFinished(_ exchange: Exchange) {

@@ -1,4 +1,5 @@
 import Retry
+import TestSupport
 import Testing
 
 @Suite struct BudgetTests {

@@ -1,3 +1,4 @@
+import TestSupport
 import Retry
 
 /// 2026-11-23T11:27:13Z, the wall clock every test pretends it is.

@@ -1,0 +1,78 @@
+import Forwarder
+import HTTP1
+import Listener
+import Logging
+import Retry
+
+extension Exchange {
+    /// One attempt ended: observers hear its status (nil for a failure) and duration.
+    func attemptEnded(_ ended: ExchangeStateMachine.AttemptEnd) {
+        for observer in service.observers {
+            observer.attemptFinished(upstream: upstreamName, status: ended.status, duration: ended.duration)
+        }
+    }
+
+    /// A retry was decided: logged at info level and reported to observers.
+    func retryScheduled(_ plan: ExchangeStateMachine.RetryPlan) {
+        let request = machine.request
+        service.logger.info(
+            "retrying \(request.method) \(RequestTarget.path(of: request.target)) after \(plan.reason) (attempt \(plan.attempt) of \(machine.planner.policy.maxAttempts)), waiting \(RetryFormat.duration(plan.wait))",
+            metadata: ["upstream": .string(upstreamName)])
+        for observer in service.observers {
+            observer.retryScheduled(upstream: upstreamName, reason: plan.reason, wait: plan.wait)
+        }
+    }
+
+    /// The exchange ended: its warning and give-up (if any), the observers and the access log line.
+    func report(_ finish: ExchangeStateMachine.Finish) {
+        let duration = machine.elapsed(at: loop.now)
+        if let warning = finish.warning {
+            service.logger.warning("\(warning)", metadata: ["upstream": .string(upstreamName)])
+        }
+        if let reason = finish.giveUp { reportGiveUp(reason, finalStatus: finish.status) }
+        for observer in service.observers {
+            observer.exchangeFinished(
+                upstream: upstreamName, status: finish.status, attempts: machine.attempts, duration: duration)
+        }
+        let request = machine.request
+        let milliseconds = Self.milliseconds(Double(duration.nanoseconds) / 1e6)
+        service.logger.info(
+            "\(request.method) \(RequestTarget.path(of: request.target)) \(finish.status) \(finish.bytesDelivered) \(milliseconds)ms",
+            metadata: ["upstream": .string(upstreamName), "attempts": .stringConvertible(machine.attempts)])
+    }
+
+    /// Logs the give-up with everything the vendors ask integrators to record.
+    private func reportGiveUp(_ reason: GiveUpReason, finalStatus: Int) {
+        let request = machine.request
+        let report = GiveUpReport(
+            upstream: upstreamName,
+            method: request.method,
+            path: String(RequestTarget.path(of: request.target)),
+            attempts: machine.planner.history,
+            reason: reason,
+            requestIDs: GiveUpReport.requestIDs(in: machine.lastHeaders, extraNames: profile.upstream.requestIDHeaders),
+            time: Sys.wallClockSeconds(),
+            body: machine.lastBody,
+            finalStatus: finalStatus
+        )
+        service.logger.warning("\(report.logMessage)", metadata: ["upstream": .string(upstreamName)])
+        for observer in service.observers { observer.gaveUp(report) }
+    }
+
+    private var upstreamName: String { profile.upstream.name }
+
+    static func milliseconds(_ value: Double) -> String {
+        let tenths = Int((value * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10)"
+    }
+}
+
+/// Compact durations for log lines: "250ms", "2s", "1.5s".
+enum RetryFormat {
+    static func duration(_ duration: Duration) -> String {
+        let milliseconds = duration.nanoseconds / 1_000_000
+        if milliseconds < 1000 { return "\(milliseconds)ms" }
+        let tenths = (milliseconds + 50) / 100
+        return tenths % 10 == 0 ? "\(tenths / 10)s" : "\(tenths / 10).\(tenths % 10)s"
+    }
+}

@@ -1,0 +1,23 @@
+import Config
+import Retry
+
+/// An upstream's configuration as the exchanges started under it see it: built once per configuration and held by
+/// each exchange until it ends, so a reload changes later exchanges only.
+final class UpstreamProfile {
+    /// The upstream's configuration.
+    let upstream: UpstreamConfig
+    /// `upstream.url.origin`, built once rather than per attempt.
+    let origin: String
+    /// Picks each request's policy from the upstream's rules.
+    let policySelector: PolicySelector
+    /// What each exchange's state machine keeps of it.
+    let machine: ExchangeStateMachine.Configuration
+
+    init(upstream: UpstreamConfig, replayLimit: Int) {
+        self.upstream = upstream
+        origin = upstream.url.origin
+        policySelector = PolicySelector(base: upstream.retry, rules: upstream.rules)
+        machine = ExchangeStateMachine.Configuration(
+            replayLimit: replayLimit, attemptTimeout: upstream.attemptTimeout, attemptsHeader: upstream.attemptsHeader)
+    }
+}
