@@ -113,4 +113,24 @@ struct LifecycleTests {
         #expect(try TestClient.request(port: newPort, target: "/c").status == 503)
         #expect(throws: ClientError.self) { try proxy.request(target: "/old") }
     }
+
+    @Test("an exchange keeps the replay_limit it started with when a reload lowers it mid-body")
+    func reloadKeepsAnExchangesConfiguration() throws {
+        let upstream = try RetryFixture.upstream(failing: 1, with: RetryFixture.status(503))
+        let proxy = try ProxyHarness.quick(upstream) { _, limits in limits.replayLimit = 4096 }
+        let client = try proxy.client()
+        let body = RetryFixture.body(count: 2000)
+        try client.send(Array("PUT /v1/assets/9 HTTP/1.1\r\nHost: vendor\r\nContent-Length: 2000\r\n\r\n".utf8) + body.prefix(500))
+        Thread.sleep(forTimeInterval: 0.1)
+        var lower = proxy.runtime.config
+        lower.limits.replayLimit = 1000
+        let lowered = lower
+        try proxy.onLoop { try $0.reload(lowered) }
+        try client.send(Array(body.dropFirst(500)))
+        // Held under the old limit, the body is replayable, so the 503 is retried.
+        let response = try client.readResponse()
+        #expect(response.status == 200)
+        #expect(response.header("X-Retryd-Attempts") == "2")
+        #expect(upstream.requests.map(\.body) == [body, body])
+    }
 }
