@@ -1,12 +1,11 @@
 import HTTP1
 
 extension ClientConnection {
+    /// Moves to `next` and arms the timer that bounds it.
     func enter(_ next: Phase) {
         phase = next
-        phaseStartedAt = loop.now
         switch next {
         case .idle:
-            requestComplete = false
             loop.schedule(timer, after: limits.idleTimeout)
         case .readingHead:
             loop.schedule(timer, after: limits.headerTimeout)
@@ -30,17 +29,15 @@ extension ClientConnection {
                 contentsOf: ErrorResponseBytes.requestTimeout(detail: "the request header section did not arrive in time"))
             beginClosing()
             scheduleFlush()
-        case .exchange:
-            if requestComplete { return }
-            let deadline = phaseStartedAt + limits.idleTimeout.nanoseconds
+        case .exchange(let request):
+            guard case .arriving(let lastReadAt) = request.body else { return }
+            let deadline = lastReadAt + limits.idleTimeout.nanoseconds
             if deadline > loop.now {
                 loop.schedule(timer, at: deadline)
                 return
             }
-            let current = sink
-            sink = nil
-            current?.clientGone()
-            if responseFraming == nil {
+            takeSink()?.clientGone()
+            if case .notStarted = request.response {
                 output.append(
                     contentsOf: ErrorResponseBytes.requestTimeout(detail: "the request body stopped arriving"))
                 beginClosing()
@@ -56,16 +53,17 @@ extension ClientConnection {
     /// Flushes what is queued, then shuts down writing and drains input briefly (lingering close) so the client
     /// reads the response instead of a reset caused by its own unread bytes.
     func beginClosing(drainInput: Bool = true) {
-        guard phase != .closed && phase != .closing else { return }
-        lingerAfterFlush = drainInput
-        enter(.closing)
+        if isClosed || isClosing { return }
+        enter(.closing(Closing(linger: drainInput)))
         dropPendingInput()
     }
 
+    /// Everything queued has been written: shut down the write side (lingering) or close.
     func finishClosing() {
-        guard !shutDownWrite else { return }
-        shutDownWrite = true
-        if lingerAfterFlush && !peerClosed {
+        guard case .closing(var closing) = phase, !closing.writeShutDown else { return }
+        closing.writeShutDown = true
+        phase = .closing(closing)
+        if closing.linger && !peerClosed {
             Sys.shutdownWrite(fd)
         } else {
             close()
@@ -74,20 +72,19 @@ extension ClientConnection {
 
     /// Closes the socket and forgets the connection.
     public func close() {
-        guard phase != .closed else { return }
+        if isClosed { return }
+        let sink = takeSink()
         enter(.closed)
         if let registration { loop.deregister(registration) }
         registration = nil
         Sys.close(fd)
-        let current = sink
-        sink = nil
         server.connectionClosed(self)
-        current?.clientGone()
+        sink?.clientGone()
     }
 
     /// Closes the connection if it is between requests (used when draining for shutdown).
     public func closeIfIdle() {
-        if phase == .idle && pendingCount == 0 { close() }
+        if isIdle && pendingCount == 0 { close() }
     }
 }
 

@@ -3,7 +3,7 @@ extension ClientConnection {
     ///
     /// The peer sees ECONNRESET rather than end of stream; retryd's demo vendor uses it to simulate a reset.
     public func reset() {
-        guard phase != .closed else { return }
+        if isClosed { return }
         Sys.setLingerZero(fd)
         close()
     }
@@ -11,7 +11,8 @@ extension ClientConnection {
     /// Makes the current response the connection's last: it carries "Connection: close" and the connection closes
     /// once it is flushed. Call it before ``writeResponseHead(_:framing:)``.
     public func closeAfterResponse() {
-        guard phase == .exchange, responseFraming == nil else { return }
-        requestKeepAlive = false
+        updateRequest { request in
+            if case .notStarted = request.response { request.keepAlive = false }
+        }
     }
 }

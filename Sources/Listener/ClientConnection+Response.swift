@@ -3,23 +3,19 @@ import HTTP1
 extension ClientConnection {
     /// Sends "100 Continue" so a client waiting on `Expect: 100-continue` starts its body.
     public func sendContinue() {
-        guard phase == .exchange, responseFraming == nil else { return }
+        guard case .notStarted? = request?.response else { return }
         output.append(contentsOf: ResponseWriter.continue100)
         scheduleFlush()
     }
 
-    /// Whether a response head has been written for the current request.
-    public var hasStartedResponse: Bool { responseFraming != nil }
-
     /// Writes the response head; the connection picks keep-alive from the request, the framing and its own state.
     public func writeResponseHead(_ head: ResponseHead, framing: ResponseFraming) {
-        guard phase == .exchange, responseFraming == nil else { return }
-        responseFraming = framing
+        guard let request, case .notStarted = request.response else { return }
+        let keepAlive = request.keepAlive && framing != .closeDelimited && !server.isDraining
+        updateRequest { $0.response = .started(framing, keepAlive: keepAlive) }
         // One allocation for a typical head and small body instead of several regrowths.
         if output.capacity == 0 { output.reserveCapacity(4096) }
-        responseKeepAlive = requestKeepAlive && framing != .closeDelimited && !server.isDraining
-        ResponseWriter.writeHead(
-            head, framing: framing, clientVersion: clientVersion, keepAlive: responseKeepAlive, into: &output)
+        ResponseWriter.writeHead(head, framing: framing, clientVersion: request.version, keepAlive: keepAlive, into: &output)
         scheduleFlush()
     }
 
@@ -30,14 +26,14 @@ extension ClientConnection {
 
     /// Asks for ``RequestSink/responseWritable()`` once pending output drains below the low watermark.
     public func notifyWhenWritable() {
-        sinkWantsWritable = true
+        updateRequest { $0.wantsWritable = true }
     }
 
     /// Queues body bytes (chunk-framed when the response is chunked). Returns false once pending output is above
     /// the high watermark: the caller should pause, and ``RequestSink/responseWritable()`` follows.
     @discardableResult
     public func writeBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard phase == .exchange, let framing = responseFraming else { return false }
+        guard let framing = request?.framing else { return false }
         if bytes.isEmpty { return true }
         switch framing {
         case .none:
@@ -51,7 +47,7 @@ extension ClientConnection {
         }
         scheduleFlush()
         if output.count - outputOffset > limits.outputHighWatermark {
-            sinkWantsWritable = true
+            updateRequest { $0.wantsWritable = true }
             return false
         }
         return true
@@ -59,12 +55,10 @@ extension ClientConnection {
 
     /// Completes the response; the next pipelined request (if any) is handled after it is flushed.
     public func finishResponse() {
-        guard phase == .exchange, let framing = responseFraming else { return }
+        guard let request, case .started(let framing, let keepAlive) = request.response else { return }
         if framing == .chunked { output.append(contentsOf: ResponseWriter.lastChunk) }
-        sink = nil
-        requestsServed += 1
         // A request body not read to its end leaves the stream unparseable: close after this response.
-        if !responseKeepAlive || !requestComplete || framing == .closeDelimited {
+        if !keepAlive || !request.isBodyComplete || framing == .closeDelimited {
             beginClosing()
         } else {
             enter(.idle)
@@ -74,34 +68,33 @@ extension ClientConnection {
 
     /// Ends the connection without completing the framing, so a cut-off body can never look complete.
     public func abortResponse() {
-        guard phase != .closed else { return }
-        sink = nil
-        if responseFraming == nil {
-            close()
-        } else {
+        if isClosed { return }
+        let started = request?.framing != nil
+        _ = takeSink()
+        if started || isClosing {
             // What is already queued is sent first; the missing end of the framing tells the client.
             beginClosing(drainInput: false)
             scheduleFlush()
+        } else {
+            close()
         }
     }
 
     /// Answers the current request with a complete JSON error response produced by the proxy itself.
     public func respondWithError(status: Int, code: String, detail: String, extraHeaders: HTTPHeaders = []) {
-        guard phase == .exchange, responseFraming == nil else { return }
-        let keepAlive = requestKeepAlive && requestComplete && !server.isDraining
+        guard let request, case .notStarted = request.response else { return }
+        let keepAlive = request.keepAlive && request.isBodyComplete && !server.isDraining
         output.append(
             contentsOf: ErrorResponse.bytes(
                 status: status, code: code, detail: detail, keepAlive: keepAlive, extraHeaders: extraHeaders))
-        responseFraming = .contentLength(0)
-        responseKeepAlive = keepAlive
+        updateRequest { $0.response = .started(.contentLength(0), keepAlive: keepAlive) }
         finishResponse()
     }
 
     /// A malformed request: answer with its status and close.
     func reject(_ error: HTTP1Error) {
-        sink?.clientGone()
-        sink = nil
-        if phase == .exchange && responseFraming != nil {
+        takeSink()?.clientGone()
+        if request?.framing != nil {
             abortResponse()
             return
         }
@@ -111,7 +104,7 @@ extension ClientConnection {
     }
 
     func scheduleFlush() {
-        guard !flushScheduled, phase != .closed else { return }
+        guard !flushScheduled, !isClosed else { return }
         flushScheduled = true
         loop.runAtEndOfIteration(self)
     }
@@ -119,11 +112,13 @@ extension ClientConnection {
     public func runDeferred() {
         flushScheduled = false
         flush()
-        if phase == .idle && pendingCount > 0 {
-            enter(.readingHead)
-            processPending()
-        } else if phase == .exchange && !requestComplete && !readingPaused && pendingCount > 0 {
-            processPending()
+        if pendingCount > 0 {
+            if isIdle {
+                enter(.readingHead)
+                processPending()
+            } else if request?.wantsBody == true {
+                processPending()
+            }
         }
         // Input that arrived while it was not wanted produced no new edge: read it now.
         if readReady { readAvailable() }
@@ -149,20 +144,24 @@ extension ClientConnection {
         }
         if outputOffset == output.count {
             // Between requests the connection holds no output storage; mid-response it keeps what it grew to.
-            if phase == .exchange && output.capacity <= 4 * limits.outputHighWatermark {
+            if request != nil && output.capacity <= 4 * limits.outputHighWatermark {
                 output.removeAll(keepingCapacity: true)
             } else {
                 output = []
             }
             outputOffset = 0
-            if phase == .closing { finishClosing() }
+            if isClosing { finishClosing() }
         } else if outputOffset > limits.outputHighWatermark {
             output.removeFirst(outputOffset)
             outputOffset = 0
         }
-        if sinkWantsWritable && output.count - outputOffset <= limits.outputLowWatermark {
-            sinkWantsWritable = false
-            sink?.responseWritable()
+        if output.count - outputOffset <= limits.outputLowWatermark {
+            let sink = updateRequest { request -> RequestSink? in
+                guard request.wantsWritable else { return nil }
+                request.wantsWritable = false
+                return request.sink
+            }
+            sink??.responseWritable()
         }
     }
 }

@@ -2,17 +2,60 @@ import HTTP1
 
 /// One accepted client connection: reads and parses requests one at a time, writes their responses in order.
 public final class ClientConnection: EventHandler, DeferredWork {
+    /// Where the connection is in its life; each case carries what only it needs.
     enum Phase {
         /// Between requests, nothing of the next one seen.
         case idle
         /// Some bytes of a request head have arrived.
         case readingHead
         /// A request is being handled; its body may still be arriving.
-        case exchange
-        /// The final response is flushing, then the connection closes (after draining input briefly).
-        case closing
+        case exchange(RequestState)
+        /// The last response is flushing, then the connection closes (after draining input briefly).
+        case closing(Closing)
         /// Closed and deregistered.
         case closed
+    }
+
+    /// One request, from its head to the end of its response.
+    struct RequestState {
+        /// The exchange that produces the response; nil once it has let go.
+        var sink: RequestSink?
+        /// The client's protocol version.
+        let version: HTTPVersion
+        /// Whether the client lets the connection stay open (the handler may turn it off).
+        var keepAlive: Bool
+        /// How far the request body has arrived.
+        var body: BodyProgress
+        /// How far the response has been written.
+        var response: ResponseProgress = .notStarted
+        /// Whether reading the body is paused (a streamed upload waiting for the upstream).
+        var readingPaused = false
+        /// Whether the sink asked to hear when pending output drains.
+        var wantsWritable = false
+    }
+
+    /// How far a request body has arrived.
+    enum BodyProgress {
+        /// More is expected; the loop time of the last piece bounds the silence.
+        case arriving(lastReadAt: Int64)
+        /// The body (or the bodiless request) is complete.
+        case complete
+    }
+
+    /// How far a response has been written.
+    enum ResponseProgress {
+        /// No head yet.
+        case notStarted
+        /// The head is out with this framing; `keepAlive` says whether the connection outlives the response.
+        case started(ResponseFraming, keepAlive: Bool)
+    }
+
+    /// How a closing connection ends.
+    struct Closing {
+        /// Whether unread input is drained (a lingering close) rather than the socket closed at once.
+        var linger: Bool
+        /// Whether the write side has been shut down already.
+        var writeShutDown = false
     }
 
     let fd: Int32
@@ -28,32 +71,17 @@ public final class ClientConnection: EventHandler, DeferredWork {
     /// released as soon as it is empty, so an idle connection holds no input buffer at all.
     var pending: [UInt8] = []
     var pendingStart = 0
-    var peerClosed = false
 
     var output: [UInt8] = []
     var outputOffset = 0
-    var flushScheduled = false
-    /// Edge-triggered readiness: set by epoll, cleared when a read or write would block (or a read came up short).
+    // Socket state, not phase: edge-triggered readiness (set by epoll, cleared when a call would block or a read
+    // comes up short), whether a flush is queued for the end of the iteration, and whether the peer sent FIN.
     var readReady = false
     var writeReady = true
-
-    var sink: RequestSink?
-    var requestComplete = false
-    var requestKeepAlive = true
-    var requestMethod = "GET"
-    var clientVersion = HTTPVersion.http1_1
-    var responseFraming: ResponseFraming?
-    var responseKeepAlive = true
-    var sinkWantsWritable = false
-    var readingPaused = false
-    var lingerAfterFlush = true
-    var shutDownWrite = false
+    var flushScheduled = false
+    var peerClosed = false
 
     lazy var timer = LoopTimer { [unowned self] in self.timerFired() }
-    var phaseStartedAt: Int64 = 0
-
-    /// Requests answered on this connection so far.
-    public internal(set) var requestsServed = 0
 
     init(fd: Int32, loop: EventLoop, server: Server, limits: ServerLimits) {
         self.fd = fd
@@ -71,185 +99,75 @@ public final class ClientConnection: EventHandler, DeferredWork {
     }
 
     /// Whether the connection is between requests (safe to close when draining).
-    public var isIdle: Bool { phase == .idle }
+    public var isIdle: Bool {
+        if case .idle = phase { return true }
+        return false
+    }
+
+    var isClosed: Bool {
+        if case .closed = phase { return true }
+        return false
+    }
+
+    var isClosing: Bool {
+        if case .closing = phase { return true }
+        return false
+    }
+
+    /// Changes the current request's state in place; nil when no request is being handled.
+    @discardableResult
+    func updateRequest<R>(_ body: (inout RequestState) -> R) -> R? {
+        guard case .exchange(var request) = phase else { return nil }
+        phase = .idle  // keeps `request` uniquely referenced while it changes
+        defer { phase = .exchange(request) }
+        return body(&request)
+    }
+
+    /// The current request's state, if a request is being handled.
+    var request: RequestState? {
+        if case .exchange(let request) = phase { return request }
+        return nil
+    }
 
     public func handle(_ events: EPollEvents) {
         if events.contains(.writable) {
             writeReady = true
             flush()
         }
-        if phase == .closed { return }
+        if isClosed { return }
         if !events.isDisjoint(with: [.readable, .readHangup, .hangup, .error]) {
             readReady = true
             readAvailable()
         }
         // A hang-up while input is not wanted (a request waits for its response) is reported only once:
         // the client has left, so the exchange stops.
-        if phase != .closed && !wantsInput && !events.isDisjoint(with: [.readHangup, .hangup, .error]) {
+        if !isClosed && !wantsInput && !events.isDisjoint(with: [.readHangup, .hangup, .error]) {
             peerGone()
-        }
-    }
-
-    // MARK: Reading
-
-    /// Bytes read and not yet parsed.
-    var pendingCount: Int { pending.count - pendingStart }
-
-    /// Storage the connection holds for unparsed input, pending output and the parser's split lines.
-    var heldBufferCapacity: Int { pending.capacity + output.capacity + parser.lineBufferCapacity }
-
-    /// Reads while input is wanted and may be there; a short read means the socket is drained (epoll will say when
-    /// more arrives), which saves the read that would only return EAGAIN.
-    func readAvailable() {
-        while phase != .closed && readReady && wantsInput {
-            let buffer = loop.readBuffer
-            let result: IOResult<Int>
-            do {
-                result = try Sys.read(fd, into: buffer)
-            } catch {
-                peerGone()
-                return
-            }
-            switch result {
-            case .wouldBlock:
-                readReady = false
-            case .done(0):
-                peerClosed = true
-                readReady = false
-                handleEndOfInput()
-            case .done(let count):
-                if count < buffer.count { readReady = false }
-                if phase == .closing { continue }  // lingering: discard
-                if phase == .idle { enter(.readingHead) }
-                take(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
-            }
-        }
-    }
-
-    /// Parses freshly read bytes where they lie in the loop's buffer and keeps only what the parser leaves.
-    private func take(_ bytes: UnsafeRawBufferPointer) {
-        guard pendingCount == 0 else {
-            // Older bytes come first.
-            pending.append(contentsOf: bytes)
-            processPending()
-            return
-        }
-        let consumed = processInput(bytes)
-        if consumed < bytes.count && phase != .closing && phase != .closed {
-            pending = Array(bytes[consumed...])
-            pendingStart = 0
-        }
-    }
-
-    /// Parses the bytes kept from earlier reads, then keeps what is still left (released when nothing is).
-    func processPending() {
-        guard pendingCount > 0 else { return }
-        // Parsed from a local copy of the reference, so a callback that drops input cannot pull the storage away.
-        var held: [UInt8] = []
-        swap(&held, &pending)
-        let start = pendingStart
-        pendingStart = 0
-        let consumed = held.withUnsafeBytes { processInput(UnsafeRawBufferPointer(rebasing: $0[start...])) }
-        let left = held.count - start - consumed
-        guard left > 0, phase != .closing, phase != .closed else { return }
-        if start + consumed > held.count / 2 {
-            pending = Array(held[(start + consumed)...])
-        } else {
-            swap(&held, &pending)
-            pendingStart = start + consumed
-        }
-    }
-
-    /// Forgets unparsed input (the connection is closing, so it will never be parsed).
-    func dropPendingInput() {
-        pending = []
-        pendingStart = 0
-    }
-
-    /// Reading continues while parsing can use the bytes: during a head or body, not while a finished
-    /// request waits for its response (pipelined input stays in the buffer, bounded).
-    var wantsInput: Bool {
-        switch phase {
-        case .idle, .readingHead: return pendingCount < limits.maxBufferedInput + limits.http.maxHeaderBytes
-        case .exchange: return !requestComplete && !readingPaused
-        case .closing: return true
-        case .closed: return false
-        }
-    }
-
-    /// Feeds `input` to the parser until it needs more, a request completes, or reading pauses; returns how many
-    /// bytes were consumed. Body bytes are handed to the exchange straight from `input`.
-    func processInput(_ input: UnsafeRawBufferPointer) -> Int {
-        var offset = 0
-        // Runs until the parser asks for more: `.end` can follow `.head` with nothing left to consume.
-        while phase != .closed && phase != .closing {
-            if phase == .exchange && (requestComplete || readingPaused) { break }
-            let rest = UnsafeRawBufferPointer(rebasing: input[offset...])
-            let event: ParseEvent?
-            do throws(HTTP1Error) {
-                let consumed: Int
-                (event, consumed) = try parser.parse(rest)
-                offset += consumed
-            } catch {
-                reject(error)
-                break
-            }
-            guard let event else { break }
-            switch event {
-            case .head(let head):
-                beginExchange(head)
-            case .body(let range):
-                sink?.requestBody(UnsafeRawBufferPointer(rebasing: rest[range]))
-                phaseStartedAt = loop.now
-            case .end:
-                requestComplete = true
-                sink?.requestEnd()
-            }
-        }
-        return offset
-    }
-
-    private func beginExchange(_ head: RequestHead) {
-        enter(.exchange)
-        requestComplete = false
-        requestKeepAlive = head.keepAlive
-        requestMethod = head.method
-        clientVersion = head.version
-        responseFraming = nil
-        sinkWantsWritable = false
-        readingPaused = false
-        sink = server.handler.connection(self, didReceive: head)
-    }
-
-    private func handleEndOfInput() {
-        switch phase {
-        case .idle, .closing:
-            close()
-        case .readingHead:
-            // A partial head and then end of stream: nothing can be answered.
-            close()
-        case .exchange:
-            // Even a half-close after a complete request counts as leaving, as with nginx's default.
-            peerGone()
-        case .closed:
-            break
         }
     }
 
     /// The client is gone: tell the exchange, then close.
     func peerGone() {
-        let current = sink
-        sink = nil
+        let sink = takeSink()
         close()
-        current?.clientGone()
+        sink?.clientGone()
+    }
+
+    /// Detaches the current request's sink, so it hears nothing more.
+    func takeSink() -> RequestSink? {
+        updateRequest { request in
+            defer { request.sink = nil }
+            return request.sink
+        } ?? nil
     }
 
     /// Pauses or resumes reading the request body (a streamed upload waiting for the upstream).
     public func setReadingPaused(_ paused: Bool) {
-        guard readingPaused != paused else { return }
-        readingPaused = paused
+        let changed = updateRequest { request in
+            defer { request.readingPaused = paused }
+            return request.readingPaused != paused
+        }
         // Resuming may be asked from inside libcurl's read callback: continue from the loop, not re-entrantly.
-        if !paused { scheduleFlush() }
+        if changed == true && !paused { scheduleFlush() }
     }
-
 }
