@@ -1,9 +1,14 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Dependencies point one way: retryd -> Admin -> Proxy -> {Listener, Forwarder, Retry, HTTP1, Config}.
-// HTTP1 and Retry are pure (no I/O, no clock, no randomness); only Listener imports CLinux and
-// only Forwarder imports CCurl. Nothing here may pull in SwiftNIO.
+// Dependencies point one way:
+//   retryd -> {Admin, Notify, Proxy, Service}
+//   Admin -> {Listener, Events}        Notify -> {Forwarder, Events}        Service -> Loop
+//   Proxy -> {Listener, Forwarder, Events, Retry, HTTP1, Config}
+//   Listener -> {Loop, HTTP1}          Forwarder -> {Loop, CCurl, HTTP1}    Loop -> CLinux
+//   Events -> Retry                    Config -> {Retry, HTTP1}
+// HTTP1 and Retry are pure (no I/O, no clock, no randomness) and depend on nothing of ours; only Loop imports
+// CLinux and only Forwarder imports CCurl. Nothing here may pull in SwiftNIO.
 let package = Package(
     name: "retryd",
     products: [
@@ -33,24 +38,32 @@ let package = Package(
             dependencies: ["Retry", "HTTP1", "TOMLKit"]
         ),
         .target(
+            name: "Loop",
+            dependencies: ["CLinux"]
+        ),
+        .target(
             name: "Listener",
-            dependencies: ["CLinux", "HTTP1"]
+            dependencies: ["Loop", "HTTP1"]
         ),
         .target(
             name: "Forwarder",
-            dependencies: ["CCurl", "Listener", "HTTP1"]
+            dependencies: ["CCurl", "Loop", "HTTP1"]
+        ),
+        .target(
+            name: "Events",
+            dependencies: ["Retry"]
         ),
         .target(
             name: "Proxy",
             dependencies: [
-                "Listener", "Forwarder", "Retry", "HTTP1", "Config",
+                "Listener", "Loop", "Forwarder", "Retry", "HTTP1", "Config", "Events",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
             name: "Admin",
             dependencies: [
-                "Listener", "HTTP1", "Proxy", "Config", "Retry",
+                "Listener", "Loop", "HTTP1", "Events", "Config", "Retry",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
@@ -58,7 +71,7 @@ let package = Package(
         .executableTarget(
             name: "retryd",
             dependencies: [
-                "Proxy", "Config", "Listener", "Service", "Admin", "Notify",
+                "Proxy", "Config", "Listener", "Loop", "Service", "Admin", "Notify", "Events",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -66,13 +79,13 @@ let package = Package(
         .target(
             name: "Notify",
             dependencies: [
-                "Forwarder", "Listener", "Retry", "Proxy", "Config", "HTTP1",
+                "Forwarder", "Loop", "Retry", "Events", "Config", "HTTP1",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
             name: "Service",
-            dependencies: [.product(name: "Logging", package: "swift-log")]
+            dependencies: ["Loop", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "TestSupport",
@@ -82,27 +95,30 @@ let package = Package(
         .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"]),
         .testTarget(name: "RetryTests", dependencies: ["Retry", "TestSupport"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Retry"]),
-        .testTarget(name: "ListenerTests", dependencies: ["Listener", "TestSupport"]),
-        .testTarget(name: "ForwarderTests", dependencies: ["Forwarder", "Listener", "TestSupport"]),
-        .testTarget(name: "ServiceTests", dependencies: ["Service", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "RetrydTests", dependencies: ["retryd", "Config", "Listener", "TestSupport"]),
+        .testTarget(name: "LoopTests", dependencies: ["Loop"]),
+        .testTarget(name: "ListenerTests", dependencies: ["Listener", "Loop", "TestSupport"]),
+        .testTarget(name: "ForwarderTests", dependencies: ["Forwarder", "Loop", "TestSupport"]),
+        .testTarget(
+            name: "ServiceTests", dependencies: ["Service", "Loop", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "RetrydTests", dependencies: ["retryd", "Config", "Loop", "Events", "TestSupport"]),
         .testTarget(
             name: "AdminTests",
             dependencies: [
-                "Admin", "Proxy", "Config", "Retry", "TestSupport", .product(name: "Logging", package: "swift-log"),
+                "Admin", "Proxy", "Events", "Config", "Retry", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
             name: "ProxyTests",
             dependencies: [
-                "Proxy", "Forwarder", "Config", "Retry", "TestSupport",
+                "Proxy", "Forwarder", "Loop", "Events", "Config", "Retry", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
             name: "NotifyTests",
             dependencies: [
-                "Notify", "TestSupport", "Proxy", "Config", "Retry",
+                "Notify", "TestSupport", "Proxy", "Events", "Config", "Retry",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

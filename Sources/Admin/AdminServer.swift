@@ -1,7 +1,9 @@
 import Config
 import HTTP1
 import Listener
-import Proxy
+import Loop
+import Events
+import Loop
 
 #if canImport(Glibc)
     import Glibc
@@ -54,12 +56,12 @@ public final class AdminServer: RequestHandler {
             handler: self)
     }
 
-    /// Starts the admin listener for `runtime` at `config.listen` and has `metrics` observe every exchange.
+    /// Starts the admin listener for `source` at `config.listen` and has `metrics` observe every exchange.
     ///
     /// Ready means every configured upstream has a bound listener; replace ``readiness`` to say more.
     /// - Throws: `SysError` when the address is invalid or cannot be bound.
     public static func start(
-        on runtime: ProxyRuntime,
+        on source: some AdminSource,
         config: AdminConfig,
         version: String,
         metrics: RetrydMetrics = RetrydMetrics(),
@@ -68,16 +70,16 @@ public final class AdminServer: RequestHandler {
         guard let address = SocketAddress(host: config.listen.host, port: config.listen.port) else {
             throw SysError(call: "bind \(config.listen)", errno: EINVAL)
         }
-        metrics.prepare(upstreams: runtime.config.upstreams.map(\.name))
+        metrics.prepare(upstreams: source.config.upstreams.map(\.name))
         let admin = try AdminServer(
-            loop: runtime.loop, address: address, limits: limits, metrics: metrics,
-            readiness: { Set(runtime.boundPorts.keys) == Set(runtime.config.upstreams.map(\.name)) },
+            loop: source.loop, address: address, limits: limits, metrics: metrics,
+            readiness: { Set(source.boundPorts.keys) == Set(source.config.upstreams.map(\.name)) },
             status: { uptime, ready in
                 StatusReport(
-                    config: runtime.config, boundPorts: runtime.boundPorts, inFlight: runtime.inFlightExchanges,
+                    config: source.config, boundPorts: source.boundPorts, inFlight: source.inFlightExchanges,
                     uptime: uptime, version: version, ready: ready)
             })
-        runtime.addObserver(metrics)
+        source.addObserver(metrics)
         return admin
     }
 

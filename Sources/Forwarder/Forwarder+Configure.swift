@@ -1,4 +1,5 @@
 import CCurl
+import Loop
 
 extension Forwarder {
     /// Turns an ``UpstreamRequest`` into easy-handle options that send it byte for byte. A pooled handle already

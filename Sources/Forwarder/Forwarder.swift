@@ -1,5 +1,5 @@
 import CCurl
-import Listener
+import Loop
 
 /// Tunables for the libcurl side; defaults in one place.
 public struct ForwarderOptions: Sendable, Equatable {

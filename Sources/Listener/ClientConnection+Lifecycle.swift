@@ -1,4 +1,5 @@
 import HTTP1
+import Loop
 
 extension ClientConnection {
     /// Moves to `next` and arms the timer that bounds it.

@@ -1,4 +1,5 @@
 import HTTP1
+import Loop
 
 extension ClientConnection {
     /// Bytes read and not yet parsed.

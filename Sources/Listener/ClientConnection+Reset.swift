@@ -1,3 +1,5 @@
+import Loop
+
 extension ClientConnection {
     /// Drops the connection with a TCP reset (SO_LINGER 0) instead of an orderly close, as a crashing server would.
     ///

@@ -1,4 +1,5 @@
 import HTTP1
+import Loop
 
 extension ClientConnection {
     /// Sends "100 Continue" so a client waiting on `Expect: 100-continue` starts its body.

@@ -1,4 +1,5 @@
 import HTTP1
+import Loop
 
 /// One accepted client connection: reads and parses requests one at a time, writes their responses in order.
 public final class ClientConnection: EventHandler, DeferredWork {

@@ -1,4 +1,5 @@
 import HTTP1
+import Loop
 
 /// A connection accepted past the connection limit: answered 503 at once, then closed after its input is drained.
 ///

@@ -1,4 +1,4 @@
-import Proxy
+import Events
 import Retry
 
 extension GiveUpNotifier: ExchangeObserver {

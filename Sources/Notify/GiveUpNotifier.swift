@@ -1,9 +1,8 @@
 import Config
 import Forwarder
 import HTTP1
-import Listener
 import Logging
-import Proxy
+import Loop
 import Retry
 
 /// POSTs every give-up as JSON to the configured webhook, through the runtime's forwarder on the same loop.
@@ -64,13 +63,6 @@ public final class GiveUpNotifier {
         baseHeaders = headers
         sendTimer = LoopTimer { [unowned self] in self.sendNext() }
         timeoutTimer = LoopTimer { [unowned self] in self.attemptTimedOut() }
-    }
-
-    /// Creates a notifier on `runtime`'s loop and forwarder; it still has to be added with `addObserver`.
-    public convenience init(
-        config: NotifyConfig, runtime: ProxyRuntime, logger: Logger, policy: DeliveryPolicy = .init()
-    ) {
-        self.init(config: config, forwarder: runtime.forwarder, loop: runtime.loop, logger: logger, policy: policy)
     }
 
     /// Queues one event and arranges for it to be sent; never starts a transfer itself, since the observer may be

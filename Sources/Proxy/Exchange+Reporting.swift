@@ -1,7 +1,8 @@
+import Events
 import Forwarder
 import HTTP1
-import Listener
 import Logging
+import Loop
 import Retry
 
 extension Exchange {

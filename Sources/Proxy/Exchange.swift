@@ -3,6 +3,7 @@ import Forwarder
 import HTTP1
 import Listener
 import Logging
+import Loop
 import Retry
 
 /// One client request from its head to its single final response: the I/O shell around an

@@ -1,5 +1,6 @@
 import Forwarder
 import HTTP1
+import Loop
 import Retry
 
 extension ExchangeStateMachine {

@@ -1,3 +1,5 @@
+import Loop
+
 /// Lets a repeated warning through at most once per interval and counts the occurrences in between, so a flood of
 /// one condition (connections refused at the limit) is one line every few seconds saying how many, not a line each.
 struct LogThrottle {

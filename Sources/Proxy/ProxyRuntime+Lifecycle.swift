@@ -1,5 +1,6 @@
 import Config
 import Listener
+import Loop
 
 extension ProxyRuntime {
     /// Exchanges in flight across all listeners, retiring ones included.

@@ -1,8 +1,10 @@
 import Config
+import Events
 import Forwarder
 import HTTP1
 import Listener
 import Logging
+import Loop
 
 /// Everything that runs on one event loop: the listeners, their proxies and the libcurl forwarder.
 public final class ProxyRuntime: @unchecked Sendable {

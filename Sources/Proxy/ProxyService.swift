@@ -1,8 +1,10 @@
 import Config
+import Events
 import Forwarder
 import HTTP1
 import Listener
 import Logging
+import Loop
 import Retry
 
 /// The proxy for one configured upstream: it turns each request arriving on its listener into an ``Exchange``.

@@ -1,12 +1,12 @@
 import Foundation
+import Synchronization
 
 /// Runs a ``ProxyRuntime`` on a thread of its own, for embedding retryd in another program (and for tests).
 public final class RuntimeThread: @unchecked Sendable {
     /// The runtime being run.
     public let runtime: ProxyRuntime
     private let finished = DispatchSemaphore(value: 0)
-    private let lock = NSLock()
-    private var stopped = false
+    private let stopped = Mutex(false)
 
     /// Starts `runtime.run()` on a new thread.
     public init(_ runtime: ProxyRuntime) {
@@ -39,14 +39,10 @@ public final class RuntimeThread: @unchecked Sendable {
     }
 
     private var isStopped: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return stopped
+        stopped.withLock { $0 }
     }
 
     private func markStopped() {
-        lock.lock()
-        stopped = true
-        lock.unlock()
+        stopped.withLock { $0 = true }
     }
 }

@@ -1,4 +1,5 @@
 import Logging
+import Loop
 
 extension RetrydLogHandler {
     /// Makes every `Logger` in the process write to stderr through `LogSettingsStore.shared`; call once at startup.

@@ -1,4 +1,5 @@
 import Logging
+import Loop
 
 /// A swift-log handler writing one line per message to a file descriptor (stderr), whole lines per write(2), so
 /// lines from different places never interleave; text or JSON; journald priority prefix when asked. Lines to
@@ -32,7 +33,7 @@ public struct RetrydLogHandler: LogHandler {
 
     /// A handler that follows `store`, e.g. `LogSettingsStore.shared`, which a reload updates.
     public init(label: String, store: LogSettingsStore, fd: Int32 = 2) {
-        self.init(label: label, store: store, fd: fd, clock: Sys.wallTime)
+        self.init(label: label, store: store, fd: fd, clock: { let now = Sys.wallTime(); return WallTime(seconds: now.seconds, milliseconds: now.milliseconds) })
     }
 
     /// A handler with a fixed clock, for exact timestamps in tests.

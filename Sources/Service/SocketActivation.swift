@@ -1,3 +1,5 @@
+import Loop
+
 /// systemd socket activation: `LISTEN_PID` must equal our pid; fds start at 3; `LISTEN_FDNAMES` (colon-separated)
 /// names them.
 ///
@@ -46,10 +48,10 @@ public struct SocketActivation: Sendable, Equatable {
     /// `host` is an IPv4 or IPv6 literal (brackets allowed) or "localhost", which matches either loopback; an IPv4
     /// host also matches an IPv6 socket bound to its v4-mapped form.
     public func fd(forPort port: UInt16, host: String) -> Int32? {
-        let wanted = InetSocketAddress.candidates(host: host, port: port)
+        let wanted = SocketAddress.candidates(host: host, port: port)
         guard !wanted.isEmpty else { return nil }
         return fds.first { entry in
-            guard Sys.isListeningStream(entry.fd), let bound = Sys.localAddress(of: entry.fd) else { return false }
+            guard Sys.isListeningStream(entry.fd), let bound = try? Sys.localAddress(entry.fd) else { return false }
             return wanted.contains(bound)
         }?.fd
     }

@@ -1,3 +1,4 @@
+import Loop
 /// sd_notify without libsystemd: one datagram per message to `$NOTIFY_SOCKET` (a path, or "@name" for the abstract
 /// namespace).
 ///
@@ -37,7 +38,7 @@ public final class SystemdNotifier: Sendable {
     @discardableResult
     public func reloading() -> Bool {
         // systemd ≥ 253 ignores RELOADING=1 without the timestamp for Type=notify-reload; older ones ignore the field.
-        notify("RELOADING=1\nMONOTONIC_USEC=\(Sys.monotonicMicroseconds())")
+        notify("RELOADING=1\nMONOTONIC_USEC=\(Sys.monotonicNanoseconds() / 1_000)")
     }
 
     /// Tells systemd the service is shutting down, so it does not count the exit as a crash.

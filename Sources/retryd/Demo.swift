@@ -1,7 +1,8 @@
 import ArgumentParser
 import Config
 import Foundation
-import Listener
+import Loop
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -99,12 +100,11 @@ struct Demo: ParsableCommand {
 }
 
 /// The tour's result, handed from the tour's thread to the main thread once the loop has stopped.
-private final class DemoOutcome: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: [DemoRow] = []
+private final class DemoOutcome: Sendable {
+    private let stored = Mutex<[DemoRow]>([])
 
     var rows: [DemoRow] {
-        get { lock.withLock { stored } }
-        set { lock.withLock { stored = newValue } }
+        get { stored.withLock { $0 } }
+        set { stored.withLock { $0 = newValue } }
     }
 }

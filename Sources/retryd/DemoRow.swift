@@ -1,4 +1,4 @@
-import Listener
+import Loop
 
 /// One line of the tour's table: a request, what the vendor did on each attempt, retryd's waits and their reasons,
 /// and what the client got.

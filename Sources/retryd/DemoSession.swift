@@ -1,6 +1,7 @@
 import Config
 import Foundation
 import Listener
+import Loop
 import Proxy
 
 #if canImport(Glibc)

@@ -1,6 +1,8 @@
 import Foundation
 import HTTP1
 import Listener
+import Loop
+import Synchronization
 
 /// One attempt the simulated vendor saw, and what it did with it.
 struct VendorAttempt: Sendable, Equatable {
@@ -20,8 +22,7 @@ struct VendorAttempt: Sendable, Equatable {
 final class DemoVendor: RequestHandler, @unchecked Sendable {
     private let loop: EventLoop
     private let scripts: [String: VendorScript]
-    private let lock = NSLock()
-    private var log: [VendorAttempt] = []
+    private let log = Mutex<[VendorAttempt]>([])
     /// Attempts seen per "METHOD /path", which picks the next answer of a cycle (loop thread only).
     private var counts: [String: Int] = [:]
     /// Jobs started by `jobStartedButTimedOut` endpoints, by Idempotency-Key (loop thread only).
@@ -36,12 +37,12 @@ final class DemoVendor: RequestHandler, @unchecked Sendable {
 
     /// Every attempt so far, oldest first.
     var attempts: [VendorAttempt] {
-        lock.withLock { log }
+        log.withLock { $0 }
     }
 
     /// How many attempts the vendor has seen.
     var attemptCount: Int {
-        lock.withLock { log.count }
+        log.withLock { $0.count }
     }
 
     func connection(_ connection: ClientConnection, didReceive head: RequestHead) -> RequestSink {
@@ -53,9 +54,8 @@ final class DemoVendor: RequestHandler, @unchecked Sendable {
         let path = String(head.target.prefix { $0 != "?" })
         let key = "\(head.method) \(path)"
         let answer = self.answer(for: key, headers: head.headers)
-        lock.withLock {
-            log.append(VendorAttempt(method: head.method, path: path, answer: answer, receivedAt: loop.now))
-        }
+        let attempt = VendorAttempt(method: head.method, path: path, answer: answer, receivedAt: loop.now)
+        log.withLock { $0.append(attempt) }
         switch answer {
         case .reset:
             connection.reset()

@@ -2,8 +2,8 @@ import Admin
 import ArgumentParser
 import Config
 import Foundation
-import Listener
 import Logging
+import Loop
 import Notify
 import Proxy
 import Service
@@ -45,7 +45,8 @@ struct Run: ParsableCommand {
             return server
         }
         if let notify = loaded.notify {
-            runtime.addObserver(GiveUpNotifier(config: notify, runtime: runtime, logger: logger))
+            runtime.addObserver(
+                GiveUpNotifier(config: notify, forwarder: runtime.forwarder, loop: runtime.loop, logger: logger))
         }
         let notifier = SystemdNotifier(environment: environment)
         let supervisor = Supervisor(

@@ -1,12 +1,12 @@
 import Config
 import Foundation
-import Listener
 import Logging
 import Proxy
 import Service
 
 #if canImport(Glibc)
 import Glibc
+import Loop
 #endif
 
 /// Turns signals into reloads and graceful stops, and keeps systemd informed; runs on the loop thread.

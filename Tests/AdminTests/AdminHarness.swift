@@ -67,3 +67,6 @@ final class ReadyFlag: @unchecked Sendable {
         set { lock.withLock { current = newValue } }
     }
 }
+
+/// The runtime is what the admin endpoints read, as in the executable.
+extension ProxyRuntime: AdminSource {}

@@ -1,5 +1,6 @@
 import Foundation
-import Listener
+import Loop
+import Loop
 import TestSupport
 
 @testable import Forwarder

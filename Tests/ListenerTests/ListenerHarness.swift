@@ -1,5 +1,6 @@
 import Foundation
 import HTTP1
+import Loop
 import TestSupport
 
 @testable import Listener

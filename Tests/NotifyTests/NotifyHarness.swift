@@ -35,7 +35,8 @@ final class NotifyHarness: @unchecked Sendable {
         configure(&notify, &policy)
         config.notify = notify
         runtime = try ProxyRuntime(config: config, logger: logger)
-        notifier = GiveUpNotifier(config: notify, runtime: runtime, logger: logger, policy: policy)
+        notifier = GiveUpNotifier(
+            config: notify, forwarder: runtime.forwarder, loop: runtime.loop, logger: logger, policy: policy)
         counters = notifier.counters
         // Before the loop runs, so no exchange can miss the observer.
         runtime.addObserver(notifier)

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Config
 import Foundation
-import Listener
+import Loop
 import Testing
 
 @testable import retryd

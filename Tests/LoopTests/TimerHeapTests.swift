@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Listener
+@testable import Loop
 
 @Suite("TimerHeap")
 struct TimerHeapTests {

@@ -1,4 +1,5 @@
 import CLinux
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -41,8 +42,7 @@ public final class EventLoop: @unchecked Sendable {
     private var deferred: [DeferredWork] = []
     private var deferredNext: [DeferredWork] = []
     private var stopping = false
-    private let lock = Mutex()
-    private var injected: [@Sendable () -> Void] = []
+    private let injected = Mutex<[@Sendable () -> Void]>([])
 
     /// Monotonic time in nanoseconds, refreshed each iteration.
     public private(set) var now: Int64
@@ -141,7 +141,7 @@ public final class EventLoop: @unchecked Sendable {
 
     /// Runs `body` on the loop thread soon; callable from any thread.
     public func execute(_ body: @escaping @Sendable () -> Void) {
-        lock.withLock { injected.append(body) }
+        injected.withLock { $0.append(body) }
         var one: UInt64 = 1
         _ = Glibc.write(wakeFD, &one, 8)
     }
@@ -186,9 +186,9 @@ public final class EventLoop: @unchecked Sendable {
     private func drainInjected() {
         var value: UInt64 = 0
         _ = Glibc.read(wakeFD, &value, 8)
-        let work = lock.withLock { () -> [@Sendable () -> Void] in
-            defer { injected.removeAll() }
-            return injected
+        let work = injected.withLock { pending -> [@Sendable () -> Void] in
+            defer { pending.removeAll() }
+            return pending
         }
         for body in work { body() }
     }

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import Listener
+@testable import Loop
 
 /// Runs `loop` on a background thread until `body` returns, then stops it.
 private func withRunningLoop(_ loop: EventLoop, _ body: () throws -> Void) rethrows {

@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// An IPv4 or IPv6 socket address.
-public struct SocketAddress: Sendable, CustomStringConvertible {
+public struct SocketAddress: Sendable, Equatable, CustomStringConvertible {
     private var storage: sockaddr_storage
 
     init(storage: sockaddr_storage) {
@@ -72,5 +72,42 @@ public struct SocketAddress: Sendable, CustomStringConvertible {
         return withUnsafeBytes(of: storage) { raw in
             body(raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), socklen_t(length))
         }
+    }
+
+    /// The address bytes in network order: 4 for IPv4, 16 for IPv6, none for other families.
+    var addressBytes: [UInt8] {
+        withUnsafeBytes(of: storage) { raw in
+            switch family {
+            case AF_INET: withUnsafeBytes(of: raw.load(as: sockaddr_in.self).sin_addr) { Array($0) }
+            case AF_INET6: withUnsafeBytes(of: raw.load(as: sockaddr_in6.self).sin6_addr) { Array($0) }
+            default: []
+            }
+        }
+    }
+
+    /// Equal when family, address and port are: what getsockname(2) reports is compared byte for byte.
+    public static func == (lhs: SocketAddress, rhs: SocketAddress) -> Bool {
+        lhs.family == rhs.family && lhs.port == rhs.port && lhs.addressBytes == rhs.addressBytes
+    }
+
+    /// The addresses a configured `host` may be bound as: one for an IP literal (IPv6 with or without brackets), both
+    /// loopbacks for "localhost", none for other names (a socket activation lookup does not resolve names). An IPv4
+    /// host also matches an IPv6 socket bound to its v4-mapped form.
+    public static func candidates(host: String, port: UInt16) -> [SocketAddress] {
+        if host.lowercased() == "localhost" {
+            return candidates(host: "127.0.0.1", port: port) + candidates(host: "::1", port: port)
+        }
+        var literal = Substring(host)
+        if literal.hasPrefix("["), literal.hasSuffix("]") { literal = literal.dropFirst().dropLast() }
+        let text = String(literal)
+        var v4 = in_addr()
+        if inet_pton(AF_INET, text, &v4) == 1, let plain = SocketAddress(host: text, port: port),
+            let mapped = SocketAddress(host: "::ffff:" + text, port: port)
+        {
+            return [plain, mapped]
+        }
+        var v6 = in6_addr()
+        if inet_pton(AF_INET6, text, &v6) == 1, let address = SocketAddress(host: text, port: port) { return [address] }
+        return []
     }
 }

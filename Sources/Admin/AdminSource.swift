@@ -1,0 +1,18 @@
+import Config
+import Events
+import Loop
+
+/// What the admin endpoints read from the running proxy, so that Admin need not depend on it: the executable (and
+/// tests) declare that the proxy runtime is one.
+public protocol AdminSource: AnyObject {
+    /// The loop everything runs on; the admin listener joins it.
+    var loop: EventLoop { get }
+    /// The configuration in force.
+    var config: RetrydConfig { get }
+    /// The port each upstream's listener is bound to, by upstream name.
+    var boundPorts: [String: UInt16] { get }
+    /// Exchanges in flight per upstream name.
+    var inFlightExchanges: [String: Int] { get }
+    /// Adds an observer to every upstream's exchanges.
+    func addObserver(_ observer: ExchangeObserver)
+}
