@@ -3,7 +3,7 @@ import PackageDescription
 
 // Dependencies point one way:
 //   retryd -> {Admin, Notify, Proxy, Service}
-//   Admin -> {Listener, Events}        Notify -> {Forwarder, Events}        Service -> Loop
+//   Admin -> {Listener, Events}        Notify -> {Forwarder, Events}        Service -> {Loop, Retry}
 //   Proxy -> {Listener, Forwarder, Events, Retry, HTTP1, Config}
 //   Listener -> {Loop, HTTP1}          Forwarder -> {Loop, CCurl, HTTP1}    Loop -> CLinux
 //   Events -> Retry                    Config -> {Retry, HTTP1}
@@ -85,7 +85,7 @@ let package = Package(
         ),
         .target(
             name: "Service",
-            dependencies: ["Loop", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Loop", "Retry", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "TestSupport",
@@ -99,7 +99,7 @@ let package = Package(
         .testTarget(name: "ListenerTests", dependencies: ["Listener", "Loop", "TestSupport"]),
         .testTarget(name: "ForwarderTests", dependencies: ["Forwarder", "Loop", "TestSupport"]),
         .testTarget(
-            name: "ServiceTests", dependencies: ["Service", "Loop", .product(name: "Logging", package: "swift-log")]),
+            name: "ServiceTests", dependencies: ["Service", "Loop", "Retry", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "RetrydTests", dependencies: ["retryd", "Config", "Loop", "Events", "TestSupport"]),
         .testTarget(
             name: "AdminTests",

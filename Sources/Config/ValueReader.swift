@@ -1,3 +1,4 @@
+import Retry
 import TOMLKit
 
 /// One TOML value and its key path: typed accessors that throw located errors instead of returning `nil`.

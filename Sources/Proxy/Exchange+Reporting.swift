@@ -17,7 +17,7 @@ extension Exchange {
     func retryScheduled(_ plan: ExchangeStateMachine.RetryPlan) {
         let request = machine.request
         service.logger.info(
-            "retrying \(request.method) \(RequestTarget.path(of: request.target)) after \(plan.reason) (attempt \(plan.attempt) of \(machine.planner.policy.maxAttempts)), waiting \(RetryFormat.duration(plan.wait))",
+            "retrying \(request.method) \(RequestTarget.path(of: request.target)) after \(plan.reason) (attempt \(plan.attempt) of \(machine.planner.policy.maxAttempts)), waiting \(plan.wait.compactDescription)",
             metadata: ["upstream": .string(upstreamName)])
         for observer in service.observers {
             observer.retryScheduled(upstream: upstreamName, reason: plan.reason, wait: plan.wait)
@@ -65,15 +65,5 @@ extension Exchange {
     static func milliseconds(_ value: Double) -> String {
         let tenths = Int((value * 10).rounded())
         return "\(tenths / 10).\(tenths % 10)"
-    }
-}
-
-/// Compact durations for log lines: "250ms", "2s", "1.5s".
-enum RetryFormat {
-    static func duration(_ duration: Duration) -> String {
-        let milliseconds = duration.nanoseconds / 1_000_000
-        if milliseconds < 1000 { return "\(milliseconds)ms" }
-        let tenths = (milliseconds + 50) / 100
-        return tenths % 10 == 0 ? "\(tenths / 10)s" : "\(tenths / 10).\(tenths % 10)s"
     }
 }

@@ -77,7 +77,7 @@ extension ExchangeStateMachine {
             let deadline = idleSince + configuration.attemptTimeout.nanoseconds
             if deadline > now { return .rearm(after: .nanoseconds(deadline - now)) }
             let warning =
-                "response body stalled for \(RetryFormat.duration(configuration.attemptTimeout)) after \(delivery.bytes) bytes"
+                "response body stalled for \(configuration.attemptTimeout.compactDescription) after \(delivery.bytes) bytes"
             let finish = finish(
                 status: delivery.status, answer: .abortResponse, giveUp: delivery.giveUp, warning: warning)
             return .finish(finish, ended: nil)

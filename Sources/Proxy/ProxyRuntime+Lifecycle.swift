@@ -1,6 +1,7 @@
 import Config
 import Listener
 import Loop
+import Retry
 
 extension ProxyRuntime {
     /// Exchanges in flight across all listeners, retiring ones included.

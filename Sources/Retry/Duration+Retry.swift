@@ -23,18 +23,31 @@ extension Duration {
         return .nanoseconds(Int64(nanoseconds.rounded()))
     }
 
-    /// A compact rendering for logs: "0s", "250ms", "2.5s", "120s".
-    var compactDescription: String {
+    /// A compact rendering for log lines, rounded to what a reader needs: "0s", "800µs", "250ms", "2s", "1.5s",
+    /// "120s". (The configuration's exact form is ``Durations/format(_:)``.)
+    public var compactDescription: String {
         let nanoseconds = nanosecondsClamped
         if nanoseconds < 0 { return "-" + Duration.nanoseconds(Self.magnitude(nanoseconds)).compactDescription }
         if nanoseconds == 0 { return "0s" }
-        if nanoseconds < 1_000_000 { return Self.decimal(nanoseconds, scale: 1_000, digits: 3) + "µs" }
-        if nanoseconds < 1_000_000_000 { return Self.decimal(nanoseconds, scale: 1_000_000, digits: 3) + "ms" }
-        return Self.decimal(nanoseconds, scale: 1_000_000_000, digits: 3) + "s"
+        if nanoseconds < 1_000_000 { return "\(nanoseconds / 1_000)µs" }
+        let milliseconds = nanoseconds / 1_000_000
+        if milliseconds < 1_000 { return "\(milliseconds)ms" }
+        return Self.decimal((milliseconds + 50) / 100, scale: 10, digits: 1) + "s"
+    }
+
+    /// Seconds with exactly `digits` decimals, rounded half up: "0.15s", "1.00s" (for aligned tables).
+    public func seconds(decimals digits: Int) -> String {
+        var scale: Int64 = 1
+        for _ in 0..<digits { scale *= 10 }
+        let unit = 1_000_000_000 / scale
+        let scaled = (nanosecondsClamped + unit / 2) / unit
+        var fraction = String(scaled % scale)
+        fraction = String(repeating: "0", count: digits - fraction.count) + fraction
+        return digits == 0 ? "\(scaled)s" : "\(scaled / scale).\(fraction)s"
     }
 
     /// The duration in seconds as a JSON-friendly decimal, without floating-point noise ("2.5", "0.25").
-    var secondsDecimal: String {
+    public var secondsDecimal: String {
         let nanoseconds = nanosecondsClamped
         if nanoseconds < 0 { return "-" + Duration.nanoseconds(Self.magnitude(nanoseconds)).secondsDecimal }
         return Self.decimal(nanoseconds, scale: 1_000_000_000, digits: 9)

@@ -1,17 +1,7 @@
 extension GiveUpReport {
     /// `time` in RFC 3339 UTC with milliseconds, e.g. `2026-11-23T11:27:13.123Z`.
     public var utcTimestamp: String {
-        // Rounded to the nearest millisecond: epoch doubles rarely hold .123 exactly.
-        let milliseconds = time.isFinite && abs(time) < 1e14 ? Int((time * 1000).rounded()) : 0
-        let seconds = milliseconds >= 0 ? milliseconds / 1000 : -((-milliseconds + 999) / 1000)
-        let date = CivilDate(epochSeconds: seconds)
-        func pad(_ value: Int, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(width - text.count, 0)) + text
-        }
-        let fraction = pad(milliseconds - seconds * 1000, 3)
-        return "\(pad(date.year, 4))-\(pad(date.month, 2))-\(pad(date.day, 2))T"
-            + "\(pad(date.hour, 2)):\(pad(date.minute, 2)):\(pad(date.second, 2)).\(fraction)Z"
+        WallTime(epochSeconds: time).iso8601
     }
 
     /// One human-readable logfmt line; the body prefix and any untrusted text are escaped, never raw newlines.

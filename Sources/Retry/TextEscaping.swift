@@ -1,15 +1,33 @@
 /// Quoting for text that ends up in log lines and JSON: upstream bodies and headers are untrusted, and a raw
 /// newline in a log line would let an upstream forge entries.
-enum TextEscaping {
+public enum TextEscaping {
     /// `text` as a JSON string literal, quotes included.
-    static func jsonString(_ text: String) -> String {
+    public static func jsonString(_ text: String) -> String {
         quoted(text) { scalar in
-            scalar.value < 0x20 ? "\\u" + hex(scalar.value, digits: 4) : nil
+            // U+2028/U+2029 are valid JSON but end lines in JavaScript and in some log viewers.
+            scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029
+                ? "\\u" + hex(scalar.value, digits: 4) : nil
         }
     }
 
+    /// `text` unquoted with every line-breaking or control character escaped, for a log line's free-text message.
+    public static func inlineText(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: breaksLine) else { return text }
+        var result = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case _ where breaksLine(scalar): result += "\\u{" + hex(scalar.value, digits: 2) + "}"
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
     /// `text` as a logfmt value: bare when it is a simple token, else quoted with every control character escaped.
-    static func logValue(_ text: String) -> String {
+    public static func logValue(_ text: String) -> String {
         let isBare =
             !text.isEmpty
             && text.unicodeScalars.allSatisfy { scalar in
@@ -19,14 +37,16 @@ enum TextEscaping {
     }
 
     /// `text` always quoted, for free text such as a body prefix.
-    static func quotedLogValue(_ text: String) -> String {
+    public static func quotedLogValue(_ text: String) -> String {
         quoted(text) { scalar in
-            // C0, DEL, C1 and the Unicode line and paragraph separators would break or fake a log line.
-            let breaksLine =
-                scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
-                || scalar.value == 0x2028 || scalar.value == 0x2029
-            return breaksLine ? "\\u{" + hex(scalar.value, digits: 2) + "}" : nil
+            breaksLine(scalar) ? "\\u{" + hex(scalar.value, digits: 2) + "}" : nil
         }
+    }
+
+    /// C0, DEL, C1 and the Unicode line and paragraph separators would break or fake a log line.
+    private static func breaksLine(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028
+            || scalar.value == 0x2029
     }
 
     /// `text` in double quotes with quote, backslash, newline, carriage return and tab escaped, and any other

@@ -1,4 +1,5 @@
 import Logging
+import Retry
 
 extension LogLineFormatter {
     /// `{"time":…,"level":…,"label":…,"message":…, metadata…}` on one line.
@@ -6,35 +7,35 @@ extension LogLineFormatter {
         level: Logger.Level, label: String, message: String, metadata: Logger.Metadata, time: WallTime
     ) -> String {
         var fields = [
-            ("time", LogEscaping.jsonString(time.iso8601)),
-            ("level", LogEscaping.jsonString(level.rawValue)),
-            ("label", LogEscaping.jsonString(label)),
-            ("message", LogEscaping.jsonString(settings.redactor.redact(message))),
+            ("time", TextEscaping.jsonString(time.iso8601)),
+            ("level", TextEscaping.jsonString(level.rawValue)),
+            ("label", TextEscaping.jsonString(label)),
+            ("message", TextEscaping.jsonString(settings.redactor.redact(message))),
         ]
         for (key, value) in metadata.sorted(by: { $0.key < $1.key }) {
             let name = Self.reservedJSONKeys.contains(key) ? "meta." + key : key
             fields.append((name, json(value, key: key)))
         }
-        return "{" + fields.map { LogEscaping.jsonString($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
+        return "{" + fields.map { TextEscaping.jsonString($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
     }
 
     /// A metadata value as JSON, secrets removed: numbers and booleans stay bare so shippers can aggregate them.
     func json(_ value: Logger.MetadataValue, key: String) -> String {
         let redactor = settings.redactor
-        if redactor.isSensitive(name: key) { return LogEscaping.jsonString(Redactor.placeholder) }
+        if redactor.isSensitive(name: key) { return TextEscaping.jsonString(Redactor.placeholder) }
         switch value {
         case .string(let string):
-            return LogEscaping.jsonString(redactor.redact(string))
+            return TextEscaping.jsonString(redactor.redact(string))
         case .stringConvertible(let convertible):
             let description = convertible.description
             let redacted = redactor.redact(description)
             return redacted == description && Self.isBareJSON(convertible)
-                ? description : LogEscaping.jsonString(redacted)
+                ? description : TextEscaping.jsonString(redacted)
         case .array(let elements):
             return "[" + elements.map { json($0, key: "") }.joined(separator: ",") + "]"
         case .dictionary(let entries):
             let members = entries.sorted { $0.key < $1.key }.map {
-                LogEscaping.jsonString($0.key) + ":" + json($0.value, key: $0.key)
+                TextEscaping.jsonString($0.key) + ":" + json($0.value, key: $0.key)
             }
             return "{" + members.joined(separator: ",") + "}"
         }

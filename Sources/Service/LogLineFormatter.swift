@@ -1,4 +1,5 @@
 import Logging
+import Retry
 
 /// Renders one log message as one complete line, newline included: the pure core of `RetrydLogHandler`, with the
 /// clock read by the caller.
@@ -41,14 +42,14 @@ struct LogLineFormatter {
         }
         line.append(contentsOf: level.rawValue.utf8)
         line.append(UInt8(ascii: " "))
-        line.append(contentsOf: LogEscaping.inlineText(label).utf8)
+        line.append(contentsOf: TextEscaping.inlineText(label).utf8)
         line.append(contentsOf: ": ".utf8)
-        line.append(contentsOf: LogEscaping.inlineText(settings.redactor.redact(message)).utf8)
+        line.append(contentsOf: TextEscaping.inlineText(settings.redactor.redact(message)).utf8)
         for (key, value) in metadata.sorted(by: { $0.key < $1.key }) {
             line.append(UInt8(ascii: " "))
-            line.append(contentsOf: LogEscaping.logValue(key).utf8)
+            line.append(contentsOf: TextEscaping.logValue(key).utf8)
             line.append(UInt8(ascii: "="))
-            line.append(contentsOf: LogEscaping.logValue(text(value, key: key)).utf8)
+            line.append(contentsOf: TextEscaping.logValue(text(value, key: key)).utf8)
         }
     }
 

@@ -1,5 +1,6 @@
 import Logging
 import Loop
+import Retry
 
 /// A swift-log handler writing one line per message to a file descriptor (stderr), whole lines per write(2), so
 /// lines from different places never interleave; text or JSON; journald priority prefix when asked. Lines to

@@ -68,8 +68,6 @@ struct DemoRow: Sendable, Equatable {
 
     /// Seconds with two decimals: "0.15s", "1.00s".
     static func seconds(_ duration: Duration) -> String {
-        let hundredths = (duration.nanoseconds + 5_000_000) / 10_000_000
-        let fraction = hundredths % 100
-        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)s"
+        duration.seconds(decimals: 2)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Logging
+import Retry
 import Testing
 
 @testable import Service

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Service
+@testable import Retry
 
 @Suite struct WallTimeTests {
     @Test(arguments: [

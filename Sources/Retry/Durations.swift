@@ -14,9 +14,9 @@ public enum Durations {
         let unit = entry.nanoseconds
         let number = text.dropLast(entry.suffix.count)
         let parts = number.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let whole = parts.first, !whole.isEmpty, whole.allSatisfy(\.isASCIIDigit) else { return nil }
+        guard let whole = parts.first, !whole.isEmpty, whole.allSatisfy(Self.isDigit) else { return nil }
         var fraction = parts.count == 2 ? parts[1] : ""
-        guard parts.count == 1 || !fraction.isEmpty, fraction.allSatisfy(\.isASCIIDigit) else { return nil }
+        guard parts.count == 1 || !fraction.isEmpty, fraction.allSatisfy(Self.isDigit) else { return nil }
         // Nine decimals reach a nanosecond for seconds; trailing zeros beyond that are harmless.
         while fraction.count > 9, fraction.last == "0" { fraction = fraction.dropLast() }
         guard fraction.count <= 9, let wholeValue = Int64(whole) else { return nil }
@@ -59,5 +59,9 @@ public enum Durations {
         fraction = String(repeating: "0", count: width - fraction.count) + fraction
         while fraction.last == "0" { fraction.removeLast() }
         return fraction.isEmpty ? "\(value / unit)" : "\(value / unit).\(fraction)"
+    }
+
+    private static func isDigit(_ character: Character) -> Bool {
+        character.isASCII && character.isNumber
     }
 }

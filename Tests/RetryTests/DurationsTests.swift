@@ -1,4 +1,4 @@
-import Config
+import Retry
 import Testing
 
 @Suite struct DurationTests {
