@@ -2,8 +2,9 @@
 import PackageDescription
 
 // Dependencies point one way: retryd -> Admin -> Proxy -> {Listener, Forwarder, Retry, HTTP1, Config}.
-// HTTP1 and Retry are pure (no I/O, no clock, no randomness); only Listener imports CLinux and
-// only Forwarder imports CCurl. Nothing here may pull in SwiftNIO.
+// HTTP1 and Retry are pure (no I/O, no clock, no randomness); only Listener imports CLinux,
+// only Forwarder imports CCurl and only Redis imports CHiredis. Redis -> Listener: its hiredis socket
+// and timers live on the same event loop. Nothing here may pull in SwiftNIO.
 let package = Package(
     name: "retryd",
     products: [
@@ -26,6 +27,11 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        .systemLibrary(
+            name: "CHiredis",
+            pkgConfig: "hiredis",
+            providers: [.apt(["libhiredis-dev"])]
+        ),
         .target(name: "HTTP1"),
         .target(name: "Retry"),
         .target(
@@ -39,6 +45,10 @@ let package = Package(
         .target(
             name: "Forwarder",
             dependencies: ["CCurl", "Listener", "HTTP1"]
+        ),
+        .target(
+            name: "Redis",
+            dependencies: ["CHiredis", "Listener"]
         ),
         .target(
             name: "Proxy",
@@ -82,6 +92,7 @@ let package = Package(
         .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"]),
         .testTarget(name: "RetryTests", dependencies: ["Retry"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Retry"]),
+        .testTarget(name: "RedisTests", dependencies: ["Redis", "Listener"]),
         .testTarget(name: "ListenerTests", dependencies: ["Listener", "TestSupport"]),
         .testTarget(name: "ServiceTests", dependencies: ["Service", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "RetrydTests", dependencies: ["retryd", "Config", "Listener", "TestSupport"]),
