@@ -22,6 +22,7 @@ public final class RedisClient {
         driver = ConnectionDriver(url: url, loop: loop, options: options, random: random)
     }
 
+    /// Releasing the client closes it as ``close()`` does, without calling ``onStateChange``.
     deinit {
         // Nobody is left to tell: a state handler that holds the client unowned must not run now.
         driver.onStateChange = nil
@@ -46,7 +47,7 @@ public final class RedisClient {
     /// Calls sent and not yet answered (timed-out ones included, until their late reply arrives).
     public var pendingCount: Int { driver.inFlightCount }
 
-    /// Starts connecting in the background; harmless when already started.
+    /// Starts connecting in the background; harmless when already started, and a closed client stays closed.
     public func connect() {
         driver.start()
     }
@@ -64,7 +65,7 @@ public final class RedisClient {
         driver.send(ArgumentList(arguments), timeout: timeout ?? driver.options.commandTimeout, completion: completion)
     }
 
-    /// Sends one command given as text (`["INCR", "hits"]`); see ``command(_:timeout:completion:)-([[UInt8]],_,_)``.
+    /// Sends one command given as text (`["INCR", "hits"]`); otherwise as the byte-array `command`.
     public func command(
         _ arguments: [String], timeout: Duration? = nil,
         completion: @escaping (Result<RedisValue, RedisError>) -> Void

@@ -21,7 +21,7 @@ extension RedisClient {
     ///   - keys: the script's `KEYS`.
     ///   - arguments: the script's `ARGV`.
     ///   - timeout: ``RedisClientOptions/commandTimeout`` when nil.
-    ///   - completion: runs exactly once on the loop, as for ``command(_:timeout:completion:)-([[UInt8]],_,_)``.
+    ///   - completion: runs exactly once on the loop, as for `command`.
     public func evaluate(
         _ script: RedisScript, keys: [[UInt8]] = [], arguments: [[UInt8]] = [], timeout: Duration? = nil,
         completion: @escaping (Result<RedisValue, RedisError>) -> Void
@@ -45,7 +45,7 @@ extension RedisClient {
         }
     }
 
-    /// Runs `script` with text keys and arguments; see ``evaluate(_:keys:arguments:timeout:completion:)-(_,[[UInt8]],_,_,_)``.
+    /// Runs `script` with text keys and arguments; otherwise as the byte-array `evaluate`.
     public func evaluate(
         _ script: RedisScript, keys: [String], arguments: [String] = [], timeout: Duration? = nil,
         completion: @escaping (Result<RedisValue, RedisError>) -> Void

@@ -75,7 +75,7 @@ public final class RedisSubscriber {
         _ = driver.sendSubscription(ArgumentList([Array("SUBSCRIBE".utf8), channel]))
     }
 
-    /// Subscribes to a channel named by text; see ``subscribe(channel:onMessage:)-([UInt8],_)``.
+    /// Subscribes to a channel named by text; otherwise as the byte-array `subscribe`.
     public func subscribe(channel: String, onMessage: @escaping ([UInt8]) -> Void) {
         subscribe(channel: Array(channel.utf8), onMessage: onMessage)
     }

@@ -173,6 +173,17 @@ import Testing
         }
         #expect(outcome == [.closed, .notConnected])
         #expect(harness.onLoop { $0.state } == .disconnected)
+        // The server sees the connection go: only the observer's own remains.
+        let observer = try ClientHarness(url: server.url)
+        #expect(observer.wait(for: .connected))
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(1)
+        var clients = -1
+        repeat {
+            let list = try observer.call(["CLIENT", "LIST"], timeout: .milliseconds(200))?.get().text ?? ""
+            clients = list.split(whereSeparator: \.isNewline).count
+        } while clients != 1 && clock.now < deadline
+        #expect(clients == 1)
     }
 
     private func evaluateResult(_ script: RedisScript, on harness: ClientHarness) -> Result<RedisValue, RedisError>? {
