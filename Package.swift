@@ -5,10 +5,12 @@ import PackageDescription
 //   retryd -> {Admin, Notify, Proxy, Service}
 //   Admin -> {Listener, Events}        Notify -> {Forwarder, Events}        Service -> {Loop, Retry}
 //   Proxy -> {Listener, Forwarder, Events, Retry, HTTP1, Config}
-//   Listener -> {Loop, HTTP1}          Forwarder -> {Loop, CCurl, HTTP1}    Loop -> CLinux
+//   Listener -> {Loop, HTTP1}          Forwarder -> {Loop, CCurl, HTTP1}    Redis -> {Loop, CHiredis}
+//   Loop -> CLinux
 //   Events -> Retry                    Config -> {Retry, HTTP1}
 // HTTP1 and Retry are pure (no I/O, no clock, no randomness) and depend on nothing of ours; only Loop imports
-// CLinux and only Forwarder imports CCurl. Nothing here may pull in SwiftNIO.
+// CLinux, only Forwarder imports CCurl and only Redis imports CHiredis (its socket and timers live on the same
+// loop). Nothing here may pull in SwiftNIO.
 let package = Package(
     name: "retryd",
     products: [
@@ -31,6 +33,11 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        .systemLibrary(
+            name: "CHiredis",
+            pkgConfig: "hiredis",
+            providers: [.apt(["libhiredis-dev"])]
+        ),
         .target(name: "HTTP1"),
         .target(name: "Retry"),
         .target(
@@ -52,6 +59,10 @@ let package = Package(
         .target(
             name: "Events",
             dependencies: ["Retry"]
+        ),
+        .target(
+            name: "Redis",
+            dependencies: ["CHiredis", "Loop"]
         ),
         .target(
             name: "Proxy",
@@ -96,6 +107,7 @@ let package = Package(
         .testTarget(name: "RetryTests", dependencies: ["Retry", "TestSupport"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Retry"]),
         .testTarget(name: "LoopTests", dependencies: ["Loop"]),
+        .testTarget(name: "RedisTests", dependencies: ["Redis", "Loop"]),
         .testTarget(name: "ListenerTests", dependencies: ["Listener", "Loop", "TestSupport"]),
         .testTarget(name: "ForwarderTests", dependencies: ["Forwarder", "Loop", "TestSupport"]),
         .testTarget(
