@@ -94,19 +94,27 @@ public final class EventLoop: @unchecked Sendable {
         return registration
     }
 
-    /// Changes the events a registration waits for.
+    /// Changes the events a registration waits for; a stale registration is left alone, like in ``deregister(_:)``.
     public func modify(_ registration: Registration, events: EPollEvents) throws(SysError) {
+        guard isCurrent(registration) else { return }
         _ = try Sys.check("epoll_ctl") {
             clinux_epoll_ctl(epfd, CLINUX_EPOLL_CTL_MOD, registration.fd, events.rawValue, Self.userData(registration))
         }
     }
 
     /// Removes a registration; events already read for it this iteration are dropped by generation.
+    ///
+    /// A stale registration (already removed, its descriptor perhaps closed and reused by a new owner) changes
+    /// nothing: deleting by descriptor first would take the new owner's registration off epoll.
     public func deregister(_ registration: Registration) {
+        guard isCurrent(registration) else { return }
         _ = clinux_epoll_ctl(epfd, CLINUX_EPOLL_CTL_DEL, registration.fd, 0, 0)
-        if slots[Int(registration.slot)].generation == registration.generation {
-            release(registration.slot)
-        }
+        release(registration.slot)
+    }
+
+    /// Whether `registration` is still the live one for its slot.
+    func isCurrent(_ registration: Registration) -> Bool {
+        Int(registration.slot) < slots.count && slots[Int(registration.slot)].generation == registration.generation
     }
 
     private func release(_ slot: UInt32) {

@@ -127,4 +127,43 @@ struct EventLoopTests {
         }
         #expect(reader.bytes == Array("hi".utf8))
     }
+
+    @Test("a stale deregister after the descriptor is reused leaves the new owner registered")
+    func staleDeregisterIsHarmless() throws {
+        let loop = try EventLoop()
+        final class Counter: EventHandler, @unchecked Sendable {
+            let fd: Int32
+            let received = DispatchSemaphore(value: 0)
+            init(fd: Int32) { self.fd = fd }
+            func handle(_ events: EPollEvents) {
+                var buffer = [UInt8](repeating: 0, count: 16)
+                _ = read(fd, &buffer, 16)
+                received.signal()
+            }
+        }
+        var first: [Int32] = [0, 0]
+        #expect(pipe(&first) == 0)
+        let old = try loop.register(fd: first[0], events: .readable, handler: Counter(fd: first[0]))
+        loop.deregister(old)
+        close(first[0])
+        close(first[1])
+        // The kernel hands out the lowest free number: the new pipe reuses the old descriptor.
+        var second: [Int32] = [0, 0]
+        #expect(pipe(&second) == 0)
+        defer {
+            close(second[0])
+            close(second[1])
+        }
+        try #require(second[0] == first[0])
+        let (reader, writer) = (second[0], second[1])
+        let owner = Counter(fd: reader)
+        _ = try loop.register(fd: reader, events: .readable, handler: owner)
+        // The old owner lets go a second time, as a late cleanup would.
+        loop.deregister(old)
+        try loop.modify(old, events: [])
+        withRunningLoop(loop) {
+            #expect(write(writer, "hi", 2) == 2)
+            #expect(owner.received.wait(timeout: .now() + 5) == .success, "the new owner's registration was removed")
+        }
+    }
 }
