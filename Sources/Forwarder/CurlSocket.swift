@@ -47,9 +47,14 @@ final class CurlSocket: EventHandler {
 final class CurlSockets {
     let loop: EventLoop
     private var byFD: [Int32: CurlSocket] = [:]
+    /// Registers a socket with the loop; replaced by tests that need registration to fail.
+    var register: (Int32, EPollEvents, EventHandler) throws(SysError) -> Registration
 
     init(loop: EventLoop) {
         self.loop = loop
+        register = { [unowned loop] (fd, events, handler) throws(SysError) in
+            try loop.register(fd: fd, events: events, handler: handler)
+        }
     }
 
     /// Sockets known, watched or idle.
@@ -85,13 +90,17 @@ final class CurlSockets {
         if what & CCURL_POLL_IN != 0 { events.insert(.readable) }
         if what & CCURL_POLL_OUT != 0 { events.insert(.writable) }
         socket.watched = true
-        if let registration = socket.registration {
-            guard socket.events != events else { return }
-            try? loop.modify(registration, events: events)
-        } else {
-            socket.registration = try? loop.register(fd: fd, events: events, handler: socket)
+        do throws(SysError) {
+            if let registration = socket.registration {
+                guard socket.events != events else { return }
+                try loop.modify(registration, events: events)
+            } else {
+                socket.registration = try register(fd, events, socket)
+            }
+            socket.events = events
+        } catch {
+            forwarder.socketCannotBeWatched(fd)
         }
-        socket.events = events
     }
 
     /// Takes `socket` off epoll; it stays known until libcurl closes it.

@@ -31,6 +31,8 @@ public final class Forwarder {
     private var active: [ObjectIdentifier: Transfer] = [:]
     /// Transfers libcurl refused to start, completed at the end of the loop iteration.
     private var failedStarts: [(Transfer, UpstreamError)] = []
+    /// Sockets the loop could not watch, reported to libcurl as failed at the end of the loop iteration.
+    private var unwatchedSockets: [Int32] = []
     private var isShutDown = false
 
     /// Transfers in flight.
@@ -103,7 +105,7 @@ public final class Forwarder {
             let message = String(cString: curl_multi_strerror(code))
             failedStarts.append(
                 (transfer, UpstreamError(code: 0, message: message, mayHaveBeenSent: false, isTimeout: false)))
-            if failedStarts.count == 1 { loop.runAtEndOfIteration(self) }
+            scheduleDeferredWork()
         }
         return transfer
     }
@@ -200,10 +202,24 @@ public final class Forwarder {
 }
 
 extension Forwarder: DeferredWork {
-    /// Completes the transfers that failed to start, now that their callers have them.
+    /// An unwatched socket would leave its transfer hanging until a timeout: it is reported to libcurl as failed
+    /// (from the loop, never from inside the socket callback that found it), so the transfer ends now with an error.
+    func socketCannotBeWatched(_ fd: Int32) {
+        unwatchedSockets.append(fd)
+        scheduleDeferredWork()
+    }
+
+    fileprivate func scheduleDeferredWork() {
+        if failedStarts.count + unwatchedSockets.count == 1 { loop.runAtEndOfIteration(self) }
+    }
+
+    /// Completes the transfers that failed to start, now that their callers have them, and fails unwatched sockets.
     public func runDeferred() {
         let failed = failedStarts
         failedStarts.removeAll()
         for (transfer, error) in failed { finish(transfer, .failure(error)) }
+        let unwatched = unwatchedSockets
+        unwatchedSockets.removeAll()
+        for fd in unwatched { socketAction(fd, CCURL_CSELECT_ERR) }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Loop
 import TestSupport
 import Testing
 
@@ -98,4 +99,31 @@ final class LockedBox<Value>: @unchecked Sendable {
     init(_ value: Value) { stored = value }
     var value: Value { lock.withLock { stored } }
     func set(_ value: Value) { lock.withLock { stored = value } }
+}
+
+/// What happens when the loop cannot watch one of libcurl's sockets.
+@Suite("Forwarder sockets that cannot be watched")
+struct UnwatchedSocketTests {
+    @Test("a socket the loop cannot register fails its transfer at once instead of leaving it to a timeout")
+    func registrationFailureFailsTheTransfer() throws {
+        let upstream = try TestUpstream(responses: [.respond(status: 200, text: "ok")])
+        let harness = try ForwarderHarness()
+        harness.onLoop { forwarder in
+            forwarder.sockets.register = { (_, _, _) throws(SysError) in throw SysError(call: "epoll_ctl", errno: ENOSPC) }
+        }
+        let delegate = RecordingDelegate()
+        let started = ContinuousClock.now
+        var request = ForwarderHarness.request(upstream)
+        request.connectTimeout = .seconds(5)
+        let sent = request
+        harness.onLoop { _ = $0.start(sent, delegate: delegate) }
+        #expect(delegate.completed.wait(timeout: .now() + 10) == .success)
+        #expect(ContinuousClock.now - started < .seconds(2), "the transfer waited for its connect timeout")
+        guard case .completed(let error)? = delegate.events.last else {
+            Issue.record("no completion")
+            return
+        }
+        #expect(error != nil)
+        #expect(upstream.requests.isEmpty)
+    }
 }
