@@ -109,7 +109,7 @@ let package = Package(
         .testTarget(name: "LoopTests", dependencies: ["Loop"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "Loop"]),
         .testTarget(name: "ListenerTests", dependencies: ["Listener", "Loop", "TestSupport"]),
-        .testTarget(name: "ForwarderTests", dependencies: ["Forwarder", "Loop", "TestSupport"]),
+        .testTarget(name: "ForwarderTests", dependencies: ["Forwarder", "CCurl", "Loop", "TestSupport"]),
         .testTarget(
             name: "ServiceTests", dependencies: ["Service", "Loop", "Retry", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "RetrydTests", dependencies: ["retryd", "Config", "Loop", "Events", "TestSupport"]),

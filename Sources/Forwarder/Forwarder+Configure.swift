@@ -4,66 +4,75 @@ import Loop
 extension Forwarder {
     /// Turns an ``UpstreamRequest`` into easy-handle options that send it byte for byte. A pooled handle already
     /// configured for the same upstream only gets the per-request options.
-    func configure(_ transfer: Transfer, base: EasyBase) {
+    /// - Throws: `ForwarderError` naming the first option libcurl refused.
+    func configure(_ transfer: Transfer, base: EasyBase) throws(ForwarderError) {
         let handle = transfer.handle
-        let easy = handle.easy
-        let request = transfer.request
         if handle.base != base {
-            if handle.base != nil { curl_easy_reset(easy) }
-            configureBase(handle, base)
+            if handle.base != nil { curl_easy_reset(handle.easy) }
+            handle.base = nil
+            try configureBase(handle, base)
             handle.base = base
         }
         handle.errorBuffer[0] = 0
-
-        // The target goes out verbatim: libcurl must not normalise "/../" or re-encode anything.
-        _ = ccurl_easy_setopt_string(easy, CURLOPT_REQUEST_TARGET, request.target)
-        transfer.headerList = headerList(for: request)
-        _ = ccurl_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, transfer.headerList)
-        configureMethodAndBody(transfer)
-
-        let context = Unmanaged.passUnretained(transfer).toOpaque()
-        _ = ccurl_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, context)
-        _ = ccurl_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, context)
-        _ = ccurl_easy_setopt_pointer(easy, CURLOPT_READDATA, context)
-        _ = ccurl_easy_setopt_pointer(easy, CURLOPT_SEEKDATA, context)
-        _ = ccurl_easy_setopt_pointer(easy, CURLOPT_PREREQDATA, context)
+        try configureRequest(transfer)
     }
 
     /// The options that depend only on the upstream, set once per pooled handle.
-    private func configureBase(_ handle: EasyHandle, _ base: EasyBase) {
+    func configureBase(_ handle: EasyHandle, _ base: EasyBase) throws(ForwarderError) {
         let easy = handle.easy
-        _ = ccurl_easy_setopt_string(easy, CURLOPT_URL, base.origin + "/")
-        _ = ccurl_easy_setopt_long(easy, CURLOPT_PATH_AS_IS, 1)
-        _ = ccurl_easy_setopt_long(easy, CURLOPT_HTTP_VERSION, CCURL_HTTP_VERSION_1_1)
-        _ = ccurl_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
-        _ = ccurl_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1)
-        _ = ccurl_easy_setopt_long(easy, CURLOPT_BUFFERSIZE, options.receiveBufferSize)
-        _ = ccurl_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(base.connectTimeout.nanoseconds / 1_000_000))
-        _ = ccurl_easy_setopt_share(easy, share)
+        var check = OptionCheck()
+        check.check(ccurl_easy_setopt_string(easy, CURLOPT_URL, base.origin + "/"), "CURLOPT_URL")
+        // The target goes out verbatim: libcurl must not normalise "/../" or re-encode anything.
+        check.check(ccurl_easy_setopt_long(easy, CURLOPT_PATH_AS_IS, 1), "CURLOPT_PATH_AS_IS")
+        check.check(ccurl_easy_setopt_long(easy, CURLOPT_HTTP_VERSION, CCURL_HTTP_VERSION_1_1), "CURLOPT_HTTP_VERSION")
+        check.check(ccurl_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1), "CURLOPT_NOSIGNAL")
+        check.check(ccurl_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1), "CURLOPT_TCP_KEEPALIVE")
+        check.check(ccurl_easy_setopt_long(easy, CURLOPT_BUFFERSIZE, options.receiveBufferSize), "CURLOPT_BUFFERSIZE")
+        check.check(
+            ccurl_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(base.connectTimeout.nanoseconds / 1_000_000)),
+            "CURLOPT_CONNECTTIMEOUT_MS")
+        check.check(ccurl_easy_setopt_share(easy, share), "CURLOPT_SHARE")
         if let caFile = base.caFile {
-            _ = ccurl_easy_setopt_string(easy, CURLOPT_CAINFO, caFile)
+            check.check(ccurl_easy_setopt_string(easy, CURLOPT_CAINFO, caFile), "CURLOPT_CAINFO")
         }
-        _ = ccurl_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, handle.errorBuffer)
-        _ = ccurl_easy_setopt_data_callback(easy, CURLOPT_HEADERFUNCTION, transferHeaderCallback)
-        _ = ccurl_easy_setopt_data_callback(easy, CURLOPT_WRITEFUNCTION, transferWriteCallback)
-        _ = ccurl_easy_setopt_data_callback(easy, CURLOPT_READFUNCTION, transferReadCallback)
-        _ = ccurl_easy_setopt_seek_callback(easy, transferSeekCallback)
-        _ = ccurl_easy_setopt_prereq_callback(easy, transferPrereqCallback)
+        check.check(ccurl_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, handle.errorBuffer), "CURLOPT_ERRORBUFFER")
+        check.check(
+            ccurl_easy_setopt_data_callback(easy, CURLOPT_HEADERFUNCTION, transferHeaderCallback),
+            "CURLOPT_HEADERFUNCTION")
+        check.check(
+            ccurl_easy_setopt_data_callback(easy, CURLOPT_WRITEFUNCTION, transferWriteCallback), "CURLOPT_WRITEFUNCTION")
+        check.check(
+            ccurl_easy_setopt_data_callback(easy, CURLOPT_READFUNCTION, transferReadCallback), "CURLOPT_READFUNCTION")
+        check.check(ccurl_easy_setopt_seek_callback(easy, transferSeekCallback), "CURLOPT_SEEKFUNCTION")
+        // What stops libcurl from silently sending a request again on a fresh connection.
+        check.check(ccurl_easy_setopt_prereq_callback(easy, transferPrereqCallback), "CURLOPT_PREREQFUNCTION")
         // Connection sockets are tracked from creation to close, so idle ones can stay registered with epoll.
-        _ = ccurl_easy_setopt_sockopt_callback(easy, forwarderSockoptCallback)
-        _ = ccurl_easy_setopt_pointer(easy, CURLOPT_SOCKOPTDATA, Unmanaged.passUnretained(self).toOpaque())
-        _ = ccurl_easy_setopt_closesocket_callback(easy, forwarderCloseSocketCallback)
-        _ = ccurl_easy_setopt_pointer(easy, CURLOPT_CLOSESOCKETDATA, Unmanaged.passUnretained(sockets).toOpaque())
+        check.check(ccurl_easy_setopt_sockopt_callback(easy, forwarderSockoptCallback), "CURLOPT_SOCKOPTFUNCTION")
+        check.check(
+            ccurl_easy_setopt_pointer(easy, CURLOPT_SOCKOPTDATA, Unmanaged.passUnretained(self).toOpaque()),
+            "CURLOPT_SOCKOPTDATA")
+        check.check(
+            ccurl_easy_setopt_closesocket_callback(easy, forwarderCloseSocketCallback), "CURLOPT_CLOSESOCKETFUNCTION")
+        check.check(
+            ccurl_easy_setopt_pointer(easy, CURLOPT_CLOSESOCKETDATA, Unmanaged.passUnretained(sockets).toOpaque()),
+            "CURLOPT_CLOSESOCKETDATA")
+        try check.get()
     }
 
-    /// Every option a previous request on the same handle may have set is set again here.
-    private func configureMethodAndBody(_ transfer: Transfer) {
+    /// The options of one request. Every option a previous request on the same handle may have set is set again.
+    func configureRequest(_ transfer: Transfer) throws(ForwarderError) {
         let easy = transfer.easy
         let request = transfer.request
+        var check = OptionCheck()
+        // The target goes out verbatim: libcurl must not normalise "/../" or re-encode anything.
+        check.check(ccurl_easy_setopt_string(easy, CURLOPT_REQUEST_TARGET, request.target), "CURLOPT_REQUEST_TARGET")
+        transfer.headerList = headerList(for: request)
+        check.check(ccurl_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, transfer.headerList), "CURLOPT_HTTPHEADER")
+
         let isHead = request.method == "HEAD"
         // CUSTOMREQUEST "HEAD" would make libcurl wait for a body that never comes: NOBODY says HEAD.
         let custom = isHead || (request.method == "GET" && request.body == .none) ? nil : request.method
-        _ = ccurl_easy_setopt_string(easy, CURLOPT_CUSTOMREQUEST, custom)
+        check.check(ccurl_easy_setopt_string(easy, CURLOPT_CUSTOMREQUEST, custom), "CURLOPT_CUSTOMREQUEST")
         // The upload length: nil for no body, -1 for chunked.
         let length: Int?
         switch request.body {
@@ -76,9 +85,20 @@ extension Forwarder {
         }
         // UPLOAD sends exactly our bytes with Content-Length (or chunked when -1) and no form Content-Type.
         // UPLOAD first, then NOBODY: each resets the method libcurl derives from the other.
-        _ = ccurl_easy_setopt_long(easy, CURLOPT_UPLOAD, length == nil || isHead ? 0 : 1)
-        _ = ccurl_easy_setopt_long(easy, CURLOPT_NOBODY, isHead ? 1 : 0)
-        _ = ccurl_easy_setopt_off(easy, CURLOPT_INFILESIZE_LARGE, curl_off_t(length ?? -1))
+        check.check(ccurl_easy_setopt_long(easy, CURLOPT_UPLOAD, length == nil || isHead ? 0 : 1), "CURLOPT_UPLOAD")
+        check.check(ccurl_easy_setopt_long(easy, CURLOPT_NOBODY, isHead ? 1 : 0), "CURLOPT_NOBODY")
+        check.check(
+            ccurl_easy_setopt_off(easy, CURLOPT_INFILESIZE_LARGE, curl_off_t(length ?? -1)), "CURLOPT_INFILESIZE_LARGE")
+
+        let context = Unmanaged.passUnretained(transfer).toOpaque()
+        for (option, name) in [
+            (CURLOPT_HEADERDATA, "CURLOPT_HEADERDATA"), (CURLOPT_WRITEDATA, "CURLOPT_WRITEDATA"),
+            (CURLOPT_READDATA, "CURLOPT_READDATA"), (CURLOPT_SEEKDATA, "CURLOPT_SEEKDATA"),
+            (CURLOPT_PREREQDATA, "CURLOPT_PREREQDATA"),
+        ] {
+            check.check(ccurl_easy_setopt_pointer(easy, option, context), name)
+        }
+        try check.get()
     }
 
     private func headerList(for request: UpstreamRequest) -> UnsafeMutablePointer<curl_slist>? {

@@ -43,24 +43,43 @@ public final class Forwarder {
     }()
 
     /// Creates a multi handle whose sockets and timer live on `loop`.
-    public init(loop: EventLoop, options: ForwarderOptions = .init()) {
+    /// - Throws: `ForwarderError` when libcurl refuses an option the forwarder's guarantees depend on; retryd then
+    ///   refuses to start rather than run without them.
+    public init(loop: EventLoop, options: ForwarderOptions = .init()) throws(ForwarderError) {
         _ = Self.globalInit
         self.loop = loop
         self.options = options
         sockets = CurlSockets(loop: loop)
         multi = curl_multi_init()
         share = curl_share_init()
+        var check = OptionCheck()
         // Single-threaded: no lock callbacks needed. Shared DNS and TLS sessions make reconnects cheap.
-        _ = ccurl_share_setopt_lock_data(share, CURL_LOCK_DATA_DNS)
-        _ = ccurl_share_setopt_lock_data(share, CURL_LOCK_DATA_SSL_SESSION)
+        check.check(ccurl_share_setopt_lock_data(share, CURL_LOCK_DATA_DNS), "CURLSHOPT_SHARE DNS")
+        check.check(ccurl_share_setopt_lock_data(share, CURL_LOCK_DATA_SSL_SESSION), "CURLSHOPT_SHARE SSL_SESSION")
         timer = LoopTimer { [unowned self] in self.socketAction(CCURL_SOCKET_TIMEOUT, 0) }
         let context = Unmanaged.passUnretained(self).toOpaque()
-        _ = ccurl_multi_setopt_socket_callback(multi, forwarderSocketCallback)
-        _ = ccurl_multi_setopt_pointer(multi, CURLMOPT_SOCKETDATA, context)
-        _ = ccurl_multi_setopt_timer_callback(multi, forwarderTimerCallback)
-        _ = ccurl_multi_setopt_pointer(multi, CURLMOPT_TIMERDATA, context)
-        _ = ccurl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, options.maxCachedConnections)
-        _ = ccurl_multi_setopt_long(multi, CURLMOPT_PIPELINING, Int(CURLPIPE_NOTHING))
+        check.check(ccurl_multi_setopt_socket_callback(multi, forwarderSocketCallback), "CURLMOPT_SOCKETFUNCTION")
+        check.check(ccurl_multi_setopt_pointer(multi, CURLMOPT_SOCKETDATA, context), "CURLMOPT_SOCKETDATA")
+        check.check(ccurl_multi_setopt_timer_callback(multi, forwarderTimerCallback), "CURLMOPT_TIMERFUNCTION")
+        check.check(ccurl_multi_setopt_pointer(multi, CURLMOPT_TIMERDATA, context), "CURLMOPT_TIMERDATA")
+        check.check(
+            ccurl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, options.maxCachedConnections), "CURLMOPT_MAXCONNECTS")
+        check.check(ccurl_multi_setopt_long(multi, CURLMOPT_PIPELINING, Int(CURLPIPE_NOTHING)), "CURLMOPT_PIPELINING")
+        do throws(ForwarderError) {
+            try check.get()
+            // Every option an attempt sets, tried once on a spare handle: a libcurl that lacks one fails here, at
+            // start-up, not on the first request.
+            let probe = EasyHandle()
+            try configureBase(probe, EasyBase(origin: "http://127.0.0.1", caFile: nil, connectTimeout: .seconds(1)))
+            let transfer = Transfer(
+                request: UpstreamRequest(method: "POST", origin: "http://127.0.0.1", target: "/", headers: []),
+                delegate: nil, handle: probe)
+            try configureRequest(transfer)
+        } catch {
+            curl_multi_cleanup(multi)
+            curl_share_cleanup(share)
+            throw error
+        }
     }
 
     deinit {
@@ -94,17 +113,24 @@ public final class Forwarder {
             handle = pool.popLast() ?? EasyHandle()
         }
         let transfer = Transfer(request: request, delegate: delegate, handle: handle)
-        configure(transfer, base: base)
         transfer.isActive = true
         active[ObjectIdentifier(transfer)] = transfer
-        _ = ccurl_easy_setopt_pointer(handle.easy, CURLOPT_PRIVATE, Unmanaged.passRetained(transfer).toOpaque())
-        let code = curl_multi_add_handle(multi, handle.easy)
-        if code != CURLM_OK {
+        // Retained for libcurl until the transfer is released; set after `configure`, whose reset would clear it.
+        let context = Unmanaged.passRetained(transfer).toOpaque()
+        do throws(ForwarderError) {
+            try configure(transfer, base: base)
+            var check = OptionCheck()
+            check.check(ccurl_easy_setopt_pointer(handle.easy, CURLOPT_PRIVATE, context), "CURLOPT_PRIVATE")
+            try check.get()
+            var added = OptionCheck()
+            added.check(curl_multi_add_handle(multi, handle.easy), "curl_multi_add_handle")
+            try added.get()
+        } catch {
             // Reported after `start` returns, never from inside it: the caller has not stored the transfer yet, and
-            // would drop a completion for a transfer it does not know.
-            let message = String(cString: curl_multi_strerror(code))
+            // would drop a completion for a transfer it does not know. Nothing was sent.
+            handle.base = nil
             failedStarts.append(
-                (transfer, UpstreamError(code: 0, message: message, mayHaveBeenSent: false, isTimeout: false)))
+                (transfer, UpstreamError(code: 0, message: error.description, mayHaveBeenSent: false, isTimeout: false)))
             scheduleDeferredWork()
         }
         return transfer

@@ -17,7 +17,7 @@ public final class Transfer {
     var bodyOffset = 0
     var isActive = false
 
-    init(request: UpstreamRequest, delegate: TransferDelegate, handle: EasyHandle) {
+    init(request: UpstreamRequest, delegate: TransferDelegate?, handle: EasyHandle) {
         self.request = request
         self.delegate = delegate
         self.handle = handle
@@ -56,9 +56,13 @@ struct EasyBase: Equatable {
     var connectTimeout: Duration
 
     init(_ request: UpstreamRequest) {
-        origin = request.origin
-        caFile = request.caFile
-        connectTimeout = request.connectTimeout
+        self.init(origin: request.origin, caFile: request.caFile, connectTimeout: request.connectTimeout)
+    }
+
+    init(origin: String, caFile: String?, connectTimeout: Duration) {
+        self.origin = origin
+        self.caFile = caFile
+        self.connectTimeout = connectTimeout
     }
 }
 

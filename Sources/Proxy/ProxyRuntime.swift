@@ -37,7 +37,7 @@ public final class ProxyRuntime: @unchecked Sendable {
         self.logger = logger
         self.inherited = inherited
         loop = try EventLoop()
-        forwarder = Forwarder(loop: loop)
+        forwarder = try Forwarder(loop: loop)
         budget = ConnectionBudget(limit: config.limits.maxConnections)
         for upstream in config.upstreams {
             try bind(upstream)

@@ -13,7 +13,7 @@ final class ForwarderHarness: @unchecked Sendable {
 
     init() throws {
         loop = try EventLoop()
-        forwarder = Forwarder(loop: loop)
+        forwarder = try Forwarder(loop: loop)
         let loop = loop
         let done = done
         Thread {

@@ -1,3 +1,4 @@
+import CCurl
 import Foundation
 import Loop
 import TestSupport
@@ -125,5 +126,30 @@ struct UnwatchedSocketTests {
         }
         #expect(error != nil)
         #expect(upstream.requests.isEmpty)
+    }
+}
+
+/// Options retryd's guarantees depend on are checked, and a refusal says which and why.
+@Suite("Forwarder option checks")
+struct OptionCheckTests {
+    @Test("the first refused option is kept and named, with libcurl's reason and version")
+    func firstRefusalIsNamed() throws {
+        var check = OptionCheck()
+        check.check(CURLE_OK, "CURLOPT_URL")
+        check.check(CURLE_UNKNOWN_OPTION, "CURLOPT_PREREQFUNCTION")
+        check.check(CURLE_OUT_OF_MEMORY, "CURLOPT_HTTPHEADER")
+        #expect(throws: ForwarderError.self) { try check.get() }
+        let failure = try #require(check.failure)
+        #expect(failure.option == "CURLOPT_PREREQFUNCTION")
+        #expect(failure.code == Int32(CURLE_UNKNOWN_OPTION.rawValue))
+        #expect(failure.description.hasPrefix("libcurl/"))
+        #expect(failure.description.contains("refused CURLOPT_PREREQFUNCTION (An unknown option was passed in to libcurl"))
+    }
+
+    @Test("this machine's libcurl accepts every option an attempt sets")
+    func thisLibcurlIsAccepted() throws {
+        let loop = try EventLoop()
+        let forwarder = try Forwarder(loop: loop)
+        forwarder.shutDown()
     }
 }
