@@ -4,9 +4,14 @@
 #   bash Tests/Benchmarks/soak.sh                    # builds retryd (release) first
 #   bash Tests/Benchmarks/soak.sh .build/release/retryd
 #   DURATION=120 CONNECTIONS=300 bash Tests/Benchmarks/soak.sh
-# Environment: DURATION (s, 60), CONNECTIONS (300), POST_SHARE (0.3), RSS_INTERVAL (s, 2), LOG_LEVEL (info),
-# SEED, KEEP=1 (keep the work directory: config, logs, ledger, RSS samples), RETRYD_WRAPPER (a command put in front
-# of retryd, e.g. "env MALLOC_ARENA_MAX=1"), SCRATCH (swift build scratch path, .build-soak).
+# Environment (defaults in brackets):
+#   DURATION [60] s, CONNECTIONS [300], POST_SHARE [0.3], HANG_AFTER [12] s (nothing complete by then is a hang),
+#   ABORT_SHARE [0.02] of requests the client abandons, SLOW_SHARE [0.02] of connections reading 0.25-2 MiB slowly,
+#   FAULTS upstream weights instead of its mix (e.g. "ok_length=40,status_5xx=12"), BURST_SHARE [0.6] (0: no 429
+#   bursts), RSS_INTERVAL [2] s, LOG_LEVEL [info] (retryd's port is read from its info line), SEED,
+#   RETRYD_WRAPPER a command put in front of retryd ("env MALLOC_ARENA_MAX=1", "valgrind --tool=massif"),
+#   HOLD [0] s to keep retryd running after the clients stop (to inspect its heap), KEEP=1 to keep the work
+#   directory (config, logs, ledger, RSS samples), SCRATCH [.build-soak] the swift build scratch path.
 # Not a test: figures depend on the machine. Loopback only, ephemeral ports, bounded in time.
 # Exits non-zero on a hang, a duplicate POST or a truncated body that looks complete (see soak_client.py).
 set -euo pipefail
@@ -50,7 +55,7 @@ start_upstream() {
     local port=$1 seed=$2
     rm -f "$work/upstream.port"
     python3 "$here/soak_upstream.py" --port "$port" --port-file "$work/upstream.port" --ledger "$work/ledger" \
-        --seed "$seed" 2>>"$work/upstream.log" &
+        --seed "$seed" ${FAULTS:+--faults "$FAULTS"} --burst-share "${BURST_SHARE:-0.6}" 2>>"$work/upstream.log" &
     echo $! >"$work/upstream.pid"
     disown $!  # killed on purpose half-way: no "Killed" notice from this shell
     for _ in $(seq 100); do [[ -s $work/upstream.port ]] && return 0; sleep 0.05; done
@@ -85,7 +90,7 @@ TOML
 ${RETRYD_WRAPPER:-} "$RETRYD" --config "$work/retryd.toml" 2>"$work/retryd.log" &
 retryd_pid=$!
 retryd_port=
-for _ in $(seq 100); do
+for _ in $(seq 600); do  # up to 30 s: under valgrind start-up is slow
     retryd_port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$work/retryd.log" | head -1)
     [[ -n $retryd_port ]] && break
     kill -0 "$retryd_pid" 2>/dev/null || break
@@ -117,12 +122,18 @@ restart_pid=$!
 
 status=0
 python3 "$here/soak_client.py" --port "$retryd_port" --retryd-pid "$retryd_pid" --ledger "$work/ledger" \
-    --connections "$CONNECTIONS" --duration "$DURATION" --post-share "$POST_SHARE" --rss-interval "$RSS_INTERVAL" \
-    --rss-file "$work/rss" --seed "$SEED" || status=$?
+    --connections "$CONNECTIONS" --duration "$DURATION" --post-share "$POST_SHARE" \
+    --abort-share "${ABORT_SHARE:-0.02}" --slow-share "${SLOW_SHARE:-0.02}" --rss-interval "$RSS_INTERVAL" \
+    --rss-file "$work/rss" --seed "$SEED" --hang-after "${HANG_AFTER:-12}" || status=$?
 wait "$restart_pid" 2>/dev/null || true
 restart_pid=
 grep -q "upstream restarted" "$work/upstream.log" || { echo "soak: the upstream restart did not happen" >&2; status=1; }
 echo "  retryd log: $(grep -c . "$work/retryd.log") lines, $(grep -c 'retrying' "$work/retryd.log" || true) retries," \
     "$(grep -c 'retry gave up' "$work/retryd.log" || true) give-ups," \
     "$(grep -c 'cut off\|stalled' "$work/retryd.log" || true) cut-offs"
+if [[ ${HOLD:-0} != 0 ]]; then
+    echo "soak: holding retryd (pid $retryd_pid) for ${HOLD}s"
+    sleep "$HOLD"
+    echo "  retryd RSS after the hold: $(awk '/VmRSS/ { printf "%.1f MiB", $2 / 1024 }' "/proc/$retryd_pid/status")"
+fi
 exit "$status"

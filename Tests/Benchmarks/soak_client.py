@@ -14,6 +14,9 @@ Upstream-side rule (the ledger holds one line per request the upstream read in f
     (retryd's non_idempotent_statuses, [429, 503] by default). Any other earlier attempt (2xx, 404, 500/502/504,
     reset or close before or after the head, hang, cut-off) may have taken effect, so a later attempt of the same id
     is a duplicate POST.
+Client faults mixed in: a share of requests (--abort-share) is abandoned by the client, which closes its connection
+at a random moment within 1.5 s unless the answer came first; a share of connections (--slow-share) asks for
+0.25-2 MiB bodies and reads them slowly through a small buffer, so retryd's back-pressure pauses the upstream.
 Failures (exit 1): a hang, a duplicate POST, a truncated-but-complete-looking body, a corrupt or mismatched answer,
 unsolicited bytes, or retryd gone.
 """
@@ -46,6 +49,8 @@ class Stats:
         self.proxy_statuses = collections.Counter()  # answers retryd made itself (no X-Soak-Id)
         self.upstream_statuses = collections.Counter()
         self.closed_before_head = 0
+        self.client_aborts = 0
+        self.slow_connections = 0
         self.cutoffs = collections.Counter()  # by the X-Soak-Fault of the cut answer
         self.hangs = []
         self.truncated_complete = []
@@ -64,7 +69,20 @@ def body_size(rng: random.Random) -> int:
     return rng.randint(32 * 1024, 256 * 1024)
 
 
-async def read_response(reader):
+async def read_exactly(reader, count, slow):
+    """readexactly, or for a slow reader 8 KiB at a time with a pause after each piece."""
+    if not slow:
+        return await reader.readexactly(count)
+    parts = []
+    while count > 0:
+        piece = await reader.readexactly(min(count, 8192))
+        parts.append(piece)
+        count -= len(piece)
+        await asyncio.sleep(0.002)
+    return b"".join(parts)
+
+
+async def read_response(reader, slow=False):
     """Returns (status, headers, body, framing) of one complete response; raises Cut or IncompleteReadError."""
     head = await reader.readuntil(b"\r\n\r\n")
     lines = head[:-4].split(b"\r\n")
@@ -85,11 +103,11 @@ async def read_response(reader):
                     while (await reader.readuntil(b"\r\n")) != b"\r\n":
                         pass
                     return status, headers, b"".join(parts), "chunked"
-                parts.append(await reader.readexactly(size))
+                parts.append(await read_exactly(reader, size, slow))
                 if await reader.readexactly(2) != b"\r\n":
                     raise ValueError("chunk without CRLF")
         if b"content-length" in headers:
-            return status, headers, await reader.readexactly(int(headers[b"content-length"])), "length"
+            return status, headers, await read_exactly(reader, int(headers[b"content-length"]), slow), "length"
         return status, headers, await reader.read(), "close"
     except (asyncio.IncompleteReadError, ConnectionError) as error:
         raise Cut(headers.get(b"x-soak-fault", b"proxy").decode()) from error
@@ -98,18 +116,23 @@ async def read_response(reader):
 async def worker(index, args, stats, deadline, rng, writers):
     seq = 0
     reader = writer = None
+    slow = False
     while time.monotonic() < deadline:
         if writer is None:
+            slow = rng.random() < args.slow_share
             try:
-                reader, writer = await asyncio.open_connection(args.host, args.port, limit=1 << 20)
+                # A slow reader's small buffer makes asyncio stop reading the socket, so the kernel's fills up.
+                reader, writer = await asyncio.open_connection(args.host, args.port, limit=8192 if slow else 1 << 20)
             except OSError:
                 await asyncio.sleep(0.05)
                 continue
             stats.connections += 1
+            stats.slow_connections += slow
             writers[index] = (reader, writer)
         seq += 1
         request_id = f"c{index}-{seq}".encode()
-        size = body_size(rng)
+        size = rng.randint(256 * 1024, 2 * 1024 * 1024) if slow else body_size(rng)
+        abort_after = rng.uniform(0, 1.5) if rng.random() < args.abort_share else None
         if rng.random() < args.post_share:
             body = b'{"id":"%s","pad":"%s"}' % (request_id, b"x" * rng.randint(0, 2000))
             request = (
@@ -124,9 +147,13 @@ async def worker(index, args, stats, deadline, rng, writers):
         keep = True
         try:
             writer.write(request)
-            status, headers, body, framing = await asyncio.wait_for(read_response(reader), args.hang_after)
+            status, headers, body, framing = await asyncio.wait_for(
+                read_response(reader, slow), abort_after or args.hang_after)
         except asyncio.TimeoutError:
-            stats.hangs.append((request_id.decode(), round(time.monotonic() - started, 1)))
+            if abort_after is not None:
+                stats.client_aborts += 1
+            else:
+                stats.hangs.append((request_id.decode(), round(time.monotonic() - started, 1)))
             keep = False
         except Cut as cut:
             stats.cutoffs[str(cut)] += 1
@@ -280,6 +307,8 @@ def report(args, stats, samples, elapsed):
                "ended; by upstream fault: " + (", ".join(
                    f"{fault} {count}" for fault, count in sorted(stats.cutoffs.items())) or "none") + ")")
     out.append(f"  closed before a head  {stats.closed_before_head}")
+    out.append(f"  client hung up        {stats.client_aborts} (before the answer; slow-reading connections: "
+               f"{stats.slow_connections})")
     out.append(f"  hangs                 {len(stats.hangs)} (nothing complete within {args.hang_after:g} s)")
     out.append(f"  truncated, complete-looking {len(stats.truncated_complete)}; corrupt {len(stats.corrupt)}; "
                f"mismatched {len(stats.mismatched)}; unsolicited {stats.unsolicited}")
@@ -326,6 +355,8 @@ def main():
     parser.add_argument("--duration", type=float, default=60)
     parser.add_argument("--hang-after", type=float, default=12)
     parser.add_argument("--post-share", type=float, default=0.3)
+    parser.add_argument("--abort-share", type=float, default=0.02, help="requests the client abandons")
+    parser.add_argument("--slow-share", type=float, default=0.02, help="connections that read large bodies slowly")
     parser.add_argument("--rss-interval", type=float, default=2)
     parser.add_argument("--rss-file")
     parser.add_argument("--non-idempotent-statuses", default="429,503")

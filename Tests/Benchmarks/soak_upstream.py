@@ -55,18 +55,31 @@ def soak_pattern(request_id: bytes, length: int) -> bytes:
     return (unit * (length // len(unit) + 1))[:length]
 
 
+def parse_faults(text: str) -> list:
+    """`ok_length=40,status_5xx=12`: the weights to use instead of FAULTS (names from FAULTS)."""
+    known = {name for name, _ in FAULTS}
+    result = []
+    for item in text.split(","):
+        name, _, weight = item.partition("=")
+        if name not in known:
+            raise SystemExit(f"soak_upstream: unknown fault {name!r}; known: {', '.join(sorted(known))}")
+        result.append((name, float(weight or 1)))
+    return result
+
+
 class Upstream:
-    def __init__(self, ledger_fd: int, seed: int):
+    def __init__(self, ledger_fd: int, seed: int, faults: list, burst_share: float):
         self.ledger_fd = ledger_fd
         self.random = random.Random(seed)
         self.started = time.monotonic()
-        names, weights = zip(*FAULTS)
+        names, weights = zip(*faults)
         self.names = names
         self.weights = weights
+        self.burst_share = burst_share
 
     def pick(self) -> str:
         elapsed = time.monotonic() - self.started
-        if elapsed % BURST_EVERY < BURST_LENGTH and self.random.random() < BURST_SHARE:
+        if elapsed % BURST_EVERY < BURST_LENGTH and self.random.random() < self.burst_share:
             return "status_429"
         return self.random.choices(self.names, self.weights)[0]
 
@@ -270,7 +283,8 @@ class Connection(asyncio.Protocol):
 
 async def serve(args):
     ledger_fd = os.open(args.ledger, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-    upstream = Upstream(ledger_fd, args.seed)
+    faults = parse_faults(args.faults) if args.faults else FAULTS
+    upstream = Upstream(ledger_fd, args.seed, faults, args.burst_share)
     loop = asyncio.get_running_loop()
     # SO_REUSEADDR: a restarted upstream takes its port back while the killed one's connections sit in TIME_WAIT.
     server = await loop.create_server(
@@ -293,6 +307,9 @@ def main():
     parser.add_argument("--port-file")
     parser.add_argument("--ledger", required=True)
     parser.add_argument("--seed", type=int, default=int(time.time()))
+    parser.add_argument("--faults", help="weights replacing FAULTS, e.g. ok_length=40,status_5xx=12")
+    parser.add_argument("--burst-share", type=float, default=BURST_SHARE,
+                        help=f"share of attempts answered 429 during a burst ({BURST_SHARE}; 0: no bursts)")
     args = parser.parse_args()
     try:
         asyncio.run(serve(args))
