@@ -10,6 +10,9 @@ import Loop
 /// A connection socket stays registered while it sits idle in libcurl's connection cache, so reusing it costs no
 /// `epoll_ctl`. Its last interest stays armed meanwhile: if the idle socket becomes ready (the upstream closed it),
 /// the registration is dropped and libcurl's own liveness check discards the connection at its next use.
+///
+/// libcurl 7.88 closes a connect attempt that never completed (cut by a timeout, abandoned with its transfer) with a
+/// plain `close`, not through the close-socket callback; such a socket is recognised when libcurl stops watching it.
 final class CurlSocket: EventHandler {
     unowned let forwarder: Forwarder
     let fd: Int32
@@ -20,6 +23,9 @@ final class CurlSocket: EventHandler {
     var events: EPollEvents = []
     /// Whether libcurl currently waits on this socket (false while it is idle in the connection cache).
     var watched = false
+    /// Whether libcurl ever waited to read from it: only a connected socket is read, and libcurl closes those
+    /// through the callback.
+    var wasRead = false
 
     init(forwarder: Forwarder, fd: Int32, closesThroughCallback: Bool) {
         self.forwarder = forwarder
@@ -65,6 +71,9 @@ final class CurlSockets {
 
     /// libcurl created `fd` for a connection; it will close it through the close-socket callback.
     func created(_ fd: Int32, forwarder: Forwarder) {
+        // A socket still known under this number was closed without the callback (the kernel reuses the lowest free
+        // number); its registration went with the close, so only the loop's slot is left to release.
+        if let stale = byFD[fd] { unregister(stale) }
         byFD[fd] = CurlSocket(forwarder: forwarder, fd: fd, closesThroughCallback: true)
     }
 
@@ -80,14 +89,19 @@ final class CurlSockets {
         }
         if what == CCURL_POLL_REMOVE {
             socket.watched = false
-            if !socket.closesThroughCallback {
+            // A socket never read from may be a connect attempt libcurl has just closed without the callback: the
+            // REMOVE follows that close within the same libcurl call, before the number can be handed out again.
+            if !socket.closesThroughCallback || (!socket.wasRead && !Sys.isOpen(fd)) {
                 unregister(socket)
                 byFD[fd] = nil
             }
             return
         }
         var events: EPollEvents = []
-        if what & CCURL_POLL_IN != 0 { events.insert(.readable) }
+        if what & CCURL_POLL_IN != 0 {
+            events.insert(.readable)
+            socket.wasRead = true
+        }
         if what & CCURL_POLL_OUT != 0 { events.insert(.writable) }
         socket.watched = true
         do throws(SysError) {

@@ -71,6 +71,11 @@ public enum Sys {
         _ = Glibc.close(fd)
     }
 
+    /// Whether `fd` is still an open descriptor: false once it was closed (by a library, behind the caller's back).
+    public static func isOpen(_ fd: Int32) -> Bool {
+        Glibc.fcntl(fd, F_GETFD) >= 0 || Glibc.errno != EBADF
+    }
+
     /// Shuts down the write side so the peer sees end of stream while we can still drain its input.
     public static func shutdownWrite(_ fd: Int32) {
         _ = Glibc.shutdown(fd, Int32(SHUT_WR))

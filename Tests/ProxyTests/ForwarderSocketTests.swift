@@ -43,6 +43,20 @@ struct ForwarderSocketTests {
         }
         #expect(upstream.connectionCount == 3)
     }
+
+    @Test("a connect cut before it completes is forgotten, though libcurl closes it without the close callback")
+    func abandonedConnectForgotten() throws {
+        let stalled = try StalledListener()
+        let proxy = try ProxyHarness.quick(upstreamURL: stalled.baseURL) { upstream, _ in
+            upstream.attemptTimeout = .milliseconds(200)
+            upstream.retry.maxAttempts = 2
+        }
+        // Two attempts, each cut at its timeout while libcurl still waits for the connect to complete.
+        #expect(try proxy.request(target: "/never").status == 504)
+        let settled = try proxy.waitForUpstreamSockets(timeout: .seconds(2)) { $0 == (known: 0, registered: 0) }
+        let left = try proxy.upstreamSockets()
+        #expect(settled, "sockets still known after the cut connects: \(left)")
+    }
 }
 
 extension ProxyHarness {
