@@ -79,6 +79,11 @@ extension ClientConnection {
         if let registration { loop.deregister(registration) }
         registration = nil
         Sys.close(fd)
+        // A flush already queued for this iteration must find nothing to write: the descriptor number may belong to
+        // a new connection by then.
+        output = []
+        outputOffset = 0
+        dropPendingInput()
         server.connectionClosed(self)
         sink?.clientGone()
     }

@@ -112,6 +112,7 @@ extension ClientConnection {
 
     public func runDeferred() {
         flushScheduled = false
+        if isClosed { return }
         flush()
         if pendingCount > 0 {
             if isIdle {
@@ -127,7 +128,7 @@ extension ClientConnection {
 
     /// Writes pending output until the socket is full; then waits for EPOLLOUT.
     func flush() {
-        while writeReady && outputOffset < output.count {
+        while !isClosed && writeReady && outputOffset < output.count {
             let result: IOResult<Int>
             do {
                 result = try output.withUnsafeBytes { (raw) throws(SysError) in

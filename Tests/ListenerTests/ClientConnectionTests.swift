@@ -21,6 +21,20 @@ struct ClientConnectionTests {
         #expect(harness.heldBufferBytes == [0])
     }
 
+    @Test("a connection closed with output queued writes nothing after the close and keeps no buffers")
+    func closeDropsQueuedOutput() throws {
+        let harness = try ListenerHarness()
+        let held = LockedCapacity()
+        harness.handler.afterAnswer = { connection in
+            connection.close()
+            held.value = connection.heldBufferCapacity
+        }
+        let client = try TestClient(port: harness.port)
+        try client.send("GET /a HTTP/1.1\r\nHost: vendor\r\n\r\n")
+        #expect(try client.readToEnd().isEmpty, "the answer queued before the close went out after it")
+        #expect(held.value == 0)
+    }
+
     @Test("pipelined requests that arrive in one read are answered in order, one at a time")
     func pipelinedRequestsInOneRead() throws {
         let harness = try ListenerHarness()
@@ -79,5 +93,15 @@ struct ClientConnectionTests {
         #expect(harness.onLoop { $0.refusing.count } == 1, "the client that closed is still held")
         Thread.sleep(forTimeInterval: Double(Server.refusalDrainTime.components.seconds) + 0.5)
         #expect(harness.onLoop { $0.refusing.count } == 0, "the silent client outlived the drain time")
+    }
+}
+
+/// A number handed from the loop thread to the test.
+final class LockedCapacity: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored = -1
+    var value: Int {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
     }
 }

@@ -65,6 +65,8 @@ private final class UnsafeBox<T>: @unchecked Sendable {
 /// Answers every complete request with `200` and the body `ok <n>`, n counting requests on the listener.
 final class AnsweringHandler: RequestHandler, @unchecked Sendable {
     private(set) var answered = 0
+    /// Called on the loop right after each answer is queued (before it is flushed).
+    var afterAnswer: ((ClientConnection) -> Void)?
 
     func connection(_ connection: ClientConnection, didReceive head: RequestHead) -> RequestSink {
         Answer(handler: self, connection: connection)
@@ -88,6 +90,7 @@ final class AnsweringHandler: RequestHandler, @unchecked Sendable {
             connection.writeResponseHead(ResponseHead(status: 200, reason: "OK"), framing: .contentLength(body.count))
             body.withUnsafeBytes { _ = connection.writeBody($0) }
             connection.finishResponse()
+            handler.afterAnswer?(connection)
         }
 
         func responseWritable() {}
