@@ -166,11 +166,12 @@ let transferSeekCallback: ccurl_seek_callback = { context, offset, origin in
 }
 
 /// Called each time libcurl is about to send the request on a connection, fresh or reused. A second call means
-/// libcurl is silently re-sending after a reused connection died: refused unless the request allows it.
+/// libcurl is silently re-sending after a reused connection died: always refused, so that every send is an attempt
+/// the caller counts, budgets and decides on (the retry rules may then send it again, as a counted attempt).
 let transferPrereqCallback: ccurl_prereq_callback = { context, _, _, _, _ in
     let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
     transfer.sendCount += 1
-    if transfer.sendCount > 1 && !transfer.request.allowsSilentResend {
+    if transfer.sendCount > 1 {
         return CCURL_PREREQFUNC_ABORT
     }
     return CCURL_PREREQFUNC_OK

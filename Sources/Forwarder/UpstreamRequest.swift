@@ -24,9 +24,6 @@ public struct UpstreamRequest: Sendable {
     public var connectTimeout: Duration
     /// A CA bundle to verify the upstream with instead of the system's.
     public var caFile: String?
-    /// Whether libcurl may silently send the request again on a fresh connection when a reused one died
-    /// before answering. Only safe for idempotent requests.
-    public var allowsSilentResend: Bool
 
     /// Creates a request.
     public init(
@@ -36,8 +33,7 @@ public struct UpstreamRequest: Sendable {
         headers: [(name: String, value: String)],
         body: RequestBody = .none,
         connectTimeout: Duration = .seconds(5),
-        caFile: String? = nil,
-        allowsSilentResend: Bool = false
+        caFile: String? = nil
     ) {
         self.method = method
         self.origin = origin
@@ -46,7 +42,6 @@ public struct UpstreamRequest: Sendable {
         self.body = body
         self.connectTimeout = connectTimeout
         self.caFile = caFile
-        self.allowsSilentResend = allowsSilentResend
     }
 }
 

@@ -92,9 +92,7 @@ public final class GiveUpNotifier {
             target: config.webhook.basePath.isEmpty ? "/" : config.webhook.basePath,
             headers: headers,
             body: .buffered(event.body),
-            connectTimeout: config.timeout,
-            // The event is buffered and carries an idempotency key: a silent re-send on a fresh connection is safe.
-            allowsSilentResend: true
+            connectTimeout: config.timeout
         )
         headParser.reset()
         responseHead = nil
