@@ -3,11 +3,11 @@ import PackageDescription
 
 // Dependencies point one way:
 //   retryd -> {Admin, Notify, Proxy, Service}
-//   Admin -> {Listener, Events}        Notify -> {Forwarder, Events}        Service -> {Loop, Retry}
+//   Admin -> {Listener, Events}        Notify -> {Forwarder, Events}        Service -> {Loop, Retry, HTTP1}
 //   Proxy -> {Listener, Forwarder, Events, Retry, HTTP1, Config}
 //   Listener -> {Loop, HTTP1}          Forwarder -> {Loop, CCurl, HTTP1}    Redis -> {Loop, CHiredis}
 //   Loop -> CLinux
-//   Events -> Retry                    Config -> {Retry, HTTP1}
+//   Events -> Retry                    Config -> {Retry, HTTP1, Listener (for its ServerLimits)}
 // HTTP1 and Retry are pure (no I/O, no clock, no randomness) and depend on nothing of ours; only Loop imports
 // CLinux, only Forwarder imports CCurl and only Redis imports CHiredis (its socket and timers live on the same
 // loop). Nothing here may pull in SwiftNIO.
@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "Retry"),
         .target(
             name: "Config",
-            dependencies: ["Retry", "HTTP1", "TOMLKit"]
+            dependencies: ["Retry", "HTTP1", "Listener", "TOMLKit"]
         ),
         .target(
             name: "Loop",
@@ -96,7 +96,7 @@ let package = Package(
         ),
         .target(
             name: "Service",
-            dependencies: ["Loop", "Retry", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Loop", "Retry", "HTTP1", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "TestSupport",

@@ -25,11 +25,12 @@ public final class AdminServer: RequestHandler {
     let startedAt: Int64
     private var listener: Server!
 
-    /// Limits for admin connections: a budget of their own, so probes still answer when the proxy is at its
-    /// connection limit, and small bodies, since no endpoint reads one.
+    /// Admin connections open at once: a budget of their own, so probes still answer when the proxy is at its limit.
+    public static let maxConnections = 64
+
+    /// Limits for admin connections: small bodies, since no endpoint reads one, and short timeouts.
     public static var defaultLimits: ServerLimits {
         var limits = ServerLimits()
-        limits.maxConnections = 64
         limits.http.maxBodyBytes = 64 * 1024
         limits.headerTimeout = .seconds(5)
         limits.idleTimeout = .seconds(30)
@@ -52,7 +53,7 @@ public final class AdminServer: RequestHandler {
         self.status = status
         startedAt = loop.now
         listener = try Server(
-            loop: loop, address: address, limits: limits, budget: ConnectionBudget(limit: limits.maxConnections),
+            loop: loop, address: address, limits: limits, budget: ConnectionBudget(limit: Self.maxConnections),
             handler: self)
     }
 

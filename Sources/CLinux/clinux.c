@@ -6,7 +6,6 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/signalfd.h>
-#include <sys/timerfd.h>
 #include <unistd.h>
 #include <pthread.h>
 #include <malloc.h>
@@ -43,17 +42,6 @@ int clinux_epoll_wait(int epfd, clinux_epoll_event *events, int maxevents, int t
 }
 
 int clinux_eventfd(unsigned int initval) { return eventfd(initval, EFD_NONBLOCK | EFD_CLOEXEC); }
-
-int clinux_timerfd_create(void) { return timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC); }
-
-int clinux_timerfd_settime_ns(int fd, int64_t initial_ns, int64_t interval_ns) {
-    struct itimerspec spec;
-    spec.it_value.tv_sec = initial_ns / 1000000000;
-    spec.it_value.tv_nsec = initial_ns % 1000000000;
-    spec.it_interval.tv_sec = interval_ns / 1000000000;
-    spec.it_interval.tv_nsec = interval_ns % 1000000000;
-    return timerfd_settime(fd, 0, &spec, NULL);
-}
 
 static int fill_set(sigset_t *set, const int *signals, int count) {
     sigemptyset(set);

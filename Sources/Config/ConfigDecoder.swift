@@ -1,4 +1,5 @@
 import Foundation
+import HTTP1
 import Retry
 
 /// Turns the parsed TOML tree into a `RetrydConfig`, checking every key, type and value on the way.
@@ -109,7 +110,7 @@ struct ConfigDecoder {
         for name in table.keysInSourceOrder {
             let value = table[name]!
             guard HeaderSyntax.isToken(name) else { throw value.error("\"\(name)\" is not a valid header name") }
-            guard !HeaderSyntax.managedByRetryd.contains(name.lowercased()) else {
+            guard !HTTPHeaders.managedByProxy.contains(name.lowercased()) else {
                 throw value.error("\(name) is managed by retryd and cannot be set")
             }
             if let earlier = headers.first(where: { $0.name.lowercased() == name.lowercased() }) {
@@ -119,7 +120,7 @@ struct ConfigDecoder {
             guard HeaderSyntax.isFieldValue(expansion.value) else {
                 throw value.error("header values must not contain line breaks or NUL")
             }
-            if allSecret || HeaderSyntax.looksSecret(name) || !expansion.substitutions.isEmpty {
+            if allSecret || SensitiveFields.mayBeCredential(name) || !expansion.substitutions.isEmpty {
                 secrets.append(expansion.value)
                 secrets.append(contentsOf: expansion.substitutions)
             }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTP1
 
 /// Everything retryd needs to run: its upstreams and global limits.
 public struct RetrydConfig: Sendable, Equatable {
@@ -25,11 +26,11 @@ public struct RetrydConfig: Sendable, Equatable {
         self.secrets = secrets
     }
 
-    /// `text` with every secret replaced by `<redacted>`, for logging headers and configuration values.
+    /// `text` with every secret replaced by the placeholder, for logging headers and configuration values.
     public func redacted(_ text: String) -> String {
         // Longest first, so a secret that contains another one is hidden whole.
         secrets.filter { !$0.isEmpty }.sorted { $0.count > $1.count }.reduce(text) { partial, secret in
-            partial.replacingOccurrences(of: secret, with: "<redacted>")
+            partial.replacingOccurrences(of: secret, with: SensitiveFields.placeholder)
         }
     }
 }

@@ -35,9 +35,6 @@ public final class Forwarder {
     private var unwatchedSockets: [Int32] = []
     private var isShutDown = false
 
-    /// Transfers in flight.
-    public var activeCount: Int { active.count }
-
     private static let globalInit: Void = {
         curl_global_init(Int(CURL_GLOBAL_DEFAULT))
     }()

@@ -1,3 +1,5 @@
+import CCurl
+
 /// How the request body reaches libcurl.
 public enum RequestBody: Sendable, Equatable {
     /// No body and no framing headers (GET, DELETE without a body, ...).
@@ -67,10 +69,14 @@ public struct UpstreamError: Error, Sendable, Equatable, CustomStringConvertible
     /// A failure no retry can fix: the upstream's certificate does not verify against the configured CAs, the CA
     /// file is unusable, or the URL cannot be used. Retrying would only delay the same answer.
     public var isPermanent: Bool {
-        // CURLE_UNSUPPORTED_PROTOCOL, URL_MALFORMAT, SSL_CERTPROBLEM, PEER_FAILED_VERIFICATION,
-        // SSL_CACERT_BADFILE, SSL_ISSUER_ERROR, SSL_PINNEDPUBKEYNOTMATCH
-        [1, 3, 58, 60, 77, 83, 90].contains(code)
+        Self.permanentCodes.contains(code)
     }
+
+    private static let permanentCodes: Set<Int32> = Set(
+        [
+            CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT, CURLE_SSL_CERTPROBLEM, CURLE_PEER_FAILED_VERIFICATION,
+            CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH,
+        ].map { Int32($0.rawValue) })
 
     /// `"Connection refused (curl 7, unsent)"`.
     public var description: String {

@@ -4,8 +4,6 @@ import HTTP1
 public struct ServerLimits: Sendable, Equatable {
     /// Wire-format limits (header size, target length, body size).
     public var http = HTTP1Limits()
-    /// Client connections held open at once across all listeners; past it, new ones are answered 503 and closed.
-    public var maxConnections = 1024
     /// A client must finish sending its header section within this time of its first byte.
     public var headerTimeout: Duration = .seconds(10)
     /// An idle keep-alive connection, or a request body that stops arriving, is closed after this long.

@@ -74,7 +74,7 @@ extension ProxyRuntime {
             throw error
         }
         budget.limit = new.limits.maxConnections
-        let limits = Self.serverLimits(new.limits)
+        let limits = new.limits.connection
         for upstream in new.upstreams {
             guard let service = services[upstream.name], let server = servers[upstream.name] else { continue }
             service.reconfigure(upstream: upstream, replayLimit: new.limits.replayLimit)

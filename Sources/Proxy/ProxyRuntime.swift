@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 import Config
 import Events
 import Forwarder
@@ -44,30 +48,18 @@ public final class ProxyRuntime: @unchecked Sendable {
         }
     }
 
-    /// Server limits derived from the configuration's `[limits]`.
-    static func serverLimits(_ limits: Limits) -> ServerLimits {
-        var result = ServerLimits()
-        result.http.maxHeaderBytes = limits.maxHeaderBytes
-        result.http.maxRequestTargetBytes = limits.maxRequestTargetBytes
-        result.http.maxBodyBytes = limits.maxBodyBytes
-        result.maxConnections = limits.maxConnections
-        result.headerTimeout = limits.headerTimeout
-        result.idleTimeout = limits.idleTimeout
-        return result
-    }
-
     @discardableResult
     func bind(_ upstream: UpstreamConfig) throws -> (Server, ProxyService) {
         let service = ProxyService(
             upstream: upstream, replayLimit: config.limits.replayLimit, forwarder: forwarder, loop: loop,
             logger: logger)
-        let limits = Self.serverLimits(config.limits)
+        let limits = config.limits.connection
         let server: Server
         if let fd = inherited[upstream.name] {
             server = try Server(loop: loop, listeningFD: fd, limits: limits, budget: budget, handler: service)
         } else {
             guard let address = SocketAddress(host: upstream.listen.host, port: upstream.listen.port) else {
-                throw SysError(call: "bind \(upstream.listen)", errno: 22)
+                throw SysError(call: "bind \(upstream.listen)", errno: EINVAL)
             }
             server = try Server(loop: loop, address: address, limits: limits, budget: budget, handler: service)
         }

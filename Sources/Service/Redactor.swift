@@ -1,14 +1,14 @@
+import HTTP1
+
 /// Removes secrets from log text: every configured secret value (e.g. an API key from `${VENDOR_KEY}`) is replaced
 /// by "[redacted]", and so is the value of any Authorization / Proxy-Authorization / X-Api-Key / Cookie / Set-Cookie
 /// header rendered as "Name: value".
 public struct Redactor: Sendable {
     /// What replaces a secret.
-    public static let placeholder = "[redacted]"
+    public static let placeholder = SensitiveFields.placeholder
 
     /// Header names whose values are credentials whatever they contain, lowercased.
-    public static let sensitiveHeaderNames = [
-        "authorization", "proxy-authorization", "x-api-key", "cookie", "set-cookie",
-    ]
+    public static let sensitiveHeaderNames = SensitiveFields.credentialNames
 
     // Longest first, so a secret that contains a shorter one is removed whole.
     private let secrets: [[UInt8]]
@@ -21,14 +21,7 @@ public struct Redactor: Sendable {
 
     /// Whether a metadata key or header name carries a credential, so its whole value is hidden.
     public func isSensitive(name: String) -> Bool {
-        // Every log line asks this of each metadata key; ASCII names need no lowercased copy. Others still go through
-        // Unicode lowercasing, which can turn a non-ASCII letter (the Kelvin sign) into an ASCII one.
-        guard name.utf8.allSatisfy({ $0 < 0x80 }) else { return Self.sensitiveHeaderNames.contains(name.lowercased()) }
-        return headerNames.contains { lowercased in
-            name.utf8.elementsEqual(lowercased) { byte, other in
-                (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) == other
-            }
-        }
+        SensitiveFields.isCredential(name)
     }
 
     /// `text` with every secret and every sensitive header value replaced by "[redacted]".

@@ -86,7 +86,7 @@ import Testing
         let line = "X-Api-Key: literal-key, Authorization: Basic YWJj, X-Trace: id-t7, X-Plain: visible"
         #expect(
             config.redacted(line)
-                == "X-Api-Key: <redacted>, Authorization: <redacted>, X-Trace: <redacted>, X-Plain: visible"
+                == "X-Api-Key: [redacted], Authorization: [redacted], X-Trace: [redacted], X-Plain: visible"
         )
     }
 

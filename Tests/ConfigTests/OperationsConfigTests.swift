@@ -71,7 +71,7 @@ import Testing
         )
         #expect(config.secrets.contains("p-1"))
         #expect(config.secrets.contains("t-2"))
-        #expect(config.redacted("sent p-1 and t-2") == "sent <redacted> and <redacted>")
+        #expect(config.redacted("sent p-1 and t-2") == "sent [redacted] and [redacted]")
     }
 
     @Test func webhookPartsFromTheEnvironmentAreSecrets() throws {

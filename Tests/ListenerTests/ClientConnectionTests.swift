@@ -32,6 +32,7 @@ struct ClientConnectionTests {
         let client = try TestClient(port: harness.port)
         try client.send("GET /a HTTP/1.1\r\nHost: vendor\r\n\r\n")
         #expect(try client.readToEnd().isEmpty, "the answer queued before the close went out after it")
+        #expect(held.recorded.wait(timeout: .now() + 5) == .success)
         #expect(held.value == 0)
     }
 
@@ -100,8 +101,13 @@ struct ClientConnectionTests {
 final class LockedCapacity: @unchecked Sendable {
     private let lock = NSLock()
     private var stored = -1
+    /// Signalled once a value is set.
+    let recorded = DispatchSemaphore(value: 0)
     var value: Int {
         get { lock.withLock { stored } }
-        set { lock.withLock { stored = newValue } }
+        set {
+            lock.withLock { stored = newValue }
+            recorded.signal()
+        }
     }
 }

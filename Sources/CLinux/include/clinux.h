@@ -28,8 +28,6 @@ int clinux_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data);
 int clinux_epoll_wait(int epfd, clinux_epoll_event *events, int maxevents, int timeout_ms);
 
 int clinux_eventfd(unsigned int initval);
-int clinux_timerfd_create(void);
-int clinux_timerfd_settime_ns(int fd, int64_t initial_ns, int64_t interval_ns);
 int clinux_signalfd(const int *signals, int count);
 int clinux_signalfd_read(int fd);
 int clinux_block_signals(const int *signals, int count);
