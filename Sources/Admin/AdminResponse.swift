@@ -2,19 +2,19 @@ import Foundation
 import HTTP1
 
 /// A complete admin response: status, content type and body, built before anything is written.
-public struct AdminResponse: Sendable, Equatable {
+package struct AdminResponse: Sendable, Equatable {
     /// The status code.
-    public var status: Int
+    package var status: Int
     /// Fields besides the framing ones (Content-Type first).
-    public var headers: HTTPHeaders
+    package var headers: HTTPHeaders
     /// The whole body (left off the wire for HEAD, though its length is still announced).
-    public var body: [UInt8]
+    package var body: [UInt8]
 
     /// The Prometheus text exposition format's media type.
-    public static let prometheusContentType = "text/plain; version=0.0.4; charset=utf-8"
+    package static let prometheusContentType = "text/plain; version=0.0.4; charset=utf-8"
 
     /// Creates a response.
-    public init(status: Int, contentType: String, body: [UInt8], extraHeaders: HTTPHeaders = []) {
+    package init(status: Int, contentType: String, body: [UInt8], extraHeaders: HTTPHeaders = []) {
         self.status = status
         headers = [("Content-Type", contentType), ("Cache-Control", "no-store")]
         for field in extraHeaders { headers.add(name: field.name, value: field.value) }
@@ -22,7 +22,7 @@ public struct AdminResponse: Sendable, Equatable {
     }
 
     /// A JSON response from `value`, keys in snake_case and sorted so the output is stable.
-    public static func json(status: Int, _ value: some Encodable, extraHeaders: HTTPHeaders = []) -> AdminResponse {
+    package static func json(status: Int, _ value: some Encodable, extraHeaders: HTTPHeaders = []) -> AdminResponse {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -34,7 +34,7 @@ public struct AdminResponse: Sendable, Equatable {
     }
 
     /// `{"error": code, "detail": detail}`, the shape of every error retryd itself produces.
-    public static func error(
+    package static func error(
         status: Int, code: String, detail: String, extraHeaders: HTTPHeaders = []
     ) -> AdminResponse {
         json(status: status, ["error": code, "detail": detail], extraHeaders: extraHeaders)

@@ -1,5 +1,5 @@
 /// What an admin request asks for; pure, so routing is tested without sockets.
-public enum AdminRoute: Sendable, Equatable {
+package enum AdminRoute: Sendable, Equatable {
     /// `/healthz`: the process is alive and its loop turns.
     case health
     /// `/readyz`: listeners bound and configuration loaded.
@@ -14,11 +14,11 @@ public enum AdminRoute: Sendable, Equatable {
     case notFound
 
     /// The methods every admin endpoint accepts, as sent in `Allow`.
-    public static let allowedMethods = "GET, HEAD"
+    package static let allowedMethods = "GET, HEAD"
 
     /// Routes a request by method and target; the query string is ignored, so `/metrics?x=1` is `/metrics`, and an
     /// absolute-form target (`http://host/metrics`, RFC 9112 §3.2.2) counts by its path.
-    public init(method: String, target: String) {
+    package init(method: String, target: String) {
         var path = target.prefix { $0 != "?" && $0 != "#" }
         if let schemeEnd = path.range(of: "://"), !path.hasPrefix("/") {
             let afterScheme = path[schemeEnd.upperBound...]

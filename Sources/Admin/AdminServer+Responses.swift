@@ -1,6 +1,6 @@
 extension AdminServer {
     /// The complete response for `route`, computed now.
-    public func response(for route: AdminRoute) -> AdminResponse {
+    package func response(for route: AdminRoute) -> AdminResponse {
         switch route {
         case .health:
             return .json(status: 200, ["status": "ok"])

@@ -13,12 +13,12 @@ import Loop
 ///
 /// Everything runs on the loop thread, like the proxy: create it before the loop runs (or on the loop), and keep it
 /// alive while the loop runs, since its listener refers back to it.
-public final class AdminServer: RequestHandler {
+package final class AdminServer: RequestHandler {
     /// The metrics `/metrics` exposes.
-    public let metrics: RetrydMetrics
+    package let metrics: RetrydMetrics
     /// Decides what `/readyz` answers (true: 200); called on the loop thread for each probe, so retryd can turn it
     /// false while it drains.
-    public var readiness: () -> Bool
+    package var readiness: () -> Bool
     /// Builds the `/status` document from the uptime and the current readiness.
     let status: (_ uptime: Duration, _ ready: Bool) -> StatusReport
     unowned let loop: EventLoop
@@ -26,10 +26,10 @@ public final class AdminServer: RequestHandler {
     private var listener: Server!
 
     /// Admin connections open at once: a budget of their own, so probes still answer when the proxy is at its limit.
-    public static let maxConnections = 64
+    package static let maxConnections = 64
 
     /// Limits for admin connections: small bodies, since no endpoint reads one, and short timeouts.
-    public static var defaultLimits: ServerLimits {
+    package static var defaultLimits: ServerLimits {
         var limits = ServerLimits()
         limits.http.maxBodyBytes = 64 * 1024
         limits.headerTimeout = .seconds(5)
@@ -39,7 +39,7 @@ public final class AdminServer: RequestHandler {
 
     /// Binds `address` on `loop` and answers admin requests from `metrics`, `readiness` and `status`.
     /// - Throws: `SysError` when the address cannot be bound.
-    public init(
+    package init(
         loop: EventLoop,
         address: SocketAddress,
         limits: ServerLimits = AdminServer.defaultLimits,
@@ -61,7 +61,7 @@ public final class AdminServer: RequestHandler {
     ///
     /// Ready means every configured upstream has a bound listener; replace ``readiness`` to say more.
     /// - Throws: `SysError` when the address is invalid or cannot be bound.
-    public static func start(
+    package static func start(
         on source: some AdminSource,
         config: AdminConfig,
         version: String,
@@ -85,17 +85,18 @@ public final class AdminServer: RequestHandler {
     }
 
     /// The address actually bound (the real port when 0 was asked for).
-    public var localAddress: SocketAddress { listener.localAddress }
+    package var localAddress: SocketAddress { listener.localAddress }
 
     /// The port actually bound.
-    public var port: UInt16 { listener.localAddress.port }
+    package var port: UInt16 { listener.localAddress.port }
 
     /// Closes the listener and every admin connection; on the loop thread, or after the loop stopped.
-    public func close() {
+    package func close() {
         listener.closeAll()
     }
 
-    public func connection(_ connection: ClientConnection, didReceive head: RequestHead) -> RequestSink {
+    /// Answers one admin request.
+    package func connection(_ connection: ClientConnection, didReceive head: RequestHead) -> RequestSink {
         AdminExchange(admin: self, connection: connection, head: head)
     }
 }

@@ -4,7 +4,7 @@ import Loop
 
 /// What the admin endpoints read from the running proxy, so that Admin need not depend on it: the executable (and
 /// tests) declare that the proxy runtime is one.
-public protocol AdminSource: AnyObject {
+package protocol AdminSource: AnyObject {
     /// The loop everything runs on; the admin listener joins it.
     var loop: EventLoop { get }
     /// The configuration in force.

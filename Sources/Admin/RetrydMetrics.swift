@@ -8,58 +8,64 @@ import Retry
 /// The registry is not bootstrapped into `MetricsSystem`: several runtimes (and parallel tests) each keep their own.
 /// Observer calls arrive on the loop thread, so the series caches need no lock; the registry is thread-safe, so
 /// ``exposition()`` may be called from any thread.
-public final class RetrydMetrics: ExchangeObserver {
+package final class RetrydMetrics: ExchangeObserver {
     /// Where every series lives.
-    public let registry: PrometheusCollectorRegistry
+    package let registry: PrometheusCollectorRegistry
     /// The histogram bounds in use.
-    public let buckets: MetricsBuckets
+    package let buckets: MetricsBuckets
     let factory: PrometheusMetricsFactory
     private var upstreams: [String: UpstreamSeries] = [:]
     private var counters: [CounterKey: CoreMetrics.Counter] = [:]
 
     /// Creates the metrics; pass `registry` to share one with other exporters.
-    public init(buckets: MetricsBuckets = MetricsBuckets(), registry: PrometheusCollectorRegistry = .init()) {
+    package init(buckets: MetricsBuckets = MetricsBuckets(), registry: PrometheusCollectorRegistry = .init()) {
         self.registry = registry
         self.buckets = buckets
         factory = PrometheusMetricsFactory(registry: registry)
     }
 
     /// Creates each upstream's gauges and histograms at zero, so scrapes show every upstream before its first request.
-    public func prepare(upstreams names: [String]) {
+    package func prepare(upstreams names: [String]) {
         for name in names { _ = series(for: name) }
     }
 
     /// Every series in the Prometheus text format, version 0.0.4.
-    public func exposition() -> [UInt8] {
+    package func exposition() -> [UInt8] {
         registry.emitToBuffer()
     }
 
-    public func exchangeStarted(upstream: String) {
+    /// Counts the exchange in flight.
+    package func exchangeStarted(upstream: String) {
         series(for: upstream).inFlight.increment()
     }
 
-    public func attemptFinished(upstream: String, status: Int?, duration: Duration) {
+    /// Counts the attempt by outcome and records its latency.
+    package func attemptFinished(upstream: String, status: Int?, duration: Duration) {
         counter(.attempts, upstream: upstream, detail: MetricLabels.outcome(status: status)).increment()
         series(for: upstream).latency.record(duration: duration)
     }
 
-    public func retryScheduled(upstream: String, reason: RetryReason, wait: Duration) {
+    /// Counts the retry by reason and records its wait.
+    package func retryScheduled(upstream: String, reason: RetryReason, wait: Duration) {
         counter(.retries, upstream: upstream, detail: MetricLabels.reason(reason)).increment()
         let series = series(for: upstream)
         series.retryWait.record(duration: wait)
         if case .rateLimited = reason { series.rateLimitWaits.increment() }
     }
 
-    public func exchangeFinished(upstream: String, status: Int, attempts: Int, duration: Duration) {
+    /// Counts the answer by status class; the exchange is no longer in flight.
+    package func exchangeFinished(upstream: String, status: Int, attempts: Int, duration: Duration) {
         series(for: upstream).inFlight.decrement()
         counter(.requests, upstream: upstream, detail: MetricLabels.statusClass(status)).increment()
     }
 
-    public func gaveUp(_ report: GiveUpReport) {
+    /// Counts the give-up by reason.
+    package func gaveUp(_ report: GiveUpReport) {
         counter(.giveUps, upstream: report.upstream, detail: report.reason.code).increment()
     }
 
-    public func connectionRefused(upstream: String) {
+    /// Counts a connection refused at the limit.
+    package func connectionRefused(upstream: String) {
         series(for: upstream).connectionsRefused.increment()
     }
 

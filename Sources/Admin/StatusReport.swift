@@ -4,82 +4,82 @@ import Retry
 /// The `/status` document: what each upstream forwards where, under which policies, and what is in flight.
 ///
 /// Header values are left out on purpose: `set_headers` usually carries API keys.
-public struct StatusReport: Sendable, Equatable, Encodable {
+package struct StatusReport: Sendable, Equatable, Encodable {
     /// One upstream as configured, with its live counts.
-    public struct Upstream: Sendable, Equatable, Encodable {
+    package struct Upstream: Sendable, Equatable, Encodable {
         /// The configured name.
-        public var name: String
+        package var name: String
         /// The configured listen address.
-        public var listen: String
+        package var listen: String
         /// The port actually bound (differs from `listen` when it asked for port 0).
-        public var boundPort: UInt16?
+        package var boundPort: UInt16?
         /// Where requests go: `scheme://host[:port]` plus the base path.
-        public var url: String
+        package var url: String
         /// Exchanges in progress now.
-        public var inFlight: Int
+        package var inFlight: Int
         /// Bound on connecting, e.g. "5s".
-        public var connectTimeout: String
+        package var connectTimeout: String
         /// Bound on one attempt, e.g. "30s".
-        public var attemptTimeout: String
+        package var attemptTimeout: String
         /// The upstream-wide retry policy.
-        public var policy: PolicySummary
+        package var policy: PolicySummary
         /// Per-endpoint overrides, first match wins.
-        public var rules: [RuleSummary]
+        package var rules: [RuleSummary]
     }
 
     /// A retry policy with durations written as in the configuration file.
-    public struct PolicySummary: Sendable, Equatable, Encodable {
+    package struct PolicySummary: Sendable, Equatable, Encodable {
         /// Attempts in all, counting the first.
-        public var maxAttempts: Int
+        package var maxAttempts: Int
         /// Bound on the whole exchange, waits included.
-        public var deadline: String
+        package var deadline: String
         /// Statuses retried with backoff.
-        public var retryStatuses: [Int]
+        package var retryStatuses: [Int]
         /// Statuses retried after the announced reset.
-        public var rateLimitStatuses: [Int]
+        package var rateLimitStatuses: [Int]
         /// Statuses on which non-idempotent requests are retried too.
-        public var nonIdempotentStatuses: [Int]
+        package var nonIdempotentStatuses: [Int]
         /// The longest announced wait sat out.
-        public var maxRateLimitWait: String
+        package var maxRateLimitWait: String
         /// Exponential backoff; nil when a fixed schedule replaces it.
-        public var backoff: BackoffSummary?
+        package var backoff: BackoffSummary?
         /// Fixed waits (the last repeats); nil when backoff applies.
-        public var schedule: [String]?
+        package var schedule: [String]?
     }
 
     /// Exponential backoff parameters.
-    public struct BackoffSummary: Sendable, Equatable, Encodable {
+    package struct BackoffSummary: Sendable, Equatable, Encodable {
         /// The first wait.
-        public var initial: String
+        package var initial: String
         /// Growth factor between waits.
-        public var multiplier: Double
+        package var multiplier: Double
         /// Cap on one wait.
-        public var max: String
+        package var max: String
         /// "none", "full", "equal" or "decorrelated".
-        public var jitter: String
+        package var jitter: String
     }
 
     /// One endpoint rule: what it matches and its complete policy.
-    public struct RuleSummary: Sendable, Equatable, Encodable {
+    package struct RuleSummary: Sendable, Equatable, Encodable {
         /// Methods matched, sorted; nil matches any.
-        public var methods: [String]?
+        package var methods: [String]?
         /// Path glob matched; nil matches any.
-        public var path: String?
+        package var path: String?
         /// The effective policy when the rule matches.
-        public var policy: PolicySummary
+        package var policy: PolicySummary
     }
 
     /// retryd's version.
-    public var version: String
+    package var version: String
     /// Seconds since the admin listener started.
-    public var uptimeSeconds: Double
+    package var uptimeSeconds: Double
     /// What `/readyz` answers now.
-    public var ready: Bool
+    package var ready: Bool
     /// Every upstream in configuration order.
-    public var upstreams: [Upstream]
+    package var upstreams: [Upstream]
 
     /// Builds the report from the configuration and live counts (absent counts read as zero).
-    public init(
+    package init(
         config: RetrydConfig,
         boundPorts: [String: UInt16],
         inFlight: [String: Int],
@@ -108,7 +108,7 @@ public struct StatusReport: Sendable, Equatable, Encodable {
 
 extension StatusReport.PolicySummary {
     /// Summarizes `policy`.
-    public init(_ policy: RetryPolicy) {
+    package init(_ policy: RetryPolicy) {
         maxAttempts = policy.maxAttempts
         deadline = Durations.format(policy.deadline)
         retryStatuses = policy.retryStatuses.sorted()
@@ -127,7 +127,7 @@ extension StatusReport.PolicySummary {
 
 extension StatusReport.RuleSummary {
     /// Summarizes `rule`.
-    public init(_ rule: EndpointRule) {
+    package init(_ rule: EndpointRule) {
         methods = rule.methods?.sorted()
         path = rule.path?.glob
         policy = StatusReport.PolicySummary(rule.policy)

@@ -1,16 +1,16 @@
 /// A configuration problem, located by file, line and key so the operator can go straight to it.
-public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The configuration file as given (or "command line" for flags).
-    public var file: String
+    package var file: String
     /// The 1-based line of the offending key, when it could be found in the source.
-    public var line: Int?
+    package var line: Int?
     /// The key path, e.g. `upstream[0].retry.max_attempts`; "" when the problem concerns the whole file.
-    public var key: String
+    package var key: String
     /// What is wrong, in words.
-    public var message: String
+    package var message: String
 
     /// Creates an error.
-    public init(file: String, line: Int?, key: String, message: String) {
+    package init(file: String, line: Int?, key: String, message: String) {
         self.file = file
         self.line = line
         self.key = key
@@ -18,7 +18,7 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// `file:line: key: message`, leaving out the line or key when unknown.
-    public var description: String {
+    package var description: String {
         var text = file
         if let line { text += ":\(line)" }
         text += ": "

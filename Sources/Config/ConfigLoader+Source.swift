@@ -1,6 +1,6 @@
 extension ConfigLoader {
     /// The file used when neither `--config` nor `RETRYD_CONFIG` names one.
-    public static let defaultPath = "/etc/retryd/retryd.toml"
+    package static let defaultPath = "/etc/retryd/retryd.toml"
 
     /// Decides where the configuration comes from, first match wins: the `--config` flag, `$RETRYD_CONFIG`,
     /// ``defaultPath`` if it exists, then `RETRYD_LISTEN` with `RETRYD_UPSTREAM` (for containers).
@@ -11,7 +11,7 @@ extension ConfigLoader {
     ///   - flag: The value of `--config`, if given.
     ///   - environment: The process environment.
     ///   - fileExists: Whether a path exists (injected so tests need not touch `/etc`).
-    public static func resolveSource(
+    package static func resolveSource(
         flag: String?,
         environment: [String: String],
         fileExists: (String) -> Bool

@@ -2,14 +2,14 @@ import Foundation
 import TOMLKit
 
 /// Reads retryd's TOML configuration; every problem is a `ConfigError` naming file, line and key.
-public enum ConfigLoader {
+package enum ConfigLoader {
     /// Reads and decodes the file at `path`.
     ///
     /// - Parameters:
     ///   - path: The configuration file; errors name it as given.
     ///   - environment: Variables for `${NAME}` references (the process environment, or a fixture in tests).
     /// - Throws: `ConfigError`; an unreadable file has no line and an empty key.
-    public static func load(path: String, environment: [String: String]) throws(ConfigError) -> RetrydConfig {
+    package static func load(path: String, environment: [String: String]) throws(ConfigError) -> RetrydConfig {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -32,7 +32,7 @@ public enum ConfigLoader {
     ///   - file: The name used in errors.
     ///   - environment: Variables for `${NAME}` references.
     /// - Throws: `ConfigError`; a TOML syntax error carries TOMLKit's line and an empty key.
-    public static func parse(_ text: String, file: String, environment: [String: String]) throws(ConfigError)
+    package static func parse(_ text: String, file: String, environment: [String: String]) throws(ConfigError)
         -> RetrydConfig
     {
         let root: TOMLTable

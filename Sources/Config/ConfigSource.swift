@@ -1,5 +1,5 @@
 /// Where the CLI gets its configuration from, as decided by `ConfigLoader.resolveSource`.
-public enum ConfigSource: Sendable, Equatable {
+package enum ConfigSource: Sendable, Equatable {
     /// A TOML file to load.
     case file(String)
     /// One upstream from a listen address and an upstream URL (flags or `RETRYD_LISTEN`/`RETRYD_UPSTREAM`), to be

@@ -1,25 +1,25 @@
 import Foundation
 
 /// Where a listener binds: an IPv4 literal, `localhost` or an IPv6 literal, and a port (0 picks an ephemeral one).
-public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
+package struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
     /// The host without brackets: `127.0.0.1`, `localhost` or `::1`.
-    public var host: String
+    package var host: String
     /// The TCP port; 0 asks the kernel for an ephemeral port.
-    public var port: UInt16
+    package var port: UInt16
 
     /// Creates an address from its parts.
-    public init(host: String, port: UInt16) {
+    package init(host: String, port: UInt16) {
         self.host = host
         self.port = port
     }
 
     /// Parses `127.0.0.1:8080`, `localhost:8080` or `[::1]:8080`; `nil` when malformed.
-    public static func parse(_ text: String) -> ListenAddress? {
+    package static func parse(_ text: String) -> ListenAddress? {
         try? parsed(text).get()
     }
 
     /// `host:port`, with brackets around an IPv6 host.
-    public var description: String {
+    package var description: String {
         host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
 

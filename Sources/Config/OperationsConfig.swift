@@ -1,38 +1,38 @@
 /// The admin listener: health, readiness, metrics and status endpoints. Off unless configured.
-public struct AdminConfig: Sendable, Equatable {
+package struct AdminConfig: Sendable, Equatable {
     /// Where `[admin]` listens when it names no address.
-    public static let defaultListen = ListenAddress(host: "127.0.0.1", port: 9901)
+    package static let defaultListen = ListenAddress(host: "127.0.0.1", port: 9901)
 
     /// Where the admin endpoints listen; loopback by default so nothing is exposed by accident.
-    public var listen: ListenAddress
+    package var listen: ListenAddress
 
     /// Creates the admin configuration.
-    public init(listen: ListenAddress) {
+    package init(listen: ListenAddress) {
         self.listen = listen
     }
 }
 
 /// Give-up notifications: one JSON event per give-up, POSTed to a webhook.
-public struct NotifyConfig: Sendable, Equatable {
+package struct NotifyConfig: Sendable, Equatable {
     /// The webhook URL (http or https).
-    public var webhook: UpstreamURL
+    package var webhook: UpstreamURL
     /// Events waiting to be delivered at most; past it the oldest are dropped (and counted), so a dead
     /// webhook cannot grow memory.
-    public var maxQueue = 1000
+    package var maxQueue = 1000
     /// Attempts per event, counting the first.
-    public var maxAttempts = 5
+    package var maxAttempts = 5
     /// Bound on one delivery attempt.
-    public var timeout: Duration = .seconds(10)
+    package var timeout: Duration = .seconds(10)
     /// Extra request headers (e.g. an authorization token from `${…}`).
-    public var headers: [(name: String, value: String)] = []
+    package var headers: [(name: String, value: String)] = []
 
     /// Creates the notification configuration for `webhook`.
-    public init(webhook: UpstreamURL) {
+    package init(webhook: UpstreamURL) {
         self.webhook = webhook
     }
 
     /// Compares field by field (tuples are not Equatable).
-    public static func == (lhs: NotifyConfig, rhs: NotifyConfig) -> Bool {
+    package static func == (lhs: NotifyConfig, rhs: NotifyConfig) -> Bool {
         lhs.webhook == rhs.webhook && lhs.maxQueue == rhs.maxQueue && lhs.maxAttempts == rhs.maxAttempts
             && lhs.timeout == rhs.timeout
             && lhs.headers.elementsEqual(rhs.headers) { $0.name == $1.name && $0.value == $1.value }
@@ -40,9 +40,9 @@ public struct NotifyConfig: Sendable, Equatable {
 }
 
 /// How retryd logs.
-public struct LogConfig: Sendable, Equatable {
+package struct LogConfig: Sendable, Equatable {
     /// How each line is written.
-    public enum Format: String, Sendable, CaseIterable {
+    package enum Format: String, Sendable, CaseIterable {
         /// Human-readable `key=value` lines.
         case text
         /// One JSON object per line.
@@ -50,13 +50,13 @@ public struct LogConfig: Sendable, Equatable {
     }
 
     /// The level names `level` accepts, from most to least verbose (swift-log's).
-    public static let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+    package static let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
 
     /// Line format; `text` by default.
-    public var format = Format.text
+    package var format = Format.text
     /// Minimum level: trace, debug, info, notice, warning, error or critical.
-    public var level = "info"
+    package var level = "info"
 
     /// Creates the default log configuration.
-    public init() {}
+    package init() {}
 }

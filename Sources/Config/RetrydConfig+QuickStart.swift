@@ -6,7 +6,7 @@ extension RetrydConfig {
     /// upstream named "default" with default timeouts, retry policy and limits.
     ///
     /// - Throws: `ConfigError` with file "command line" and key `--listen` or `--upstream`.
-    public static func quickStart(listen: String, upstream: String) throws(ConfigError) -> RetrydConfig {
+    package static func quickStart(listen: String, upstream: String) throws(ConfigError) -> RetrydConfig {
         let address: ListenAddress
         switch ListenAddress.parsed(listen) {
         case .success(let parsed): address = parsed

@@ -2,7 +2,7 @@ import Retry
 
 extension RetrydConfig {
     /// Human-readable effective policy of each upstream and rule (used by `retryd check`); secrets never appear.
-    public var summary: String {
+    package var summary: String {
         var lines: [String] = []
         for upstream in upstreams {
             lines.append(

@@ -2,24 +2,24 @@ import Foundation
 import HTTP1
 
 /// Everything retryd needs to run: its upstreams and global limits.
-public struct RetrydConfig: Sendable, Equatable {
+package struct RetrydConfig: Sendable, Equatable {
     /// One entry per listener, in configuration order.
-    public var upstreams: [UpstreamConfig]
+    package var upstreams: [UpstreamConfig]
     /// Global limits.
-    public var limits: Limits
+    package var limits: Limits
     /// The file the configuration came from, or `nil` for flags.
-    public var source: String?
+    package var source: String?
     /// Values that must never reach a log: header values from environment expansion or with credential-like names.
-    public var secrets: [String]
+    package var secrets: [String]
     /// The admin listener, when `[admin]` is configured.
-    public var admin: AdminConfig?
+    package var admin: AdminConfig?
     /// Give-up notifications, when `[notify]` is configured.
-    public var notify: NotifyConfig?
+    package var notify: NotifyConfig?
     /// Log format and level.
-    public var log = LogConfig()
+    package var log = LogConfig()
 
     /// Creates a configuration.
-    public init(upstreams: [UpstreamConfig], limits: Limits = Limits(), source: String? = nil, secrets: [String] = []) {
+    package init(upstreams: [UpstreamConfig], limits: Limits = Limits(), source: String? = nil, secrets: [String] = []) {
         self.upstreams = upstreams
         self.limits = limits
         self.source = source
@@ -27,7 +27,7 @@ public struct RetrydConfig: Sendable, Equatable {
     }
 
     /// `text` with every secret replaced by the placeholder, for logging headers and configuration values.
-    public func redacted(_ text: String) -> String {
+    package func redacted(_ text: String) -> String {
         // Longest first, so a secret that contains another one is hidden whole.
         secrets.filter { !$0.isEmpty }.sorted { $0.count > $1.count }.reduce(text) { partial, secret in
             partial.replacingOccurrences(of: secret, with: SensitiveFields.placeholder)

@@ -1,39 +1,39 @@
 import Retry
 
 /// One vendor API and the listener that fronts it.
-public struct UpstreamConfig: Sendable, Equatable {
+package struct UpstreamConfig: Sendable, Equatable {
     /// Unique name used in logs and metrics (`[A-Za-z0-9_.-]+`).
-    public var name: String
+    package var name: String
     /// Where this upstream's listener binds.
-    public var listen: ListenAddress
+    package var listen: ListenAddress
     /// Where requests are forwarded.
-    public var url: UpstreamURL
+    package var url: UpstreamURL
     /// Bound on establishing one upstream connection (TCP and TLS).
-    public var connectTimeout: Duration = .seconds(5)
+    package var connectTimeout: Duration = .seconds(5)
     /// Bound on one attempt, from connecting to the end of the response.
-    public var attemptTimeout: Duration = .seconds(30)
+    package var attemptTimeout: Duration = .seconds(30)
     /// CA bundle used instead of the system store to verify the upstream, when set.
-    public var caFile: String?
+    package var caFile: String?
     /// Headers added to (or replacing those of) every request toward the upstream, in configuration order.
-    public var setHeaders: [(name: String, value: String)] = []
+    package var setHeaders: [(name: String, value: String)] = []
     /// Extra response headers logged as vendor request ids on give-up (X-Request-Id and X-Resource-ID always are).
-    public var requestIDHeaders: [String] = []
+    package var requestIDHeaders: [String] = []
     /// Header added to every client response with the number of attempts made; `nil` turns it off.
-    public var attemptsHeader: String? = "X-Retryd-Attempts"
+    package var attemptsHeader: String? = "X-Retryd-Attempts"
     /// The upstream-wide retry policy.
-    public var retry = RetryPolicy()
+    package var retry = RetryPolicy()
     /// Per-endpoint overrides, first match wins; each carries its complete effective policy.
-    public var rules: [EndpointRule] = []
+    package var rules: [EndpointRule] = []
 
     /// Creates an upstream with defaults for everything but its identity.
-    public init(name: String, listen: ListenAddress, url: UpstreamURL) {
+    package init(name: String, listen: ListenAddress, url: UpstreamURL) {
         self.name = name
         self.listen = listen
         self.url = url
     }
 
     /// Field-by-field equality; written by hand because tuples are not `Equatable`.
-    public static func == (lhs: UpstreamConfig, rhs: UpstreamConfig) -> Bool {
+    package static func == (lhs: UpstreamConfig, rhs: UpstreamConfig) -> Bool {
         lhs.name == rhs.name && lhs.listen == rhs.listen && lhs.url == rhs.url
             && lhs.connectTimeout == rhs.connectTimeout && lhs.attemptTimeout == rhs.attemptTimeout
             && lhs.caFile == rhs.caFile

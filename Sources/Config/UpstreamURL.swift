@@ -1,16 +1,16 @@
 /// The vendor API a listener forwards to: scheme, host, optional port and a base path prefixed to every request.
-public struct UpstreamURL: Sendable, Equatable {
+package struct UpstreamURL: Sendable, Equatable {
     /// `http` or `https`.
-    public var scheme: String
+    package var scheme: String
     /// The host without brackets (an IPv6 literal stays bare here and gets brackets in `origin`).
-    public var host: String
+    package var host: String
     /// The explicit port, or `nil` for the scheme's default.
-    public var port: UInt16?
+    package var port: UInt16?
     /// `""` or a path like `/v2`, never with a trailing slash.
-    public var basePath: String
+    package var basePath: String
 
     /// Creates a URL from its parts.
-    public init(scheme: String, host: String, port: UInt16? = nil, basePath: String = "") {
+    package init(scheme: String, host: String, port: UInt16? = nil, basePath: String = "") {
         self.scheme = scheme
         self.host = host
         self.port = port
@@ -18,12 +18,12 @@ public struct UpstreamURL: Sendable, Equatable {
     }
 
     /// Parses `https://api.vendor.example:8443/v2`; `nil` when malformed.
-    public static func parse(_ text: String) -> UpstreamURL? {
+    package static func parse(_ text: String) -> UpstreamURL? {
         try? parsed(text).get()
     }
 
     /// `scheme://host[:port]`, the part of every forwarded URL before the path.
-    public var origin: String {
+    package var origin: String {
         let hostPart = host.contains(":") ? "[\(host)]" : host
         return "\(scheme)://\(hostPart)" + (port.map { ":\($0)" } ?? "")
     }
@@ -33,7 +33,7 @@ public struct UpstreamURL: Sendable, Equatable {
     /// An origin-form target (`/x?y`) is appended to the base path. An absolute-form target
     /// (`http://host/x?y`, as sent to proxies) keeps only its path and query, because the upstream is fixed by
     /// configuration. The asterisk form (`OPTIONS *`) maps to the base path itself.
-    public func url(forTarget target: String) -> String {
+    package func url(forTarget target: String) -> String {
         var pathAndQuery = Substring(target)
         if target == "*" {
             return origin + (basePath.isEmpty ? "/" : basePath)

@@ -1,7 +1,7 @@
 import Retry
 
 /// Hears what exchanges do, for metrics and notifications; every call comes on the loop thread and must not block.
-public protocol ExchangeObserver: AnyObject {
+package protocol ExchangeObserver: AnyObject {
     /// A client request arrived for `upstream`.
     func exchangeStarted(upstream: String)
     /// One attempt ended: with a response `status`, or with a transport failure (`status` nil); `duration` from its start.
@@ -18,5 +18,5 @@ public protocol ExchangeObserver: AnyObject {
 
 extension ExchangeObserver {
     /// Most observers care about exchanges only.
-    public func connectionRefused(upstream: String) {}
+    package func connectionRefused(upstream: String) {}
 }

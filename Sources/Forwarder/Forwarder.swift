@@ -2,23 +2,23 @@ import CCurl
 import Loop
 
 /// Tunables for the libcurl side; defaults in one place.
-public struct ForwarderOptions: Sendable, Equatable {
+package struct ForwarderOptions: Sendable, Equatable {
     /// Idle upstream connections kept for reuse (CURLMOPT_MAXCONNECTS).
-    public var maxCachedConnections = 256
+    package var maxCachedConnections = 256
     /// libcurl's receive buffer per transfer (CURLOPT_BUFFERSIZE).
-    public var receiveBufferSize = 64 * 1024
+    package var receiveBufferSize = 64 * 1024
     /// Easy handles kept for reuse instead of being freed.
-    public var handlePoolSize = 64
+    package var handlePoolSize = 64
 
     /// Creates the default options.
-    public init() {}
+    package init() {}
 }
 
 /// Sends attempts upstream with one libcurl multi handle driven by the event loop (multi_socket interface).
 ///
 /// libcurl's callbacks run inside `curl_multi_socket_action`; anything that would re-enter libcurl from
 /// there (cancel, resume) is deferred until the call returns.
-public final class Forwarder {
+package final class Forwarder {
     let loop: EventLoop
     let multi: UnsafeMutableRawPointer
     let share: UnsafeMutableRawPointer
@@ -42,7 +42,7 @@ public final class Forwarder {
     /// Creates a multi handle whose sockets and timer live on `loop`.
     /// - Throws: `ForwarderError` when libcurl refuses an option the forwarder's guarantees depend on; retryd then
     ///   refuses to start rather than run without them.
-    public init(loop: EventLoop, options: ForwarderOptions = .init()) throws(ForwarderError) {
+    package init(loop: EventLoop, options: ForwarderOptions = .init()) throws(ForwarderError) {
         _ = Self.globalInit
         self.loop = loop
         self.options = options
@@ -88,7 +88,7 @@ public final class Forwarder {
 
     /// Cancels every transfer, closes every upstream connection and releases libcurl's handles.
     /// Called once the loop has stopped; the forwarder cannot be used afterwards.
-    public func shutDown() {
+    package func shutDown() {
         guard !isShutDown else { return }
         isShutDown = true
         for transfer in Array(active.values) { cancel(transfer) }
@@ -101,7 +101,7 @@ public final class Forwarder {
     }
 
     /// Starts an attempt; `delegate` hears about it until it completes or is cancelled.
-    public func start(_ request: UpstreamRequest, delegate: TransferDelegate) -> Transfer {
+    package func start(_ request: UpstreamRequest, delegate: TransferDelegate) -> Transfer {
         let base = EasyBase(request)
         let handle: EasyHandle
         if let index = pool.lastIndex(where: { $0.base == base }) {
@@ -134,7 +134,7 @@ public final class Forwarder {
     }
 
     /// Stops an attempt without telling its delegate; harmless when it already ended.
-    public func cancel(_ transfer: Transfer) {
+    package func cancel(_ transfer: Transfer) {
         if insideCurl {
             deferred.append { [unowned self] in self.cancel(transfer) }
             return
@@ -145,7 +145,7 @@ public final class Forwarder {
     }
 
     /// Lets a transfer paused by ``BodyDisposition/pause`` or ``BodyRead/pause`` continue.
-    public func resume(_ transfer: Transfer) {
+    package func resume(_ transfer: Transfer) {
         if insideCurl {
             deferred.append { [unowned self] in self.resume(transfer) }
             return
@@ -237,7 +237,7 @@ extension Forwarder: DeferredWork {
     }
 
     /// Completes the transfers that failed to start, now that their callers have them, and fails unwatched sockets.
-    public func runDeferred() {
+    package func runDeferred() {
         let failed = failedStarts
         failedStarts.removeAll()
         for (transfer, error) in failed { finish(transfer, .failure(error)) }

@@ -1,16 +1,16 @@
 import CCurl
 
 /// libcurl refused an option retryd's guarantees depend on (a build without a feature, or too old a version).
-public struct ForwarderError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct ForwarderError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The option's name, e.g. `"CURLOPT_PREREQFUNCTION"`.
-    public var option: String
+    package var option: String
     /// libcurl's code for the refusal.
-    public var code: Int32
+    package var code: Int32
     /// libcurl's text for the code.
-    public var message: String
+    package var message: String
 
     /// What a user reads at start-up: the option, libcurl's reason and the version in use.
-    public var description: String {
+    package var description: String {
         let version = String(cString: curl_version()).split(separator: " ").first.map(String.init) ?? "libcurl"
         return "\(version) refused \(option) (\(message), code \(code)); retryd needs libcurl 7.80 or later"
             + " with HTTP support: without it, it could not keep libcurl from silently re-sending a request"

@@ -1,15 +1,15 @@
 import CCurl
 
 /// One attempt in flight: a libcurl easy handle, its request, and the delegate that receives the response.
-public final class Transfer {
+package final class Transfer {
     /// The request this attempt sends.
-    public let request: UpstreamRequest
+    package let request: UpstreamRequest
     /// Receives the response; held strongly while the transfer runs.
-    public internal(set) var delegate: TransferDelegate?
+    package internal(set) var delegate: TransferDelegate?
     /// How many times libcurl was about to send the request on a connection (more than 1 means a silent re-send).
-    public internal(set) var sendCount = 0
+    package internal(set) var sendCount = 0
     /// Response body bytes delivered so far.
-    public internal(set) var bodyBytesReceived = 0
+    package internal(set) var bodyBytesReceived = 0
 
     /// The easy handle; back in the forwarder's pool (and possibly another transfer's) once this one ends.
     let handle: EasyHandle
@@ -30,7 +30,7 @@ public final class Transfer {
     }
 
     /// Whether any byte of the request may have left: libcurl had a ready connection for it at least once.
-    public var mayHaveBeenSent: Bool { sendCount > 0 }
+    package var mayHaveBeenSent: Bool { sendCount > 0 }
 
     /// libcurl's message for the failure; read before the handle goes back to the pool.
     var errorText: String {

@@ -1,5 +1,5 @@
 /// What the receiver did with a piece of response body.
-public enum BodyDisposition: Sendable, Equatable {
+package enum BodyDisposition: Sendable, Equatable {
     /// Taken; keep going.
     case accepted
     /// Not taken: the client is full. libcurl holds it until ``Forwarder/resume(_:)``.
@@ -9,7 +9,7 @@ public enum BodyDisposition: Sendable, Equatable {
 }
 
 /// What the request-body source produced for libcurl.
-public enum BodyRead: Sendable, Equatable {
+package enum BodyRead: Sendable, Equatable {
     /// This many bytes were copied into the buffer; 0 means the body is complete.
     case bytes(Int)
     /// Nothing available yet; libcurl waits until ``Forwarder/resume(_:)``.
@@ -21,7 +21,7 @@ public enum BodyRead: Sendable, Equatable {
 /// Receives one transfer's events, always on the loop thread.
 ///
 /// The header and body callbacks run inside libcurl: they must not start, cancel or resume transfers.
-public protocol TransferDelegate: AnyObject {
+package protocol TransferDelegate: AnyObject {
     /// One raw header line of the upstream response, CRLF included (status line, fields, final empty line).
     /// Return false to abort the transfer.
     func transfer(_ transfer: Transfer, didReceiveHeaderLine line: UnsafeRawBufferPointer) -> Bool

@@ -1,7 +1,7 @@
 import CCurl
 
 /// How the request body reaches libcurl.
-public enum RequestBody: Sendable, Equatable {
+package enum RequestBody: Sendable, Equatable {
     /// No body and no framing headers (GET, DELETE without a body, ...).
     case none
     /// A body held in memory, sent with Content-Length (possibly 0) and replayable.
@@ -11,24 +11,24 @@ public enum RequestBody: Sendable, Equatable {
 }
 
 /// Everything the forwarder needs to send one attempt upstream.
-public struct UpstreamRequest: Sendable {
+package struct UpstreamRequest: Sendable {
     /// The method, byte for byte.
-    public var method: String
+    package var method: String
     /// Scheme, host and port: `https://api.vendor.example:443`.
-    public var origin: String
+    package var origin: String
     /// The request-target sent on the wire, byte for byte (base path already prefixed).
-    public var target: String
+    package var target: String
     /// End-to-end headers in order, duplicates kept; no Host, Content-Length or Transfer-Encoding.
-    public var headers: [(name: String, value: String)]
+    package var headers: [(name: String, value: String)]
     /// The body.
-    public var body: RequestBody
+    package var body: RequestBody
     /// Bound on connecting (TCP and TLS).
-    public var connectTimeout: Duration
+    package var connectTimeout: Duration
     /// A CA bundle to verify the upstream with instead of the system's.
-    public var caFile: String?
+    package var caFile: String?
 
     /// Creates a request.
-    public init(
+    package init(
         method: String,
         origin: String,
         target: String,
@@ -48,18 +48,18 @@ public struct UpstreamRequest: Sendable {
 }
 
 /// A failed attempt: libcurl's code and whether the request could have reached the upstream.
-public struct UpstreamError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct UpstreamError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The CURLcode, or 0 when the failure is the proxy's own (cancelled, timed out by the proxy).
-    public var code: Int32
+    package var code: Int32
     /// libcurl's error text, or the proxy's.
-    public var message: String
+    package var message: String
     /// False only when the request provably never left: no connection was ever ready for it.
-    public var mayHaveBeenSent: Bool
+    package var mayHaveBeenSent: Bool
     /// Whether the failure is a timeout (504 rather than 502 when retries give up).
-    public var isTimeout: Bool
+    package var isTimeout: Bool
 
     /// Creates an error.
-    public init(code: Int32, message: String, mayHaveBeenSent: Bool, isTimeout: Bool) {
+    package init(code: Int32, message: String, mayHaveBeenSent: Bool, isTimeout: Bool) {
         self.code = code
         self.message = message
         self.mayHaveBeenSent = mayHaveBeenSent
@@ -68,7 +68,7 @@ public struct UpstreamError: Error, Sendable, Equatable, CustomStringConvertible
 
     /// A failure no retry can fix: the upstream's certificate does not verify against the configured CAs, the CA
     /// file is unusable, or the URL cannot be used. Retrying would only delay the same answer.
-    public var isPermanent: Bool {
+    package var isPermanent: Bool {
         Self.permanentCodes.contains(code)
     }
 
@@ -79,7 +79,7 @@ public struct UpstreamError: Error, Sendable, Equatable, CustomStringConvertible
         ].map { Int32($0.rawValue) })
 
     /// `"Connection refused (curl 7, unsent)"`.
-    public var description: String {
+    package var description: String {
         "\(message) (curl \(code), \(mayHaveBeenSent ? "maybe sent" : "unsent"))"
     }
 }

@@ -1,5 +1,5 @@
 /// How a request body is delimited on the wire.
-public enum BodyFraming: Sendable, Equatable {
+package enum BodyFraming: Sendable, Equatable {
     /// No body: neither Content-Length nor Transfer-Encoding.
     case none
     /// Exactly this many bytes follow the head.

@@ -1,8 +1,8 @@
 /// A complete error response produced by the proxy itself: JSON body {"error": code, "detail": detail} (properly
 /// escaped), Content-Type: application/json, Content-Length, plus `extraHeaders`; "Connection: close" when !keepAlive.
-public enum ErrorResponse {
+package enum ErrorResponse {
     /// Serializes a whole response; `extraHeaders` (e.g. Retry-After) may not override the framing fields.
-    public static func bytes(
+    package static func bytes(
         status: Int,
         code: String,
         detail: String,
@@ -34,7 +34,7 @@ public enum ErrorResponse {
     }
 
     /// The response for a parse error; it always closes, since the connection's framing can no longer be trusted.
-    public static func bytes(for error: HTTP1Error) -> [UInt8] {
+    package static func bytes(for error: HTTP1Error) -> [UInt8] {
         bytes(status: error.status, code: error.code, detail: error.detail, keepAlive: false)
     }
 

@@ -1,6 +1,6 @@
 extension HTTP1Error {
     /// The status the proxy answers with: 400, 413, 414, 431, 501, 505, or 502 for upstream heads.
-    public var status: Int {
+    package var status: Int {
         switch self {
         case .unsupportedVersion: return 505
         case .requestTargetTooLong: return 414
@@ -15,7 +15,7 @@ extension HTTP1Error {
     }
 
     /// A short snake_case id for the JSON "error" field.
-    public var code: String {
+    package var code: String {
         switch self {
         case .badRequestLine: return "bad_request_line"
         case .tooManyEmptyLines: return "too_many_empty_lines"
@@ -60,7 +60,7 @@ extension HTTP1Error {
     }
 
     /// One human sentence for the JSON "detail" field.
-    public var detail: String {
+    package var detail: String {
         switch self {
         case .badRequestLine:
             return "The request line must be 'METHOD SP request-target SP HTTP-version' followed by CRLF."

@@ -1,5 +1,5 @@
 /// Why a request or an upstream response head was rejected; each case maps to one status and one JSON code.
-public enum HTTP1Error: Error, Sendable, Equatable {
+package enum HTTP1Error: Error, Sendable, Equatable {
     // Request line.
     /// The request line is not `method SP request-target SP HTTP-version`.
     case badRequestLine

@@ -6,7 +6,7 @@ extension HTTPHeaders {
 
     /// The end-to-end headers: drops Connection and every header it names (comma list, case-insensitive), Keep-Alive,
     /// Proxy-Connection, TE, Transfer-Encoding, Upgrade, Proxy-Authorization.
-    public func removingHopByHop() -> HTTPHeaders {
+    package func removingHopByHop() -> HTTPHeaders {
         // Runs on every request and every response head: the names a Connection header nominates are matched in
         // place rather than collected into a list of new strings.
         let hasConnection = fields.contains { ASCII.equalsIgnoringCase($0.name, "connection") }

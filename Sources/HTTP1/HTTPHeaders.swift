@@ -1,48 +1,48 @@
 /// Ordered header list, duplicates kept, case-insensitive lookups, original name spelling preserved.
-public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByArrayLiteral {
+package struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByArrayLiteral {
     /// One field: the name as spelled on the wire and its value.
-    public typealias Element = (name: String, value: String)
+    package typealias Element = (name: String, value: String)
 
     var fields: [Element]
 
     /// Creates an empty list.
-    public init() {
+    package init() {
         fields = []
     }
 
     /// Creates a list from `(name, value)` pairs, in order.
-    public init(_ pairs: [(String, String)]) {
+    package init(_ pairs: [(String, String)]) {
         fields = pairs.map { (name: $0.0, value: $0.1) }
     }
 
     /// Creates a list from a literal such as `[("Host", "example.com")]`.
-    public init(arrayLiteral elements: (String, String)...) {
+    package init(arrayLiteral elements: (String, String)...) {
         self.init(elements)
     }
 
     /// The number of fields, duplicates included.
-    public var count: Int { fields.count }
+    package var count: Int { fields.count }
 
     /// Whether the list holds no field.
-    public var isEmpty: Bool { fields.isEmpty }
+    package var isEmpty: Bool { fields.isEmpty }
 
     /// Iterates the fields in order.
-    public func makeIterator() -> IndexingIterator<[Element]> {
+    package func makeIterator() -> IndexingIterator<[Element]> {
         fields.makeIterator()
     }
 
     /// Appends a field, keeping any existing one with the same name.
-    public mutating func add(name: String, value: String) {
+    package mutating func add(name: String, value: String) {
         fields.append((name: name, value: value))
     }
 
     /// Removes every field named `name`, ignoring case.
-    public mutating func remove(name: String) {
+    package mutating func remove(name: String) {
         fields.removeAll { ASCII.equalsIgnoringCase($0.name, name) }
     }
 
     /// Replaces the first field named `name` in place and removes the others; appends when absent.
-    public mutating func replaceOrAdd(name: String, value: String) {
+    package mutating func replaceOrAdd(name: String, value: String) {
         guard let first = fields.firstIndex(where: { ASCII.equalsIgnoringCase($0.name, name) }) else {
             add(name: name, value: value)
             return
@@ -56,22 +56,22 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByArrayLite
     }
 
     /// All values of the fields named `name`, in order.
-    public subscript(name: String) -> [String] {
+    package subscript(name: String) -> [String] {
         fields.compactMap { ASCII.equalsIgnoringCase($0.name, name) ? $0.value : nil }
     }
 
     /// The value of the first field named `name`.
-    public func first(name: String) -> String? {
+    package func first(name: String) -> String? {
         fields.first { ASCII.equalsIgnoringCase($0.name, name) }?.value
     }
 
     /// Whether a field named `name` is present.
-    public func contains(name: String) -> Bool {
+    package func contains(name: String) -> Bool {
         fields.contains { ASCII.equalsIgnoringCase($0.name, name) }
     }
 
     /// Compares names and values exactly, in order (name spelling matters, as it does on the wire).
-    public static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
+    package static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
         lhs.fields.elementsEqual(rhs.fields) { $0.name == $1.name && $0.value == $1.value }
     }
 

@@ -1,5 +1,5 @@
 /// The two HTTP versions spoken on the client side of the proxy.
-public enum HTTPVersion: Sendable, Equatable {
+package enum HTTPVersion: Sendable, Equatable {
     /// `HTTP/1.0`: no Host requirement, no chunked requests, persistent only when asked for.
     case http1_0
     /// `HTTP/1.1`: persistent by default.

@@ -1,5 +1,5 @@
 /// Events the parser emits, one per `parse` call at most.
-public enum ParseEvent: Sendable, Equatable {
+package enum ParseEvent: Sendable, Equatable {
     /// The request line and headers are complete and valid.
     case head(RequestHead)
     /// Body bytes at this range inside the buffer passed to this `parse` call (zero-copy; chunk framing stripped).

@@ -1,22 +1,22 @@
 /// A parsed and validated request line and header section.
-public struct RequestHead: Sendable, Equatable {
+package struct RequestHead: Sendable, Equatable {
     /// The method token, case preserved.
-    public var method: String
+    package var method: String
     /// Request-target bytes exactly as sent (origin-form; absolute-form allowed too).
-    public var target: String
+    package var target: String
     /// The protocol version from the request line.
-    public var version: HTTPVersion
+    package var version: HTTPVersion
     /// The fields exactly as received, in order.
-    public var headers: HTTPHeaders
+    package var headers: HTTPHeaders
     /// How the body that follows is delimited.
-    public var framing: BodyFraming
+    package var framing: BodyFraming
     /// Whether the connection stays open: HTTP/1.1 unless "Connection: close"; HTTP/1.0 only with keep-alive.
-    public var keepAlive: Bool
+    package var keepAlive: Bool
     /// Whether the client waits for "100 Continue" before sending the body (HTTP/1.1 only, RFC 9110 §10.1.1).
-    public var expectsContinue: Bool
+    package var expectsContinue: Bool
 
     /// Creates a head; the defaults describe a bodiless HTTP/1.1 GET of "/".
-    public init(
+    package init(
         method: String = "GET",
         target: String = "/",
         version: HTTPVersion = .http1_1,

@@ -4,7 +4,7 @@
 /// again (with an empty buffer if nothing is left) until the event is nil; an event may consume nothing, e.g. `.end`
 /// right after `.head` for a bodiless request. After `.end` the parser waits for the next call before reading the next
 /// pipelined request, so responses can be produced one at a time. Once it throws, it throws the same error forever.
-public struct RequestParser: Sendable {
+package struct RequestParser: Sendable {
     enum State: Sendable {
         case requestLine
         case fieldLines
@@ -33,16 +33,16 @@ public struct RequestParser: Sendable {
     var chunkLine = ChunkLineScanner()
 
     /// Creates a parser waiting for the first request.
-    public init(limits: HTTP1Limits = .init()) {
+    package init(limits: HTTP1Limits = .init()) {
         self.limits = limits
     }
 
     /// Bytes of storage kept for a line split across reads (none between messages).
-    public var lineBufferCapacity: Int { lineBuffer.capacity }
+    package var lineBufferCapacity: Int { lineBuffer.capacity }
 
     /// True between messages when no byte of the next message has been seen (lets the caller choose idle vs header
     /// timeout). Empty lines before a request line count as seen.
-    public var isAtMessageBoundary: Bool {
+    package var isAtMessageBoundary: Bool {
         if case .requestLine = state { return !messageStarted }
         return false
     }
@@ -52,7 +52,7 @@ public struct RequestParser: Sendable {
     /// After `.end` it stops (returns) so the caller can answer requests one at a time (pipelining in order);
     /// the remaining bytes stay in the caller's buffer for the next call.
     /// - Throws: `HTTP1Error` for anything RFC 9112 forbids or `HTTP1Limits` bounds; the connection must then close.
-    public mutating func parse(
+    package mutating func parse(
         _ input: UnsafeRawBufferPointer
     ) throws(HTTP1Error) -> (event: ParseEvent?, consumed: Int) {
         if case .failed(let error) = state { throw error }

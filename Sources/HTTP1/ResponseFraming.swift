@@ -1,5 +1,5 @@
 /// How a response body is delimited toward the client.
-public enum ResponseFraming: Sendable, Equatable {
+package enum ResponseFraming: Sendable, Equatable {
     /// No body may follow (HEAD, 1xx, 204, 304).
     case none
     /// Exactly this many bytes follow.

@@ -1,6 +1,6 @@
 extension ResponseHead {
     /// The reason phrase registered for `status` (RFC 9110 §15 and friends), or a generic one for its class.
-    public static func standardReason(for status: Int) -> String {
+    package static func standardReason(for status: Int) -> String {
         if let reason = reasons[status] { return reason }
         switch status {
         case 100..<200: return "Informational"

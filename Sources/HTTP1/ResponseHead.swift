@@ -1,19 +1,19 @@
 /// A response status line and header section, as written toward the client.
-public struct ResponseHead: Sendable, Equatable {
+package struct ResponseHead: Sendable, Equatable {
     /// The three-digit status code.
-    public var status: Int
+    package var status: Int
     /// The reason phrase; informational only, never parsed by clients.
-    public var reason: String
+    package var reason: String
     /// The fields in order.
-    public var headers: HTTPHeaders
+    package var headers: HTTPHeaders
 
     /// Creates a head with the standard reason phrase for `status`.
-    public init(status: Int, headers: HTTPHeaders = []) {
+    package init(status: Int, headers: HTTPHeaders = []) {
         self.init(status: status, reason: Self.standardReason(for: status), headers: headers)
     }
 
     /// Creates a head with an explicit reason phrase.
-    public init(status: Int, reason: String, headers: HTTPHeaders = []) {
+    package init(status: Int, reason: String, headers: HTTPHeaders = []) {
         self.status = status
         self.reason = reason
         self.headers = headers

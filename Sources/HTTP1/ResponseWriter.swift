@@ -1,9 +1,9 @@
 /// Serializes responses toward the client: framing decisions, heads and chunk framing.
-public enum ResponseWriter {
+package enum ResponseWriter {
     /// How to frame a response body toward the client: none for HEAD requests, 1xx, 204, 304; Content-Length when the
     /// upstream gave one (pass nil when it also sent Transfer-Encoding); chunked for HTTP/1.1 clients otherwise;
     /// close-delimited for HTTP/1.0 clients.
-    public static func framing(
+    package static func framing(
         requestMethod: String,
         clientVersion: HTTPVersion,
         status: Int,
@@ -22,7 +22,7 @@ public enum ResponseWriter {
     ///
     /// Fields whose name is not a token are skipped and CR, LF and NUL in values become SP, so nothing that reaches
     /// here can split the response.
-    public static func writeHead(
+    package static func writeHead(
         _ head: ResponseHead,
         framing: ResponseFraming,
         clientVersion: HTTPVersion,
@@ -63,18 +63,18 @@ public enum ResponseWriter {
     }
 
     /// Appends "<hex>\r\n" for a chunk of `count` bytes; `count` must be positive since 0 would end the body.
-    public static func writeChunkPrefix(count: Int, into buffer: inout [UInt8]) {
+    package static func writeChunkPrefix(count: Int, into buffer: inout [UInt8]) {
         precondition(count > 0, "a zero-length chunk is the last-chunk; write ResponseWriter.lastChunk instead")
         buffer.append(contentsOf: String(count, radix: 16).utf8)
         buffer.append(contentsOf: crlf)
     }
 
     /// The CRLF that follows each chunk's data.
-    public static let chunkSuffix: [UInt8] = Array("\r\n".utf8)
+    package static let chunkSuffix: [UInt8] = Array("\r\n".utf8)
     /// The last-chunk with an empty trailer section.
-    public static let lastChunk: [UInt8] = Array("0\r\n\r\n".utf8)
+    package static let lastChunk: [UInt8] = Array("0\r\n\r\n".utf8)
     /// The interim response sent to a client that asked for "Expect: 100-continue".
-    public static let continue100: [UInt8] = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
+    package static let continue100: [UInt8] = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
 
     static let crlf: [UInt8] = [ASCII.carriageReturn, ASCII.lineFeed]
 

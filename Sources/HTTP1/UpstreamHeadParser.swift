@@ -1,9 +1,9 @@
 /// Assembles an upstream response head from the raw lines libcurl's header callback delivers, skipping interim 1xx
 /// heads. Lenient where vendors are sloppy (obs-fold, whitespace before colon, LF-only lines, HTTP/2 status lines) but
 /// never lets a byte through that could split the response it becomes.
-public struct UpstreamHeadParser: Sendable {
+package struct UpstreamHeadParser: Sendable {
     /// What one fed line completed.
-    public enum Event: Sendable, Equatable {
+    package enum Event: Sendable, Equatable {
         /// More lines are needed.
         case incomplete
         /// An interim 1xx head ended; the final head follows.
@@ -25,13 +25,13 @@ public struct UpstreamHeadParser: Sendable {
     private var head = ResponseHead(status: 0, reason: "")
 
     /// Creates a parser; `maxHeaderBytes` bounds each head, interim ones separately.
-    public init(maxHeaderBytes: Int = 64 * 1024) {
+    package init(maxHeaderBytes: Int = 64 * 1024) {
         self.maxHeaderBytes = maxHeaderBytes
     }
 
     /// Feed one line. Malformed status line, bad field lines or oversized heads throw (the proxy answers 502).
     /// Lines after `.complete` (libcurl also reports chunked trailers this way) are ignored until `reset()`.
-    public mutating func feed(line: UnsafeRawBufferPointer) throws(HTTP1Error) -> Event {
+    package mutating func feed(line: UnsafeRawBufferPointer) throws(HTTP1Error) -> Event {
         if phase == .done { return .incomplete }
         headBytes += line.count
         guard headBytes <= maxHeaderBytes else { throw .upstreamHeadTooLarge }
@@ -58,10 +58,10 @@ public struct UpstreamHeadParser: Sendable {
     }
 
     /// Whether some of a head has arrived but not its end: a connection closing now cut the head off.
-    public var isInsideHead: Bool { headBytes > 0 && phase != .done }
+    package var isInsideHead: Bool { headBytes > 0 && phase != .done }
 
     /// Forgets everything, ready for the response to another attempt.
-    public mutating func reset() {
+    package mutating func reset() {
         phase = .statusLine
         headBytes = 0
         head = ResponseHead(status: 0, reason: "")

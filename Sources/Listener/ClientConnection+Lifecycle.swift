@@ -72,7 +72,7 @@ extension ClientConnection {
     }
 
     /// Closes the socket and forgets the connection.
-    public func close() {
+    package func close() {
         if isClosed { return }
         let sink = takeSink()
         enter(.closed)
@@ -89,7 +89,7 @@ extension ClientConnection {
     }
 
     /// Closes the connection if it is between requests (used when draining for shutdown).
-    public func closeIfIdle() {
+    package func closeIfIdle() {
         if isIdle && pendingCount == 0 { close() }
     }
 }

@@ -3,14 +3,14 @@ import Loop
 
 extension ClientConnection {
     /// Sends "100 Continue" so a client waiting on `Expect: 100-continue` starts its body.
-    public func sendContinue() {
+    package func sendContinue() {
         guard case .notStarted? = request?.response else { return }
         output.append(contentsOf: ResponseWriter.continue100)
         scheduleFlush()
     }
 
     /// Writes the response head; the connection picks keep-alive from the request, the framing and its own state.
-    public func writeResponseHead(_ head: ResponseHead, framing: ResponseFraming) {
+    package func writeResponseHead(_ head: ResponseHead, framing: ResponseFraming) {
         guard let request, case .notStarted = request.response else { return }
         let keepAlive = request.keepAlive && framing != .closeDelimited && !server.isDraining
         updateRequest { $0.response = .started(framing, keepAlive: keepAlive) }
@@ -21,19 +21,19 @@ extension ClientConnection {
     }
 
     /// Whether pending output is below the high watermark, so more body may be queued now.
-    public var hasRoomForBody: Bool {
+    package var hasRoomForBody: Bool {
         output.count - outputOffset <= limits.outputHighWatermark
     }
 
     /// Asks for ``RequestSink/responseWritable()`` once pending output drains below the low watermark.
-    public func notifyWhenWritable() {
+    package func notifyWhenWritable() {
         updateRequest { $0.wantsWritable = true }
     }
 
     /// Queues body bytes (chunk-framed when the response is chunked). Returns false once pending output is above
     /// the high watermark: the caller should pause, and ``RequestSink/responseWritable()`` follows.
     @discardableResult
-    public func writeBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    package func writeBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
         guard let framing = request?.framing else { return false }
         if bytes.isEmpty { return true }
         switch framing {
@@ -55,7 +55,7 @@ extension ClientConnection {
     }
 
     /// Completes the response; the next pipelined request (if any) is handled after it is flushed.
-    public func finishResponse() {
+    package func finishResponse() {
         guard let request, case .started(let framing, let keepAlive) = request.response else { return }
         if framing == .chunked { output.append(contentsOf: ResponseWriter.lastChunk) }
         // A request body not read to its end leaves the stream unparseable: close after this response.
@@ -68,7 +68,7 @@ extension ClientConnection {
     }
 
     /// Ends the connection without completing the framing, so a cut-off body can never look complete.
-    public func abortResponse() {
+    package func abortResponse() {
         if isClosed { return }
         let started = request?.framing != nil
         _ = takeSink()
@@ -82,7 +82,7 @@ extension ClientConnection {
     }
 
     /// Answers the current request with a complete JSON error response produced by the proxy itself.
-    public func respondWithError(status: Int, code: String, detail: String, extraHeaders: HTTPHeaders = []) {
+    package func respondWithError(status: Int, code: String, detail: String, extraHeaders: HTTPHeaders = []) {
         guard let request, case .notStarted = request.response else { return }
         let keepAlive = request.keepAlive && request.isBodyComplete && !server.isDraining
         output.append(
@@ -110,7 +110,8 @@ extension ClientConnection {
         loop.runAtEndOfIteration(self)
     }
 
-    public func runDeferred() {
+    /// Flushes queued output once per loop iteration, then parses input that waited while a response was due.
+    package func runDeferred() {
         flushScheduled = false
         if isClosed { return }
         flush()

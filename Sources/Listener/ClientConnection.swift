@@ -2,7 +2,7 @@ import HTTP1
 import Loop
 
 /// One accepted client connection: reads and parses requests one at a time, writes their responses in order.
-public final class ClientConnection: EventHandler, DeferredWork {
+package final class ClientConnection: EventHandler, DeferredWork {
     /// Where the connection is in its life; each case carries what only it needs.
     enum Phase {
         /// Between requests, nothing of the next one seen.
@@ -100,7 +100,7 @@ public final class ClientConnection: EventHandler, DeferredWork {
     }
 
     /// Whether the connection is between requests (safe to close when draining).
-    public var isIdle: Bool {
+    package var isIdle: Bool {
         if case .idle = phase { return true }
         return false
     }
@@ -130,7 +130,8 @@ public final class ClientConnection: EventHandler, DeferredWork {
         return nil
     }
 
-    public func handle(_ events: EPollEvents) {
+    /// Reacts to readiness: writes what is queued, reads what is wanted, notices a client that left.
+    package func handle(_ events: EPollEvents) {
         if events.contains(.writable) {
             writeReady = true
             flush()
@@ -163,7 +164,7 @@ public final class ClientConnection: EventHandler, DeferredWork {
     }
 
     /// Pauses or resumes reading the request body (a streamed upload waiting for the upstream).
-    public func setReadingPaused(_ paused: Bool) {
+    package func setReadingPaused(_ paused: Bool) {
         let changed = updateRequest { request in
             defer { request.readingPaused = paused }
             return request.readingPaused != paused

@@ -4,11 +4,11 @@ import Loop
 #endif
 
 /// Shares one connection budget among all listeners; past the limit new connections are answered 503 and closed.
-public final class ConnectionBudget {
+package final class ConnectionBudget {
     /// The most client connections open at once (a reload may change it).
-    public var limit: Int
+    package var limit: Int
     /// Client connections open now.
-    public private(set) var open = 0
+    package private(set) var open = 0
     /// The most connections open since memory was last handed back to the kernel.
     private var peak = 0
 
@@ -16,7 +16,7 @@ public final class ConnectionBudget {
     static let trimAfterClosing = 256
 
     /// Creates a budget of `limit` connections.
-    public init(limit: Int) {
+    package init(limit: Int) {
         self.limit = limit
     }
 
@@ -38,31 +38,31 @@ public final class ConnectionBudget {
 }
 
 /// A listening socket and the client connections accepted from it.
-public final class Server: EventHandler {
+package final class Server: EventHandler {
     unowned let loop: EventLoop
     let fd: Int32
     /// Limits for connections accepted from now on (a reload may change them).
-    public var limits: ServerLimits
+    package var limits: ServerLimits
     let budget: ConnectionBudget
     /// Turns request heads into exchanges.
-    public unowned let handler: RequestHandler
+    package unowned let handler: RequestHandler
     private var registration: Registration?
     private var connections: [ObjectIdentifier: ClientConnection] = [:]
     private var accepting = true
     /// True once ``drain()`` was called: responses close their connections and no new ones are accepted.
-    public private(set) var isDraining = false
+    package private(set) var isDraining = false
     /// The address actually bound (the real port when 0 was asked for).
-    public let localAddress: SocketAddress
+    package let localAddress: SocketAddress
     /// Called when a draining server has no connections left.
-    public var onDrained: (() -> Void)?
+    package var onDrained: (() -> Void)?
     /// Called on the loop each time a connection past the budget is answered 503 (for a metric and a log line).
-    public var onRefused: (() -> Void)?
+    package var onRefused: (() -> Void)?
     /// Connections answered 503 over the limit, still draining their input before the close.
     var refusing: [ObjectIdentifier: RefusedConnection] = [:]
     lazy var refusalTimer = LoopTimer { [unowned self] in self.expireRefusals() }
 
     /// Binds and listens on `address`, accepting on `loop`.
-    public init(
+    package init(
         loop: EventLoop,
         address: SocketAddress,
         limits: ServerLimits,
@@ -88,7 +88,7 @@ public final class Server: EventHandler {
     }
 
     /// Adopts an already listening socket (systemd socket activation).
-    public init(
+    package init(
         loop: EventLoop,
         listeningFD: Int32,
         limits: ServerLimits,
@@ -105,12 +105,13 @@ public final class Server: EventHandler {
     }
 
     /// Client connections open on this listener.
-    public var connectionCount: Int { connections.count }
+    package var connectionCount: Int { connections.count }
 
     /// The open connections, for tests that look inside them.
     var connectionsForTesting: [ClientConnection] { Array(connections.values) }
 
-    public func handle(_ events: EPollEvents) {
+    /// Accepts the connections that are waiting.
+    package func handle(_ events: EPollEvents) {
         // Accept a bounded batch so one busy listener cannot starve the rest of the loop. Connections past the budget
         // are accepted too, to be answered at once rather than left hanging in the kernel's backlog.
         for _ in 0..<64 {
@@ -162,7 +163,7 @@ public final class Server: EventHandler {
     }
 
     /// Stops accepting, closes idle connections, and lets busy ones close after their current response.
-    public func drain() {
+    package func drain() {
         isDraining = true
         stopListening()
         for connection in Array(connections.values) { connection.closeIfIdle() }
@@ -170,7 +171,7 @@ public final class Server: EventHandler {
     }
 
     /// Closes the listening socket (new connections are refused); accepted connections continue.
-    public func stopListening() {
+    package func stopListening() {
         guard let registration else { return }
         loop.deregister(registration)
         self.registration = nil
@@ -178,7 +179,7 @@ public final class Server: EventHandler {
     }
 
     /// Closes every connection at once (after the shutdown timeout).
-    public func closeAll() {
+    package func closeAll() {
         stopListening()
         for connection in Array(connections.values) { connection.close() }
         for refused in Array(refusing.values) { refused.close() }

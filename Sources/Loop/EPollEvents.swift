@@ -1,25 +1,25 @@
 import CLinux
 
 /// epoll event bits, converted from C in this one place.
-public struct EPollEvents: OptionSet, Sendable, Hashable {
+package struct EPollEvents: OptionSet, Sendable, Hashable {
     /// The raw epoll bit mask.
-    public let rawValue: UInt32
+    package let rawValue: UInt32
 
     /// Creates a set from raw epoll bits.
-    public init(rawValue: UInt32) {
+    package init(rawValue: UInt32) {
         self.rawValue = rawValue
     }
 
     /// Readable (EPOLLIN).
-    public static let readable = EPollEvents(rawValue: CLINUX_EPOLLIN)
+    package static let readable = EPollEvents(rawValue: CLINUX_EPOLLIN)
     /// Writable (EPOLLOUT).
-    public static let writable = EPollEvents(rawValue: CLINUX_EPOLLOUT)
+    package static let writable = EPollEvents(rawValue: CLINUX_EPOLLOUT)
     /// Error condition (EPOLLERR); always reported.
-    public static let error = EPollEvents(rawValue: CLINUX_EPOLLERR)
+    package static let error = EPollEvents(rawValue: CLINUX_EPOLLERR)
     /// Hang-up (EPOLLHUP); always reported.
-    public static let hangup = EPollEvents(rawValue: CLINUX_EPOLLHUP)
+    package static let hangup = EPollEvents(rawValue: CLINUX_EPOLLHUP)
     /// Report changes only (EPOLLET): the handler must drain until EAGAIN or remember it did not.
-    public static let edgeTriggered = EPollEvents(rawValue: CLINUX_EPOLLET)
+    package static let edgeTriggered = EPollEvents(rawValue: CLINUX_EPOLLET)
     /// Peer shut down its write side (EPOLLRDHUP).
-    public static let readHangup = EPollEvents(rawValue: CLINUX_EPOLLRDHUP)
+    package static let readHangup = EPollEvents(rawValue: CLINUX_EPOLLRDHUP)
 }

@@ -6,29 +6,29 @@ import Glibc
 #endif
 
 /// Something registered with the event loop for readiness events.
-public protocol EventHandler: AnyObject {
+package protocol EventHandler: AnyObject {
     /// Called on the loop with the events epoll reported.
     func handle(_ events: EPollEvents)
 }
 
 /// Something that wants to run once at the end of the current loop iteration (e.g. to flush writes in one syscall).
-public protocol DeferredWork: AnyObject {
+package protocol DeferredWork: AnyObject {
     /// Called once per iteration in which it was requested.
     func runDeferred()
 }
 
 /// A registration: the slot in the loop's table and the generation that makes stale events harmless.
-public struct Registration: Sendable, Equatable {
+package struct Registration: Sendable, Equatable {
     let slot: UInt32
     let generation: UInt32
     /// The registered descriptor.
-    public let fd: Int32
+    package let fd: Int32
 }
 
 /// One epoll event loop: descriptors, timers and deferred work on a single thread.
 ///
 /// Everything except ``execute(_:)`` and ``stop()`` must be called on the loop's thread.
-public final class EventLoop: @unchecked Sendable {
+package final class EventLoop: @unchecked Sendable {
     private struct Slot {
         var generation: UInt32 = 0
         var handler: EventHandler?
@@ -45,18 +45,18 @@ public final class EventLoop: @unchecked Sendable {
     private let injected = Mutex<[@Sendable () -> Void]>([])
 
     /// Monotonic time in nanoseconds, refreshed each iteration.
-    public private(set) var now: Int64
+    package private(set) var now: Int64
 
     /// Runs on the loop at the end of every iteration, before it waits again (e.g. to write batched log lines).
-    public var afterIteration: (() -> Void)?
+    package var afterIteration: (() -> Void)?
 
     /// One buffer for every socket read on this loop, whose bytes are used before the handler returns: a connection
     /// then needs storage of its own only for what is left over (as nginx and HAProxy keep idle connections small).
-    public let readBuffer: UnsafeMutableRawBufferPointer
+    package let readBuffer: UnsafeMutableRawBufferPointer
 
     /// Creates an epoll set and its wake-up eventfd.
     /// - Parameter readBufferSize: the most one read on this loop takes from a socket.
-    public init(readBufferSize: Int = 64 * 1024) throws(SysError) {
+    package init(readBufferSize: Int = 64 * 1024) throws(SysError) {
         epfd = try Sys.check("epoll_create1") { clinux_epoll_create() }
         wakeFD = try Sys.check("eventfd") { clinux_eventfd(0) }
         readBuffer = .allocate(byteCount: readBufferSize, alignment: 16)
@@ -72,7 +72,7 @@ public final class EventLoop: @unchecked Sendable {
     }
 
     /// Registers `fd` for `events`; `handler` is retained until ``deregister(_:)``.
-    public func register(fd: Int32, events: EPollEvents, handler: EventHandler) throws(SysError) -> Registration {
+    package func register(fd: Int32, events: EPollEvents, handler: EventHandler) throws(SysError) -> Registration {
         let slot: UInt32
         if let free = freeSlots.popLast() {
             slot = free
@@ -95,7 +95,7 @@ public final class EventLoop: @unchecked Sendable {
     }
 
     /// Changes the events a registration waits for; a stale registration is left alone, like in ``deregister(_:)``.
-    public func modify(_ registration: Registration, events: EPollEvents) throws(SysError) {
+    package func modify(_ registration: Registration, events: EPollEvents) throws(SysError) {
         guard isCurrent(registration) else { return }
         _ = try Sys.check("epoll_ctl") {
             clinux_epoll_ctl(epfd, CLINUX_EPOLL_CTL_MOD, registration.fd, events.rawValue, Self.userData(registration))
@@ -106,7 +106,7 @@ public final class EventLoop: @unchecked Sendable {
     ///
     /// A stale registration (already removed, its descriptor perhaps closed and reused by a new owner) changes
     /// nothing: deleting by descriptor first would take the new owner's registration off epoll.
-    public func deregister(_ registration: Registration) {
+    package func deregister(_ registration: Registration) {
         guard isCurrent(registration) else { return }
         _ = clinux_epoll_ctl(epfd, CLINUX_EPOLL_CTL_DEL, registration.fd, 0, 0)
         release(registration.slot)
@@ -128,39 +128,39 @@ public final class EventLoop: @unchecked Sendable {
     }
 
     /// Arms (or re-arms) `timer` to fire `delay` from now.
-    public func schedule(_ timer: LoopTimer, after delay: Duration) {
+    package func schedule(_ timer: LoopTimer, after delay: Duration) {
         schedule(timer, at: now + delay.nanoseconds)
     }
 
     /// Arms (or re-arms) `timer` to fire at the monotonic `deadline` in nanoseconds.
-    public func schedule(_ timer: LoopTimer, at deadline: Int64) {
+    package func schedule(_ timer: LoopTimer, at deadline: Int64) {
         timers.insertOrUpdate(timer, deadline: deadline)
     }
 
     /// Disarms `timer`; harmless when it is not armed.
-    public func cancel(_ timer: LoopTimer) {
+    package func cancel(_ timer: LoopTimer) {
         timers.remove(timer)
     }
 
     /// Runs `work.runDeferred()` once at the end of this iteration.
-    public func runAtEndOfIteration(_ work: DeferredWork) {
+    package func runAtEndOfIteration(_ work: DeferredWork) {
         deferred.append(work)
     }
 
     /// Runs `body` on the loop thread soon; callable from any thread.
-    public func execute(_ body: @escaping @Sendable () -> Void) {
+    package func execute(_ body: @escaping @Sendable () -> Void) {
         injected.withLock { $0.append(body) }
         var one: UInt64 = 1
         _ = Glibc.write(wakeFD, &one, 8)
     }
 
     /// Makes ``run()`` return after the current iteration; callable from any thread.
-    public func stop() {
+    package func stop() {
         execute { [unowned self] in self.stopping = true }
     }
 
     /// Runs until ``stop()``.
-    public func run() throws(SysError) {
+    package func run() throws(SysError) {
         stopping = false
         var events = [clinux_epoll_event](repeating: clinux_epoll_event(), count: 256)
         while !stopping {
@@ -229,7 +229,7 @@ public final class EventLoop: @unchecked Sendable {
 
 extension Duration {
     /// The duration in whole nanoseconds, saturating.
-    public var nanoseconds: Int64 {
+    package var nanoseconds: Int64 {
         let (seconds, attoseconds) = components
         let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
         if overflow { return seconds < 0 ? .min : .max }

@@ -1,18 +1,18 @@
 /// A one-shot timer owned by its user and re-armed in place, so rescheduling costs a sift, not an allocation.
-public final class LoopTimer {
+package final class LoopTimer {
     /// Monotonic deadline in nanoseconds; meaningful while scheduled.
-    public internal(set) var deadline: Int64 = 0
+    package internal(set) var deadline: Int64 = 0
     /// Position in the loop's heap, or -1 when not scheduled.
     var heapIndex = -1
     let action: () -> Void
 
     /// Creates a timer that runs `action` on the loop when it fires.
-    public init(_ action: @escaping () -> Void) {
+    package init(_ action: @escaping () -> Void) {
         self.action = action
     }
 
     /// Whether the timer is waiting to fire.
-    public var isScheduled: Bool { heapIndex >= 0 }
+    package var isScheduled: Bool { heapIndex >= 0 }
 }
 
 /// A binary min-heap of timers by deadline with removal by index.

@@ -5,17 +5,17 @@ import Glibc
 #endif
 
 /// Delivers SIGINT, SIGTERM and SIGHUP on the loop through a signalfd instead of an async handler.
-public final class SignalWatcher: EventHandler {
+package final class SignalWatcher: EventHandler {
     private let fd: Int32
     private let loop: EventLoop
     private var registration: Registration?
     private let onSignal: (Int32) -> Void
 
     /// The signals watched.
-    public static let watched: [Int32] = [SIGINT, SIGTERM, SIGHUP]
+    package static let watched: [Int32] = [SIGINT, SIGTERM, SIGHUP]
 
     /// Blocks the watched signals for this thread and delivers them to `onSignal` on `loop`.
-    public init(loop: EventLoop, onSignal: @escaping (Int32) -> Void) throws(SysError) {
+    package init(loop: EventLoop, onSignal: @escaping (Int32) -> Void) throws(SysError) {
         self.loop = loop
         self.onSignal = onSignal
         let signals = Self.watched
@@ -29,7 +29,8 @@ public final class SignalWatcher: EventHandler {
         Sys.close(fd)
     }
 
-    public func handle(_ events: EPollEvents) {
+    /// Delivers every signal the signalfd holds.
+    package func handle(_ events: EPollEvents) {
         while true {
             let signal = clinux_signalfd_read(fd)
             guard signal > 0 else { return }

@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// An IPv4 or IPv6 socket address.
-public struct SocketAddress: Sendable, Equatable, CustomStringConvertible {
+package struct SocketAddress: Sendable, Equatable, CustomStringConvertible {
     private var storage: sockaddr_storage
 
     init(storage: sockaddr_storage) {
@@ -11,7 +11,7 @@ public struct SocketAddress: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Resolves a numeric host (`127.0.0.1`, `::1`, or `localhost`) and port; nil when the host is not numeric.
-    public init?(host: String, port: UInt16) {
+    package init?(host: String, port: UInt16) {
         let name = host == "localhost" ? "127.0.0.1" : host
         var v4 = sockaddr_in()
         if inet_pton(AF_INET, name, &v4.sin_addr) == 1 {
@@ -40,10 +40,10 @@ public struct SocketAddress: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// `AF_INET` or `AF_INET6`.
-    public var family: Int32 { Int32(storage.ss_family) }
+    package var family: Int32 { Int32(storage.ss_family) }
 
     /// The port in host byte order.
-    public var port: UInt16 {
+    package var port: UInt16 {
         withUnsafeBytes(of: storage) { raw in
             family == AF_INET
                 ? UInt16(bigEndian: raw.load(as: sockaddr_in.self).sin_port)
@@ -52,7 +52,7 @@ public struct SocketAddress: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// `127.0.0.1:8080` or `[::1]:8080`.
-    public var description: String {
+    package var description: String {
         var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
         withUnsafeBytes(of: storage) { raw in
             if family == AF_INET {
@@ -86,14 +86,14 @@ public struct SocketAddress: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Equal when family, address and port are: what getsockname(2) reports is compared byte for byte.
-    public static func == (lhs: SocketAddress, rhs: SocketAddress) -> Bool {
+    package static func == (lhs: SocketAddress, rhs: SocketAddress) -> Bool {
         lhs.family == rhs.family && lhs.port == rhs.port && lhs.addressBytes == rhs.addressBytes
     }
 
     /// The addresses a configured `host` may be bound as: one for an IP literal (IPv6 with or without brackets), both
     /// loopbacks for "localhost", none for other names (a socket activation lookup does not resolve names). An IPv4
     /// host also matches an IPv6 socket bound to its v4-mapped form.
-    public static func candidates(host: String, port: UInt16) -> [SocketAddress] {
+    package static func candidates(host: String, port: UInt16) -> [SocketAddress] {
         if host.lowercased() == "localhost" {
             return candidates(host: "127.0.0.1", port: port) + candidates(host: "::1", port: port)
         }

@@ -7,12 +7,12 @@ import Glibc
 /// The calls the service side makes (systemd notification, socket activation, logging), beside the loop's own.
 extension Sys {
     /// A non-blocking, close-on-exec `AF_UNIX` datagram socket, as sd_notify uses.
-    public static func unixDatagramSocket() throws(SysError) -> Int32 {
+    package static func unixDatagramSocket() throws(SysError) -> Int32 {
         try check("socket") { clinux_socket_nonblocking(AF_UNIX, Int32(SOCK_DGRAM.rawValue)) }
     }
 
     /// Sends one datagram without blocking; false when it was not sent (full queue, missing peer, ...).
-    public static func send(_ fd: Int32, _ bytes: [UInt8], to address: UnixSocketAddress) -> Bool {
+    package static func send(_ fd: Int32, _ bytes: [UInt8], to address: UnixSocketAddress) -> Bool {
         var storage = address.storage
         let sent = bytes.withUnsafeBytes { buffer in
             withUnsafePointer(to: &storage) { pointer in
@@ -30,7 +30,7 @@ extension Sys {
     }
 
     /// Writes all of `bytes` to a blocking descriptor: one write(2) unless the kernel takes only part. False on error.
-    public static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+    package static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
         bytes.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
@@ -43,24 +43,24 @@ extension Sys {
     }
 
     /// Whether `fd` is a stream socket in the listening state, as sd_is_socket_inet checks before trusting it.
-    public static func isListeningStream(_ fd: Int32) -> Bool {
+    package static func isListeningStream(_ fd: Int32) -> Bool {
         intOption(fd, SO_TYPE) == Int32(SOCK_STREAM.rawValue) && intOption(fd, SO_ACCEPTCONN) == 1
     }
 
     /// The device and inode of the file open on `fd`, as JOURNAL_STREAM names them.
-    public static func deviceAndInode(of fd: Int32) -> (device: UInt64, inode: UInt64)? {
+    package static func deviceAndInode(of fd: Int32) -> (device: UInt64, inode: UInt64)? {
         var info = stat()
         guard fstat(fd, &info) == 0 else { return nil }
         return (UInt64(info.st_dev), UInt64(info.st_ino))
     }
 
     /// Removes `name` from this process's environment.
-    public static func unsetEnvironment(_ name: String) {
+    package static func unsetEnvironment(_ name: String) {
         _ = Glibc.unsetenv(name)
     }
 
     /// Wall clock as whole seconds and milliseconds since the Unix epoch, for log timestamps.
-    public static func wallTime() -> (seconds: Int64, milliseconds: Int) {
+    package static func wallTime() -> (seconds: Int64, milliseconds: Int) {
         let nanoseconds = clinux_realtime_ns()
         return (nanoseconds / 1_000_000_000, Int(nanoseconds % 1_000_000_000) / 1_000_000)
     }

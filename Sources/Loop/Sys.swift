@@ -5,26 +5,26 @@ import Glibc
 #endif
 
 /// A failed system call: which call, and the errno it left.
-public struct SysError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct SysError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The name of the call that failed, e.g. `"accept4"`.
-    public let call: String
+    package let call: String
     /// The errno value.
-    public let errno: Int32
+    package let errno: Int32
 
     /// Creates an error for `call` with `errno`.
-    public init(call: String, errno: Int32) {
+    package init(call: String, errno: Int32) {
         self.call = call
         self.errno = errno
     }
 
     /// `"accept4: Too many open files (errno 24)"`.
-    public var description: String {
+    package var description: String {
         "\(call): \(String(cString: strerror(errno))) (errno \(errno))"
     }
 }
 
 /// The result of a non-blocking I/O call.
-public enum IOResult<Value: Sendable>: Sendable {
+package enum IOResult<Value: Sendable>: Sendable {
     /// The call completed.
     case done(Value)
     /// The call would block (EAGAIN); try again when epoll says so.
@@ -32,7 +32,7 @@ public enum IOResult<Value: Sendable>: Sendable {
 }
 
 /// Every system call retryd makes, wrapped once: EINTR retried, EAGAIN mapped, failures named.
-public enum Sys {
+package enum Sys {
     @inline(__always)
     static func check(_ call: String, _ body: () -> Int32) throws(SysError) -> Int32 {
         while true {
@@ -57,32 +57,32 @@ public enum Sys {
     }
 
     /// Reads into `buffer`; `.done(0)` is end of stream.
-    public static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(SysError) -> IOResult<Int> {
+    package static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(SysError) -> IOResult<Int> {
         try checkIO("read") { Glibc.read(fd, buffer.baseAddress, buffer.count) }
     }
 
     /// Writes from `buffer` without raising SIGPIPE.
-    public static func write(_ fd: Int32, _ buffer: UnsafeRawBufferPointer) throws(SysError) -> IOResult<Int> {
+    package static func write(_ fd: Int32, _ buffer: UnsafeRawBufferPointer) throws(SysError) -> IOResult<Int> {
         try checkIO("send") { Glibc.send(fd, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL)) }
     }
 
     /// Closes a descriptor; errors are ignored because the descriptor is gone either way.
-    public static func close(_ fd: Int32) {
+    package static func close(_ fd: Int32) {
         _ = Glibc.close(fd)
     }
 
     /// Whether `fd` is still an open descriptor: false once it was closed (by a library, behind the caller's back).
-    public static func isOpen(_ fd: Int32) -> Bool {
+    package static func isOpen(_ fd: Int32) -> Bool {
         Glibc.fcntl(fd, F_GETFD) >= 0 || Glibc.errno != EBADF
     }
 
     /// Shuts down the write side so the peer sees end of stream while we can still drain its input.
-    public static func shutdownWrite(_ fd: Int32) {
+    package static func shutdownWrite(_ fd: Int32) {
         _ = Glibc.shutdown(fd, Int32(SHUT_WR))
     }
 
     /// Accepts one connection as non-blocking and close-on-exec; `.wouldBlock` when none is pending.
-    public static func accept(_ fd: Int32) throws(SysError) -> IOResult<Int32> {
+    package static func accept(_ fd: Int32) throws(SysError) -> IOResult<Int32> {
         switch try checkIO("accept4", { Int(clinux_accept4(fd, nil, nil)) }) {
         case .done(let conn): return .done(Int32(conn))
         case .wouldBlock: return .wouldBlock
@@ -90,12 +90,12 @@ public enum Sys {
     }
 
     /// Creates a non-blocking, close-on-exec TCP socket.
-    public static func tcpSocket(family: Int32) throws(SysError) -> Int32 {
+    package static func tcpSocket(family: Int32) throws(SysError) -> Int32 {
         try check("socket") { clinux_socket_nonblocking(family, Int32(SOCK_STREAM.rawValue)) }
     }
 
     /// Sets an integer socket option.
-    public static func setOption(_ fd: Int32, level: Int32, name: Int32, value: Int32) throws(SysError) {
+    package static func setOption(_ fd: Int32, level: Int32, name: Int32, value: Int32) throws(SysError) {
         var value = value
         _ = try check("setsockopt") {
             setsockopt(fd, level, name, &value, socklen_t(MemoryLayout<Int32>.size))
@@ -103,23 +103,23 @@ public enum Sys {
     }
 
     /// Sets SO_LINGER so that close sends RST at once (used to refuse without lingering).
-    public static func setLingerZero(_ fd: Int32) {
+    package static func setLingerZero(_ fd: Int32) {
         var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
         _ = setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
     }
 
     /// Binds `fd` to `address`.
-    public static func bind(_ fd: Int32, _ address: SocketAddress) throws(SysError) {
+    package static func bind(_ fd: Int32, _ address: SocketAddress) throws(SysError) {
         _ = try check("bind") { address.withSockAddr { Glibc.bind(fd, $0, $1) } }
     }
 
     /// Starts listening with `backlog`.
-    public static func listen(_ fd: Int32, backlog: Int32) throws(SysError) {
+    package static func listen(_ fd: Int32, backlog: Int32) throws(SysError) {
         _ = try check("listen") { Glibc.listen(fd, backlog) }
     }
 
     /// The local address a socket is bound to (to learn an ephemeral port).
-    public static func localAddress(_ fd: Int32) throws(SysError) -> SocketAddress {
+    package static func localAddress(_ fd: Int32) throws(SysError) -> SocketAddress {
         var storage = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         _ = try check("getsockname") {
@@ -132,18 +132,18 @@ public enum Sys {
 
     /// Hands memory that malloc holds free back to the kernel. glibc returns only the top of its heap by itself, so
     /// after a burst of connections closes, the pages they used would otherwise stay resident for good.
-    public static func releaseFreeMemory() {
+    package static func releaseFreeMemory() {
         _ = clinux_malloc_trim(0)
     }
 
     /// Monotonic clock in nanoseconds.
     @inline(__always)
-    public static func monotonicNanoseconds() -> Int64 {
+    package static func monotonicNanoseconds() -> Int64 {
         clinux_monotonic_ns()
     }
 
     /// Wall clock in seconds since the Unix epoch.
-    public static func wallClockSeconds() -> Double {
+    package static func wallClockSeconds() -> Double {
         Double(clinux_realtime_ns()) / 1e9
     }
 }

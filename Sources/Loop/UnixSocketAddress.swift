@@ -1,7 +1,7 @@
 import Glibc
 
 /// The address in `$NOTIFY_SOCKET`: a filesystem path, or "@name" for Linux's abstract namespace.
-public struct UnixSocketAddress: Sendable {
+package struct UnixSocketAddress: Sendable {
     /// The C address, ready for sendto(2).
     let storage: sockaddr_un
     /// How many bytes of `storage` the kernel must read: an abstract name has no terminator, so the length is the
@@ -10,7 +10,7 @@ public struct UnixSocketAddress: Sendable {
 
     /// Parses `text`; nil when it is empty, too long for `sun_path`, or neither a path nor an "@" name
     /// (systemd also knows "vsock:" addresses, which retryd does not need).
-    public init?(notifySocket text: String) {
+    package init?(notifySocket text: String) {
         var bytes = Array(text.utf8)
         guard let first = bytes.first, first == UInt8(ascii: "/") || first == UInt8(ascii: "@") else { return nil }
         let isAbstract = first == UInt8(ascii: "@")

@@ -1,23 +1,23 @@
 import Synchronization
 
 /// The notifier's counts, readable from any thread (tests, metrics) while the loop thread updates them.
-public final class DeliveryCounters: Sendable {
+package final class DeliveryCounters: Sendable {
     private let deliveredCount = Atomic(0)
     private let droppedCount = Atomic(0)
     private let failedCount = Atomic(0)
     private let queuedCount = Atomic(0)
 
     /// Creates zeroed counters.
-    public init() {}
+    package init() {}
 
     /// Events the webhook accepted (2xx).
-    public var delivered: Int { deliveredCount.load(ordering: .relaxed) }
+    package var delivered: Int { deliveredCount.load(ordering: .relaxed) }
     /// Events dropped because the queue was full.
-    public var dropped: Int { droppedCount.load(ordering: .relaxed) }
+    package var dropped: Int { droppedCount.load(ordering: .relaxed) }
     /// Events given up on: rejected by the webhook or out of attempts.
-    public var failed: Int { failedCount.load(ordering: .relaxed) }
+    package var failed: Int { failedCount.load(ordering: .relaxed) }
     /// Events held now, the one being delivered included.
-    public var queued: Int { queuedCount.load(ordering: .relaxed) }
+    package var queued: Int { queuedCount.load(ordering: .relaxed) }
 
     /// Copies the queue's counts.
     func publish(_ queue: DeliveryQueue) {

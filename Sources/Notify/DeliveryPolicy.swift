@@ -2,19 +2,19 @@ import Retry
 
 /// How give-up events are retried toward the webhook. `[notify]` sets attempts and timeout; the rest has
 /// defaults here, in one place.
-public struct DeliveryPolicy: Sendable, Equatable {
+package struct DeliveryPolicy: Sendable, Equatable {
     /// Waits between attempts when the webhook announces none: 1 s, 2 s, 4 s, … up to a minute.
-    public var backoff = Backoff(initial: .seconds(1), multiplier: 2, max: .seconds(60), jitter: .equal)
+    package var backoff = Backoff(initial: .seconds(1), multiplier: 2, max: .seconds(60), jitter: .equal)
     /// The longest `Retry-After` sat out; a longer one fails the event, since the events queued behind it matter too.
-    public var maxRetryAfter: Duration = .seconds(300)
+    package var maxRetryAfter: Duration = .seconds(300)
     /// Bound on one event's delivery, waits included.
-    public var deadline: Duration = .seconds(3600)
+    package var deadline: Duration = .seconds(3600)
 
     /// Creates the default policy.
-    public init() {}
+    package init() {}
 
     /// The planner policy for `maxAttempts` attempts: transport failures, every 5xx and 429 are retried.
-    public func retryPolicy(maxAttempts: Int) -> RetryPolicy {
+    package func retryPolicy(maxAttempts: Int) -> RetryPolicy {
         var policy = RetryPolicy()
         policy.maxAttempts = maxAttempts
         policy.deadline = deadline

@@ -5,9 +5,9 @@ import Retry
 ///
 /// The event being delivered counts toward `capacity` and, being the oldest, is the first dropped when a new
 /// event does not fit: a webhook that keeps failing one event must not starve the fresher ones behind it.
-public struct DeliveryQueue: Sendable {
+package struct DeliveryQueue: Sendable {
     /// What became of the attempt that just ended.
-    public enum Verdict: Sendable, Equatable {
+    package enum Verdict: Sendable, Equatable {
         /// The webhook answered 2xx after `attempts` attempts.
         case delivered(attempts: Int)
         /// Attempt `attempt` failed; the same event goes again after `wait`.
@@ -27,15 +27,15 @@ public struct DeliveryQueue: Sendable {
     }
 
     /// Events held at most, the one being delivered included.
-    public let capacity: Int
+    package let capacity: Int
     /// The retry policy every event follows.
-    public let policy: RetryPolicy
+    package let policy: RetryPolicy
     /// Events the webhook accepted.
-    public private(set) var delivered = 0
+    package private(set) var delivered = 0
     /// Events dropped to make room for newer ones.
-    public private(set) var dropped = 0
+    package private(set) var dropped = 0
     /// Events given up on: rejected by the webhook or out of attempts.
-    public private(set) var failed = 0
+    package private(set) var failed = 0
     private var current: Current?
     private var waiting: [WebhookEvent] = []
 
@@ -43,20 +43,20 @@ public struct DeliveryQueue: Sendable {
     /// - Parameters:
     ///   - capacity: Events held at most (at least 1).
     ///   - policy: How each event is retried.
-    public init(capacity: Int, policy: RetryPolicy) {
+    package init(capacity: Int, policy: RetryPolicy) {
         self.capacity = max(capacity, 1)
         self.policy = policy
     }
 
     /// Events held, the one being delivered included.
-    public var count: Int { waiting.count + (current == nil ? 0 : 1) }
+    package var count: Int { waiting.count + (current == nil ? 0 : 1) }
 
     /// Whether an event is being delivered (an attempt in flight or a wait before the next one).
-    public var isBusy: Bool { current != nil }
+    package var isBusy: Bool { current != nil }
 
     /// Adds an event, dropping the oldest when full.
     /// - Returns: true when the dropped event was the one being delivered: its attempt or wait must be abandoned.
-    public mutating func enqueue(_ event: WebhookEvent) -> Bool {
+    package mutating func enqueue(_ event: WebhookEvent) -> Bool {
         waiting.append(event)
         guard count > capacity else { return false }
         dropped += 1
@@ -71,7 +71,7 @@ public struct DeliveryQueue: Sendable {
     /// The event to send now: the current one once its wait is over, else the oldest waiting one.
     /// - Parameter now: Monotonic time; the event's deadline counts from its first attempt.
     /// - Returns: nil while an attempt is in flight or nothing is queued.
-    public mutating func nextAttempt(at now: Duration) -> WebhookEvent? {
+    package mutating func nextAttempt(at now: Duration) -> WebhookEvent? {
         if current == nil {
             guard !waiting.isEmpty else { return nil }
             // Every event carries its own Idempotency-Key, so repeating a POST cannot apply it twice.
@@ -92,7 +92,7 @@ public struct DeliveryQueue: Sendable {
     ///   - now: Monotonic time, as passed to ``nextAttempt(at:)``.
     ///   - wallClock: Seconds since the Unix epoch, for `Retry-After` dates.
     ///   - random: The jitter source.
-    public mutating func attemptEnded(
+    package mutating func attemptEnded(
         _ outcome: AttemptOutcome,
         at now: Duration,
         wallClock: Double,

@@ -3,19 +3,19 @@ import Retry
 
 extension GiveUpNotifier: ExchangeObserver {
     /// Not needed for notifications.
-    public func exchangeStarted(upstream: String) {}
+    package func exchangeStarted(upstream: String) {}
 
     /// Not needed for notifications.
-    public func attemptFinished(upstream: String, status: Int?, duration: Duration) {}
+    package func attemptFinished(upstream: String, status: Int?, duration: Duration) {}
 
     /// Not needed for notifications.
-    public func retryScheduled(upstream: String, reason: RetryReason, wait: Duration) {}
+    package func retryScheduled(upstream: String, reason: RetryReason, wait: Duration) {}
 
     /// Not needed for notifications.
-    public func exchangeFinished(upstream: String, status: Int, attempts: Int, duration: Duration) {}
+    package func exchangeFinished(upstream: String, status: Int, attempts: Int, duration: Duration) {}
 
     /// Queues the report for the webhook and returns at once.
-    public func gaveUp(_ report: GiveUpReport) {
+    package func gaveUp(_ report: GiveUpReport) {
         enqueue(WebhookEvent(body: report.jsonBytes, idempotencyKey: Self.makeIdempotencyKey()))
     }
 

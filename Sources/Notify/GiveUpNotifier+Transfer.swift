@@ -7,7 +7,7 @@ extension GiveUpNotifier: TransferDelegate {
     static let maxResponseBodyBytes = 64 * 1024
 
     /// Parses the webhook's response head; a malformed one aborts the attempt, which then counts as failed.
-    public func transfer(_ transfer: Transfer, didReceiveHeaderLine line: UnsafeRawBufferPointer) -> Bool {
+    package func transfer(_ transfer: Transfer, didReceiveHeaderLine line: UnsafeRawBufferPointer) -> Bool {
         // A transfer abandoned from inside libcurl is cancelled only once libcurl returns; it must not feed the parser.
         guard transfer === self.transfer else { return false }
         do {
@@ -19,17 +19,17 @@ extension GiveUpNotifier: TransferDelegate {
     }
 
     /// Reads and discards the body so the connection can be reused.
-    public func transfer(_ transfer: Transfer, didReceiveBody bytes: UnsafeRawBufferPointer) -> BodyDisposition {
+    package func transfer(_ transfer: Transfer, didReceiveBody bytes: UnsafeRawBufferPointer) -> BodyDisposition {
         transfer.bodyBytesReceived + bytes.count > Self.maxResponseBodyBytes ? .abort : .accepted
     }
 
     /// Never asked: the event body is buffered.
-    public func transfer(_ transfer: Transfer, readBodyInto buffer: UnsafeMutableRawBufferPointer) -> BodyRead {
+    package func transfer(_ transfer: Transfer, readBodyInto buffer: UnsafeMutableRawBufferPointer) -> BodyRead {
         .abort
     }
 
     /// A complete head decides the attempt even when the body was cut short; without one, the failure does.
-    public func transfer(_ transfer: Transfer, didCompleteWith result: Result<Void, UpstreamError>) {
+    package func transfer(_ transfer: Transfer, didCompleteWith result: Result<Void, UpstreamError>) {
         guard attemptActive, self.transfer == nil || self.transfer === transfer else { return }
         if let head = responseHead {
             attemptEnded(.response(status: head.status, headers: head.headers.map { ($0.name, $0.value) }))

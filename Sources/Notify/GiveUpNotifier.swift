@@ -10,11 +10,11 @@ import Retry
 /// Observing a give-up only queues the event; deliveries are separate transfers started from a timer, so client
 /// traffic never waits on the webhook. One delivery is in flight at a time; the queue is bounded and drops its
 /// oldest event past `max_queue`. Add it with `ProxyRuntime.addObserver` before the runtime runs.
-public final class GiveUpNotifier {
+package final class GiveUpNotifier {
     /// The `[notify]` settings.
-    public let config: NotifyConfig
+    package let config: NotifyConfig
     /// Delivered, dropped and failed counts, readable from any thread.
-    public let counters = DeliveryCounters()
+    package let counters = DeliveryCounters()
     let forwarder: Forwarder
     let loop: EventLoop
     let logger: Logger
@@ -33,17 +33,17 @@ public final class GiveUpNotifier {
     var responseHead: ResponseHead?
 
     /// Events delivered.
-    public var delivered: Int { counters.delivered }
+    package var delivered: Int { counters.delivered }
     /// Events dropped from a full queue.
-    public var dropped: Int { counters.dropped }
+    package var dropped: Int { counters.dropped }
     /// Events rejected by the webhook or out of attempts.
-    public var failed: Int { counters.failed }
+    package var failed: Int { counters.failed }
 
     /// Creates a notifier that sends with `forwarder`, whose loop must be `loop`.
     /// - Parameters:
     ///   - config: Webhook, queue size, attempts, timeout and headers.
     ///   - policy: Backoff and limits beyond what the configuration sets.
-    public init(
+    package init(
         config: NotifyConfig, forwarder: Forwarder, loop: EventLoop, logger: Logger, policy: DeliveryPolicy = .init()
     ) {
         self.config = config

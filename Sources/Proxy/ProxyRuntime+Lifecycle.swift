@@ -5,13 +5,13 @@ import Retry
 
 extension ProxyRuntime {
     /// Exchanges in flight across all listeners, retiring ones included.
-    public var inFlight: Int {
+    package var inFlight: Int {
         services.values.reduce(0) { $0 + $1.inFlight } + retiring.values.reduce(0) { $0 + $1.service.inFlight }
     }
 
     /// Stops accepting and lets in-flight exchanges (waits for a retry included) finish; after `shutdown_timeout`
     /// the rest get their last upstream response or 503, then the loop stops. Call on the loop thread.
-    public func beginShutdown() {
+    package func beginShutdown() {
         guard !isShuttingDown else { return }
         isShuttingDown = true
         logger.notice("shutting down: \(inFlight) exchanges in flight, waiting up to \(Durations.format(config.limits.shutdownTimeout))")
@@ -50,7 +50,7 @@ extension ProxyRuntime {
     /// ones take the new policies for new requests, removed or moved ones stop accepting and finish their exchanges
     /// under the policy they started with. Call on the loop thread.
     /// - Throws: `SysError` when a new listener cannot be bound; the running configuration stays.
-    public func reload(_ new: RetrydConfig) throws {
+    package func reload(_ new: RetrydConfig) throws {
         let old = config
         var bound: [(Server, ProxyService)] = []
         var moved: [(server: Server, service: ProxyService)] = []

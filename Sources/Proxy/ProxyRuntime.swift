@@ -11,13 +11,13 @@ import Logging
 import Loop
 
 /// Everything that runs on one event loop: the listeners, their proxies and the libcurl forwarder.
-public final class ProxyRuntime: @unchecked Sendable {
+package final class ProxyRuntime: @unchecked Sendable {
     /// The loop; `run()` blocks on it.
-    public let loop: EventLoop
+    package let loop: EventLoop
     /// The configuration the listeners were built from.
-    public internal(set) var config: RetrydConfig
+    package internal(set) var config: RetrydConfig
     /// The libcurl forwarder on this loop (also used to deliver notifications).
-    public let forwarder: Forwarder
+    package let forwarder: Forwarder
     let budget: ConnectionBudget
     let logger: Logger
     var services: [String: ProxyService] = [:]
@@ -30,13 +30,13 @@ public final class ProxyRuntime: @unchecked Sendable {
     /// At most one warning per interval while connections are being refused at the limit.
     var refusalWarnings = LogThrottle(interval: .seconds(10))
     /// True once a graceful shutdown has begun.
-    public internal(set) var isShuttingDown = false
+    package internal(set) var isShuttingDown = false
     var observers: [ExchangeObserver] = []
 
     /// Builds the runtime and binds every upstream's listener.
     /// - Throws: `SysError` when a listener cannot be bound (the error names the call and errno).
     /// - Parameter inherited: listening sockets from socket activation, by upstream name; others are bound here.
-    public init(config: RetrydConfig, logger: Logger, inherited: [String: Int32] = [:]) throws {
+    package init(config: RetrydConfig, logger: Logger, inherited: [String: Int32] = [:]) throws {
         self.config = config
         self.logger = logger
         self.inherited = inherited
@@ -74,18 +74,18 @@ public final class ProxyRuntime: @unchecked Sendable {
     }
 
     /// Adds an observer to every upstream's exchanges (metrics, notifications).
-    public func addObserver(_ observer: ExchangeObserver) {
+    package func addObserver(_ observer: ExchangeObserver) {
         observers.append(observer)
         for service in services.values { service.observers = observers }
     }
 
     /// The port each upstream's listener is bound to (useful when the configuration asked for port 0).
-    public var boundPorts: [String: UInt16] {
+    package var boundPorts: [String: UInt16] {
         servers.mapValues { $0.localAddress.port }
     }
 
     /// Runs the loop until ``stop()``, then closes every listener, client connection and upstream connection.
-    public func run() throws {
+    package func run() throws {
         defer { tearDown() }
         try loop.run()
     }
@@ -97,7 +97,7 @@ public final class ProxyRuntime: @unchecked Sendable {
     }
 
     /// Stops the loop at once (from any thread); in-flight exchanges are abandoned.
-    public func stop() {
+    package func stop() {
         loop.stop()
     }
 

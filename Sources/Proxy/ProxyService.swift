@@ -8,26 +8,26 @@ import Loop
 import Retry
 
 /// The proxy for one configured upstream: it turns each request arriving on its listener into an ``Exchange``.
-public final class ProxyService: RequestHandler {
+package final class ProxyService: RequestHandler {
     /// The upstream's configuration (policies included); a reload replaces it for new requests only.
-    public private(set) var upstream: UpstreamConfig
+    package private(set) var upstream: UpstreamConfig
     /// Request bodies up to this size are held so they can be replayed; larger ones stream through.
-    public private(set) var replayLimit: Int
+    package private(set) var replayLimit: Int
     /// What exchanges started from now on take as their configuration.
     private var profile: UpstreamProfile
     /// Hear about every exchange (metrics, notifications).
-    public var observers: [ExchangeObserver] = []
+    package var observers: [ExchangeObserver] = []
     let forwarder: Forwarder
     let loop: EventLoop
     let logger: Logger
     private var exchanges: [ObjectIdentifier: Exchange] = [:]
     /// Exchanges in flight (waiting, attempting or streaming).
-    public var inFlight: Int { exchanges.count }
+    package var inFlight: Int { exchanges.count }
     /// Called when the last in-flight exchange finishes (used to finish a drain).
-    public var onIdle: (() -> Void)?
+    package var onIdle: (() -> Void)?
 
     /// Creates the proxy for `upstream`, sending through `forwarder` on `loop`.
-    public init(upstream: UpstreamConfig, replayLimit: Int, forwarder: Forwarder, loop: EventLoop, logger: Logger) {
+    package init(upstream: UpstreamConfig, replayLimit: Int, forwarder: Forwarder, loop: EventLoop, logger: Logger) {
         self.upstream = upstream
         self.replayLimit = replayLimit
         profile = UpstreamProfile(upstream: upstream, replayLimit: replayLimit)
@@ -36,7 +36,8 @@ public final class ProxyService: RequestHandler {
         self.logger = logger
     }
 
-    public func connection(_ connection: ClientConnection, didReceive head: RequestHead) -> RequestSink {
+    /// Starts the exchange for a request that arrived on this upstream's listener.
+    package func connection(_ connection: ClientConnection, didReceive head: RequestHead) -> RequestSink {
         for observer in observers { observer.exchangeStarted(upstream: upstream.name) }
         let exchange = Exchange(head: head, connection: connection, service: self, profile: profile)
         exchanges[ObjectIdentifier(exchange)] = exchange
@@ -45,7 +46,7 @@ public final class ProxyService: RequestHandler {
     }
 
     /// Takes a reloaded configuration for the exchanges that start from now on; those in flight keep theirs.
-    public func reconfigure(upstream: UpstreamConfig, replayLimit: Int) {
+    package func reconfigure(upstream: UpstreamConfig, replayLimit: Int) {
         self.upstream = upstream
         self.replayLimit = replayLimit
         profile = UpstreamProfile(upstream: upstream, replayLimit: replayLimit)
@@ -57,7 +58,7 @@ public final class ProxyService: RequestHandler {
     }
 
     /// Ends every unfinished exchange now (the shutdown timeout passed).
-    public func finishAllForShutdown() {
+    package func finishAllForShutdown() {
         for exchange in Array(exchanges.values) { exchange.finishForShutdown() }
     }
 }

@@ -2,14 +2,14 @@ import Foundation
 import Synchronization
 
 /// Runs a ``ProxyRuntime`` on a thread of its own, for embedding retryd in another program (and for tests).
-public final class RuntimeThread: @unchecked Sendable {
+package final class RuntimeThread: @unchecked Sendable {
     /// The runtime being run.
-    public let runtime: ProxyRuntime
+    package let runtime: ProxyRuntime
     private let finished = DispatchSemaphore(value: 0)
     private let stopped = Mutex(false)
 
     /// Starts `runtime.run()` on a new thread.
-    public init(_ runtime: ProxyRuntime) {
+    package init(_ runtime: ProxyRuntime) {
         self.runtime = runtime
         let finished = finished
         Thread {
@@ -23,7 +23,7 @@ public final class RuntimeThread: @unchecked Sendable {
     }
 
     /// Waits up to `timeout` for the loop to return on its own (after a graceful shutdown).
-    public func waitUntilStopped(timeout: Duration) -> Bool {
+    package func waitUntilStopped(timeout: Duration) -> Bool {
         let milliseconds = Int(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
         guard finished.wait(timeout: .now() + .milliseconds(milliseconds)) == .success else { return false }
         markStopped()
@@ -31,7 +31,7 @@ public final class RuntimeThread: @unchecked Sendable {
     }
 
     /// Stops the loop at once and waits for its thread to finish; harmless when it already stopped.
-    public func stopAndWait() {
+    package func stopAndWait() {
         guard !isStopped else { return }
         runtime.stop()
         finished.wait()

@@ -2,14 +2,14 @@ import Loop
 
 /// How long a client waits before reconnecting: `initial` doubling per consecutive failure up to `max`, then a
 /// random point in the upper half, so that instances which lost Redis together do not reconnect together.
-public struct ReconnectBackoff: Sendable, Equatable {
+package struct ReconnectBackoff: Sendable, Equatable {
     /// The wait before the first reconnect.
-    public var initial: Duration
+    package var initial: Duration
     /// The cap on any wait.
-    public var max: Duration
+    package var max: Duration
 
     /// Creates a schedule; the defaults reconnect within 100 ms and back off to 5 s.
-    public init(initial: Duration = .milliseconds(100), max: Duration = .seconds(5)) {
+    package init(initial: Duration = .milliseconds(100), max: Duration = .seconds(5)) {
         self.initial = initial
         self.max = max
     }

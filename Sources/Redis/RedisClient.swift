@@ -10,12 +10,12 @@ import Loop
 /// Loop thread only, creation and release included. No thread of its own and no blocking call: hiredis's socket is
 /// registered with the loop, and a host name is resolved off the loop. The loop thread gets SIGPIPE blocked,
 /// because hiredis 0.14 writes without `MSG_NOSIGNAL`.
-public final class RedisClient {
+package final class RedisClient {
     let driver: ConnectionDriver
 
     /// Creates a client for `url`; nothing happens until ``connect()``.
     /// - Parameter random: the source of reconnect jitter (pass a seeded one in tests).
-    public init(
+    package init(
         url: RedisURL, loop: EventLoop, options: RedisClientOptions = .init(),
         random: some RandomNumberGenerator = SystemRandomNumberGenerator()
     ) {
@@ -30,25 +30,25 @@ public final class RedisClient {
     }
 
     /// The server this client talks to.
-    public var url: RedisURL { driver.url }
+    package var url: RedisURL { driver.url }
 
     /// What the connection is doing now.
-    public var state: RedisConnectionState { driver.state }
+    package var state: RedisConnectionState { driver.state }
 
     /// Why the last connection attempt or connection failed (kept after a reconnect, for status pages).
-    public var lastError: RedisError? { driver.lastError }
+    package var lastError: RedisError? { driver.lastError }
 
     /// Called on the loop whenever ``state`` changes.
-    public var onStateChange: ((RedisConnectionState) -> Void)? {
+    package var onStateChange: ((RedisConnectionState) -> Void)? {
         get { driver.onStateChange }
         set { driver.onStateChange = newValue }
     }
 
     /// Calls sent and not yet answered (timed-out ones included, until their late reply arrives).
-    public var pendingCount: Int { driver.inFlightCount }
+    package var pendingCount: Int { driver.inFlightCount }
 
     /// Starts connecting in the background; harmless when already started, and a closed client stays closed.
-    public func connect() {
+    package func connect() {
         driver.start()
     }
 
@@ -58,7 +58,7 @@ public final class RedisClient {
     ///   - timeout: how long to wait for the reply; ``RedisClientOptions/commandTimeout`` when nil.
     ///   - completion: runs exactly once on the loop, with the reply or why there is none. An error reply fails
     ///     with ``RedisError/server(_:)``. When not connected it runs before this method returns.
-    public func command(
+    package func command(
         _ arguments: [[UInt8]], timeout: Duration? = nil,
         completion: @escaping (Result<RedisValue, RedisError>) -> Void
     ) {
@@ -66,7 +66,7 @@ public final class RedisClient {
     }
 
     /// Sends one command given as text (`["INCR", "hits"]`); otherwise as the byte-array `command`.
-    public func command(
+    package func command(
         _ arguments: [String], timeout: Duration? = nil,
         completion: @escaping (Result<RedisValue, RedisError>) -> Void
     ) {
@@ -75,7 +75,7 @@ public final class RedisClient {
 
     /// Closes the connection for good: pending calls fail with ``RedisError/closed`` before this returns, the
     /// socket leaves epoll, and every timer stops.
-    public func close() {
+    package func close() {
         driver.close()
     }
 }

@@ -1,5 +1,5 @@
 /// What a client's connection is doing, as its user sees it.
-public enum RedisConnectionState: Sendable, Equatable {
+package enum RedisConnectionState: Sendable, Equatable {
     /// Resolving, connecting, or logging in; calls fail with ``RedisError/notConnected``.
     case connecting
     /// Logged in and answering; calls are sent.

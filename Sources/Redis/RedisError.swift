@@ -2,7 +2,7 @@
 ///
 /// Connection-level failures carry the reason hiredis or the client gave, for logs; compare them with `case`
 /// patterns rather than `==` when the text does not matter.
-public enum RedisError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum RedisError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The client is not connected (connecting, waiting to reconnect, or closed): the call was not sent.
     case notConnected
     /// No reply came within the call's timeout; the connection may still be fine.
@@ -19,7 +19,7 @@ public enum RedisError: Error, Sendable, Equatable, CustomStringConvertible {
     case closed
 
     /// A short human-readable description, for logs.
-    public var description: String {
+    package var description: String {
         switch self {
         case .notConnected: "not connected to Redis"
         case .timeout: "Redis did not reply in time"
@@ -32,7 +32,7 @@ public enum RedisError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The error reply's first word (`NOSCRIPT`, `WRONGPASS`, `ERR`), or nil for other errors.
-    public var serverErrorCode: Substring? {
+    package var serverErrorCode: Substring? {
         guard case .server(let message) = self else { return nil }
         return message.split(separator: " ", maxSplits: 1).first
     }

@@ -1,14 +1,14 @@
 import Loop
 
 /// A Lua script known by its SHA-1, so that it is sent in full only when the server does not have it cached.
-public struct RedisScript: Sendable, Equatable {
+package struct RedisScript: Sendable, Equatable {
     /// The Lua source.
-    public let source: String
+    package let source: String
     /// The lowercase hex SHA-1 of the source, as `EVALSHA` and `SCRIPT LOAD` name it.
-    public let sha1: String
+    package let sha1: String
 
     /// Creates a script from its source.
-    public init(_ source: String) {
+    package init(_ source: String) {
         self.source = source
         sha1 = SHA1.hexDigest(of: source.utf8)
     }
@@ -22,7 +22,7 @@ extension RedisClient {
     ///   - arguments: the script's `ARGV`.
     ///   - timeout: ``RedisClientOptions/commandTimeout`` when nil.
     ///   - completion: runs exactly once on the loop, as for `command`.
-    public func evaluate(
+    package func evaluate(
         _ script: RedisScript, keys: [[UInt8]] = [], arguments: [[UInt8]] = [], timeout: Duration? = nil,
         completion: @escaping (Result<RedisValue, RedisError>) -> Void
     ) {
@@ -46,7 +46,7 @@ extension RedisClient {
     }
 
     /// Runs `script` with text keys and arguments; otherwise as the byte-array `evaluate`.
-    public func evaluate(
+    package func evaluate(
         _ script: RedisScript, keys: [String], arguments: [String] = [], timeout: Duration? = nil,
         completion: @escaping (Result<RedisValue, RedisError>) -> Void
     ) {

@@ -9,9 +9,9 @@ import Loop
 /// `PING` on a subscribed connection, so `PING` cannot be the probe.)
 ///
 /// Loop thread only, creation and release included.
-public final class RedisSubscriber {
+package final class RedisSubscriber {
     /// The channel the probe subscribes to; nothing is published on it.
-    public static let probeChannel = Array("retryd:redis:probe".utf8)
+    package static let probeChannel = Array("retryd:redis:probe".utf8)
 
     let driver: ConnectionDriver
     private var handlers: [[UInt8]: ([UInt8]) -> Void] = [:]
@@ -21,7 +21,7 @@ public final class RedisSubscriber {
 
     /// Creates a subscriber for `url`; nothing happens until ``connect()``.
     /// - Parameter random: the source of reconnect jitter (pass a seeded one in tests).
-    public init(
+    package init(
         url: RedisURL, loop: EventLoop, options: RedisClientOptions = .init(),
         random: some RandomNumberGenerator = SystemRandomNumberGenerator()
     ) {
@@ -48,46 +48,46 @@ public final class RedisSubscriber {
     }
 
     /// What the connection is doing now.
-    public var state: RedisConnectionState { driver.state }
+    package var state: RedisConnectionState { driver.state }
 
     /// Why the last connection attempt or connection failed.
-    public var lastError: RedisError? { driver.lastError }
+    package var lastError: RedisError? { driver.lastError }
 
     /// Called on the loop whenever ``state`` changes.
-    public var onStateChange: ((RedisConnectionState) -> Void)? {
+    package var onStateChange: ((RedisConnectionState) -> Void)? {
         get { userStateChange }
         set { userStateChange = newValue }
     }
 
     /// The channels subscribed to (whether or not the server has confirmed them yet).
-    public var channels: [[UInt8]] { Array(handlers.keys) }
+    package var channels: [[UInt8]] { Array(handlers.keys) }
 
     /// Starts connecting in the background; harmless when already started.
-    public func connect() {
+    package func connect() {
         driver.start()
     }
 
     /// Delivers every message published on `channel` to `onMessage`, on the loop, from now on and after every
     /// reconnect; subscribing again to the same channel replaces the handler. Messages published while
     /// disconnected are lost (pub/sub keeps no history).
-    public func subscribe(channel: [UInt8], onMessage: @escaping ([UInt8]) -> Void) {
+    package func subscribe(channel: [UInt8], onMessage: @escaping ([UInt8]) -> Void) {
         guard handlers.updateValue(onMessage, forKey: channel) == nil else { return }
         _ = driver.sendSubscription(ArgumentList([Array("SUBSCRIBE".utf8), channel]))
     }
 
     /// Subscribes to a channel named by text; otherwise as the byte-array `subscribe`.
-    public func subscribe(channel: String, onMessage: @escaping ([UInt8]) -> Void) {
+    package func subscribe(channel: String, onMessage: @escaping ([UInt8]) -> Void) {
         subscribe(channel: Array(channel.utf8), onMessage: onMessage)
     }
 
     /// Stops delivering `channel`'s messages; harmless when not subscribed.
-    public func unsubscribe(channel: [UInt8]) {
+    package func unsubscribe(channel: [UInt8]) {
         guard handlers.removeValue(forKey: channel) != nil else { return }
         _ = driver.sendSubscription(ArgumentList([Array("UNSUBSCRIBE".utf8), channel]))
     }
 
     /// Closes the connection for good.
-    public func close() {
+    package func close() {
         driver.close()
         driver.loop.cancel(probeTimer)
     }

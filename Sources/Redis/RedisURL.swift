@@ -1,8 +1,8 @@
 /// Where a Redis server is and how to log in: parsed from `redis://[[user]:password@]host[:port][/db]` or
 /// `unix://[[user]:password@]/path/to.sock[?db=N]`.
-public struct RedisURL: Sendable, Equatable, CustomStringConvertible {
+package struct RedisURL: Sendable, Equatable, CustomStringConvertible {
     /// How to reach the server.
-    public enum Endpoint: Sendable, Equatable {
+    package enum Endpoint: Sendable, Equatable {
         /// A TCP host (name, IPv4, or IPv6 without brackets) and port.
         case tcp(host: String, port: UInt16)
         /// A Unix domain socket path.
@@ -10,19 +10,19 @@ public struct RedisURL: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The port Redis listens on unless told otherwise.
-    public static let defaultPort: UInt16 = 6379
+    package static let defaultPort: UInt16 = 6379
 
     /// How to reach the server.
-    public var endpoint: Endpoint
+    package var endpoint: Endpoint
     /// The ACL user for `AUTH user password` (Redis 6+); nil means the default user.
-    public var username: String?
+    package var username: String?
     /// The password for `AUTH`; nil means no `AUTH` at all.
-    public var password: String?
+    package var password: String?
     /// The logical database to `SELECT`; 0 needs no `SELECT`.
-    public var database: Int
+    package var database: Int
 
     /// Creates a URL from its parts.
-    public init(endpoint: Endpoint, username: String? = nil, password: String? = nil, database: Int = 0) {
+    package init(endpoint: Endpoint, username: String? = nil, password: String? = nil, database: Int = 0) {
         self.endpoint = endpoint
         self.username = username
         self.password = password
@@ -31,7 +31,7 @@ public struct RedisURL: Sendable, Equatable, CustomStringConvertible {
 
     /// Parses a `redis://` or `unix://` URL.
     /// - Throws: ``RedisURLError`` naming the part that is wrong.
-    public init(parsing text: String) throws(RedisURLError) {
+    package init(parsing text: String) throws(RedisURLError) {
         let scheme = text.prefix { $0 != ":" }.lowercased()
         guard text.dropFirst(scheme.count).hasPrefix("://") else { throw .unsupportedScheme(String(scheme.prefix(16))) }
         var rest = text.dropFirst(scheme.count + 3)
@@ -71,7 +71,7 @@ public struct RedisURL: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The URL with the password shown as `***`, safe for logs: `redis://:***@host:6379/0`.
-    public var description: String {
+    package var description: String {
         var userInfo = ""
         if password != nil || username != nil {
             userInfo = (username.map(Self.escape) ?? "") + ":" + (password == nil ? "" : "***") + "@"

@@ -1,5 +1,5 @@
 /// What is wrong with a Redis URL, worded for someone fixing a config file. Never contains the password.
-public enum RedisURLError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum RedisURLError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The text does not start with `redis://` or `unix://`.
     case unsupportedScheme(String)
     /// `redis://` without a host name or address.
@@ -22,7 +22,7 @@ public enum RedisURLError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidCharacter(part: String)
 
     /// The problem as one sentence.
-    public var description: String {
+    package var description: String {
         switch self {
         case .unsupportedScheme(let scheme):
             "Redis URL scheme \"\(scheme)\" is not supported: use redis://host[:port][/db] or unix:///path[?db=N]"

@@ -1,5 +1,5 @@
 /// One RESP2 reply value, copied out of hiredis's reply object.
-public enum RedisValue: Sendable, Equatable, Hashable {
+package enum RedisValue: Sendable, Equatable, Hashable {
     /// A bulk string: arbitrary bytes.
     case string([UInt8])
     /// An integer reply (`INCR`, `DEL`, ...).
@@ -14,12 +14,12 @@ public enum RedisValue: Sendable, Equatable, Hashable {
     case error(String)
 
     /// A bulk string from UTF-8 text.
-    public static func string(_ text: String) -> RedisValue {
+    package static func string(_ text: String) -> RedisValue {
         .string(Array(text.utf8))
     }
 
     /// The text of a bulk string (as UTF-8, repairing invalid bytes) or a status; nil for other values.
-    public var text: String? {
+    package var text: String? {
         switch self {
         case .string(let bytes): String(decoding: bytes, as: UTF8.self)
         case .status(let text): text
@@ -28,23 +28,23 @@ public enum RedisValue: Sendable, Equatable, Hashable {
     }
 
     /// The bytes of a bulk string; nil for other values.
-    public var bytes: [UInt8]? {
+    package var bytes: [UInt8]? {
         guard case .string(let bytes) = self else { return nil }
         return bytes
     }
 
     /// The value of an integer reply; nil for other values.
-    public var integer: Int64? {
+    package var integer: Int64? {
         guard case .integer(let value) = self else { return nil }
         return value
     }
 
     /// The elements of an array reply; nil for other values.
-    public var elements: [RedisValue]? {
+    package var elements: [RedisValue]? {
         guard case .array(let elements) = self else { return nil }
         return elements
     }
 
     /// Whether this is the null reply.
-    public var isNull: Bool { self == .null }
+    package var isNull: Bool { self == .null }
 }

@@ -1,5 +1,5 @@
 /// When a transport failure happened relative to sending the request.
-public enum TransportFailureKind: Sendable, Equatable {
+package enum TransportFailureKind: Sendable, Equatable {
     /// Before the request could have been sent (DNS, connection refused, connect timeout, TLS handshake).
     case unsent
     /// After sending began (reset, empty reply, attempt timeout, cut-off headers): the upstream may have acted.
@@ -7,19 +7,19 @@ public enum TransportFailureKind: Sendable, Equatable {
 }
 
 /// An attempt that ended without an upstream response.
-public struct TransportFailure: Sendable, Equatable {
+package struct TransportFailure: Sendable, Equatable {
     /// Whether the request could have reached the upstream.
-    public var kind: TransportFailureKind
+    package var kind: TransportFailureKind
     /// Whether the failure was a timeout; a give-up then answers 504 rather than 502.
-    public var isTimeout: Bool
+    package var isTimeout: Bool
     /// A short human-readable cause for logs, e.g. "connection refused".
-    public var message: String
+    package var message: String
     /// Whether the upstream did answer, but not with a complete, valid response head (cut off, malformed): a give-up
     /// then names a bad response rather than an unreachable upstream.
-    public var isBadResponse: Bool
+    package var isBadResponse: Bool
 
     /// Creates a failure description.
-    public init(kind: TransportFailureKind, isTimeout: Bool = false, isBadResponse: Bool = false, message: String) {
+    package init(kind: TransportFailureKind, isTimeout: Bool = false, isBadResponse: Bool = false, message: String) {
         self.kind = kind
         self.isTimeout = isTimeout
         self.isBadResponse = isBadResponse
@@ -28,14 +28,14 @@ public struct TransportFailure: Sendable, Equatable {
 }
 
 /// How one attempt ended.
-public enum AttemptOutcome: Sendable {
+package enum AttemptOutcome: Sendable {
     /// The upstream answered with a status line and headers.
     case response(status: Int, headers: [(name: String, value: String)])
     /// No response arrived.
     case failure(TransportFailure)
 
     /// A short label for logs: the status ("503") or the failure message ("connection refused").
-    public var summary: String {
+    package var summary: String {
         switch self {
         case .response(let status, _): String(status)
         case .failure(let failure): failure.message
@@ -45,7 +45,7 @@ public enum AttemptOutcome: Sendable {
 
 extension AttemptOutcome: Equatable {
     /// Outcomes are equal when status and headers (in order) or failures are equal.
-    public static func == (lhs: AttemptOutcome, rhs: AttemptOutcome) -> Bool {
+    package static func == (lhs: AttemptOutcome, rhs: AttemptOutcome) -> Bool {
         switch (lhs, rhs) {
         case (.response(let lhsStatus, let lhsHeaders), .response(let rhsStatus, let rhsHeaders)):
             lhsStatus == rhsStatus && lhsHeaders.elementsEqual(rhsHeaders) { $0 == $1 }

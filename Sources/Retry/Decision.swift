@@ -1,5 +1,5 @@
 /// Why an attempt is being retried; its description is a short label for logs and metrics.
-public enum RetryReason: Sendable, Equatable, CustomStringConvertible {
+package enum RetryReason: Sendable, Equatable, CustomStringConvertible {
     /// A status from `retryStatuses`.
     case status(Int)
     /// A status from `rateLimitStatuses`.
@@ -10,7 +10,7 @@ public enum RetryReason: Sendable, Equatable, CustomStringConvertible {
     case maybeProcessed
 
     /// "503", "429", "connect failed" or "no response".
-    public var description: String {
+    package var description: String {
         switch self {
         case .status(let status), .rateLimited(let status): String(status)
         case .unsent: "connect failed"
@@ -20,7 +20,7 @@ public enum RetryReason: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// Why the planner stopped retrying a failed attempt.
-public enum GiveUpReason: Sendable, Equatable, CustomStringConvertible {
+package enum GiveUpReason: Sendable, Equatable, CustomStringConvertible {
     /// `maxAttempts` attempts were made.
     case attemptsExhausted
     /// The exchange deadline passed, or the next backoff wait would reach it.
@@ -36,7 +36,7 @@ public enum GiveUpReason: Sendable, Equatable, CustomStringConvertible {
     case notRetryable
 
     /// A human-readable phrase for logs, e.g. "announced wait 120s too long".
-    public var description: String {
+    package var description: String {
         switch self {
         case .attemptsExhausted: "attempts exhausted"
         case .deadlineExceeded: "deadline exceeded"
@@ -48,7 +48,7 @@ public enum GiveUpReason: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// A stable snake_case label for metrics and machine consumers, e.g. "wait_too_long".
-    public var code: String {
+    package var code: String {
         switch self {
         case .attemptsExhausted: "attempts_exhausted"
         case .deadlineExceeded: "deadline_exceeded"
@@ -61,7 +61,7 @@ public enum GiveUpReason: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// What the proxy does after an attempt.
-public enum Decision: Sendable, Equatable {
+package enum Decision: Sendable, Equatable {
     /// The outcome is final and not a failure (2xx, 3xx, 4xx other than rate limits): give it to the client as is.
     case deliver
     /// Wait, then make another attempt.

@@ -25,7 +25,7 @@ extension Duration {
 
     /// A compact rendering for log lines, rounded to what a reader needs: "0s", "800µs", "250ms", "2s", "1.5s",
     /// "120s". (The configuration's exact form is ``Durations/format(_:)``.)
-    public var compactDescription: String {
+    package var compactDescription: String {
         let nanoseconds = nanosecondsClamped
         if nanoseconds < 0 { return "-" + Duration.nanoseconds(Self.magnitude(nanoseconds)).compactDescription }
         if nanoseconds == 0 { return "0s" }
@@ -36,7 +36,7 @@ extension Duration {
     }
 
     /// Seconds with exactly `digits` decimals, rounded half up: "0.15s", "1.00s" (for aligned tables).
-    public func seconds(decimals digits: Int) -> String {
+    package func seconds(decimals digits: Int) -> String {
         var scale: Int64 = 1
         for _ in 0..<digits { scale *= 10 }
         let unit = 1_000_000_000 / scale
@@ -47,7 +47,7 @@ extension Duration {
     }
 
     /// The duration in seconds as a JSON-friendly decimal, without floating-point noise ("2.5", "0.25").
-    public var secondsDecimal: String {
+    package var secondsDecimal: String {
         let nanoseconds = nanosecondsClamped
         if nanoseconds < 0 { return "-" + Duration.nanoseconds(Self.magnitude(nanoseconds)).secondsDecimal }
         return Self.decimal(nanoseconds, scale: 1_000_000_000, digits: 9)

@@ -1,6 +1,6 @@
 
 /// Reads and writes the duration strings of the configuration: `"250ms"`, `"2s"`, `"1.5s"`, `"1m"`, `"1h"`.
-public enum Durations {
+package enum Durations {
     private static let nanosecondsPerUnit: [(suffix: String, nanoseconds: Int64)] = [
         ("ms", 1_000_000), ("s", 1_000_000_000), ("m", 60_000_000_000), ("h", 3_600_000_000_000),
     ]
@@ -8,7 +8,7 @@ public enum Durations {
     /// Parses a non-negative decimal number followed by `ms`, `s`, `m` or `h`.
     ///
     /// - Returns: `nil` for anything else (no unit, a sign, spaces, exponent, or a value beyond ~292 years).
-    public static func parse(_ text: String) -> Duration? {
+    package static func parse(_ text: String) -> Duration? {
         // "ms" comes first in the table: "250ms" also ends in "s".
         guard let entry = nanosecondsPerUnit.first(where: { text.hasSuffix($0.suffix) }) else { return nil }
         let unit = entry.nanoseconds
@@ -38,7 +38,7 @@ public enum Durations {
     /// Formats with the largest unit that keeps the value exact: `"1h"`, `"1m"`, `"2s"`, `"1.5s"`, `"250ms"`.
     ///
     /// The output parses back to the same duration; negative durations get a leading `-`.
-    public static func format(_ duration: Duration) -> String {
+    package static func format(_ duration: Duration) -> String {
         let (seconds, attoseconds) = duration.components
         let (secondsNanos, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
         guard !overflow else { return "\(seconds)s" }

@@ -1,11 +1,11 @@
 extension GiveUpReport {
     /// `time` in RFC 3339 UTC with milliseconds, e.g. `2026-11-23T11:27:13.123Z`.
-    public var utcTimestamp: String {
+    package var utcTimestamp: String {
         WallTime(epochSeconds: time).iso8601
     }
 
     /// One human-readable logfmt line; the body prefix and any untrusted text are escaped, never raw newlines.
-    public var logMessage: String {
+    package var logMessage: String {
         let history = attempts.map { attempt in
             attempt.waitedAfter.map { "\(attempt.outcome) wait \($0.compactDescription)" } ?? attempt.outcome
         }
@@ -29,7 +29,7 @@ extension GiveUpReport {
     }
 
     /// One UTF-8 JSON object with the same fields, for a webhook; the body prefix is a (lossily decoded) string.
-    public var jsonBytes: [UInt8] {
+    package var jsonBytes: [UInt8] {
         let attemptObjects = attempts.map { attempt in
             "{\"outcome\":\(TextEscaping.jsonString(attempt.outcome)),"
                 + "\"waitedAfter\":\(attempt.waitedAfter?.secondsDecimal ?? "null")}"

@@ -1,45 +1,45 @@
 /// Everything the give-up log line and notification carry.
-public struct GiveUpReport: Sendable {
+package struct GiveUpReport: Sendable {
     /// The most of the last body a report keeps.
-    public static let bodyPrefixLimit = 512
+    package static let bodyPrefixLimit = 512
     /// Response headers that carry vendor request ids, whatever else the configuration adds.
-    public static let standardRequestIDNames = ["X-Request-Id", "X-Resource-ID"]
+    package static let standardRequestIDNames = ["X-Request-Id", "X-Resource-ID"]
 
     /// One attempt as it appears in the report.
-    public struct Attempt: Sendable, Equatable {
+    package struct Attempt: Sendable, Equatable {
         /// The status ("503") or the failure message ("connection refused").
-        public var outcome: String
+        package var outcome: String
         /// The wait taken after this attempt; nil for the last one.
-        public var waitedAfter: Duration?
+        package var waitedAfter: Duration?
 
         /// Creates an attempt entry.
-        public init(outcome: String, waitedAfter: Duration? = nil) {
+        package init(outcome: String, waitedAfter: Duration? = nil) {
             self.outcome = outcome
             self.waitedAfter = waitedAfter
         }
     }
 
     /// The upstream's configured name.
-    public var upstream: String
+    package var upstream: String
     /// The request method.
-    public var method: String
+    package var method: String
     /// The request path, without its query string: vendors put API keys there.
-    public var path: String
+    package var path: String
     /// Every attempt in order.
-    public var attempts: [Attempt]
+    package var attempts: [Attempt]
     /// Why retrying stopped.
-    public var reason: GiveUpReason
+    package var reason: GiveUpReason
     /// Vendor request ids from the last response, in header order.
-    public var requestIDs: [(name: String, value: String)]
+    package var requestIDs: [(name: String, value: String)]
     /// When retryd gave up, as seconds since the Unix epoch.
-    public var time: Double
+    package var time: Double
     /// The start of the last response body, at most `bodyPrefixLimit` bytes.
-    public var bodyPrefix: [UInt8]
+    package var bodyPrefix: [UInt8]
     /// The status the client got (the upstream's, or retryd's own 502/504); nil if none was sent.
-    public var finalStatus: Int?
+    package var finalStatus: Int?
 
     /// Creates a report; `path` loses its query string and `body` is cut to `bodyPrefixLimit` bytes.
-    public init(
+    package init(
         upstream: String,
         method: String,
         path: String,
@@ -62,7 +62,7 @@ public struct GiveUpReport: Sendable {
     }
 
     /// The vendor request ids among `headers`: `X-Request-Id`, `X-Resource-ID` and `extraNames`, case-insensitively.
-    public static func requestIDs(
+    package static func requestIDs(
         in headers: [(name: String, value: String)],
         extraNames: [String]
     ) -> [(name: String, value: String)] {
@@ -73,7 +73,7 @@ public struct GiveUpReport: Sendable {
 
 extension GiveUpReport: Equatable {
     /// Reports are equal when every field is, request ids compared in order.
-    public static func == (lhs: GiveUpReport, rhs: GiveUpReport) -> Bool {
+    package static func == (lhs: GiveUpReport, rhs: GiveUpReport) -> Bool {
         lhs.upstream == rhs.upstream && lhs.method == rhs.method && lhs.path == rhs.path
             && lhs.attempts == rhs.attempts && lhs.reason == rhs.reason
             && lhs.requestIDs.elementsEqual(rhs.requestIDs) { $0 == $1 }

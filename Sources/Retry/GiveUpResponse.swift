@@ -1,13 +1,13 @@
 /// retryd's own answer when it gives up without any upstream response to pass on.
-public enum GiveUpResponse {
+package enum GiveUpResponse {
     /// 504 for a timeout or a passed deadline, else 502 (unreachable, reset, empty reply).
-    public static func status(for failure: TransportFailure, reason: GiveUpReason) -> Int {
+    package static func status(for failure: TransportFailure, reason: GiveUpReason) -> Int {
         failure.isTimeout || reason == .deadlineExceeded ? 504 : 502
     }
 
     /// The JSON body's `error` code: `upstream_timeout`, `bad_upstream_response` or `upstream_unreachable`, matching
     /// ``status(for:reason:)``.
-    public static func code(for failure: TransportFailure, reason: GiveUpReason) -> String {
+    package static func code(for failure: TransportFailure, reason: GiveUpReason) -> String {
         if status(for: failure, reason: reason) == 504 { return "upstream_timeout" }
         return failure.isBadResponse ? "bad_upstream_response" : "upstream_unreachable"
     }
@@ -18,7 +18,7 @@ public enum GiveUpResponse {
     ///   - failure: the last attempt's failure.
     ///   - reason: why retrying stopped.
     ///   - attempts: how many attempts were made.
-    public static func detail(for failure: TransportFailure, reason: GiveUpReason, attempts: Int) -> String {
+    package static func detail(for failure: TransportFailure, reason: GiveUpReason, attempts: Int) -> String {
         "\(failure.message); gave up after \(attempts) \(attempts == 1 ? "attempt" : "attempts"): \(reason)"
     }
 }

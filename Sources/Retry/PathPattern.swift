@@ -2,9 +2,9 @@
 ///
 /// `**` is not gitignore's "zero or more directories": `/v1/**/jobs` needs at least `/v1//jobs`, and
 /// `/v1/jobs/**` does not match `/v1/jobs` itself.
-public struct PathPattern: Sendable, Equatable {
+package struct PathPattern: Sendable, Equatable {
     /// The glob as written in the configuration.
-    public let glob: String
+    package let glob: String
     private let pieces: [Piece]
 
     private enum Piece: Sendable, Equatable {
@@ -14,7 +14,7 @@ public struct PathPattern: Sendable, Equatable {
     }
 
     /// Creates a pattern from its glob; three or more consecutive stars act as `**`.
-    public init(_ glob: String) {
+    package init(_ glob: String) {
         self.glob = glob
         var pieces: [Piece] = []
         for byte in glob.utf8 {
@@ -31,7 +31,7 @@ public struct PathPattern: Sendable, Equatable {
     }
 
     /// Whether `path` matches the glob; a query string (`?…`) or fragment (`#…`) is ignored.
-    public func matches(_ path: String) -> Bool {
+    package func matches(_ path: String) -> Bool {
         let bytes = Array(path.utf8.prefix { $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#") })
         // reachable[j]: the pieces consumed so far can match the first j bytes. One pass per piece, no backtracking,
         // so a hostile path cannot make matching exponential.

@@ -1,19 +1,19 @@
 /// Picks the retry policy for a request: the first matching endpoint rule wins, else the upstream's policy.
-public struct PolicySelector: Sendable, Equatable {
+package struct PolicySelector: Sendable, Equatable {
     /// The upstream's policy, used when no rule matches.
-    public var base: RetryPolicy
+    package var base: RetryPolicy
     /// Endpoint rules in configuration order.
-    public var rules: [EndpointRule]
+    package var rules: [EndpointRule]
 
     /// Creates a selector.
-    public init(base: RetryPolicy, rules: [EndpointRule]) {
+    package init(base: RetryPolicy, rules: [EndpointRule]) {
         self.base = base
         self.rules = rules
     }
 
     /// The policy for `method` (compared case-sensitively, as HTTP methods are) and request `target`.
     /// - Parameter target: origin-form (`/v1/jobs?x=1`) or absolute-form (`http://host/v1/jobs`).
-    public func policy(method: String, target: String) -> RetryPolicy {
+    package func policy(method: String, target: String) -> RetryPolicy {
         let path = Self.path(of: target)
         let rule = rules.first { rule in
             (rule.methods?.contains(method) ?? true) && (rule.path?.matches(path) ?? true)

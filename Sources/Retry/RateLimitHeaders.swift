@@ -1,6 +1,6 @@
 /// Reads the waits upstreams announce: `Retry-After`, `RateLimit-Reset`, `RateLimit` (its `t`) and
 /// `X-RateLimit-Reset`. Values come from the network, so anything malformed is ignored rather than trusted.
-public enum RateLimitHeaders {
+package enum RateLimitHeaders {
     /// Epoch-looking `X-RateLimit-Reset` values start here (2001-09-09); smaller ones are seconds from now.
     static let epochThreshold = 1_000_000_000.0
 
@@ -8,7 +8,7 @@ public enum RateLimitHeaders {
     /// - Parameters:
     ///   - headers: the response headers; names compare case-insensitively, repeated fields all count.
     ///   - now: wall-clock time as seconds since the Unix epoch.
-    public static func announcedWait(in headers: [(name: String, value: String)], now: Double) -> Duration? {
+    package static func announcedWait(in headers: [(name: String, value: String)], now: Double) -> Duration? {
         var largest: Duration?
         for header in headers {
             let wait: Duration?
@@ -25,7 +25,7 @@ public enum RateLimitHeaders {
     }
 
     /// `Retry-After` per RFC 9110 §10.2.3: delay-seconds or an HTTP-date; a past date yields zero.
-    public static func retryAfter(_ value: String, now: Double) -> Duration? {
+    package static func retryAfter(_ value: String, now: Double) -> Duration? {
         let trimmed = value.trimmingOWS
         if !trimmed.isEmpty, trimmed.utf8.allSatisfy(\.isASCIIDigit) {
             return decimalSeconds(trimmed)
@@ -36,7 +36,7 @@ public enum RateLimitHeaders {
 
     /// Seconds since the Unix epoch of an HTTP-date in any of the three formats of RFC 9110 §5.6.7.
     /// - Parameter now: when given, resolves RFC 850's two-digit year as §5.6.7 requires.
-    public static func httpDate(_ value: String, now: Double? = nil) -> Double? {
+    package static func httpDate(_ value: String, now: Double? = nil) -> Double? {
         HTTPDate.parse(value, now: now)
     }
 

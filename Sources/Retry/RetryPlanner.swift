@@ -2,18 +2,18 @@
 ///
 /// It reads no clock and draws no randomness of its own: the caller passes elapsed time, wall-clock time and a
 /// random source, so every decision is reproducible in tests.
-public struct RetryPlanner: Sendable {
+package struct RetryPlanner: Sendable {
     /// The policy this exchange follows.
-    public let policy: RetryPolicy
+    package let policy: RetryPolicy
     /// The client's request, as far as retry safety is concerned.
-    public let request: RequestTraits
+    package let request: RequestTraits
     /// Each decided attempt with the wait chosen after it, for the give-up report.
-    public private(set) var history: [GiveUpReport.Attempt] = []
+    package private(set) var history: [GiveUpReport.Attempt] = []
     /// The previous backoff wait; decorrelated jitter grows from it.
     private var previousBackoff: Duration?
 
     /// Creates the planner for one client exchange.
-    public init(policy: RetryPolicy, request: RequestTraits) {
+    package init(policy: RetryPolicy, request: RequestTraits) {
         self.policy = policy
         self.request = request
     }
@@ -25,7 +25,7 @@ public struct RetryPlanner: Sendable {
     ///   - elapsed: time since the exchange started, from a monotonic clock.
     ///   - now: wall-clock time as seconds since the Unix epoch, for HTTP-dates and epoch resets.
     ///   - random: the jitter source.
-    public mutating func decide(
+    package mutating func decide(
         _ outcome: AttemptOutcome,
         attempt: Int,
         elapsed: Duration,
@@ -41,12 +41,12 @@ public struct RetryPlanner: Sendable {
 
     /// Records an attempt that ends the exchange whatever the policy says (a failure no retry can fix), so the
     /// give-up report still lists it.
-    public mutating func recordFinal(_ outcome: AttemptOutcome) {
+    package mutating func recordFinal(_ outcome: AttemptOutcome) {
         history.append(GiveUpReport.Attempt(outcome: outcome.summary, waitedAfter: nil))
     }
 
     /// How long the next attempt may run: `min(attemptTimeout, deadline − elapsed)`; nil once the deadline passed.
-    public func attemptBudget(elapsed: Duration, attemptTimeout: Duration) -> Duration? {
+    package func attemptBudget(elapsed: Duration, attemptTimeout: Duration) -> Duration? {
         let remaining = policy.deadline - elapsed
         guard remaining > .zero else { return nil }
         return min(attemptTimeout, remaining)

@@ -1,22 +1,22 @@
 /// The retry rules for one upstream or one endpoint rule; defaults in one place.
-public struct RetryPolicy: Sendable, Equatable {
+package struct RetryPolicy: Sendable, Equatable {
     /// Attempts in all, counting the first one (vendor guidance: four retries).
-    public var maxAttempts = 5
+    package var maxAttempts = 5
     /// Bound on the whole exchange, waits included.
-    public var deadline: Duration = .seconds(60)
+    package var deadline: Duration = .seconds(60)
     /// Statuses retried with backoff.
-    public var retryStatuses: Set<Int> = [500, 502, 503, 504]
+    package var retryStatuses: Set<Int> = [500, 502, 503, 504]
     /// Statuses retried after the announced reset.
-    public var rateLimitStatuses: Set<Int> = [429]
+    package var rateLimitStatuses: Set<Int> = [429]
     /// Statuses that mean "refused, not processed", so even a non-idempotent request may be retried.
-    public var nonIdempotentStatuses: Set<Int> = [429, 503]
+    package var nonIdempotentStatuses: Set<Int> = [429, 503]
     /// The longest announced wait retryd will sit out; a longer one goes straight to the client.
-    public var maxRateLimitWait: Duration = .seconds(60)
+    package var maxRateLimitWait: Duration = .seconds(60)
     /// Exponential backoff used when no schedule is set.
-    public var backoff = Backoff()
+    package var backoff = Backoff()
     /// Fixed waits that replace the exponential backoff when set; the last entry repeats.
-    public var schedule: [Duration]? = nil
+    package var schedule: [Duration]? = nil
 
     /// Creates the default policy.
-    public init() {}
+    package init() {}
 }

@@ -1,8 +1,8 @@
 /// Quoting for text that ends up in log lines and JSON: upstream bodies and headers are untrusted, and a raw
 /// newline in a log line would let an upstream forge entries.
-public enum TextEscaping {
+package enum TextEscaping {
     /// `text` as a JSON string literal, quotes included.
-    public static func jsonString(_ text: String) -> String {
+    package static func jsonString(_ text: String) -> String {
         quoted(text) { scalar in
             // U+2028/U+2029 are valid JSON but end lines in JavaScript and in some log viewers.
             scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029
@@ -11,7 +11,7 @@ public enum TextEscaping {
     }
 
     /// `text` unquoted with every line-breaking or control character escaped, for a log line's free-text message.
-    public static func inlineText(_ text: String) -> String {
+    package static func inlineText(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: breaksLine) else { return text }
         var result = ""
         for scalar in text.unicodeScalars {
@@ -27,7 +27,7 @@ public enum TextEscaping {
     }
 
     /// `text` as a logfmt value: bare when it is a simple token, else quoted with every control character escaped.
-    public static func logValue(_ text: String) -> String {
+    package static func logValue(_ text: String) -> String {
         let isBare =
             !text.isEmpty
             && text.unicodeScalars.allSatisfy { scalar in
@@ -37,7 +37,7 @@ public enum TextEscaping {
     }
 
     /// `text` always quoted, for free text such as a body prefix.
-    public static func quotedLogValue(_ text: String) -> String {
+    package static func quotedLogValue(_ text: String) -> String {
         quoted(text) { scalar in
             breaksLine(scalar) ? "\\u{" + hex(scalar.value, digits: 2) + "}" : nil
         }

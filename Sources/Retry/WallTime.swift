@@ -1,33 +1,33 @@
 /// A wall-clock instant to the millisecond, rendered as RFC 3339 UTC without Foundation.
-public struct WallTime: Sendable, Equatable {
+package struct WallTime: Sendable, Equatable {
     /// Seconds since 1970-01-01T00:00:00Z.
-    public var seconds: Int64
+    package var seconds: Int64
     /// 0...999
-    public var milliseconds: Int
+    package var milliseconds: Int
 
     /// Creates an instant from whole seconds and milliseconds.
-    public init(seconds: Int64, milliseconds: Int) {
+    package init(seconds: Int64, milliseconds: Int) {
         self.seconds = seconds
         self.milliseconds = milliseconds
     }
 
     /// The instant `epochSeconds` rounded to the nearest millisecond (epoch doubles rarely hold .123 exactly); a value
     /// that is not finite or beyond the year 5138 becomes the epoch.
-    public init(epochSeconds: Double) {
+    package init(epochSeconds: Double) {
         let total = epochSeconds.isFinite && abs(epochSeconds) < 1e14 ? Int64((epochSeconds * 1000).rounded()) : 0
         seconds = total >= 0 ? total / 1000 : -((-total + 999) / 1000)
         milliseconds = Int(total - seconds * 1000)
     }
 
     /// "2026-11-23T11:27:13.123Z".
-    public var iso8601: String {
+    package var iso8601: String {
         var bytes: [UInt8] = []
         appendISO8601(to: &bytes)
         return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Appends `iso8601` as bytes: every log line carries one, and digits written in place cost no allocation.
-    public func appendISO8601(to buffer: inout [UInt8]) {
+    package func appendISO8601(to buffer: inout [UInt8]) {
         let days = seconds >= 0 ? seconds / 86_400 : -((-seconds + 86_399) / 86_400)
         let secondOfDay = Int(seconds - days * 86_400)
         let (year, month, day) = CivilDate.civilFromDays(Int(days))

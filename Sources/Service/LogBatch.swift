@@ -6,15 +6,15 @@ import Loop
 /// `access_log ... buffer=`: the event loop adopts it and flushes at the end of every iteration, so each batch is
 /// at most one iteration old. Lines from other threads, and warnings or worse, are written at once (after what is
 /// pending, so order is kept).
-public final class LogBatch: Sendable {
+package final class LogBatch: Sendable {
     /// The batch for standard error, where ``RetrydLogHandler`` writes by default.
-    public static let standardError = LogBatch(fd: 2)
+    package static let standardError = LogBatch(fd: 2)
 
     /// Pending bytes past this are written without waiting for the flush.
     static let limit = 64 * 1024
 
     /// The descriptor batched.
-    public let fd: Int32
+    package let fd: Int32
     private let state = Mutex(State())
 
     private struct State {
@@ -34,12 +34,12 @@ public final class LogBatch: Sendable {
     }
 
     /// Batches lines written from the calling thread from now on, until ``release()``.
-    public func adoptCurrentThread() {
+    package func adoptCurrentThread() {
         state.withLock { $0.owner = pthread_self() }
     }
 
     /// Writes what is pending and stops batching.
-    public func release() {
+    package func release() {
         flush()
         state.withLock { $0.owner = nil }
     }
@@ -63,7 +63,7 @@ public final class LogBatch: Sendable {
 
     /// Writes what is pending; called by the adopted thread at the end of each loop iteration.
     @discardableResult
-    public func flush() -> Bool {
+    package func flush() -> Bool {
         guard let ready = state.withLock({ $0.takePending() }) else { return true }
         return Sys.writeAll(fd, ready)
     }

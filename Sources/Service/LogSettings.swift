@@ -1,18 +1,18 @@
 import Logging
 
 /// Everything about log output that a config reload may change, with the defaults retryd starts from.
-public struct LogSettings: Sendable {
+package struct LogSettings: Sendable {
     /// `log_format`.
-    public var format: LogFormat
+    package var format: LogFormat
     /// `log_level`: messages below it are dropped.
-    public var level: Logger.Level
+    package var level: Logger.Level
     /// Whether stderr goes to journald: lines then start with a `<N>` priority and leave the timestamp to journald.
-    public var journald: Bool
+    package var journald: Bool
     /// The secrets to keep out of every line.
-    public var redactor: Redactor
+    package var redactor: Redactor
 
     /// Settings with the given values; the defaults are retryd's own (`log_format = "text"`, `log_level = "info"`).
-    public init(
+    package init(
         format: LogFormat = .text, level: Logger.Level = .info, journald: Bool = false, redactor: Redactor = Redactor()
     ) {
         self.format = format

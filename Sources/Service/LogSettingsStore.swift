@@ -3,34 +3,34 @@ import Synchronization
 
 /// A locked box of `LogSettings` that every `RetrydLogHandler` made from it reads on each message, so a SIGHUP
 /// reload can change level, format and secrets for loggers that already exist.
-public final class LogSettingsStore: Sendable {
+package final class LogSettingsStore: Sendable {
     /// The store `RetrydLogHandler.bootstrap` wires the process's loggers to.
-    public static let shared = LogSettingsStore()
+    package static let shared = LogSettingsStore()
 
     private let state: Mutex<LogSettings>
 
     /// A store holding `settings`.
-    public init(_ settings: LogSettings = LogSettings()) {
+    package init(_ settings: LogSettings = LogSettings()) {
         state = Mutex(settings)
     }
 
     /// The settings right now.
-    public var settings: LogSettings {
+    package var settings: LogSettings {
         state.withLock { $0 }
     }
 
     /// The level right now, read without copying the redactor: every `Logger` call asks for it.
-    public var level: Logger.Level {
+    package var level: Logger.Level {
         state.withLock { $0.level }
     }
 
     /// Replaces all settings at once, so no message sees half of a reload.
-    public func replace(with settings: LogSettings) {
+    package func replace(with settings: LogSettings) {
         state.withLock { $0 = settings }
     }
 
     /// Changes some settings in place, e.g. `store.update { $0.level = .debug }`.
-    public func update(_ change: (inout LogSettings) -> Void) {
+    package func update(_ change: (inout LogSettings) -> Void) {
         state.withLock { change(&$0) }
     }
 }

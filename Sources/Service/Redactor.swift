@@ -3,29 +3,29 @@ import HTTP1
 /// Removes secrets from log text: every configured secret value (e.g. an API key from `${VENDOR_KEY}`) is replaced
 /// by "[redacted]", and so is the value of any Authorization / Proxy-Authorization / X-Api-Key / Cookie / Set-Cookie
 /// header rendered as "Name: value".
-public struct Redactor: Sendable {
+package struct Redactor: Sendable {
     /// What replaces a secret.
-    public static let placeholder = SensitiveFields.placeholder
+    package static let placeholder = SensitiveFields.placeholder
 
     /// Header names whose values are credentials whatever they contain, lowercased.
-    public static let sensitiveHeaderNames = SensitiveFields.credentialNames
+    package static let sensitiveHeaderNames = SensitiveFields.credentialNames
 
     // Longest first, so a secret that contains a shorter one is removed whole.
     private let secrets: [[UInt8]]
     private let headerNames: [[UInt8]] = sensitiveHeaderNames.map { Array($0.utf8) }
 
     /// - Parameter secrets: Values to hide wherever they appear; empty strings are ignored.
-    public init(secrets: [String] = []) {
+    package init(secrets: [String] = []) {
         self.secrets = Set(secrets.filter { !$0.isEmpty }).map { Array($0.utf8) }.sorted { $0.count > $1.count }
     }
 
     /// Whether a metadata key or header name carries a credential, so its whole value is hidden.
-    public func isSensitive(name: String) -> Bool {
+    package func isSensitive(name: String) -> Bool {
         SensitiveFields.isCredential(name)
     }
 
     /// `text` with every secret and every sensitive header value replaced by "[redacted]".
-    public func redact(_ text: String) -> String {
+    package func redact(_ text: String) -> String {
         // A sensitive header value needs a colon; with no secrets configured a line without one has nothing to hide.
         if secrets.isEmpty && !text.utf8.contains(UInt8(ascii: ":")) { return text }
         let input = Array(text.utf8)

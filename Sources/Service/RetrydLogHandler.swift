@@ -8,11 +8,11 @@ import Retry
 ///
 /// Format, level and secrets come from a `LogSettingsStore` read on every message, so a reload reaches loggers that
 /// already exist. Setting `logLevel` on one logger overrides the store's level for that logger only.
-public struct RetrydLogHandler: LogHandler {
+package struct RetrydLogHandler: LogHandler {
     /// Metadata attached to every message from this handler.
-    public var metadata: Logger.Metadata = [:]
+    package var metadata: Logger.Metadata = [:]
     /// Contextual metadata, read for each message.
-    public var metadataProvider: Logger.MetadataProvider?
+    package var metadataProvider: Logger.MetadataProvider?
 
     private let label: String
     private let store: LogSettingsStore
@@ -24,7 +24,7 @@ public struct RetrydLogHandler: LogHandler {
     /// - Parameters:
     ///   - journald: Start lines with a `<N>` priority and leave timestamps of text lines to journald.
     ///   - fd: Where lines go; the handler never closes it.
-    public init(
+    package init(
         label: String, format: LogFormat, level: Logger.Level, journald: Bool, redactor: Redactor = Redactor(),
         fd: Int32 = 2
     ) {
@@ -33,7 +33,7 @@ public struct RetrydLogHandler: LogHandler {
     }
 
     /// A handler that follows `store`, e.g. `LogSettingsStore.shared`, which a reload updates.
-    public init(label: String, store: LogSettingsStore, fd: Int32 = 2) {
+    package init(label: String, store: LogSettingsStore, fd: Int32 = 2) {
         self.init(label: label, store: store, fd: fd, clock: { let now = Sys.wallTime(); return WallTime(seconds: now.seconds, milliseconds: now.milliseconds) })
     }
 
@@ -46,19 +46,19 @@ public struct RetrydLogHandler: LogHandler {
     }
 
     /// The store's level unless this handler was given its own.
-    public var logLevel: Logger.Level {
+    package var logLevel: Logger.Level {
         get { levelOverride ?? store.level }
         set { levelOverride = newValue }
     }
 
     /// One metadata value of this handler.
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
     /// Renders `event` and writes it as one line; a failed write is dropped, since there is nowhere left to report it.
-    public func log(event: LogEvent) {
+    package func log(event: LogEvent) {
         var merged = metadata
         if let provided = metadataProvider?.get(), !provided.isEmpty {
             merged.merge(provided) { $1 }

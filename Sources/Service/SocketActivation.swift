@@ -5,15 +5,15 @@ import Loop
 ///
 /// With a `retryd.socket` unit systemd owns the listening sockets, so connections that arrive while retryd restarts
 /// wait in the backlog instead of being refused.
-public struct SocketActivation: Sendable, Equatable {
+package struct SocketActivation: Sendable, Equatable {
     /// The first descriptor systemd passes (`SD_LISTEN_FDS_START`).
-    public static let firstDescriptor: Int32 = 3
+    package static let firstDescriptor: Int32 = 3
 
     /// The passed descriptors in order, each with its `FileDescriptorName=` when systemd sent names.
-    public var fds: [(fd: Int32, name: String?)]
+    package var fds: [(fd: Int32, name: String?)]
 
     /// Wraps descriptors that were obtained some other way (or opened by a test).
-    public init(fds: [(fd: Int32, name: String?)]) {
+    package init(fds: [(fd: Int32, name: String?)]) {
         self.fds = fds
     }
 
@@ -22,7 +22,7 @@ public struct SocketActivation: Sendable, Equatable {
     /// Names beyond the count are ignored and missing ones are nil, so a unit without `FileDescriptorName=` still
     /// activates (libsystemd reports "unknown" for those).
     /// - Parameter pid: This process's id; the variables are inherited by children, who must not adopt the sockets.
-    public static func fromEnvironment(_ environment: [String: String], pid: Int32) -> SocketActivation? {
+    package static func fromEnvironment(_ environment: [String: String], pid: Int32) -> SocketActivation? {
         guard let pidText = environment["LISTEN_PID"], Int32(pidText) == pid,
             let countText = environment["LISTEN_FDS"], let count = Int32(countText), count > 0,
             count <= Int32.max - firstDescriptor
@@ -39,7 +39,7 @@ public struct SocketActivation: Sendable, Equatable {
     }
 
     /// The first descriptor named `name` (the socket unit's `FileDescriptorName=`).
-    public func fd(named name: String) -> Int32? {
+    package func fd(named name: String) -> Int32? {
         fds.first { $0.name == name }?.fd
     }
 
@@ -47,7 +47,7 @@ public struct SocketActivation: Sendable, Equatable {
     ///
     /// `host` is an IPv4 or IPv6 literal (brackets allowed) or "localhost", which matches either loopback; an IPv4
     /// host also matches an IPv6 socket bound to its v4-mapped form.
-    public func fd(forPort port: UInt16, host: String) -> Int32? {
+    package func fd(forPort port: UInt16, host: String) -> Int32? {
         let wanted = SocketAddress.candidates(host: host, port: port)
         guard !wanted.isEmpty else { return nil }
         return fds.first { entry in
@@ -58,14 +58,14 @@ public struct SocketActivation: Sendable, Equatable {
 
     /// Removes `LISTEN_PID`, `LISTEN_FDS` and `LISTEN_FDNAMES` from the environment so that no child process
     /// believes the sockets are meant for it.
-    public static func unsetEnvironment() {
+    package static func unsetEnvironment() {
         for name in ["LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES"] {
             Sys.unsetEnvironment(name)
         }
     }
 
     /// Equal when the same descriptors carry the same names in the same order.
-    public static func == (lhs: SocketActivation, rhs: SocketActivation) -> Bool {
+    package static func == (lhs: SocketActivation, rhs: SocketActivation) -> Bool {
         lhs.fds.count == rhs.fds.count && zip(lhs.fds, rhs.fds).allSatisfy { $0.fd == $1.fd && $0.name == $1.name }
     }
 }

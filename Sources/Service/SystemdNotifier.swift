@@ -4,12 +4,12 @@ import Loop
 ///
 /// Every send is non-blocking and failures are reported, never thrown: a service manager that stopped listening must
 /// not stall or crash the proxy.
-public final class SystemdNotifier: Sendable {
+package final class SystemdNotifier: Sendable {
     private let fd: Int32
     private let address: UnixSocketAddress
 
     /// Opens the notification socket; nil when `NOTIFY_SOCKET` is unset, empty or unusable (not under systemd).
-    public init?(environment: [String: String]) {
+    package init?(environment: [String: String]) {
         guard let text = environment["NOTIFY_SOCKET"], let address = UnixSocketAddress(notifySocket: text),
             let fd = try? Sys.unixDatagramSocket()
         else { return nil }
@@ -24,44 +24,44 @@ public final class SystemdNotifier: Sendable {
     /// Sends `message` ("KEY=value" lines) as one datagram.
     /// - Returns: false when it could not be sent right now; nothing is queued for later.
     @discardableResult
-    public func notify(_ message: String) -> Bool {
+    package func notify(_ message: String) -> Bool {
         Sys.send(fd, Array(message.utf8), to: address)
     }
 
     /// Tells systemd the service is up (listening), optionally with a status line.
     @discardableResult
-    public func ready(status: String? = nil) -> Bool {
+    package func ready(status: String? = nil) -> Bool {
         notify("READY=1" + (status.map { "\nSTATUS=" + Self.singleLine($0) } ?? ""))
     }
 
     /// Tells systemd a reload has begun; `ready()` ends it.
     @discardableResult
-    public func reloading() -> Bool {
+    package func reloading() -> Bool {
         // systemd ≥ 253 ignores RELOADING=1 without the timestamp for Type=notify-reload; older ones ignore the field.
         notify("RELOADING=1\nMONOTONIC_USEC=\(Sys.monotonicNanoseconds() / 1_000)")
     }
 
     /// Tells systemd the service is shutting down, so it does not count the exit as a crash.
     @discardableResult
-    public func stopping() -> Bool {
+    package func stopping() -> Bool {
         notify("STOPPING=1")
     }
 
     /// Keeps the watchdog from firing; send at least every `watchdogInterval`.
     @discardableResult
-    public func watchdog() -> Bool {
+    package func watchdog() -> Bool {
         notify("WATCHDOG=1")
     }
 
     /// Sets the free-text status `systemctl status` shows.
     @discardableResult
-    public func status(_ text: String) -> Bool {
+    package func status(_ text: String) -> Bool {
         notify("STATUS=" + Self.singleLine(text))
     }
 
     /// How often to send `watchdog()`: half of `WATCHDOG_USEC`, as sd_watchdog_enabled advises; nil when no watchdog
     /// is armed for this process (unset, zero, unparsable, or `WATCHDOG_PID` naming another process).
-    public static func watchdogInterval(environment: [String: String], pid: Int32) -> Duration? {
+    package static func watchdogInterval(environment: [String: String], pid: Int32) -> Duration? {
         guard let text = environment["WATCHDOG_USEC"], let usec = UInt64(text), usec > 0 else { return nil }
         if let pidText = environment["WATCHDOG_PID"], Int32(pidText) != pid { return nil }
         return .microseconds(usec / 2)

@@ -1,5 +1,5 @@
 /// Why `TestClient` could not get what it was asked for.
-public enum ClientError: Error, Sendable, Equatable {
+package enum ClientError: Error, Sendable, Equatable {
     /// Nothing (more) arrived before the client's timeout.
     case timeout
     /// The peer closed (FIN or RST) before the first byte of a response.

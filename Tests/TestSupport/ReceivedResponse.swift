@@ -1,9 +1,9 @@
 import Foundation
 
 /// One response as `TestClient` read it off the wire.
-public struct ReceivedResponse: Sendable {
+package struct ReceivedResponse: Sendable {
     /// How the body was delimited.
-    public enum Framing: Sendable, Equatable {
+    package enum Framing: Sendable, Equatable {
         /// By `Content-Length`.
         case contentLength
         /// By `Transfer-Encoding: chunked`.
@@ -15,40 +15,40 @@ public struct ReceivedResponse: Sendable {
     }
 
     /// The status code, e.g. 200.
-    public var status: Int
+    package var status: Int
     /// The reason phrase as sent (may be empty).
-    public var reason: String
+    package var reason: String
     /// The protocol version as sent, e.g. `"HTTP/1.1"`.
-    public var version: String
+    package var version: String
     /// Header fields in arrival order: names as spelled, values without surrounding whitespace.
-    public var headers: [(name: String, value: String)]
+    package var headers: [(name: String, value: String)]
     /// The body, de-chunked.
-    public var body: [UInt8]
+    package var body: [UInt8]
     /// Trailer fields after a chunked body.
-    public var trailers: [(name: String, value: String)]
+    package var trailers: [(name: String, value: String)]
     /// How the body was delimited.
-    public var framing: Framing
+    package var framing: Framing
     /// The head exactly as received, from the status line through the terminating CRLFCRLF.
-    public var rawHead: String
+    package var rawHead: String
 
     /// The value of the first header named `name` (case-insensitive).
-    public func header(_ name: String) -> String? {
+    package func header(_ name: String) -> String? {
         HeadSyntax.value(of: name, in: headers)
     }
 
     /// Every value of the headers named `name` (case-insensitive), in order.
-    public func headers(named name: String) -> [String] {
+    package func headers(named name: String) -> [String] {
         headers.filter { $0.name.lowercased() == name.lowercased() }.map(\.value)
     }
 
     /// The body decoded as UTF-8.
-    public var bodyString: String { String(decoding: body, as: UTF8.self) }
+    package var bodyString: String { String(decoding: body, as: UTF8.self) }
 
     /// The body parsed as a JSON object, or nil if it is not one.
-    public var jsonObject: [String: Any]? {
+    package var jsonObject: [String: Any]? {
         (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any]
     }
 
     /// Whether this is an interim (1xx) response, after which the final response follows.
-    public var isInterim: Bool { (100..<200).contains(status) }
+    package var isInterim: Bool { (100..<200).contains(status) }
 }

@@ -1,24 +1,24 @@
 /// One request exactly as the upstream received it.
-public struct RecordedRequest: Sendable, Equatable {
+package struct RecordedRequest: Sendable, Equatable {
     /// The method as sent, e.g. `"POST"`.
-    public var method: String
+    package var method: String
     /// The request target as sent, e.g. `"/v1/items?page=2"`.
-    public var target: String
+    package var target: String
     /// The protocol version as sent, e.g. `"HTTP/1.1"`.
-    public var version: String
+    package var version: String
     /// Header fields in arrival order: names as spelled, values without surrounding whitespace.
-    public var headers: [(name: String, value: String)]
+    package var headers: [(name: String, value: String)]
     /// The body, de-chunked when it came chunked.
-    public var body: [UInt8]
+    package var body: [UInt8]
     /// Whether the body came with `Transfer-Encoding: chunked`.
-    public var wasChunked: Bool
+    package var wasChunked: Bool
     /// The 0-based index of the TCP connection (in accept order) the request arrived on.
-    public var connection: Int
+    package var connection: Int
     /// When the last byte of the request arrived.
-    public var receivedAt: ContinuousClock.Instant
+    package var receivedAt: ContinuousClock.Instant
 
     /// Creates a recorded request; the upstream builds these, tests may build expected values.
-    public init(
+    package init(
         method: String, target: String, version: String = "HTTP/1.1", headers: [(name: String, value: String)] = [],
         body: [UInt8] = [], wasChunked: Bool = false, connection: Int = 0, receivedAt: ContinuousClock.Instant = .now
     ) {
@@ -33,16 +33,16 @@ public struct RecordedRequest: Sendable, Equatable {
     }
 
     /// The value of the first header named `name` (case-insensitive).
-    public func header(_ name: String) -> String? {
+    package func header(_ name: String) -> String? {
         HeadSyntax.value(of: name, in: headers)
     }
 
     /// The body decoded as UTF-8.
-    public var bodyString: String { String(decoding: body, as: UTF8.self) }
+    package var bodyString: String { String(decoding: body, as: UTF8.self) }
 
     /// Whether both carry the same message (method, target, version, headers, body, framing), wherever and
     /// whenever they arrived: what a retried attempt should satisfy.
-    public func sameMessage(as other: RecordedRequest) -> Bool {
+    package func sameMessage(as other: RecordedRequest) -> Bool {
         var other = other
         other.connection = connection
         other.receivedAt = receivedAt
@@ -50,7 +50,7 @@ public struct RecordedRequest: Sendable, Equatable {
     }
 
     /// Field-by-field equality; tuples are not `Equatable`, so the headers are compared pairwise.
-    public static func == (lhs: RecordedRequest, rhs: RecordedRequest) -> Bool {
+    package static func == (lhs: RecordedRequest, rhs: RecordedRequest) -> Bool {
         lhs.method == rhs.method && lhs.target == rhs.target && lhs.version == rhs.version
             && lhs.headers.elementsEqual(rhs.headers) { $0.name == $1.name && $0.value == $1.value }
             && lhs.body == rhs.body && lhs.wasChunked == rhs.wasChunked && lhs.connection == rhs.connection

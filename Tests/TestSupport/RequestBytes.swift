@@ -1,10 +1,10 @@
 /// Small factories for request bytes with sensible defaults, for `TestClient.send`.
-public enum RequestBytes {
+package enum RequestBytes {
     /// A complete request: request line, `headers` in order, then framing and `body`.
     ///
     /// A non-chunked `body` gets `Content-Length` unless `headers` has one. `chunked` adds
     /// `Transfer-Encoding: chunked` unless present and sends `body` (if any) as one chunk plus the last chunk.
-    public static func make(
+    package static func make(
         method: String = "GET", target: String = "/", version: String = "HTTP/1.1",
         headers: [(String, String)] = [("Host", "localhost")], body: [UInt8]? = nil, chunked: Bool = false
     ) -> [UInt8] {
@@ -19,7 +19,7 @@ public enum RequestBytes {
     }
 
     /// `make` with a UTF-8 text body.
-    public static func make(
+    package static func make(
         method: String = "POST", target: String = "/", version: String = "HTTP/1.1",
         headers: [(String, String)] = [("Host", "localhost")], text: String, chunked: Bool = false
     ) -> [UInt8] {

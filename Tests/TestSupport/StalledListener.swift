@@ -2,14 +2,14 @@ import Glibc
 
 /// A listener on 127.0.0.1 that never accepts and whose accept queue is already full, so the kernel drops every
 /// further SYN: a connect to it stays in progress until the connecting side gives up.
-public final class StalledListener: @unchecked Sendable {
+package final class StalledListener: @unchecked Sendable {
     /// The port connects go to.
-    public let port: UInt16
+    package let port: UInt16
     private let listener: Int32
     private let queued: Int32
 
     /// Listens with a backlog of 0 and fills the one place in the accept queue with a connection of its own.
-    public init() throws {
+    package init() throws {
         (listener, port) = try Socket.listenOnLoopback(backlog: 0)
         do {
             queued = try Socket.connectToLoopback(port: port)
@@ -25,5 +25,5 @@ public final class StalledListener: @unchecked Sendable {
     }
 
     /// `http://127.0.0.1:<port>`.
-    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    package var baseURL: String { "http://127.0.0.1:\(port)" }
 }

@@ -4,7 +4,7 @@ extension TestClient {
     /// - Parameter requestMethod: The request's method; a response to HEAD has no body whatever its fields say.
     /// - Throws: `.closedBeforeResponse` if the peer closed before the first byte; `.truncated(received:)` if it
     ///   closed mid-head, mid Content-Length body or before a chunked body's last chunk; `.timeout`; `.malformed`.
-    public func readResponse(requestMethod: String = "GET") throws(ClientError) -> ReceivedResponse {
+    package func readResponse(requestMethod: String = "GET") throws(ClientError) -> ReceivedResponse {
         var body: [UInt8] = []
         var headBytesReceived = 0
         var headDone = false
@@ -45,7 +45,7 @@ extension TestClient {
     /// Waits up to `duration` for an interim (1xx) response and consumes it; nil if none came in time.
     ///
     /// A final response that arrives instead stays unread for `readResponse`.
-    public func readInterim(within duration: Duration = .seconds(1)) -> ReceivedResponse? {
+    package func readInterim(within duration: Duration = .seconds(1)) -> ReceivedResponse? {
         try? reading { (reader, _) throws(SocketReader.Failure) in
             guard let head = try reader.peekHead(deadline: .now + duration) else { return nil }
             var response = try Self.parse(head: head)
@@ -58,7 +58,7 @@ extension TestClient {
 
     /// One-shot convenience: connects, sends a request built by `RequestBytes.make`, reads one response
     /// (skipping interim ones) and closes.
-    public static func request(
+    package static func request(
         port: UInt16, method: String = "GET", target: String = "/",
         headers: [(String, String)] = [("Host", "localhost")],
         body: [UInt8]? = nil, timeout: Duration = .seconds(10)

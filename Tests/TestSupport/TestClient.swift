@@ -5,9 +5,9 @@ import Glibc
 ///
 /// Every read is bounded by `timeout` (per call, from when it starts). Reads and writes may happen on different
 /// threads; `close()` from any thread wakes a blocked read.
-public final class TestClient: @unchecked Sendable {
+package final class TestClient: @unchecked Sendable {
     /// How long one read or write may block.
-    public let timeout: Duration
+    package let timeout: Duration
     let fd: Int32
     /// Serialises reads; also guards `reader`.
     let readLock = NSLock()
@@ -22,7 +22,7 @@ public final class TestClient: @unchecked Sendable {
     ///   - receiveBufferBytes: A small `SO_RCVBUF`, set before connecting, so a test that stops reading
     ///     back-pressures the peer quickly (the kernel doubles the value and applies a minimum).
     /// - Throws: `.connectFailed(errno)` if nothing listens there.
-    public init(port: UInt16, timeout: Duration = .seconds(10), receiveBufferBytes: Int? = nil) throws(ClientError) {
+    package init(port: UInt16, timeout: Duration = .seconds(10), receiveBufferBytes: Int? = nil) throws(ClientError) {
         do throws(SocketError) {
             fd = try Socket.connectToLoopback(port: port, receiveBuffer: receiveBufferBytes)
         } catch let error where error.call == "connect" {
@@ -42,7 +42,7 @@ public final class TestClient: @unchecked Sendable {
 
     /// Writes all of `bytes`.
     /// - Throws: `.timeout` if the peer stops reading for `timeout`, `.socketFailed` (e.g. `EPIPE`) if it left.
-    public func send(_ bytes: [UInt8]) throws(ClientError) {
+    package func send(_ bytes: [UInt8]) throws(ClientError) {
         writeLock.lock()
         defer { writeLock.unlock() }
         guard !isClosed else { throw .socketFailed(call: "send", errno: EBADF) }
@@ -56,13 +56,13 @@ public final class TestClient: @unchecked Sendable {
     }
 
     /// Writes `string` as UTF-8.
-    public func send(_ string: String) throws(ClientError) {
+    package func send(_ string: String) throws(ClientError) {
         try send(Array(string.utf8))
     }
 
     /// Reads everything until the peer closes (FIN or RST), including anything already buffered.
     /// - Throws: `.timeout` if the peer does not close within `timeout`.
-    public func readToEnd() throws(ClientError) -> [UInt8] {
+    package func readToEnd() throws(ClientError) -> [UInt8] {
         try reading { (reader, deadline) throws(SocketReader.Failure) in
             var bytes: [UInt8] = []
             try reader.readToEnd(into: &bytes, deadline: deadline)
@@ -72,7 +72,7 @@ public final class TestClient: @unchecked Sendable {
 
     /// Reads exactly `count` raw bytes, bypassing HTTP framing.
     /// - Throws: `.truncated(received:)` if the peer closes first, `.timeout`.
-    public func readExactly(_ count: Int) throws(ClientError) -> [UInt8] {
+    package func readExactly(_ count: Int) throws(ClientError) -> [UInt8] {
         var bytes: [UInt8] = []
         do throws(ClientError) {
             return try reading { (reader, deadline) throws(SocketReader.Failure) in
@@ -86,7 +86,7 @@ public final class TestClient: @unchecked Sendable {
 
     /// Reads whatever raw bytes are buffered or arrive next, at most `maxCount`; empty once the peer has closed.
     /// Lets a test drain a body slowly, at its own pace.
-    public func readAvailable(atMost maxCount: Int) throws(ClientError) -> [UInt8] {
+    package func readAvailable(atMost maxCount: Int) throws(ClientError) -> [UInt8] {
         do throws(ClientError) {
             return try reading { (reader, deadline) throws(SocketReader.Failure) in
                 if reader.bufferedCount == 0 { try reader.fill(deadline: deadline) }
@@ -101,7 +101,7 @@ public final class TestClient: @unchecked Sendable {
 
     /// Whether the peer closes (FIN or RST) within `duration` without sending anything first.
     /// Unread bytes, or bytes that arrive instead, mean false (and stay unread).
-    public func isClosedByPeer(within duration: Duration) -> Bool {
+    package func isClosedByPeer(within duration: Duration) -> Bool {
         readLock.lock()
         defer { readLock.unlock() }
         guard !isClosed, reader.bufferedCount == 0 else { return false }
@@ -121,7 +121,7 @@ public final class TestClient: @unchecked Sendable {
 
     /// Sets `SO_RCVBUF` on the open connection; prefer `init(receiveBufferBytes:)`, which also shrinks the
     /// window the peer is first offered.
-    public func setReceiveBuffer(bytes: Int) throws(ClientError) {
+    package func setReceiveBuffer(bytes: Int) throws(ClientError) {
         do throws(SocketError) {
             try Socket.setOption(fd, SOL_SOCKET, SO_RCVBUF, Int32(bytes))
         } catch {
@@ -130,20 +130,20 @@ public final class TestClient: @unchecked Sendable {
     }
 
     /// Sends FIN but keeps reading (a half-close).
-    public func shutdownWrite() {
+    package func shutdownWrite() {
         writeLock.lock()
         defer { writeLock.unlock() }
         if !isClosed { shutdown(fd, Int32(SHUT_WR)) }
     }
 
     /// Closes the connection with RST instead of FIN, like a client that crashed.
-    public func abort() {
+    package func abort() {
         if !isClosed { Socket.setResetOnClose(fd) }
         close()
     }
 
     /// Closes the connection; idempotent, and wakes a read blocked on another thread.
-    public func close() {
+    package func close() {
         stateLock.lock()
         let wasClosed = closed
         closed = true

@@ -1,5 +1,5 @@
 /// What the test upstream does with one request.
-public indirect enum UpstreamAction: Sendable {
+package indirect enum UpstreamAction: Sendable {
     /// Answers with a complete response.
     ///
     /// `reason` defaults to the standard phrase. `Content-Length` is added unless `chunked` or already given;
@@ -25,14 +25,14 @@ public indirect enum UpstreamAction: Sendable {
         status: Int, headers: [(String, String)], totalBytes: Int, chunkSize: Int = 64 * 1024, chunked: Bool = false)
 
     /// A response with a UTF-8 body; shorthand for `respond`.
-    public static func respond(
+    package static func respond(
         status: Int, reason: String? = nil, headers: [(String, String)] = [], text: String, chunked: Bool = false
     ) -> UpstreamAction {
         .respond(status: status, reason: reason, headers: headers, body: Array(text.utf8), chunked: chunked)
     }
 
     /// The byte the `stream` action writes at body offset `index`.
-    public static func streamByte(at index: Int) -> UInt8 {
+    package static func streamByte(at index: Int) -> UInt8 {
         UInt8(index % 251)
     }
 }
