@@ -111,7 +111,8 @@ let package = Package(
         .testTarget(name: "ListenerTests", dependencies: ["Listener", "Loop", "TestSupport"]),
         .testTarget(name: "ForwarderTests", dependencies: ["Forwarder", "CCurl", "Loop", "TestSupport"]),
         .testTarget(
-            name: "ServiceTests", dependencies: ["Service", "Loop", "Retry", .product(name: "Logging", package: "swift-log")]),
+            name: "ServiceTests",
+            dependencies: ["Service", "Loop", "Retry", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "RetrydTests", dependencies: ["retryd", "Config", "Loop", "Events", "TestSupport"]),
         .testTarget(
             name: "AdminTests",

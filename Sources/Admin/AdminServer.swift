@@ -1,8 +1,7 @@
 import Config
+import Events
 import HTTP1
 import Listener
-import Loop
-import Events
 import Loop
 
 #if canImport(Glibc)

@@ -1,6 +1,6 @@
+import Events
 import Metrics
 import Prometheus
-import Events
 import Retry
 
 /// Records what exchanges do as Prometheus series, through swift-metrics, in a registry of its own.

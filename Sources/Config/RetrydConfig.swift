@@ -19,7 +19,8 @@ package struct RetrydConfig: Sendable, Equatable {
     package var log = LogConfig()
 
     /// Creates a configuration.
-    package init(upstreams: [UpstreamConfig], limits: Limits = Limits(), source: String? = nil, secrets: [String] = []) {
+    package init(upstreams: [UpstreamConfig], limits: Limits = Limits(), source: String? = nil, secrets: [String] = [])
+    {
         self.upstreams = upstreams
         self.limits = limits
         self.source = source

@@ -1,8 +1,8 @@
 import CCurl
 
 #if canImport(Glibc)
-import Glibc
-import Loop
+    import Glibc
+    import Loop
 #endif
 
 /// One libcurl socket on the loop; libcurl says what to wait for, epoll says when.

@@ -40,7 +40,8 @@ extension Forwarder {
             ccurl_easy_setopt_data_callback(easy, CURLOPT_HEADERFUNCTION, transferHeaderCallback),
             "CURLOPT_HEADERFUNCTION")
         check.check(
-            ccurl_easy_setopt_data_callback(easy, CURLOPT_WRITEFUNCTION, transferWriteCallback), "CURLOPT_WRITEFUNCTION")
+            ccurl_easy_setopt_data_callback(easy, CURLOPT_WRITEFUNCTION, transferWriteCallback), "CURLOPT_WRITEFUNCTION"
+        )
         check.check(
             ccurl_easy_setopt_data_callback(easy, CURLOPT_READFUNCTION, transferReadCallback), "CURLOPT_READFUNCTION")
         check.check(ccurl_easy_setopt_seek_callback(easy, transferSeekCallback), "CURLOPT_SEEKFUNCTION")

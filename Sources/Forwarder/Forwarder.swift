@@ -127,7 +127,8 @@ package final class Forwarder {
             // would drop a completion for a transfer it does not know. Nothing was sent.
             handle.base = nil
             failedStarts.append(
-                (transfer, UpstreamError(code: 0, message: error.description, mayHaveBeenSent: false, isTimeout: false)))
+                (transfer, UpstreamError(code: 0, message: error.description, mayHaveBeenSent: false, isTimeout: false))
+            )
             scheduleDeferredWork()
         }
         return transfer

@@ -25,7 +25,7 @@ package enum ErrorResponse {
         ResponseWriter.writeHead(
             ResponseHead(status: status, headers: headers),
             framing: .contentLength(body.count),
-            clientVersion: .http1_1,
+            clientVersion: .http11,
             keepAlive: keepAlive,
             into: &bytes
         )

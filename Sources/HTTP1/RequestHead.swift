@@ -19,7 +19,7 @@ package struct RequestHead: Sendable, Equatable {
     package init(
         method: String = "GET",
         target: String = "/",
-        version: HTTPVersion = .http1_1,
+        version: HTTPVersion = .http11,
         headers: HTTPHeaders = [],
         framing: BodyFraming = .none,
         keepAlive: Bool = true,

@@ -2,7 +2,7 @@
 struct RequestHeadBuilder {
     var method = ""
     var target = ""
-    var version = HTTPVersion.http1_1
+    var version = HTTPVersion.http11
     var headers = HTTPHeaders()
 
     private var hostCount = 0
@@ -70,13 +70,13 @@ struct RequestHeadBuilder {
 
     /// Checks the head as a whole and decides the body framing.
     func finish(limits: HTTP1Limits) throws(HTTP1Error) -> RequestHead {
-        if version == .http1_1, hostCount == 0 { throw .missingHost }
+        if version == .http11, hostCount == 0 { throw .missingHost }
         // An absolute-form target carries its own authority, and a proxy ignores Host then (RFC 9112 §3.2.2).
         if hostIsEmpty, target.utf8.first == UInt8(ascii: "/") || target == "*" { throw .emptyHost }
         let framing: BodyFraming
         if sawTransferEncoding {
             // HTTP/1.0 peers may not understand chunked, so a TE there is either confusion or an attack.
-            guard version == .http1_1 else { throw .transferEncodingInHTTP10 }
+            guard version == .http11 else { throw .transferEncodingInHTTP10 }
             guard contentLength == nil else { throw .contentLengthWithTransferEncoding }
             guard codingCount > 0 else { throw .invalidTransferEncoding }
             guard finalCodingIsChunked else { throw .chunkedNotFinal }
@@ -89,7 +89,7 @@ struct RequestHeadBuilder {
         } else {
             framing = .none
         }
-        let keepAlive = version == .http1_1 ? !connectionClose : connectionKeepAlive && !connectionClose
+        let keepAlive = version == .http11 ? !connectionClose : connectionKeepAlive && !connectionClose
         return RequestHead(
             method: method,
             target: target,
@@ -97,7 +97,7 @@ struct RequestHeadBuilder {
             headers: headers,
             framing: framing,
             keepAlive: keepAlive,
-            expectsContinue: version == .http1_1 && expectContinue
+            expectsContinue: version == .http11 && expectContinue
         )
     }
 

@@ -35,8 +35,8 @@ struct RequestLine {
             bytes[6] == UInt8(ascii: "."), ASCII.isDigit(bytes[7])
         else { throw .invalidVersion }
         switch (bytes[5], bytes[7]) {
-        case (UInt8(ascii: "1"), UInt8(ascii: "1")): return .http1_1
-        case (UInt8(ascii: "1"), UInt8(ascii: "0")): return .http1_0
+        case (UInt8(ascii: "1"), UInt8(ascii: "1")): return .http11
+        case (UInt8(ascii: "1"), UInt8(ascii: "0")): return .http10
         default: throw .unsupportedVersion
         }
     }

@@ -11,7 +11,7 @@ package enum ResponseWriter {
     ) -> ResponseFraming {
         if requestMethod == "HEAD" || (100..<200).contains(status) || status == 204 || status == 304 { return .none }
         if let contentLength { return .contentLength(contentLength) }
-        return clientVersion == .http1_1 ? .chunked : .closeDelimited
+        return clientVersion == .http11 ? .chunked : .closeDelimited
     }
 
     /// Serializes "HTTP/1.1 <status> <reason>\r\n", the headers in order except Content-Length, Transfer-Encoding and
@@ -56,7 +56,7 @@ package enum ResponseWriter {
         }
         if !keepAlive || framing == .closeDelimited {
             appendField("Connection", "close", into: &buffer)
-        } else if clientVersion == .http1_0 {
+        } else if clientVersion == .http10 {
             appendField("Connection", "keep-alive", into: &buffer)
         }
         buffer.append(contentsOf: crlf)

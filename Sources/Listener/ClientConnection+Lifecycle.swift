@@ -27,7 +27,8 @@ extension ClientConnection {
             close()
         case .readingHead:
             output.append(
-                contentsOf: ErrorResponseBytes.requestTimeout(detail: "the request header section did not arrive in time"))
+                contentsOf: ErrorResponseBytes.requestTimeout(
+                    detail: "the request header section did not arrive in time"))
             beginClosing()
             scheduleFlush()
         case .exchange(let request):

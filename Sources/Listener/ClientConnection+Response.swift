@@ -16,7 +16,8 @@ extension ClientConnection {
         updateRequest { $0.response = .started(framing, keepAlive: keepAlive) }
         // One allocation for a typical head and small body instead of several regrowths.
         if output.capacity == 0 { output.reserveCapacity(4096) }
-        ResponseWriter.writeHead(head, framing: framing, clientVersion: request.version, keepAlive: keepAlive, into: &output)
+        ResponseWriter.writeHead(
+            head, framing: framing, clientVersion: request.version, keepAlive: keepAlive, into: &output)
         scheduleFlush()
     }
 

@@ -1,6 +1,6 @@
 #if canImport(Glibc)
-import Glibc
-import Loop
+    import Glibc
+    import Loop
 #endif
 
 /// Shares one connection budget among all listeners; past the limit new connections are answered 503 and closed.

@@ -2,7 +2,7 @@ import CLinux
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Something registered with the event loop for readiness events.

@@ -1,7 +1,7 @@
 import CLinux
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Delivers SIGINT, SIGTERM and SIGHUP on the loop through a signalfd instead of an async handler.

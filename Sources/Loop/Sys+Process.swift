@@ -1,7 +1,7 @@
 import CLinux
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The calls the service side makes (systemd notification, socket activation, logging), beside the loop's own.
@@ -34,7 +34,9 @@ extension Sys {
         bytes.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
-                let written = try? checkIO("write") { Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset) }
+                let written = try? checkIO("write") {
+                    Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                }
                 guard case .done(let count)? = written, count > 0 else { return false }
                 offset += count
             }

@@ -1,7 +1,7 @@
 import CLinux
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A failed system call: which call, and the errno it left.
@@ -57,7 +57,8 @@ package enum Sys {
     }
 
     /// Reads into `buffer`; `.done(0)` is end of stream.
-    package static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(SysError) -> IOResult<Int> {
+    package static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(SysError) -> IOResult<Int>
+    {
         try checkIO("read") { Glibc.read(fd, buffer.baseAddress, buffer.count) }
     }
 

@@ -37,7 +37,8 @@ extension ExchangeStateMachine {
         case .delivering(let delivery):
             switch result {
             case .success:
-                return .finish(finish(status: delivery.status, answer: .endResponse, giveUp: delivery.giveUp), ended: nil)
+                return .finish(
+                    finish(status: delivery.status, answer: .endResponse, giveUp: delivery.giveUp), ended: nil)
             case .failure(let error):
                 // Part of the body is out: end the connection so the truncation shows.
                 let warning = "response cut off after \(delivery.bytes) body bytes: \(error.message)"
@@ -120,7 +121,8 @@ extension ExchangeStateMachine {
     /// The upstream closed inside its head: "cut-off headers", maybe processed (README rule 1), so it is retried
     /// exactly when a reset after sending would be. libcurl reports it as success or as a receive error.
     static let cutOffHead = TransportFailure(
-        kind: .maybeProcessed, isBadResponse: true, message: "the upstream closed the connection inside the response head")
+        kind: .maybeProcessed, isBadResponse: true,
+        message: "the upstream closed the connection inside the response head")
 }
 
 extension UpstreamError {

@@ -182,7 +182,8 @@ struct ExchangeStateMachine {
                     requestMethod: request.method, clientVersion: request.version, status: kept.head.status,
                     contentLength: kept.body.count)
                 return finish(
-                    status: kept.head.status, answer: .kept(head: relayed(kept.head), framing: framing, body: kept.body))
+                    status: kept.head.status, answer: .kept(head: relayed(kept.head), framing: framing, body: kept.body)
+                )
             }
         case .receivingRequest, .attempting:
             break

@@ -14,7 +14,9 @@ extension ProxyRuntime {
     package func beginShutdown() {
         guard !isShuttingDown else { return }
         isShuttingDown = true
-        logger.notice("shutting down: \(inFlight) exchanges in flight, waiting up to \(Durations.format(config.limits.shutdownTimeout))")
+        logger.notice(
+            "shutting down: \(inFlight) exchanges in flight, waiting up to \(Durations.format(config.limits.shutdownTimeout))"
+        )
         let all = Array(servers.values) + retiring.values.map(\.server)
         for server in all {
             server.onDrained = { [unowned self] in self.stopIfDrained() }
@@ -31,7 +33,8 @@ extension ProxyRuntime {
 
     private func stopIfDrained() {
         guard isShuttingDown, inFlight == 0 else { return }
-        let open = servers.values.reduce(0) { $0 + $1.connectionCount }
+        let open =
+            servers.values.reduce(0) { $0 + $1.connectionCount }
             + retiring.values.reduce(0) { $0 + $1.server.connectionCount }
         if open == 0 { loop.stop() }
     }
@@ -90,7 +93,8 @@ extension ProxyRuntime {
         }
         for (server, service) in moved { retire(server, service) }
         logger.notice(
-            "configuration reloaded: \(new.upstreams.count) upstreams, \(bound.count) listeners bound, \(moved.count) retired")
+            "configuration reloaded: \(new.upstreams.count) upstreams, \(bound.count) listeners bound, \(moved.count) retired"
+        )
     }
 
     private func retire(_ server: Server, _ service: ProxyService) {

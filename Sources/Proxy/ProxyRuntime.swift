@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 import Config
 import Events
 import Forwarder
@@ -9,6 +5,10 @@ import HTTP1
 import Listener
 import Logging
 import Loop
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Everything that runs on one event loop: the listeners, their proxies and the libcurl forwarder.
 package final class ProxyRuntime: @unchecked Sendable {
@@ -69,7 +69,8 @@ package final class ProxyRuntime: @unchecked Sendable {
         services[upstream.name] = service
         servers[upstream.name] = server
         logger.info(
-            "listening on \(server.localAddress) for \(upstream.name) -> \(upstream.url.origin)\(upstream.url.basePath)")
+            "listening on \(server.localAddress) for \(upstream.name) -> \(upstream.url.origin)\(upstream.url.basePath)"
+        )
         return (server, service)
     }
 

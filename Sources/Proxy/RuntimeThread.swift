@@ -24,7 +24,8 @@ package final class RuntimeThread: @unchecked Sendable {
 
     /// Waits up to `timeout` for the loop to return on its own (after a graceful shutdown).
     package func waitUntilStopped(timeout: Duration) -> Bool {
-        let milliseconds = Int(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        let milliseconds = Int(
+            timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
         guard finished.wait(timeout: .now() + .milliseconds(milliseconds)) == .success else { return false }
         markStopped()
         return true

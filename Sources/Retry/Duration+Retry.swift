@@ -1,4 +1,3 @@
-
 extension Duration {
     /// The duration in whole nanoseconds, saturating at `Int64` bounds (about 292 years).
     var nanosecondsClamped: Int64 {

@@ -1,4 +1,3 @@
-
 /// Reads and writes the duration strings of the configuration: `"250ms"`, `"2s"`, `"1.5s"`, `"1m"`, `"1h"`.
 package enum Durations {
     private static let nanosecondsPerUnit: [(suffix: String, nanoseconds: Int64)] = [

@@ -1,6 +1,6 @@
 import Glibc
-import Synchronization
 import Loop
+import Synchronization
 
 /// Collects the log lines one thread writes to a descriptor and writes them together, like nginx's
 /// `access_log ... buffer=`: the event loop adopts it and flushes at the end of every iteration, so each batch is

@@ -34,7 +34,12 @@ package struct RetrydLogHandler: LogHandler {
 
     /// A handler that follows `store`, e.g. `LogSettingsStore.shared`, which a reload updates.
     package init(label: String, store: LogSettingsStore, fd: Int32 = 2) {
-        self.init(label: label, store: store, fd: fd, clock: { let now = Sys.wallTime(); return WallTime(seconds: now.seconds, milliseconds: now.milliseconds) })
+        self.init(
+            label: label, store: store, fd: fd,
+            clock: {
+                let now = Sys.wallTime()
+                return WallTime(seconds: now.seconds, milliseconds: now.milliseconds)
+            })
     }
 
     /// A handler with a fixed clock, for exact timestamps in tests.

@@ -1,4 +1,5 @@
 import Loop
+
 /// sd_notify without libsystemd: one datagram per message to `$NOTIFY_SOCKET` (a path, or "@name" for the abstract
 /// namespace).
 ///

@@ -41,7 +41,8 @@ struct ConfigOptions: ParsableArguments {
         case .file(let path):
             result = Result { () throws(ConfigError) in try ConfigLoader.load(path: path, environment: environment) }
         case .quickStart(let listen, let upstream):
-            result = Result { () throws(ConfigError) in try RetrydConfig.quickStart(listen: listen, upstream: upstream) }
+            result = Result { () throws(ConfigError) in try RetrydConfig.quickStart(listen: listen, upstream: upstream)
+            }
         case .none(let message):
             FileHandle.standardError.write(Data("retryd: \(message)\n".utf8))
             throw ExitCode(78)

@@ -5,8 +5,8 @@ import Proxy
 import Service
 
 #if canImport(Glibc)
-import Glibc
-import Loop
+    import Glibc
+    import Loop
 #endif
 
 /// Turns signals into reloads and graceful stops, and keeps systemd informed; runs on the loop thread.
@@ -55,7 +55,8 @@ final class Supervisor {
         notifier?.reloading()
         defer { notifier?.ready(status: "serving \(runtime.config.upstreams.count) upstreams") }
         let loaded: RetrydConfig
-        switch Result(catching: { () throws(ConfigError) in try ConfigLoader.load(path: path, environment: environment) }) {
+        let result = Result { () throws(ConfigError) in try ConfigLoader.load(path: path, environment: environment) }
+        switch result {
         case .success(let config):
             loaded = config
         case .failure(let error):

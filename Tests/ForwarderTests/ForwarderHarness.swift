@@ -1,6 +1,5 @@
 import Foundation
 import Loop
-import Loop
 import TestSupport
 
 @testable import Forwarder
@@ -93,7 +92,11 @@ final class RecordingDelegate: TransferDelegate, @unchecked Sendable {
 
     func transfer(_ transfer: Transfer, didCompleteWith result: Result<Void, UpstreamError>) {
         lock.withLock {
-            if case .failure(let error) = result { recorded.append(.completed(error)) } else { recorded.append(.completed(nil)) }
+            if case .failure(let error) = result {
+                recorded.append(.completed(error))
+            } else {
+                recorded.append(.completed(nil))
+            }
         }
         completed.signal()
     }

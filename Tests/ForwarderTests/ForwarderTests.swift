@@ -57,7 +57,9 @@ struct ForwarderTests {
 
     @Test("a cancelled transfer tells its delegate nothing more")
     func cancelledTransferIsSilent() throws {
-        let upstream = try TestUpstream(responses: [.delay(.milliseconds(300), then: .respond(status: 200, text: "late"))])
+        let upstream = try TestUpstream(responses: [
+            .delay(.milliseconds(300), then: .respond(status: 200, text: "late"))
+        ])
         let harness = try ForwarderHarness()
         let delegate = RecordingDelegate()
         harness.onLoop { forwarder in
@@ -110,7 +112,9 @@ struct UnwatchedSocketTests {
         let upstream = try TestUpstream(responses: [.respond(status: 200, text: "ok")])
         let harness = try ForwarderHarness()
         harness.onLoop { forwarder in
-            forwarder.sockets.register = { (_, _, _) throws(SysError) in throw SysError(call: "epoll_ctl", errno: ENOSPC) }
+            forwarder.sockets.register = { (_, _, _) throws(SysError) in
+                throw SysError(call: "epoll_ctl", errno: ENOSPC)
+            }
         }
         let delegate = RecordingDelegate()
         let started = ContinuousClock.now
@@ -143,7 +147,8 @@ struct OptionCheckTests {
         #expect(failure.option == "CURLOPT_PREREQFUNCTION")
         #expect(failure.code == Int32(CURLE_UNKNOWN_OPTION.rawValue))
         #expect(failure.description.hasPrefix("libcurl/"))
-        #expect(failure.description.contains("refused CURLOPT_PREREQFUNCTION (An unknown option was passed in to libcurl"))
+        #expect(
+            failure.description.contains("refused CURLOPT_PREREQFUNCTION (An unknown option was passed in to libcurl"))
     }
 
     @Test("this machine's libcurl accepts every option an attempt sets")

@@ -43,7 +43,9 @@ import Testing
     }
 
     @Test func removingHopByHopKeepsFieldsWhoseNameOnlyResemblesANominatedOne() {
-        let headers: HTTPHeaders = [("Connection", "x-secret"), ("X-Secrets", "1"), ("X-Secre", "2"), ("x-SECRET", "3")]
+        let headers: HTTPHeaders = [
+            ("Connection", "x-secret"), ("X-Secrets", "1"), ("X-Secre", "2"), ("x-SECRET", "3"),
+        ]
         #expect(headers.removingHopByHop() == [("X-Secrets", "1"), ("X-Secre", "2")])
     }
 }

@@ -8,7 +8,7 @@ import Testing
         let expected = RequestHead(
             method: "GET",
             target: "/v1/items?q=1",
-            version: .http1_1,
+            version: .http11,
             headers: [("Host", "api.example"), ("X-A", "b")],
             framing: .none,
             keepAlive: true,
@@ -156,7 +156,7 @@ import Testing
 
     @Test func http10DefaultsAndHostIsOptional() throws {
         let head = try #require(try feed(RawRequest.make(version: "HTTP/1.0", headers: [])).heads.first)
-        #expect(head.version == .http1_0)
+        #expect(head.version == .http10)
         #expect(head.keepAlive == false)
         let keep = try #require(
             try feed(RawRequest.make(version: "HTTP/1.0", headers: [("Connection", "Keep-Alive")])).heads.first)

@@ -5,7 +5,7 @@ import Testing
     private func head(
         _ head: ResponseHead,
         framing: ResponseFraming,
-        version: HTTPVersion = .http1_1,
+        version: HTTPVersion = .http11,
         keepAlive: Bool = true
     ) -> String {
         var buffer: [UInt8] = []
@@ -16,18 +16,18 @@ import Testing
     // MARK: Framing decisions
 
     @Test(arguments: [
-        ("HEAD", HTTPVersion.http1_1, 200, 10 as Int?, ResponseFraming.none),
-        ("HEAD", .http1_0, 200, nil, .none),
-        ("GET", .http1_1, 100, nil, .none),
-        ("GET", .http1_1, 103, nil, .none),
-        ("GET", .http1_1, 204, nil, .none),
-        ("DELETE", .http1_1, 204, 0, .none),
-        ("GET", .http1_1, 304, 1234, .none),
-        ("GET", .http1_1, 200, 42, .contentLength(42)),
-        ("POST", .http1_0, 201, 0, .contentLength(0)),
-        ("GET", .http1_1, 200, nil, .chunked),
-        ("GET", .http1_1, 500, nil, .chunked),
-        ("GET", .http1_0, 200, nil, .closeDelimited),
+        ("HEAD", HTTPVersion.http11, 200, 10 as Int?, ResponseFraming.none),
+        ("HEAD", .http10, 200, nil, .none),
+        ("GET", .http11, 100, nil, .none),
+        ("GET", .http11, 103, nil, .none),
+        ("GET", .http11, 204, nil, .none),
+        ("DELETE", .http11, 204, 0, .none),
+        ("GET", .http11, 304, 1234, .none),
+        ("GET", .http11, 200, 42, .contentLength(42)),
+        ("POST", .http10, 201, 0, .contentLength(0)),
+        ("GET", .http11, 200, nil, .chunked),
+        ("GET", .http11, 500, nil, .chunked),
+        ("GET", .http10, 200, nil, .closeDelimited),
     ])
     func framingDecision(method: String, version: HTTPVersion, status: Int, length: Int?, expected: ResponseFraming) {
         let framing = ResponseWriter.framing(
@@ -66,12 +66,12 @@ import Testing
     }
 
     @Test func http10KeepAliveIsAnnounced() {
-        let text = head(ResponseHead(status: 200), framing: .contentLength(2), version: .http1_0)
+        let text = head(ResponseHead(status: 200), framing: .contentLength(2), version: .http10)
         #expect(text == "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\n")
     }
 
     @Test func closeDelimitedAlwaysSaysClose() {
-        let text = head(ResponseHead(status: 200), framing: .closeDelimited, version: .http1_0, keepAlive: true)
+        let text = head(ResponseHead(status: 200), framing: .closeDelimited, version: .http10, keepAlive: true)
         #expect(text == "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n")
     }
 

@@ -22,8 +22,16 @@ private final class Box<T>: @unchecked Sendable {
     private let lock = NSLock()
     private var value: T
     init(_ value: T) { self.value = value }
-    func update(_ body: (inout T) -> Void) { lock.lock(); body(&value); lock.unlock() }
-    var current: T { lock.lock(); defer { lock.unlock() }; return value }
+    func update(_ body: (inout T) -> Void) {
+        lock.lock()
+        body(&value)
+        lock.unlock()
+    }
+    var current: T {
+        lock.lock()
+        defer { lock.unlock() }
+        return value
+    }
 }
 
 @Suite("EventLoop")

@@ -10,7 +10,9 @@ struct TimerHeapTests {
         let timers = (0..<50).map { _ in LoopTimer {} }
         var generator = SystemRandomNumberGenerator()
         for timer in timers { heap.insertOrUpdate(timer, deadline: Int64.random(in: 0..<1000, using: &generator)) }
-        for timer in timers.prefix(10) { heap.insertOrUpdate(timer, deadline: Int64.random(in: 0..<1000, using: &generator)) }
+        for timer in timers.prefix(10) {
+            heap.insertOrUpdate(timer, deadline: Int64.random(in: 0..<1000, using: &generator))
+        }
         for timer in timers.suffix(10) { heap.remove(timer) }
         #expect(heap.count == 40)
         var last = Int64.min

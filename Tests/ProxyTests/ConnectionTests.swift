@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Client connections (keep-alive, pipelining, HTTP/1.0) and upstream connection reuse.
 @Suite("Connections")
@@ -41,7 +41,8 @@ struct ConnectionTests {
     func pipelining() throws {
         let upstream = try TestUpstream(handler: { request, _ in
             // The first answer is the slowest: order must come from the client's order, not completion order.
-            request.target == "/1" ? .delay(.milliseconds(100), then: .respond(status: 200, text: "one"))
+            request.target == "/1"
+                ? .delay(.milliseconds(100), then: .respond(status: 200, text: "one"))
                 : .respond(status: 200, text: String(request.target.dropFirst()))
         })
         let proxy = try ProxyHarness(upstream)

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Bad input and broken upstreams get a clear answer; every request gets exactly one.
 @Suite("Errors")

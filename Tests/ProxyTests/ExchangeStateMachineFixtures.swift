@@ -107,7 +107,8 @@ extension ExchangeStateMachine {
 
 extension UpstreamError {
     /// A reset after sending.
-    static let reset = UpstreamError(code: 56, message: "Connection reset by peer", mayHaveBeenSent: true, isTimeout: false)
+    static let reset = UpstreamError(
+        code: 56, message: "Connection reset by peer", mayHaveBeenSent: true, isTimeout: false)
     /// A refused connection: nothing was sent.
     static let refused = UpstreamError(code: 7, message: "Connection refused", mayHaveBeenSent: false, isTimeout: false)
     /// A certificate that does not verify.

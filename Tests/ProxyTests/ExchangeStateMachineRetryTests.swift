@@ -27,7 +27,8 @@ struct ExchangeStateMachineRetryTests {
     @Test("a retryable status: its body is discarded, the retry waits the backoff, the next attempt starts")
     mutating func retryableStatus() {
         var machine = Self.attempting()
-        let action = machine.head("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\n\r\n", now: second / 10, random: &random)
+        let action = machine.head(
+            "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\n\r\n", now: second / 10, random: &random)
         #expect(action == .discard(ended: .init(status: 503, duration: .milliseconds(100)), timeout: .seconds(1)))
         #expect(machine.body("busy", now: second / 10) == .discard)
         #expect(machine.lastBody == Array("busy".utf8))
@@ -35,7 +36,10 @@ struct ExchangeStateMachineRetryTests {
         #expect(machine.completed(now: second / 10, random: &random) == .retry(plan, ended: nil, cancelTransfer: false))
         #expect(machine.phase == "waiting after 1")
         #expect(machine.timer(now: second / 5, random: &random) == start(2))
-        guard case .deliver(_, let head, _, _) = machine.head("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", now: second / 5, random: &random) else {
+        guard
+            case .deliver(_, let head, _, _) = machine.head(
+                "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", now: second / 5, random: &random)
+        else {
             Issue.record("not delivered")
             return
         }
@@ -46,7 +50,8 @@ struct ExchangeStateMachineRetryTests {
     @Test("an announced wait is taken instead of the backoff")
     mutating func announcedWait() {
         var machine = Self.attempting()
-        _ = machine.head("HTTP/1.1 429 Too Many Requests\r\nRetry-After: 1\r\nContent-Length: 0\r\n\r\n", now: 0, random: &random)
+        _ = machine.head(
+            "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 1\r\nContent-Length: 0\r\n\r\n", now: 0, random: &random)
         let plan = ExchangeStateMachine.RetryPlan(attempt: 1, wait: .seconds(1), reason: .rateLimited(429))
         #expect(machine.completed(now: 0, random: &random) == .retry(plan, ended: nil, cancelTransfer: false))
     }
@@ -54,21 +59,28 @@ struct ExchangeStateMachineRetryTests {
     @Test("when attempts run out the retryable response goes to the client as a give-up, its body remembered")
     mutating func attemptsExhausted() {
         var machine = Self.attempting(policy: .quick(maxAttempts: 1))
-        guard case .deliver(_, let head, let framing, _) = machine.head("HTTP/1.1 502 Bad Gateway\r\nContent-Length: 3\r\n\r\n", now: 0, random: &random) else {
+        guard
+            case .deliver(_, let head, let framing, _) = machine.head(
+                "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 3\r\n\r\n", now: 0, random: &random)
+        else {
             Issue.record("not delivered")
             return
         }
         #expect(head.status == 502 && framing == .contentLength(3))
         #expect(machine.body("bad", now: 0) == .relay)
         #expect(machine.lastBody == Array("bad".utf8))
-        guard case .finish(let finish, nil) = machine.completed(now: 0, random: &random) else { Issue.record("open"); return }
+        guard case .finish(let finish, nil) = machine.completed(now: 0, random: &random) else {
+            Issue.record("open")
+            return
+        }
         #expect(finish.giveUp == .notRetryable && finish.answer == .endResponse && finish.status == 502)
     }
 
     @Test("a retryable body longer than the discard limit is abandoned; the retry still comes")
     mutating func largeRetryableBody() {
         var machine = Self.attempting()
-        _ = machine.head("HTTP/1.1 500 Internal Server Error\r\nContent-Length: 100000\r\n\r\n", now: 0, random: &random)
+        _ = machine.head(
+            "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 100000\r\n\r\n", now: 0, random: &random)
         #expect(machine.body("x", receivedBefore: 64 * 1024, now: 0) == .abort)
         guard case .retry(_, nil, false) = machine.completed(.failure(.reset), now: 0, random: &random) else {
             Issue.record("no retry")
@@ -92,9 +104,18 @@ struct ExchangeStateMachineRetryTests {
     @Test(
         "a malformed or cut-off head is a maybe-processed failure: a GET retries, a POST gets 502",
         arguments: [
-            ("HTTP/1.1 200 OK\r\nBad Header\r\n\r\n", Result<Void, UpstreamError>.failure(.reset), "The upstream sent a malformed header field."),
-            ("HTTP/1.1 200 OK\r\nContent-Type: appli", .success(()), "the upstream closed the connection inside the response head"),
-            ("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n", .failure(.reset), "the upstream closed the connection inside the response head"),
+            (
+                "HTTP/1.1 200 OK\r\nBad Header\r\n\r\n", Result<Void, UpstreamError>.failure(.reset),
+                "The upstream sent a malformed header field."
+            ),
+            (
+                "HTTP/1.1 200 OK\r\nContent-Type: appli", .success(()),
+                "the upstream closed the connection inside the response head"
+            ),
+            (
+                "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n", .failure(.reset),
+                "the upstream closed the connection inside the response head"
+            ),
         ])
     func badHeads(head: String, result: Result<Void, UpstreamError>, message: String) {
         var random = SplitMix64(seed: 3)
@@ -204,7 +225,9 @@ struct ExchangeStateMachineRetryTests {
     @Test("shutdown: a kept retryable response is delivered whole, otherwise 503, a streaming body is cut")
     mutating func shutdownInEveryPhase() {
         var waiting = Self.attempting()
-        _ = waiting.head("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\nX-Request-Id: r1\r\n\r\n", now: 0, random: &random)
+        _ = waiting.head(
+            "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\nX-Request-Id: r1\r\n\r\n", now: 0, random: &random
+        )
         _ = waiting.body("busy", now: 0)
         _ = waiting.completed(now: 0, random: &random)
         let kept = waiting.shutdown()
@@ -218,7 +241,10 @@ struct ExchangeStateMachineRetryTests {
         _ = discarding.head("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\n\r\n", now: 0, random: &random)
         let cut = discarding.shutdown()
         #expect(cut?.status == 503 && cut?.cancelTransfer == true)
-        guard case .error(503, "shutting_down", _)? = cut?.answer else { Issue.record("not shutting_down"); return }
+        guard case .error(503, "shutting_down", _)? = cut?.answer else {
+            Issue.record("not shutting_down")
+            return
+        }
 
         var delivering = Self.attempting()
         _ = delivering.head("HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n", now: 0, random: &random)

@@ -16,13 +16,22 @@ struct ExchangeStateMachineTests {
     @Test("CONNECT and a request-target with no path are answered by retryd, nothing is sent")
     func unforwardableRequests() {
         var connect = ExchangeStateMachine.make(method: "CONNECT", target: "vendor:443")
-        guard case .finish(let finish) = connect.begin(now: 0) else { Issue.record("not refused"); return }
-        #expect(finish.answer == .error(status: 405, code: "method_not_allowed", detail: "CONNECT is not supported by a reverse proxy"))
+        guard case .finish(let finish) = connect.begin(now: 0) else {
+            Issue.record("not refused")
+            return
+        }
+        #expect(
+            finish.answer
+                == .error(
+                    status: 405, code: "method_not_allowed", detail: "CONNECT is not supported by a reverse proxy"))
         #expect(!finish.cancelTransfer && finish.giveUp == nil)
         #expect(connect.phase == "finished 405" && connect.attempts == 0)
 
         var noTarget = ExchangeStateMachine.make(hasUpstreamTarget: false)
-        guard case .finish(let other) = noTarget.begin(now: 0) else { Issue.record("not refused"); return }
+        guard case .finish(let other) = noTarget.begin(now: 0) else {
+            Issue.record("not refused")
+            return
+        }
         #expect(other.status == 400)
         #expect(noTarget.requestEnd(now: 0) == .none, "a finished exchange ignores the body's end")
     }
@@ -52,7 +61,9 @@ struct ExchangeStateMachineTests {
         var machine = ExchangeStateMachine.make(
             method: "PUT", framing: .contentLength(4096), expectsContinue: true, replayLimit: 1024)
         let action = machine.begin(now: 0)
-        #expect(action == .start(.init(number: 1, timeout: .seconds(1), body: .streaming(length: 4096)), sendContinue: true))
+        #expect(
+            action == .start(.init(number: 1, timeout: .seconds(1), body: .streaming(length: 4096)), sendContinue: true)
+        )
         #expect(!machine.planner.request.replayable)
     }
 
@@ -134,7 +145,8 @@ struct ExchangeStateMachineTests {
             Issue.record("not finished")
             return
         }
-        #expect(finish == .init(status: 200, answer: .endResponse, cancelTransfer: true, giveUp: nil, bytesDelivered: 2))
+        #expect(
+            finish == .init(status: 200, answer: .endResponse, cancelTransfer: true, giveUp: nil, bytesDelivered: 2))
         #expect(machine.phase == "finished 200")
     }
 
@@ -165,7 +177,10 @@ struct ExchangeStateMachineTests {
         let resumesAgain = machine.clientWritable()
         #expect(resumesAgain)
         #expect(machine.body("def", now: 0) == .relay)
-        guard case .delivering(let delivery) = machine.state else { Issue.record("not delivering"); return }
+        guard case .delivering(let delivery) = machine.state else {
+            Issue.record("not delivering")
+            return
+        }
         #expect(delivery.bytes == 6)
     }
 

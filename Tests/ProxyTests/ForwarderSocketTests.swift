@@ -21,7 +21,9 @@ struct ForwarderSocketTests {
     @Test("an idle connection the upstream closes leaves epoll, and the next attempt connects afresh")
     func idleConnectionClosedByUpstream() throws {
         // A complete keep-alive response, then FIN while the connection sits in libcurl's cache.
-        let upstream = try TestUpstream(responses: [.rawThenClose(Array("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".utf8))])
+        let upstream = try TestUpstream(responses: [
+            .rawThenClose(Array("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".utf8))
+        ])
         let proxy = try ProxyHarness(upstream)
         for round in 1...3 {
             #expect(try proxy.request(target: "/\(round)").status == 200)
@@ -35,7 +37,9 @@ struct ForwarderSocketTests {
 
     @Test("a connection libcurl closes itself (Connection: close) is forgotten")
     func connectionClosedByLibcurl() throws {
-        let upstream = try TestUpstream(responses: [.respond(status: 200, headers: [("Connection", "close")], text: "bye")])
+        let upstream = try TestUpstream(responses: [
+            .respond(status: 200, headers: [("Connection", "close")], text: "bye")
+        ])
         let proxy = try ProxyHarness(upstream)
         for round in 1...3 {
             #expect(try proxy.request(target: "/\(round)").status == 200)

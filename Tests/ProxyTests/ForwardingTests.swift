@@ -1,5 +1,5 @@
-import Testing
 import TestSupport
+import Testing
 
 /// Bytes in equal bytes out: methods, targets, bodies and headers reach the upstream exactly, and its answer
 /// reaches the client exactly.
@@ -63,12 +63,15 @@ struct ForwardingTests {
         let names = seen.headers.map { $0.name.lowercased() }
         #expect(seen.header("Host") == "127.0.0.1:\(upstream.port)")
         let endToEnd = seen.headers.filter { !["host", "content-length"].contains($0.name.lowercased()) }
-        #expect(endToEnd.map { "\($0.name): \($0.value)" } == [
-            "X-Trace: one", "Authorization: Bearer abc", "X-Trace: two", "Content-Type: application/json", "X-Empty: ",
-        ])
-        for absent in ["connection", "x-hop", "keep-alive", "te", "upgrade", "proxy-authorization",
-            "proxy-connection", "accept", "expect", "user-agent", "transfer-encoding"]
-        {
+        #expect(
+            endToEnd.map { "\($0.name): \($0.value)" } == [
+                "X-Trace: one", "Authorization: Bearer abc", "X-Trace: two", "Content-Type: application/json",
+                "X-Empty: ",
+            ])
+        for absent in [
+            "connection", "x-hop", "keep-alive", "te", "upgrade", "proxy-authorization",
+            "proxy-connection", "accept", "expect", "user-agent", "transfer-encoding",
+        ] {
             #expect(!names.contains(absent), "\(absent) must not reach the upstream")
         }
     }
@@ -79,7 +82,8 @@ struct ForwardingTests {
             .respond(
                 status: 202, reason: "Accepted For Encoding",
                 headers: [
-                    ("Set-Cookie", "a=1"), ("X-Request-Id", "req-9"), ("Set-Cookie", "b=2"), ("Connection", "X-Internal"),
+                    ("Set-Cookie", "a=1"), ("X-Request-Id", "req-9"), ("Set-Cookie", "b=2"),
+                    ("Connection", "X-Internal"),
                     ("X-Internal", "secret"), ("Keep-Alive", "timeout=5"), ("Content-Type", "application/json"),
                 ], text: "{\"id\":\"job-1\"}")
         ])

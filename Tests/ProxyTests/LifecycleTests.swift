@@ -1,8 +1,8 @@
 import Config
 import Foundation
 import Retry
-import Testing
 import TestSupport
+import Testing
 
 /// Graceful shutdown and reload, driven on the runtime as the signal handlers do.
 @Suite("Lifecycle")
@@ -32,7 +32,8 @@ struct LifecycleTests {
             retries.set(seen + 1)
             // The first attempt is refused with an announced wait; the retry, during the drain, succeeds.
             return seen == 0
-                ? .respond(status: 503, headers: [("Retry-After", "1")], text: "busy") : .respond(status: 200, text: "ok")
+                ? .respond(status: 503, headers: [("Retry-After", "1")], text: "busy")
+                : .respond(status: 200, text: "ok")
         })
         let proxy = try ProxyHarness(upstream) { _, limits in limits.shutdownTimeout = .seconds(5) }
         let (slowDone, slow) = sendInBackground(proxy, target: "/slow")
@@ -120,7 +121,8 @@ struct LifecycleTests {
         let proxy = try ProxyHarness.quick(upstream) { _, limits in limits.replayLimit = 4096 }
         let client = try proxy.client()
         let body = RetryFixture.body(count: 2000)
-        try client.send(Array("PUT /v1/assets/9 HTTP/1.1\r\nHost: vendor\r\nContent-Length: 2000\r\n\r\n".utf8) + body.prefix(500))
+        try client.send(
+            Array("PUT /v1/assets/9 HTTP/1.1\r\nHost: vendor\r\nContent-Length: 2000\r\n\r\n".utf8) + body.prefix(500))
         Thread.sleep(forTimeInterval: 0.1)
         var lower = proxy.runtime.config
         lower.limits.replayLimit = 1000

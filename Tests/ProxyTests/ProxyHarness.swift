@@ -42,7 +42,8 @@ final class ProxyHarness: @unchecked Sendable {
         method: String = "GET", target: String = "/", headers: [(String, String)] = [("Host", "localhost")],
         body: [UInt8]? = nil, timeout: Duration = .seconds(10)
     ) throws -> ReceivedResponse {
-        try TestClient.request(port: port, method: method, target: target, headers: headers, body: body, timeout: timeout)
+        try TestClient.request(
+            port: port, method: method, target: target, headers: headers, body: body, timeout: timeout)
     }
 }
 

@@ -102,7 +102,9 @@ struct RetryClassificationTests {
         ("HTTP/1.1 20", "upstream_unreachable"),
     ]
 
-    @Test("a response head cut off by the upstream is retried for a GET, then 502 after max_attempts", arguments: cutOffHeads)
+    @Test(
+        "a response head cut off by the upstream is retried for a GET, then 502 after max_attempts",
+        arguments: cutOffHeads)
     func cutOffHeadIdempotent(head: String, code: String) throws {
         let upstream = try TestUpstream(handler: { _, _ in .rawThenClose(Array(head.utf8)) })
         let proxy = try ProxyHarness.quick(upstream) { upstream, _ in upstream.retry.maxAttempts = 3 }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Large responses stream with back-pressure; truncated ones never look complete.
 @Suite("Streaming")

@@ -1,5 +1,5 @@
-import TestSupport
 import Retry
+import TestSupport
 
 /// 2026-11-23T11:27:13Z, the wall clock every test pretends it is.
 let testNow = 1_795_433_233.0

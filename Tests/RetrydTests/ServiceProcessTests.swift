@@ -1,9 +1,9 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The real `retryd` binary under a fake systemd: notify socket datagrams, SIGHUP and SIGTERM.
@@ -72,7 +72,8 @@ struct ServiceProcessTests {
     func notifyReloadAndStop() throws {
         let upstream = try TestUpstream(handler: { request, _ in
             request.target == "/slow"
-                ? .delay(.milliseconds(500), then: .respond(status: 200, text: "slow")) : .respond(status: 503, text: "no")
+                ? .delay(.milliseconds(500), then: .respond(status: 200, text: "slow"))
+                : .respond(status: 503, text: "no")
         })
         let notify = try NotifySocket()
         let port = freePort()
@@ -115,7 +116,9 @@ struct ServiceProcessTests {
 
         // SIGTERM with a request in flight: it is answered, then retryd exits 0.
         let answered = LockedResult()
-        let thread = Thread { answered.set(Result { () throws(ClientError) in try TestClient.request(port: port, target: "/slow") }) }
+        let thread = Thread {
+            answered.set(Result { () throws(ClientError) in try TestClient.request(port: port, target: "/slow") })
+        }
         thread.start()
         #expect(upstream.waitForRequests(6))
         kill(process.processIdentifier, SIGTERM)
@@ -131,7 +134,8 @@ struct ServiceProcessTests {
 
 extension ServiceProcessTests {
     /// Runs the binary to completion; returns its exit status, stdout and stderr.
-    static func runToExit(_ arguments: [String], environment: [String: String] = [:]) throws -> (Int32, String, String) {
+    static func runToExit(_ arguments: [String], environment: [String: String] = [:]) throws -> (Int32, String, String)
+    {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
