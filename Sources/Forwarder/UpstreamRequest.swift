@@ -72,6 +72,13 @@ package struct UpstreamError: Error, Sendable, Equatable, CustomStringConvertibl
         Self.permanentCodes.contains(code)
     }
 
+    /// Whether the upstream answered, but not in HTTP/1.x: libcurl's weird server reply, or an HTTP/0.9 reply it
+    /// refused after sending (before sending, the same code means an unusable URL).
+    package var isBadResponse: Bool {
+        code == Int32(CURLE_WEIRD_SERVER_REPLY.rawValue)
+            || (mayHaveBeenSent && code == Int32(CURLE_UNSUPPORTED_PROTOCOL.rawValue))
+    }
+
     private static let permanentCodes: Set<Int32> = Set(
         [
             CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT, CURLE_SSL_CERTPROBLEM, CURLE_PEER_FAILED_VERIFICATION,

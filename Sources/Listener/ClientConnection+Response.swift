@@ -21,6 +21,9 @@ extension ClientConnection {
         scheduleFlush()
     }
 
+    /// Response bytes queued and not yet written.
+    var queuedOutputBytes: Int { output.count - outputOffset }
+
     /// Whether pending output is below the high watermark, so more body may be queued now.
     package var hasRoomForBody: Bool {
         output.count - outputOffset <= limits.outputHighWatermark

@@ -107,6 +107,9 @@ package final class Server: EventHandler {
     /// Client connections open on this listener.
     package var connectionCount: Int { connections.count }
 
+    /// Response bytes queued in this listener's connections and not yet written: what back-pressure bounds.
+    package var queuedOutputBytes: Int { connections.values.reduce(0) { $0 + $1.queuedOutputBytes } }
+
     /// The open connections, for tests that look inside them.
     var connectionsForTesting: [ClientConnection] { Array(connections.values) }
 

@@ -128,6 +128,8 @@ extension ExchangeStateMachine {
 extension UpstreamError {
     /// The failure as the retry planner sees it.
     var transportFailure: TransportFailure {
-        TransportFailure(kind: mayHaveBeenSent ? .maybeProcessed : .unsent, isTimeout: isTimeout, message: message)
+        TransportFailure(
+            kind: mayHaveBeenSent ? .maybeProcessed : .unsent, isTimeout: isTimeout, isBadResponse: isBadResponse,
+            message: message)
     }
 }

@@ -4,4 +4,9 @@ extension ProxyRuntime {
     package var inFlightExchanges: [String: Int] {
         services.mapValues(\.inFlight)
     }
+
+    /// Response bytes queued toward clients and not yet written, across all listeners; read on the loop thread.
+    package var queuedOutputBytes: Int {
+        servers.values.reduce(0) { $0 + $1.queuedOutputBytes }
+    }
 }

@@ -81,6 +81,11 @@ package final class ProxyRuntime: @unchecked Sendable {
     }
 
     /// The port each upstream's listener is bound to (useful when the configuration asked for port 0).
+    /// What the listeners serve, for systemd's status line: "vendor on 127.0.0.1:8080, other on [::1]:8081".
+    package var servingDescription: String {
+        servers.sorted { $0.key < $1.key }.map { "\($0.key) on \($0.value.localAddress)" }.joined(separator: ", ")
+    }
+
     package var boundPorts: [String: UInt16] {
         servers.mapValues { $0.localAddress.port }
     }

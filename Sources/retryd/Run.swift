@@ -54,7 +54,7 @@ struct Run: ParsableCommand {
             logLevelOverride: logLevel)
         let signals = try SignalWatcher(loop: runtime.loop) { supervisor.handle(signal: $0) }
         supervisor.startWatchdog(interval: SystemdNotifier.watchdogInterval(environment: environment, pid: getpid()))
-        notifier?.ready(status: "serving \(loaded.upstreams.count) upstreams")
+        notifier?.ready(status: "serving \(runtime.servingDescription)")
         // The loop's own log lines (one access line per request) go out once per iteration, not once per line.
         LogBatch.standardError.adoptCurrentThread()
         runtime.loop.afterIteration = { LogBatch.standardError.flush() }

@@ -53,7 +53,7 @@ final class Supervisor {
             return
         }
         notifier?.reloading()
-        defer { notifier?.ready(status: "serving \(runtime.config.upstreams.count) upstreams") }
+        defer { notifier?.ready(status: "serving \(runtime.servingDescription)") }
         let loaded: RetrydConfig
         let result = Result { () throws(ConfigError) in try ConfigLoader.load(path: path, environment: environment) }
         switch result {

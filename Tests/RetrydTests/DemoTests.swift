@@ -47,12 +47,14 @@ import Testing
         #expect(transcodes.vendorAnswers == ["429", "201"])
         #expect(transcodes.announcedWaits.first == "Retry-After: 1")
         #expect(transcodes.clientStatus == 201 && transcodes.clientAttempts == 2)
+        #expect(Self.seconds(transcodes).count == 1)
         #expect(Self.seconds(transcodes).allSatisfy { (0.95...1.6).contains($0) })
 
         let quota = try #require(rows["GET /v1/quota"])
         #expect(quota.vendorAnswers == ["429", "200"])
         #expect(quota.announcedWaits.first == "RateLimit-Reset: 1")
         #expect(quota.clientStatus == 200 && quota.clientAttempts == 2)
+        #expect(Self.seconds(quota).count == 1)
         #expect(Self.seconds(quota).allSatisfy { (0.95...1.6).contains($0) })
 
         let unsafePost = try #require(rows["POST /v1/encodings"])

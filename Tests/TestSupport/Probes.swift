@@ -20,11 +20,23 @@ package func readRSSBytes(pid: Int32) -> Int? {
     return nil
 }
 
-/// A port on 127.0.0.1 that was free a moment ago (bound, read and released), for a server a test starts itself.
-///
-/// Another process may take it before the test binds it; prefer binding port 0 where the server allows it.
-package func freePort() -> UInt16 {
-    guard let (fd, port) = try? Socket.listenOnLoopback() else { return 0 }
-    Glibc.close(fd)
-    return port
+/// A port on 127.0.0.1 that refuses connections for as long as this lives: bound, never listening, so no other
+/// test or process can take it meanwhile (unlike a port found free and released, which one may).
+package final class RefusingPort: Sendable {
+    /// The port number.
+    package let port: UInt16
+    private let fd: Int32
+
+    /// Binds a kernel-chosen port.
+    /// - Throws: `SocketError` if no socket can be bound.
+    package init() throws(SocketError) {
+        (fd, port) = try Socket.bindLoopback()
+    }
+
+    deinit {
+        Glibc.close(fd)
+    }
+
+    /// `"http://127.0.0.1:<port>"`.
+    package var url: String { "http://127.0.0.1:\(port)" }
 }

@@ -24,6 +24,18 @@ enum Socket {
 
     /// A listening socket on 127.0.0.1 with a kernel-chosen port.
     static func listenOnLoopback(backlog: Int32 = 128) throws(SocketError) -> (fd: Int32, port: UInt16) {
+        let (fd, port) = try bindLoopback()
+        do throws(SocketError) {
+            try retryingEINTR("listen") { Int(listen(fd, backlog)) }
+            return (fd, port)
+        } catch {
+            close(fd)
+            throw error
+        }
+    }
+
+    /// A socket bound to 127.0.0.1 with a kernel-chosen port, not listening: connections to it are refused.
+    static func bindLoopback() throws(SocketError) -> (fd: Int32, port: UInt16) {
         let fd = try makeTCP()
         do throws(SocketError) {
             try setOption(fd, SOL_SOCKET, SO_REUSEADDR, 1)
@@ -36,7 +48,6 @@ enum Socket {
                         }
                     })
             }
-            try retryingEINTR("listen") { Int(listen(fd, backlog)) }
             return (fd, try localPort(of: fd))
         } catch {
             Glibc.close(fd)

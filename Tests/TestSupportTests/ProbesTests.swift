@@ -15,9 +15,10 @@ import Testing
         #expect(elapsed >= .milliseconds(50) && elapsed < .seconds(1))
     }
 
-    @Test func freePortCanBeListenedOn() throws {
-        let port = freePort()
-        #expect(port > 0)
-        #expect(throws: ClientError.connectFailed(ECONNREFUSED)) { try TestClient(port: port) }
+    @Test func aRefusingPortRefusesForAsLongAsItLives() throws {
+        let refusing = try RefusingPort()
+        #expect(refusing.port > 0)
+        #expect(throws: ClientError.connectFailed(ECONNREFUSED)) { try TestClient(port: refusing.port) }
+        #expect(throws: ClientError.connectFailed(ECONNREFUSED)) { try TestClient(port: refusing.port) }
     }
 }

@@ -32,9 +32,8 @@ import Testing
     }
 
     @Test func connectingWhereNothingListensFails() throws {
-        let port = freePort()
-        #expect(port != 0)
-        #expect(throws: ClientError.connectFailed(ECONNREFUSED)) { try TestClient(port: port) }
+        let refusing = try RefusingPort()
+        #expect(throws: ClientError.connectFailed(ECONNREFUSED)) { try TestClient(port: refusing.port) }
     }
 
     @Test func closedByPeerIsFalseWhileTheConnectionStaysOpen() throws {
