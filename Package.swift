@@ -5,7 +5,7 @@ import PackageDescription
 //   retryd -> {Admin, Notify, Proxy, Service}
 //   Admin -> {Listener, Events}        Notify -> {Forwarder, Events}        Service -> {Loop, Retry, HTTP1}
 //   Proxy -> {Listener, Forwarder, Events, Retry, HTTP1, Config}
-//   Listener -> {Loop, HTTP1}          Forwarder -> {Loop, CCurl, HTTP1}    Redis -> {Loop, CHiredis}
+//   Listener -> {Loop, HTTP1}          Forwarder -> {Loop, CCurl, HTTP1, Retry}    Redis -> {Loop, CHiredis}
 //   Loop -> CLinux
 //   Events -> Retry                    Config -> {Retry, HTTP1, Listener (for its ServerLimits)}
 // HTTP1 and Retry are pure (no I/O, no clock, no randomness) and depend on nothing of ours; only Loop imports
@@ -18,7 +18,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
@@ -54,7 +54,7 @@ let package = Package(
         ),
         .target(
             name: "Forwarder",
-            dependencies: ["CCurl", "Loop", "HTTP1"]
+            dependencies: ["CCurl", "Loop", "HTTP1", "Retry"]
         ),
         .target(
             name: "Events",
@@ -100,6 +100,10 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),

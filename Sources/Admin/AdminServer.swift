@@ -96,6 +96,11 @@ package final class AdminServer: RequestHandler {
 
     /// Answers one admin request.
     package func connection(_ connection: ClientConnection, didReceive head: RequestHead) -> RequestSink {
-        AdminExchange(admin: self, connection: connection, head: head)
+        AnswerAtEnd(head: head, connection: connection) { [unowned self] head, connection in
+            let response = self.response(for: AdminRoute(method: head.method, target: head.target))
+            connection.respond(
+                ResponseHead(status: response.status, headers: response.headers), body: response.body,
+                requestMethod: head.method)
+        }
     }
 }

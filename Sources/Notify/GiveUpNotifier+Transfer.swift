@@ -38,11 +38,9 @@ extension GiveUpNotifier: TransferDelegate {
         let failure: TransportFailure
         switch result {
         case .success:
-            failure = TransportFailure(kind: .maybeProcessed, message: "no complete response head")
+            failure = TransportFailure(kind: .maybeProcessed, isBadResponse: true, message: "no complete response head")
         case .failure(let error):
-            failure = TransportFailure(
-                kind: error.mayHaveBeenSent ? .maybeProcessed : .unsent, isTimeout: error.isTimeout,
-                message: error.message)
+            failure = error.transportFailure
         }
         attemptEnded(.failure(failure))
     }

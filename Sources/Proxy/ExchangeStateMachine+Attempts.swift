@@ -124,12 +124,3 @@ extension ExchangeStateMachine {
         kind: .maybeProcessed, isBadResponse: true,
         message: "the upstream closed the connection inside the response head")
 }
-
-extension UpstreamError {
-    /// The failure as the retry planner sees it.
-    var transportFailure: TransportFailure {
-        TransportFailure(
-            kind: mayHaveBeenSent ? .maybeProcessed : .unsent, isTimeout: isTimeout, isBadResponse: isBadResponse,
-            message: message)
-    }
-}

@@ -46,11 +46,11 @@ final class DemoVendor: RequestHandler, @unchecked Sendable {
     }
 
     func connection(_ connection: ClientConnection, didReceive head: RequestHead) -> RequestSink {
-        VendorExchange(vendor: self, connection: connection, head: head)
+        AnswerAtEnd(head: head, connection: connection) { [self] head, connection in answer(head, on: connection) }
     }
 
     /// Answers a request whose body has fully arrived.
-    fileprivate func answer(_ head: RequestHead, on connection: ClientConnection) {
+    func answer(_ head: RequestHead, on connection: ClientConnection) {
         let path = String(head.target.prefix { $0 != "?" })
         let key = "\(head.method) \(path)"
         let answer = self.answer(for: key, headers: head.headers)
@@ -63,11 +63,8 @@ final class DemoVendor: RequestHandler, @unchecked Sendable {
             // A fresh connection per attempt keeps libcurl from silently re-sending on a reused one that then
             // resets, which would hide an attempt from retryd's count and from the table.
             connection.closeAfterResponse()
-            let bytes = Array(body.utf8)
-            connection.writeResponseHead(
-                ResponseHead(status: status, headers: headers), framing: .contentLength(bytes.count))
-            bytes.withUnsafeBytes { _ = connection.writeBody($0) }
-            connection.finishResponse()
+            connection.respond(
+                ResponseHead(status: status, headers: headers), body: Array(body.utf8), requestMethod: head.method)
         }
     }
 
@@ -90,28 +87,4 @@ final class DemoVendor: RequestHandler, @unchecked Sendable {
             return .json(404, #"{"error":"no_such_endpoint","endpoints":[\#(endpoints)]}"#)
         }
     }
-}
-
-/// One request to the simulated vendor: the body is read and ignored, then the script answers.
-private final class VendorExchange: RequestSink {
-    let vendor: DemoVendor
-    weak var connection: ClientConnection?
-    let head: RequestHead
-
-    init(vendor: DemoVendor, connection: ClientConnection, head: RequestHead) {
-        self.vendor = vendor
-        self.connection = connection
-        self.head = head
-    }
-
-    func requestBody(_ bytes: UnsafeRawBufferPointer) {}
-
-    func requestEnd() {
-        guard let connection else { return }
-        vendor.answer(head, on: connection)
-    }
-
-    func responseWritable() {}
-
-    func clientGone() {}
 }

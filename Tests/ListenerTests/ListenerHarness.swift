@@ -69,31 +69,11 @@ final class AnsweringHandler: RequestHandler, @unchecked Sendable {
     var afterAnswer: ((ClientConnection) -> Void)?
 
     func connection(_ connection: ClientConnection, didReceive head: RequestHead) -> RequestSink {
-        Answer(handler: self, connection: connection)
-    }
-
-    final class Answer: RequestSink {
-        unowned let handler: AnsweringHandler
-        weak var connection: ClientConnection?
-
-        init(handler: AnsweringHandler, connection: ClientConnection) {
-            self.handler = handler
-            self.connection = connection
+        AnswerAtEnd(head: head, connection: connection) { [unowned self] head, connection in
+            let body = Array("ok \(answered)".utf8)
+            answered += 1
+            connection.respond(ResponseHead(status: 200, reason: "OK"), body: body, requestMethod: head.method)
+            afterAnswer?(connection)
         }
-
-        func requestBody(_ bytes: UnsafeRawBufferPointer) {}
-
-        func requestEnd() {
-            guard let connection else { return }
-            let body = Array("ok \(handler.answered)".utf8)
-            handler.answered += 1
-            connection.writeResponseHead(ResponseHead(status: 200, reason: "OK"), framing: .contentLength(body.count))
-            body.withUnsafeBytes { _ = connection.writeBody($0) }
-            connection.finishResponse()
-            handler.afterAnswer?(connection)
-        }
-
-        func responseWritable() {}
-        func clientGone() {}
     }
 }

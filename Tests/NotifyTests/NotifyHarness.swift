@@ -76,38 +76,3 @@ private func requireURL(_ text: String) throws -> UpstreamURL {
 enum HarnessError: Error {
     case badURL(String)
 }
-
-/// Collects log messages so tests can assert what retryd reported.
-final class LogCapture: @unchecked Sendable {
-    private let lock = NSLock()
-    private var entries: [(level: Logger.Level, message: String, metadata: Logger.Metadata)] = []
-
-    var logger: Logger {
-        Logger(label: "retryd-test") { _ in CapturingHandler(capture: self) }
-    }
-
-    var messages: [(level: Logger.Level, message: String, metadata: Logger.Metadata)] {
-        lock.lock()
-        defer { lock.unlock() }
-        return entries
-    }
-
-    fileprivate func append(_ level: Logger.Level, _ message: String, _ metadata: Logger.Metadata) {
-        lock.lock()
-        entries.append((level, message, metadata))
-        lock.unlock()
-    }
-
-    struct CapturingHandler: LogHandler {
-        let capture: LogCapture
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-        func log(event: LogEvent) {
-            capture.append(event.level, event.message.description, metadata.merging(event.metadata ?? [:]) { $1 })
-        }
-    }
-}

@@ -47,41 +47,6 @@ final class ProxyHarness: @unchecked Sendable {
     }
 }
 
-/// Collects log messages so tests can assert what retryd reported.
-final class LogCapture: @unchecked Sendable {
-    private let lock = NSLock()
-    private var entries: [(level: Logger.Level, message: String)] = []
-
-    var logger: Logger {
-        Logger(label: "retryd-test") { _ in CapturingHandler(capture: self) }
-    }
-
-    func append(_ level: Logger.Level, _ message: String) {
-        lock.lock()
-        entries.append((level, message))
-        lock.unlock()
-    }
-
-    var messages: [(level: Logger.Level, message: String)] {
-        lock.lock()
-        defer { lock.unlock() }
-        return entries
-    }
-
-    struct CapturingHandler: LogHandler {
-        let capture: LogCapture
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-        func log(event: LogEvent) {
-            capture.append(event.level, event.message.description)
-        }
-    }
-}
-
 extension ProxyHarness {
     /// Runs `body` on the loop thread and waits for it.
     func onLoop(_ body: @escaping @Sendable (ProxyRuntime) throws -> Void) throws {
@@ -116,25 +81,6 @@ final class LockedBox<T>: @unchecked Sendable {
         lock.lock()
         stored = value
         lock.unlock()
-    }
-}
-
-extension LogCapture {
-    /// The captured messages at `level`, in order.
-    func messages(at level: Logger.Level) -> [String] {
-        messages.filter { $0.level == level }.map(\.message)
-    }
-
-    /// Waits until a captured message satisfies `predicate`; false if `timeout` passed first.
-    ///
-    /// Polls: retryd logs from its own thread and offers nothing to block on.
-    func waitForMessage(timeout: Duration = .seconds(5), where predicate: (String) -> Bool) -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while !messages.contains(where: { predicate($0.message) }) {
-            if ContinuousClock.now >= deadline { return false }
-            Thread.sleep(forTimeInterval: 0.005)
-        }
-        return true
     }
 }
 
