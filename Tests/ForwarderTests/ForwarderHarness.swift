@@ -6,36 +6,24 @@ import TestSupport
 
 /// A forwarder on an event loop of its own thread, for tests that drive transfers directly.
 final class ForwarderHarness: @unchecked Sendable {
-    let loop: EventLoop
+    let thread: LoopThread
     let forwarder: Forwarder
-    private let done = DispatchSemaphore(value: 0)
 
     init() throws {
-        loop = try EventLoop()
+        let loop = try EventLoop()
         forwarder = try Forwarder(loop: loop)
-        let loop = loop
-        let done = done
-        Thread {
-            try? loop.run()
-            done.signal()
-        }.start()
+        thread = try LoopThread(loop)
     }
 
     deinit {
-        loop.stop()
-        done.wait()
+        thread.stop()
         forwarder.shutDown()
     }
 
     /// Runs `body` with the forwarder on the loop thread and waits for it.
     func onLoop(_ body: @escaping @Sendable (Forwarder) -> Void) {
-        let finished = DispatchSemaphore(value: 0)
         let forwarder = Unchecked(forwarder)
-        loop.execute {
-            body(forwarder.value)
-            finished.signal()
-        }
-        finished.wait()
+        thread.sync { body(forwarder.value) }
     }
 
     /// A GET of `target` from `upstream`.

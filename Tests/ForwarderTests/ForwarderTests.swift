@@ -31,17 +31,17 @@ struct ForwarderTests {
         let harness = try ForwarderHarness()
         let outer = RecordingDelegate()
         let inner = RecordingDelegate()
-        let innerReturned = LockedFlag()
-        let completedBeforeReturn = LockedFlag()
+        let innerReturned = LockedBox(false)
+        let completedBeforeReturn = LockedBox(false)
         inner.onHeaderLine = { _ in }
         outer.onHeaderLine = { [unowned harness] _ in
             guard !innerReturned.value else { return }
             // Starting from inside a libcurl callback is refused (CURLM_RECURSIVE_API_CALL): a synchronous failure.
             _ = harness.forwarder.start(ForwarderHarness.request(upstream, target: "/inner"), delegate: inner)
             if inner.events.contains(where: { if case .completed = $0 { true } else { false } }) {
-                completedBeforeReturn.set()
+                completedBeforeReturn.set(true)
             }
-            innerReturned.set()
+            innerReturned.set(true)
         }
         harness.onLoop { _ = $0.start(ForwarderHarness.request(upstream, target: "/outer"), delegate: outer) }
         #expect(outer.completed.wait(timeout: .now() + 5) == .success)
@@ -87,23 +87,6 @@ struct ForwarderTests {
     }
 }
 
-/// A flag set on one thread and read on another.
-final class LockedFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var isSet = false
-    var value: Bool { lock.withLock { isSet } }
-    func set() { lock.withLock { isSet = true } }
-}
-
-/// A value handed between threads.
-final class LockedBox<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Value
-    init(_ value: Value) { stored = value }
-    var value: Value { lock.withLock { stored } }
-    func set(_ value: Value) { lock.withLock { stored = value } }
-}
-
 /// What happens when the loop cannot watch one of libcurl's sockets.
 @Suite("Forwarder sockets that cannot be watched")
 struct UnwatchedSocketTests {
@@ -128,8 +111,9 @@ struct UnwatchedSocketTests {
             Issue.record("no completion")
             return
         }
+        // Loopback connects at once, so libcurl may have sent the request before it asked to wait on the socket;
+        // what matters is that the transfer ends with an error instead of waiting for a timeout.
         #expect(error != nil)
-        #expect(upstream.requests.isEmpty)
     }
 }
 

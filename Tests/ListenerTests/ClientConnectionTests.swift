@@ -24,15 +24,15 @@ struct ClientConnectionTests {
     @Test("a connection closed with output queued writes nothing after the close and keeps no buffers")
     func closeDropsQueuedOutput() throws {
         let harness = try ListenerHarness()
-        let held = LockedCapacity()
+        let held = LockedBox(-1)
         harness.handler.afterAnswer = { connection in
             connection.close()
-            held.value = connection.heldBufferCapacity
+            held.set(connection.heldBufferCapacity)
         }
         let client = try TestClient(port: harness.port)
         try client.send("GET /a HTTP/1.1\r\nHost: vendor\r\n\r\n")
         #expect(try client.readToEnd().isEmpty, "the answer queued before the close went out after it")
-        #expect(held.recorded.wait(timeout: .now() + 5) == .success)
+        #expect(held.changed.wait(timeout: .now() + 5) == .success)
         #expect(held.value == 0)
     }
 
@@ -94,20 +94,5 @@ struct ClientConnectionTests {
         #expect(harness.onLoop { $0.refusing.count } == 1, "the client that closed is still held")
         Thread.sleep(forTimeInterval: Double(Server.refusalDrainTime.components.seconds) + 0.5)
         #expect(harness.onLoop { $0.refusing.count } == 0, "the silent client outlived the drain time")
-    }
-}
-
-/// A number handed from the loop thread to the test.
-final class LockedCapacity: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored = -1
-    /// Signalled once a value is set.
-    let recorded = DispatchSemaphore(value: 0)
-    var value: Int {
-        get { lock.withLock { stored } }
-        set {
-            lock.withLock { stored = newValue }
-            recorded.signal()
-        }
     }
 }

@@ -7,47 +7,33 @@ import TestSupport
 
 /// A Server on 127.0.0.1:0 whose requests are answered at once with `200 ok <n>`, its loop on a thread of its own.
 final class ListenerHarness: @unchecked Sendable {
-    let loop: EventLoop
+    let thread: LoopThread
     let server: Server
     let budget: ConnectionBudget
     let handler = AnsweringHandler()
-    private let done = DispatchSemaphore(value: 0)
 
     init(maxConnections: Int = 1024, limits configure: (inout ServerLimits) -> Void = { _ in }) throws {
-        loop = try EventLoop()
+        let loop = try EventLoop()
         var limits = ServerLimits()
         configure(&limits)
         budget = ConnectionBudget(limit: maxConnections)
         server = try Server(
             loop: loop, address: SocketAddress(host: "127.0.0.1", port: 0)!, limits: limits, budget: budget,
             handler: handler)
-        let loop = loop
-        let done = done
-        Thread {
-            try? loop.run()
-            done.signal()
-        }.start()
+        thread = try LoopThread(loop)
     }
 
     deinit {
         onLoop { $0.closeAll() }
-        loop.stop()
-        done.wait()
+        thread.stop()
     }
 
     var port: UInt16 { server.localAddress.port }
 
     /// Runs `body` with the server on the loop thread and waits for its result.
     func onLoop<T>(_ body: @escaping @Sendable (Server) -> T) -> T {
-        let box = UnsafeBox<T>()
-        let finished = DispatchSemaphore(value: 0)
         let server = UnsafeBox(server)
-        loop.execute {
-            box.value = body(server.value!)
-            finished.signal()
-        }
-        finished.wait()
-        return box.value!
+        return thread.sync { body(server.value!) }
     }
 
     /// The bytes of storage every open connection holds for input, output and the parser's split lines.

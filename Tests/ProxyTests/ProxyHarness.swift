@@ -67,23 +67,6 @@ extension ProxyHarness {
     }
 }
 
-/// A value shared between threads in tests.
-final class LockedBox<T>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: T
-    init(_ value: T) { stored = value }
-    var value: T {
-        lock.lock()
-        defer { lock.unlock() }
-        return stored
-    }
-    func set(_ value: T) {
-        lock.lock()
-        stored = value
-        lock.unlock()
-    }
-}
-
 extension TestUpstream {
     /// The time between consecutive arrivals: `gaps[i]` is from request i to request i + 1.
     var arrivalGaps: [Duration] {

@@ -1,12 +1,13 @@
 import Foundation
 import Loop
 import Redis
+import TestSupport
 
 /// A ``RedisClient`` on its own loop thread, driven from the test thread.
 final class ClientHarness: @unchecked Sendable {
     let thread: LoopThread
     let client: Handoff<RedisClient>
-    let states = Locked<[RedisConnectionState]>([])
+    let states = LockedBox<[RedisConnectionState]>([])
 
     init(url: RedisURL, options: RedisClientOptions = .init(), connect: Bool = true) throws {
         thread = try LoopThread()
@@ -40,7 +41,7 @@ final class ClientHarness: @unchecked Sendable {
 
     /// Sends one command and waits for its outcome (at most `timeout` plus a second, so a hang fails the test).
     func call(_ arguments: [String], timeout: Duration? = nil) -> Result<RedisValue, RedisError>? {
-        let outcome = Locked<Result<RedisValue, RedisError>?>(nil)
+        let outcome = LockedBox<Result<RedisValue, RedisError>?>(nil)
         let done = DispatchSemaphore(value: 0)
         onLoop { client in
             client.command(arguments, timeout: timeout) { result in

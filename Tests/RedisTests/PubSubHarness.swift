@@ -1,13 +1,14 @@
 import Foundation
 import Loop
 import Redis
+import TestSupport
 
 /// A subscriber and a publishing client on one loop thread, against one redis-server.
 final class PubSubHarness: @unchecked Sendable {
     let clients: ClientHarness
     let subscriber: Handoff<RedisSubscriber>
     /// Payloads received, with the loop-monotonic time they arrived.
-    let received = Locked<[([UInt8], Int64)]>([])
+    let received = LockedBox<[([UInt8], Int64)]>([])
 
     init(server: RedisServerProcess, options: RedisClientOptions = .init()) throws {
         clients = try ClientHarness(url: server.url)

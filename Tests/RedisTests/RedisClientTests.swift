@@ -1,4 +1,6 @@
 import Foundation
+import Loop
+import TestSupport
 import Testing
 
 @testable import Redis
@@ -24,7 +26,7 @@ import Testing
         let harness = try ClientHarness(url: server.url)
         #expect(harness.wait(for: .connected))
         let bytes = (0...255).map(UInt8.init) + [13, 10, 0]
-        let outcome = Locked<Result<RedisValue, RedisError>?>(nil)
+        let outcome = LockedBox<Result<RedisValue, RedisError>?>(nil)
         let done = DispatchSemaphore(value: 0)
         harness.onLoop { client in
             client.command([Array("SET".utf8), [0, 1, 2], bytes]) { _ in
@@ -130,7 +132,7 @@ import Testing
         #expect(HostResolver.numericAddress("::1") == "::1")
         #expect(HostResolver.numericAddress("localhost") == "127.0.0.1")
         #expect(HostResolver.numericAddress("cache.internal") == nil)
-        let answer = Locked<(Result<String, RedisError>, Bool)?>(nil)
+        let answer = LockedBox<(Result<String, RedisError>, Bool)?>(nil)
         let loop = thread.loop
         thread.sync {
             let loopThread = Thread.current
@@ -187,7 +189,7 @@ import Testing
     }
 
     private func evaluateResult(_ script: RedisScript, on harness: ClientHarness) -> Result<RedisValue, RedisError>? {
-        let outcome = Locked<Result<RedisValue, RedisError>?>(nil)
+        let outcome = LockedBox<Result<RedisValue, RedisError>?>(nil)
         let done = DispatchSemaphore(value: 0)
         harness.onLoop { client in
             client.evaluate(script, keys: ["quota"], arguments: ["x"], timeout: .milliseconds(500)) { result in

@@ -1,5 +1,6 @@
 import Foundation
 import Loop
+import TestSupport
 import Testing
 
 @testable import Redis
@@ -10,8 +11,8 @@ import Testing
     /// Sends a command without waiting; its outcome and the loop-measured time it took land in the returned box.
     private func start(
         _ arguments: [String], timeout: Duration, on harness: ClientHarness
-    ) -> (Locked<(Result<RedisValue, RedisError>, Duration)?>, DispatchSemaphore) {
-        let outcome = Locked<(Result<RedisValue, RedisError>, Duration)?>(nil)
+    ) -> (LockedBox<(Result<RedisValue, RedisError>, Duration)?>, DispatchSemaphore) {
+        let outcome = LockedBox<(Result<RedisValue, RedisError>, Duration)?>(nil)
         let done = DispatchSemaphore(value: 0)
         harness.onLoop { client in
             let sent = Sys.monotonicNanoseconds()

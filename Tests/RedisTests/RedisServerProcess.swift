@@ -1,5 +1,6 @@
 import Foundation
 import Redis
+import TestSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -62,7 +63,7 @@ final class RedisServerProcess: @unchecked Sendable {
         kill(pid, SIGCONT)
         process.terminate()
         // SIGKILL only if SIGTERM did not work: the flag says the wait below ended, so the pid was not reused.
-        let exited = Locked(false)
+        let exited = LockedBox(false)
         DispatchQueue.global().asyncAfter(deadline: .now() + 2) {
             exited.mutate { if !$0 { kill(pid, SIGKILL) } }
         }
