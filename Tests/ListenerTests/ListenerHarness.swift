@@ -48,13 +48,26 @@ private final class UnsafeBox<T>: @unchecked Sendable {
     init(_ value: T? = nil) { self.value = value }
 }
 
-/// Answers every complete request with `200` and the body `ok <n>`, n counting requests on the listener.
+/// Answers every complete request with `200` and the body `ok <n>`, n counting requests on the listener; or, when
+/// `holds` is set, answers nothing and records what the connection tells its sink.
 final class AnsweringHandler: RequestHandler, @unchecked Sendable {
     private(set) var answered = 0
     /// Called on the loop right after each answer is queued (before it is flushed).
     var afterAnswer: ((ClientConnection) -> Void)?
+    /// Whether requests are held unanswered, their sink events recorded in `events`.
+    var holds = false
+    /// What held requests' sinks heard: "head <target>", "body <n>", "end", "gone".
+    let events = LockedBox<[String]>([])
 
     func connection(_ connection: ClientConnection, didReceive head: RequestHead) -> RequestSink {
+        if holds {
+            events.mutate { $0.append("head \(head.target)") }
+            return RecordingSink(events: events)
+        }
+        return answer(head, on: connection)
+    }
+
+    private func answer(_ head: RequestHead, on connection: ClientConnection) -> RequestSink {
         AnswerAtEnd(head: head, connection: connection) { [unowned self] head, connection in
             let body = Array("ok \(answered)".utf8)
             answered += 1
@@ -62,4 +75,18 @@ final class AnsweringHandler: RequestHandler, @unchecked Sendable {
             afterAnswer?(connection)
         }
     }
+}
+
+/// A sink that answers nothing and records what it is told.
+final class RecordingSink: RequestSink {
+    let events: LockedBox<[String]>
+
+    init(events: LockedBox<[String]>) {
+        self.events = events
+    }
+
+    func requestBody(_ bytes: UnsafeRawBufferPointer) { events.mutate { $0.append("body \(bytes.count)") } }
+    func requestEnd() { events.mutate { $0.append("end") } }
+    func responseWritable() {}
+    func clientGone() { events.mutate { $0.append("gone") } }
 }
