@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import Loop
@@ -8,7 +9,7 @@ struct TimerHeapTests {
     func ordering() {
         var heap = TimerHeap()
         let timers = (0..<50).map { _ in LoopTimer {} }
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix64(seed: 42)
         for timer in timers { heap.insertOrUpdate(timer, deadline: Int64.random(in: 0..<1000, using: &generator)) }
         for timer in timers.prefix(10) {
             heap.insertOrUpdate(timer, deadline: Int64.random(in: 0..<1000, using: &generator))
