@@ -86,7 +86,9 @@ public struct UpstreamHeadParser: Sendable {
         if ASCII.isWhitespace(line[0]) {
             // obs-fold: RFC 9112 §5.2 lets a proxy replace it with SP.
             guard !head.headers.isEmpty else { throw .upstreamBadField }
-            head.headers.appendToLastValue(String(decoding: ASCII.trimmingWhitespace(line), as: UTF8.self))
+            let continuation = ASCII.trimmingWhitespace(line)
+            // A fold line of only whitespace adds nothing: joining it would leave a trailing SP outside the value.
+            if !continuation.isEmpty { head.headers.appendToLastValue(String(decoding: continuation, as: UTF8.self)) }
             return
         }
         guard let colon = line.firstIndex(of: ASCII.colon) else { throw .upstreamBadField }

@@ -78,6 +78,19 @@ import Testing
         #expect(head.headers.first(name: "x-long") == "first second third")
     }
 
+    /// Found by Tests/Fuzz: a blank fold line left "a " where the value is "a" (RFC 9112 §5.2 folds into SP, and
+    /// trailing whitespace is not part of a value).
+    @Test func whitespaceOnlyFoldLineAddsNothing() throws {
+        let event = try final([
+            "HTTP/1.1 200 OK\r\n", "X-Long: a\r\n", " \t\r\n", "\tb\r\n", "X-Blank: c\r\n", " \r\n", "\r\n",
+        ])
+        guard case .complete(let head, _, _)? = event else {
+            Issue.record("not complete")
+            return
+        }
+        #expect(head.headers == [("X-Long", "a b"), ("X-Blank", "c")])
+    }
+
     @Test func whitespaceBeforeColonAndLFOnlyAreTolerated() throws {
         let event = try final(["HTTP/1.1 200 OK\n", "Server : vendor\n", "\n"])
         guard case .complete(let head, _, _)? = event else {
