@@ -135,6 +135,18 @@ import Testing
         }
     }
 
+    /// Found by Tests/Fuzz: an empty Content-Length passed when another one was valid, and ResponseWriter then
+    /// forwarded the empty one (first of its name) on a HEAD or 304 response.
+    @Test(arguments: ["Content-Length: \r\n", "Content-Length: ,\r\n", "Content-Length:  , \r\n"])
+    func emptyContentLengthBesideAValidOneThrows(empty: String) {
+        #expect(throws: HTTP1Error.upstreamInvalidContentLength) {
+            try final(["HTTP/1.1 200 OK\r\n", empty, "Content-Length: 5\r\n", "\r\n"])
+        }
+        #expect(throws: HTTP1Error.upstreamInvalidContentLength) {
+            try final(["HTTP/1.1 200 OK\r\n", "Content-Length: 5\r\n", empty, "\r\n"])
+        }
+    }
+
     @Test(arguments: [
         "HTTP/1.1 20 OK\r\n", "HTTP/1.1 2000 OK\r\n", "HTTP/1.1 099 X\r\n", "HTTP/1.1 600 X\r\n", "HTTP/1.2 200 OK\r\n",
         "HTTP/1.1200 OK\r\n", "ICY 200 OK\r\n", "\r\n", "HTTP/1.1 200 O\rK\r\n", "HTTP/1.1 2x0 OK\r\n",
