@@ -70,12 +70,13 @@ for target in "${targets[@]}"; do
     last=$(grep -E '^#[0-9]+' "$dir/fuzz.log" | tail -n 1 || true)
     cov=$(sed -nE 's/.* cov: ([0-9]+).*/\1/p' <<<"$last")
     ft=$(sed -nE 's/.* ft: ([0-9]+).*/\1/p' <<<"$last")
-    corpus=$(find "$dir/corpus" -type f | wc -l)
+    # libFuzzer's own count: the directory also keeps the inputs that later reductions superseded.
+    corpus=$(sed -nE 's/.* corp: ([0-9]+\/[0-9a-zA-Z]+).*/\1/p' <<<"$last")
     crashes=$(($(find "$dir/crashes" -type f | wc -l) - before))
     if ((status != 0)) || grep -qE '^(==[0-9]+==ERROR|SUMMARY: )' "$dir/fuzz.log"; then
         crashes=$((crashes > 0 ? crashes : 1))
     fi
-    echo "$target: execs ${execs:-?} (${rate:-?}/s), cov ${cov:-?}, ft ${ft:-?}, corpus $corpus, crashes $crashes"
+    echo "$target: execs ${execs:-?} (${rate:-?}/s), cov ${cov:-?}, ft ${ft:-?}, corpus ${corpus:-?}, crashes $crashes"
     if ((crashes > 0)); then
         failed=1
         echo "fuzz.sh: $target failed (exit $status); log: $dir/fuzz.log" >&2
