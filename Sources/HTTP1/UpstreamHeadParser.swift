@@ -89,7 +89,9 @@ package struct UpstreamHeadParser: Sendable {
         if ASCII.isWhitespace(line[0]) {
             // obs-fold: RFC 9112 §5.2 lets a proxy replace it with SP.
             guard !head.headers.isEmpty else { throw .upstreamBadField }
-            head.headers.appendToLastValue(String(decoding: ASCII.trimmingWhitespace(line), as: UTF8.self))
+            let continuation = ASCII.trimmingWhitespace(line)
+            // A fold line of only whitespace adds nothing: joining it would leave a trailing SP outside the value.
+            if !continuation.isEmpty { head.headers.appendToLastValue(String(decoding: continuation, as: UTF8.self)) }
             return
         }
         guard let colon = line.firstIndex(of: ASCII.colon) else { throw .upstreamBadField }
@@ -108,25 +110,26 @@ package struct UpstreamHeadParser: Sendable {
         }
         // One pass over the fields: this runs for every upstream response.
         var contentLength: Int?
-        var sawContentLength = false
         var isChunked = false
         for field in head.headers {
             if ASCII.equalsIgnoringCase(field.name, "content-length") {
-                sawContentLength = true
                 // Some servers repeat the value as a list ("5, 5"); identical values are harmless, different ones
                 // fatal.
+                var elements = 0
                 try ASCII.forEachListElement(field.value) { (element) throws(HTTP1Error) in
                     guard let length = ASCII.parseDecimal(element) else { throw .upstreamInvalidContentLength }
                     guard contentLength == nil || contentLength == length else {
                         throw .upstreamConflictingContentLength
                     }
                     contentLength = length
+                    elements += 1
                 }
+                // Checked per field: an empty one beside a valid one would otherwise be forwarded on HEAD and 304.
+                guard elements > 0 else { throw .upstreamInvalidContentLength }
             } else if ASCII.equalsIgnoringCase(field.name, "transfer-encoding") {
                 isChunked = true
             }
         }
-        if sawContentLength, contentLength == nil { throw .upstreamInvalidContentLength }
         phase = .done
         return .complete(head, contentLength: isChunked ? nil : contentLength, isChunked: isChunked)
     }

@@ -78,6 +78,19 @@ import Testing
         #expect(head.headers.first(name: "x-long") == "first second third")
     }
 
+    /// Found by Tests/Fuzz: a blank fold line left "a " where the value is "a" (RFC 9112 §5.2 folds into SP, and
+    /// trailing whitespace is not part of a value).
+    @Test func whitespaceOnlyFoldLineAddsNothing() throws {
+        let event = try final([
+            "HTTP/1.1 200 OK\r\n", "X-Long: a\r\n", " \t\r\n", "\tb\r\n", "X-Blank: c\r\n", " \r\n", "\r\n",
+        ])
+        guard case .complete(let head, _, _)? = event else {
+            Issue.record("not complete")
+            return
+        }
+        #expect(head.headers == [("X-Long", "a b"), ("X-Blank", "c")])
+    }
+
     @Test func whitespaceBeforeColonAndLFOnlyAreTolerated() throws {
         let event = try final(["HTTP/1.1 200 OK\n", "Server : vendor\n", "\n"])
         guard case .complete(let head, _, _)? = event else {
@@ -119,6 +132,18 @@ import Testing
         }
         #expect(throws: HTTP1Error.upstreamInvalidContentLength) {
             try final(["HTTP/1.1 200 OK\r\n", "Content-Length: \r\n", "\r\n"])
+        }
+    }
+
+    /// Found by Tests/Fuzz: an empty Content-Length passed when another one was valid, and ResponseWriter then
+    /// forwarded the empty one (first of its name) on a HEAD or 304 response.
+    @Test(arguments: ["Content-Length: \r\n", "Content-Length: ,\r\n", "Content-Length:  , \r\n"])
+    func emptyContentLengthBesideAValidOneThrows(empty: String) {
+        #expect(throws: HTTP1Error.upstreamInvalidContentLength) {
+            try final(["HTTP/1.1 200 OK\r\n", empty, "Content-Length: 5\r\n", "\r\n"])
+        }
+        #expect(throws: HTTP1Error.upstreamInvalidContentLength) {
+            try final(["HTTP/1.1 200 OK\r\n", "Content-Length: 5\r\n", empty, "\r\n"])
         }
     }
 
