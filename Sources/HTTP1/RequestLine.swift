@@ -81,8 +81,11 @@ struct RequestLineProgress {
             let space = ASCII.firstIndex(of: ASCII.space, in: bytes, index..<bytes.count)
             let count = (space ?? bytes.count) - index
             if spaces == 0 {
+                // Only the bytes up to the first one past the limit decide 400 or 501, so that the answer is the same
+                // whether the line arrives whole or a byte at a time.
+                let judged = min(count, max(0, limits.maxMethodBytes + 1 - methodBytes))
+                if methodIsToken { methodIsToken = bytes[index..<(index + judged)].allSatisfy(ASCII.isTokenByte) }
                 methodBytes += count
-                if methodIsToken { methodIsToken = bytes[index..<(index + count)].allSatisfy(ASCII.isTokenByte) }
             } else {
                 targetBytes += count
             }
@@ -90,7 +93,7 @@ struct RequestLineProgress {
             spaces += 1
             index = space + 1
         }
-        // A method that is not a token is a 400 however long; only a plausible one is "not implemented".
+        // A method that is not a token is malformed (400); only a plausible one is "not implemented" (501).
         if methodBytes > limits.maxMethodBytes { throw methodIsToken ? .methodTooLong : .invalidMethod }
         if targetBytes > limits.maxRequestTargetBytes { throw .requestTargetTooLong }
     }

@@ -248,7 +248,7 @@ struct MessageChecker {
         case .contentLength(let length):
             require(length >= 0 && length <= limits.maxBodyBytes, "Content-Length \(length)")
         case .chunked:
-            require(head.version == .http1_1, "chunked framing on \(head.version)")
+            require(head.version == .http11, "chunked framing on \(head.version)")
         }
         framing = head.framing
         bodyBytes = 0

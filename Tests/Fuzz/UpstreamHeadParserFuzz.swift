@@ -119,7 +119,7 @@ struct HeadTrace: Equatable, CustomStringConvertible {
     func checkForwarding() {
         guard let (head, _, _) = completed else { return }
         var written: [UInt8] = []
-        ResponseWriter.writeHead(head, framing: .none, clientVersion: .http1_1, keepAlive: true, into: &written)
+        ResponseWriter.writeHead(head, framing: .none, clientVersion: .http11, keepAlive: true, into: &written)
         let lines = written.withUnsafeBytes { HeadLines($0) }
         let reread = HeadTrace(feeding: lines, maxHeaderBytes: Int.max)
         guard let (rereadHead, _, _) = reread.completed else {

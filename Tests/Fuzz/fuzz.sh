@@ -23,7 +23,8 @@ done
 swiftc=${SWIFTC:-$(command -v swiftc || echo /opt/swift/usr/bin/swiftc)}
 [[ -x $swiftc ]] || { echo "fuzz.sh: swiftc not found; set SWIFTC" >&2; exit 2; }
 toolchain_bin=$(dirname "$(readlink -f "$swiftc")")
-common=(-O -g -swift-version 6 -parse-as-library)
+# One package name for HTTP1 and the harnesses: they use its package-level API, as the proxy does.
+common=(-O -g -swift-version 6 -parse-as-library -package-name retryd)
 # The toolchain's lld links quietly; the system gold linker warns about every ASan symbol.
 [[ -x $toolchain_bin/ld.lld ]] && link_flags=(-use-ld=lld) || link_flags=()
 [[ -x $toolchain_bin/llvm-symbolizer ]] && export ASAN_SYMBOLIZER_PATH=$toolchain_bin/llvm-symbolizer
@@ -34,7 +35,7 @@ out=.build/fuzz
 started=$SECONDS
 mkdir -p "$out/module"
 echo "fuzz.sh: building HTTP1 and ${targets[*]} with $swiftc"
-# HTTP1 is built once as its own module, so the harnesses see only its public API, as the proxy does. Only HTTP1
+# HTTP1 is built once as its own module, so the harnesses see only what the proxy sees. Only HTTP1
 # gets coverage instrumentation: instrumented harness code ran slower and let the fuzzer chase the checker's branches.
 "$swiftc" "${common[@]}" -sanitize=fuzzer,address -wmo -module-name HTTP1 \
     -emit-module -emit-module-path "$out/module/HTTP1.swiftmodule" -c Sources/HTTP1/*.swift -o "$out/module/HTTP1.o"
