@@ -153,7 +153,8 @@ async def worker(index, args, stats, deadline, rng, writers):
             if abort_after is not None:
                 stats.client_aborts += 1
             else:
-                stats.hangs.append((request_id.decode(), round(time.monotonic() - started, 1)))
+                # A slow-reading connection's large body can outlast the bound by itself: say so in the report.
+                stats.hangs.append((request_id.decode(), round(time.monotonic() - started, 1), "slow" if slow else ""))
             keep = False
         except Cut as cut:
             stats.cutoffs[str(cut)] += 1
