@@ -7,7 +7,8 @@
 # Outputs live under .build/fuzz/<target>/: the fuzzer binary, a working corpus (seeded from Tests/Fuzz/corpus, kept
 # between runs so a long campaign resumes where it stopped; the committed seeds are never written to), fuzz.log, and
 # crashes/ where libFuzzer leaves any failing input. Exits non-zero if any target crashed, leaked, timed out, ran out
-# of memory or tripped a sanitizer or an invariant. Reproduce a failure with: .build/fuzz/<target>/fuzzer <input>
+# of memory or tripped a sanitizer or an invariant.
+# Reproduce a failure with: SWIFT_BACKTRACE=enable=no .build/fuzz/<target>/fuzzer <input>
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -82,6 +83,7 @@ for target in "${targets[@]}"; do
         echo "fuzz.sh: $target failed (exit $status); log: $dir/fuzz.log" >&2
         grep -E 'Fatal error|ERROR: |SUMMARY: ' "$dir/fuzz.log" | head -n 5 >&2 || true
         find "$dir/crashes" -type f -newer "$dir/fuzzer" | sed 's/^/fuzz.sh: failing input: /' >&2
+        echo "fuzz.sh: reproduce with: SWIFT_BACKTRACE=enable=no $dir/fuzzer <input>" >&2
     fi
 done
 echo "fuzz.sh: done in $((SECONDS - started)) s"
