@@ -74,10 +74,16 @@ for target in "${targets[@]}"; do
     # libFuzzer's own count: the directory also keeps the inputs that later reductions superseded.
     corpus=$(sed -nE 's/.* corp: ([0-9]+\/[0-9a-zA-Z]+).*/\1/p' <<<"$last")
     crashes=$(($(find "$dir/crashes" -type f | wc -l) - before))
-    if ((status != 0)) || grep -qE '^(==[0-9]+==ERROR|SUMMARY: )' "$dir/fuzz.log"; then
+    interrupted=""
+    # libFuzzer exits 72 when a signal from outside stops it: no verdict, but no pass either.
+    if ((status == 72 && crashes == 0)); then
+        interrupted=", interrupted by a signal"
+        failed=1
+    elif ((status != 0)) || grep -qE '^(==[0-9]+==ERROR|SUMMARY: )' "$dir/fuzz.log"; then
         crashes=$((crashes > 0 ? crashes : 1))
     fi
-    echo "$target: execs ${execs:-?} (${rate:-?}/s), cov ${cov:-?}, ft ${ft:-?}, corpus ${corpus:-?}, crashes $crashes"
+    echo "$target: execs ${execs:-?} (${rate:-?}/s), cov ${cov:-?}, ft ${ft:-?}, corpus ${corpus:-?}," \
+        "crashes $crashes$interrupted"
     if ((crashes > 0)); then
         failed=1
         echo "fuzz.sh: $target failed (exit $status); log: $dir/fuzz.log" >&2
