@@ -7,7 +7,8 @@
 # Outputs live under .build/fuzz/<target>/: the fuzzer binary, a working corpus (seeded from Tests/Fuzz/corpus, kept
 # between runs so a long campaign resumes where it stopped; the committed seeds are never written to), fuzz.log, and
 # crashes/ where libFuzzer leaves any failing input. Exits non-zero if any target crashed, leaked, timed out, ran out
-# of memory or tripped a sanitizer or an invariant. Reproduce a failure with: .build/fuzz/<target>/fuzzer <input>
+# of memory or tripped a sanitizer or an invariant.
+# Reproduce a failure with: SWIFT_BACKTRACE=enable=no .build/fuzz/<target>/fuzzer <input>
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -74,15 +75,22 @@ for target in "${targets[@]}"; do
     # libFuzzer's own count: the directory also keeps the inputs that later reductions superseded.
     corpus=$(sed -nE 's/.* corp: ([0-9]+\/[0-9a-zA-Z]+).*/\1/p' <<<"$last")
     crashes=$(($(find "$dir/crashes" -type f | wc -l) - before))
-    if ((status != 0)) || grep -qE '^(==[0-9]+==ERROR|SUMMARY: )' "$dir/fuzz.log"; then
+    interrupted=""
+    # libFuzzer exits 72 when a signal from outside stops it: no verdict, but no pass either.
+    if ((status == 72 && crashes == 0)); then
+        interrupted=", interrupted by a signal"
+        failed=1
+    elif ((status != 0)) || grep -qE '^(==[0-9]+==ERROR|SUMMARY: )' "$dir/fuzz.log"; then
         crashes=$((crashes > 0 ? crashes : 1))
     fi
-    echo "$target: execs ${execs:-?} (${rate:-?}/s), cov ${cov:-?}, ft ${ft:-?}, corpus ${corpus:-?}, crashes $crashes"
+    echo "$target: execs ${execs:-?} (${rate:-?}/s), cov ${cov:-?}, ft ${ft:-?}, corpus ${corpus:-?}," \
+        "crashes $crashes$interrupted"
     if ((crashes > 0)); then
         failed=1
         echo "fuzz.sh: $target failed (exit $status); log: $dir/fuzz.log" >&2
         grep -E 'Fatal error|ERROR: |SUMMARY: ' "$dir/fuzz.log" | head -n 5 >&2 || true
         find "$dir/crashes" -type f -newer "$dir/fuzzer" | sed 's/^/fuzz.sh: failing input: /' >&2
+        echo "fuzz.sh: reproduce with: SWIFT_BACKTRACE=enable=no $dir/fuzzer <input>" >&2
     fi
 done
 echo "fuzz.sh: done in $((SECONDS - started)) s"
