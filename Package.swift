@@ -40,6 +40,7 @@ let package = Package(
         ),
         .target(name: "HTTP1"),
         .target(name: "Retry"),
+        .target(name: "Admission", dependencies: ["Retry"]),
         .target(
             name: "Config",
             dependencies: ["Retry", "HTTP1", "Listener", "TOMLKit"]
@@ -109,6 +110,7 @@ let package = Package(
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
         .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"]),
         .testTarget(name: "RetryTests", dependencies: ["Retry", "TestSupport"]),
+        .testTarget(name: "AdmissionTests", dependencies: ["Admission", "Retry"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Retry"]),
         .testTarget(name: "LoopTests", dependencies: ["Loop", "TestSupport"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "Loop", "TestSupport"]),

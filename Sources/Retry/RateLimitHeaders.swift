@@ -9,7 +9,14 @@ package enum RateLimitHeaders {
     ///   - headers: the response headers; names compare case-insensitively, repeated fields all count.
     ///   - now: wall-clock time as seconds since the Unix epoch.
     package static func announcedWait(in headers: [(name: String, value: String)], now: Double) -> Duration? {
-        var largest: Duration?
+        longestAnnouncedWait(in: headers, now: now)?.wait
+    }
+
+    /// The announced wait and the header that announced it (as spelled in the response).
+    package static func longestAnnouncedWait(
+        in headers: [(name: String, value: String)], now: Double
+    ) -> (wait: Duration, header: String)? {
+        var largest: (wait: Duration, header: String)?
         for header in headers {
             let wait: Duration?
             switch header.name.lowercased() {
@@ -19,7 +26,7 @@ package enum RateLimitHeaders {
             case "x-ratelimit-reset": wait = xRateLimitReset(header.value, now: now)
             default: continue
             }
-            if let wait, largest.map({ wait > $0 }) ?? true { largest = wait }
+            if let wait, largest.map({ wait > $0.wait }) ?? true { largest = (wait, header.name) }
         }
         return largest
     }
@@ -41,7 +48,7 @@ package enum RateLimitHeaders {
     }
 
     /// `RateLimit-Reset` (older IETF draft): seconds until the quota resets.
-    static func rateLimitReset(_ value: String) -> Duration? {
+    package static func rateLimitReset(_ value: String) -> Duration? {
         decimalSeconds(value.trimmingOWS)
     }
 
@@ -53,7 +60,7 @@ package enum RateLimitHeaders {
     }
 
     /// `X-RateLimit-Reset`: epoch seconds when at least `epochThreshold`, else seconds from now.
-    static func xRateLimitReset(_ value: String, now: Double) -> Duration? {
+    package static func xRateLimitReset(_ value: String, now: Double) -> Duration? {
         let trimmed = value.trimmingOWS
         guard let seconds = decimalSeconds(trimmed) else { return nil }
         guard seconds >= .seconds(epochThreshold) else { return seconds }

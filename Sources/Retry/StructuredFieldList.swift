@@ -3,9 +3,9 @@
 ///
 /// The whole field is rejected on any syntax error, as RFC 9651 §4.2 requires, so a malformed field never yields
 /// half a value.
-enum StructuredFieldList {
+package enum StructuredFieldList {
     /// The integer values of parameter `key` across the list's members, or nil when the field does not parse.
-    static func integerParameters(named key: String, in field: some StringProtocol) -> [Int64]? {
+    package static func integerParameters(named key: String, in field: some StringProtocol) -> [Int64]? {
         var scanner = ByteScanner(field)
         var values: [Int64] = []
         scanner.skipAll(UInt8(ascii: " "))
