@@ -11,6 +11,11 @@ enum MetricFamily: CaseIterable, Sendable {
     case upstreamLatency
     case inFlight
     case connectionsRefused
+    case rateLimitedResponses
+    case gateClosures
+    case heldRequests
+    case holdTime
+    case gateRefusals
 
     /// The name's parts: all under the `retryd` namespace, counters in `total`, histograms in `seconds`.
     var descriptor: MetricNameDescriptor {
@@ -25,6 +30,11 @@ enum MetricFamily: CaseIterable, Sendable {
             case .upstreamLatency: ("upstream_latency", "seconds")
             case .inFlight: ("inflight_exchanges", "")
             case .connectionsRefused: ("connections_refused", "total")
+            case .rateLimitedResponses: ("rate_limited_responses", "total")
+            case .gateClosures: ("gate_closures", "total")
+            case .heldRequests: ("held_requests", "total")
+            case .holdTime: ("hold", "seconds")
+            case .gateRefusals: ("gate_refusals", "total")
             }
         return MetricNameDescriptor(namespace: "retryd", metricName: metricName, unitName: unit, helpText: help)
     }
@@ -38,7 +48,10 @@ enum MetricFamily: CaseIterable, Sendable {
         case .requests: "status_class"
         case .attempts: "outcome"
         case .retries, .giveUps: "reason"
-        case .rateLimitWaits, .retryWait, .upstreamLatency, .inFlight, .connectionsRefused: nil
+        case .heldRequests: "reason"
+        case .rateLimitWaits, .retryWait, .upstreamLatency, .inFlight, .connectionsRefused, .rateLimitedResponses,
+            .gateClosures, .holdTime, .gateRefusals:
+            nil
         }
     }
 
@@ -54,6 +67,12 @@ enum MetricFamily: CaseIterable, Sendable {
         case .upstreamLatency: "Each attempt's time to its response head or failure, in seconds."
         case .inFlight: "Client exchanges in progress (waiting, attempting or streaming)."
         case .connectionsRefused: "Client connections answered 503 and closed because max_connections were open."
+        case .rateLimitedResponses: "Responses with status 429 received from the upstream."
+        case .gateClosures: "Times a quota gate closed (or its opening moved later) on an announced wait."
+        case .heldRequests:
+            "Attempts held before going upstream, by reason: gate, trial, quota (pacing), max_in_flight."
+        case .holdTime: "How long held attempts waited before going upstream, in seconds."
+        case .gateRefusals: "Requests answered 429 by retryd because they could not wait for the quota gate."
         }
     }
 }

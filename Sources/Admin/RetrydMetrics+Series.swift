@@ -8,6 +8,10 @@ struct UpstreamSeries {
     let retryWait: Metrics.Timer
     let rateLimitWaits: CoreMetrics.Counter
     let connectionsRefused: CoreMetrics.Counter
+    let rateLimitedResponses: CoreMetrics.Counter
+    let gateClosures: CoreMetrics.Counter
+    let gateRefusals: CoreMetrics.Counter
+    let holdTime: Metrics.Timer
 
     init(upstream: String, metrics: RetrydMetrics) {
         let labels = [("upstream", upstream)]
@@ -16,6 +20,10 @@ struct UpstreamSeries {
         retryWait = metrics.makeTimer(.retryWait, labels: labels, buckets: metrics.buckets.retryWait)
         rateLimitWaits = metrics.makeCounter(.rateLimitWaits, labels: labels)
         connectionsRefused = metrics.makeCounter(.connectionsRefused, labels: labels)
+        rateLimitedResponses = metrics.makeCounter(.rateLimitedResponses, labels: labels)
+        gateClosures = metrics.makeCounter(.gateClosures, labels: labels)
+        gateRefusals = metrics.makeCounter(.gateRefusals, labels: labels)
+        holdTime = metrics.makeTimer(.holdTime, labels: labels, buckets: metrics.buckets.retryWait)
     }
 }
 

@@ -42,6 +42,7 @@ package final class RetrydMetrics: ExchangeObserver {
     /// Counts the attempt by outcome and records its latency.
     package func attemptFinished(upstream: String, status: Int?, duration: Duration) {
         counter(.attempts, upstream: upstream, detail: MetricLabels.outcome(status: status)).increment()
+        if status == 429 { series(for: upstream).rateLimitedResponses.increment() }
         series(for: upstream).latency.record(duration: duration)
     }
 
@@ -62,6 +63,17 @@ package final class RetrydMetrics: ExchangeObserver {
     /// Counts the give-up by reason.
     package func gaveUp(_ report: GiveUpReport) {
         counter(.giveUps, upstream: report.upstream, detail: report.reason.code).increment()
+    }
+
+    /// Counts gate closures, held requests by reason, hold times and refusals.
+    package func gateEvent(upstream: String, bucket: String, _ event: GateEvent) {
+        switch event {
+        case .closed: series(for: upstream).gateClosures.increment()
+        case .held(let reason): counter(.heldRequests, upstream: upstream, detail: reason).increment()
+        case .released(let waited): series(for: upstream).holdTime.record(duration: waited)
+        case .refused: series(for: upstream).gateRefusals.increment()
+        case .opened: break
+        }
     }
 
     /// Counts a connection refused at the limit.

@@ -74,11 +74,13 @@ package struct QuotaReport: Sendable, Equatable {
                     remaining: remaining, resetAfter: reset, limit: plainLimit ?? policyLimit, window: window)
             }
             if let remaining = xRemaining, let reset = xReset {
-                return QuotaReport(remaining: remaining, resetAfter: reset, limit: xLimit ?? policyLimit, window: window)
+                return QuotaReport(
+                    remaining: remaining, resetAfter: reset, limit: xLimit ?? policyLimit, window: window)
             }
             if let remaining = structuredRemaining, let reset = structuredReset {
                 return QuotaReport(
-                    remaining: Int(clamping: max(remaining, 0)), resetAfter: .seconds(max(reset, 0)), limit: policyLimit,
+                    remaining: Int(clamping: max(remaining, 0)), resetAfter: .seconds(max(reset, 0)),
+                    limit: policyLimit,
                     window: window)
             }
             return nil

@@ -13,7 +13,7 @@ extension ConfigDecoder {
         -> EndpointRule
     {
         try table.rejectUnknownKeys(
-            allowed: ["methods", "path"] + retryKeys,
+            allowed: ["methods", "path", "bucket"] + retryKeys,
             hints: ["retry": "retry keys go directly in [[upstream.rule]]"]
         )
         var rule = EndpointRule(policy: try applyRetryKeys(from: table, to: upstreamPolicy, inRule: true))
@@ -29,6 +29,7 @@ extension ConfigDecoder {
             }
             rule.methods = methods
         }
+        if let value = table["bucket"] { rule.bucket = try bucketName(value) }
         if let value = table["path"] {
             let glob = try value.string()
             guard glob.hasPrefix("/") else { throw value.error("path pattern \"\(glob)\" must start with \"/\"") }

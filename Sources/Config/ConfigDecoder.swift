@@ -11,7 +11,7 @@ struct ConfigDecoder {
 
     static let upstreamKeys = [
         "name", "listen", "url", "connect_timeout", "attempt_timeout", "ca_file", "set_headers",
-        "request_id_headers", "attempts_header", "retry", "rule",
+        "request_id_headers", "attempts_header", "retry", "rule", "quota",
     ]
 
     /// Creates a decoder.
@@ -96,6 +96,11 @@ struct ConfigDecoder {
             for rule in try value.tables() {
                 upstream.rules.append(try Self.decodeRule(rule, inheriting: upstream.retry))
             }
+        }
+        upstream.quota.closingStatuses = upstream.retry.rateLimitStatuses.union([503])
+        if let value = table["quota"] {
+            upstream.quota = try Self.decodeQuota(
+                try value.table(), rateLimitStatuses: upstream.retry.rateLimitStatuses)
         }
         return upstream
     }

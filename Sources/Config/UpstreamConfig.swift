@@ -1,3 +1,4 @@
+import Admission
 import Retry
 
 /// One vendor API and the listener that fronts it.
@@ -24,6 +25,8 @@ package struct UpstreamConfig: Sendable, Equatable {
     package var retry = RetryPolicy()
     /// Per-endpoint overrides, first match wins; each carries its complete effective policy.
     package var rules: [EndpointRule] = []
+    /// How the vendor's quota is respected (`[upstream.quota]`): the gate, pacing, a reserve, attempts out at once.
+    package var quota = QuotaPolicy()
 
     /// Creates an upstream with defaults for everything but its identity.
     package init(name: String, listen: ListenAddress, url: UpstreamURL) {
@@ -39,6 +42,6 @@ package struct UpstreamConfig: Sendable, Equatable {
             && lhs.caFile == rhs.caFile
             && lhs.setHeaders.elementsEqual(rhs.setHeaders, by: { $0.name == $1.name && $0.value == $1.value })
             && lhs.requestIDHeaders == rhs.requestIDHeaders && lhs.attemptsHeader == rhs.attemptsHeader
-            && lhs.retry == rhs.retry && lhs.rules == rhs.rules
+            && lhs.retry == rhs.retry && lhs.rules == rhs.rules && lhs.quota == rhs.quota
     }
 }

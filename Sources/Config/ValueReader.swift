@@ -31,6 +31,12 @@ struct ValueReader {
         return integer
     }
 
+    /// A boolean: `true` or `false`.
+    func bool() throws(ConfigError) -> Bool {
+        guard let bool = value.bool else { throw mismatch(expected: "true or false") }
+        return bool
+    }
+
     /// An integer or a float, as a `Double`.
     func number() throws(ConfigError) -> Double {
         if let integer = value.int { return Double(integer) }

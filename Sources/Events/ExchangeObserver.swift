@@ -14,9 +14,28 @@ package protocol ExchangeObserver: AnyObject {
     func gaveUp(_ report: GiveUpReport)
     /// A client connection to `upstream`'s listener arrived past `max_connections` and was answered 503.
     func connectionRefused(upstream: String)
+    /// Something happened at one of `upstream`'s quota gates (`bucket` is "default" for the upstream's own).
+    func gateEvent(upstream: String, bucket: String, _ event: GateEvent)
 }
 
 extension ExchangeObserver {
     /// Most observers care about exchanges only.
     package func connectionRefused(upstream: String) {}
+    /// Most observers care about exchanges only.
+    package func gateEvent(upstream: String, bucket: String, _ event: GateEvent) {}
+}
+
+/// What happens at a quota gate, as observers hear it.
+package enum GateEvent: Sendable, Equatable {
+    /// A response (here, or at another instance when `instance` is set) announced a wait: the gate is closed until
+    /// `until` (wall-clock milliseconds).
+    case closed(until: Int64, status: Int, header: String, instance: String?, waiting: Int)
+    /// The trial after the wait was answered without a new one: requests go again.
+    case opened(waiting: Int)
+    /// A request began waiting: at the closed gate, for the window's quota, or for an attempt to end.
+    case held(reason: String)
+    /// A waiting request went after `waited`.
+    case released(waited: Duration)
+    /// A request could not wait long enough and was answered 429 by retryd.
+    case refused
 }

@@ -143,6 +143,11 @@ package enum Sys {
         clinux_monotonic_ns()
     }
 
+    /// Wall clock in whole milliseconds since the Unix epoch (what quota windows and gates are kept in).
+    package static func wallClockMilliseconds() -> Int64 {
+        clinux_realtime_ns() / 1_000_000
+    }
+
     /// Wall clock in seconds since the Unix epoch.
     package static func wallClockSeconds() -> Double {
         Double(clinux_realtime_ns()) / 1e9

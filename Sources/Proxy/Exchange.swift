@@ -20,6 +20,8 @@ final class Exchange: RequestSink {
     private let upstreamHeaders: [(name: String, value: String)]
     /// The transfer of the attempt in flight: the handle the machine's actions refer to.
     private var transfer: Transfer?
+    /// The quota gate the attempts ask first; nil when the upstream respects no quota.
+    private let gate: BucketGate?
     private lazy var timer = LoopTimer { [unowned self] in self.timerFired() }
     private var random = SystemRandomNumberGenerator()
 
@@ -33,9 +35,13 @@ final class Exchange: RequestSink {
             head.target, method: head.method, basePath: profile.upstream.url.basePath)
         self.target = target ?? ""
         upstreamHeaders = Self.forwardedHeaders(head.headers, setting: profile.upstream.setHeaders)
+        let rule = profile.policySelector.rule(method: head.method, target: head.target)
+        var configuration = profile.machine
+        configuration.usesGate = profile.usesGate
+        gate = profile.usesGate ? service.quota.gate(named: rule?.bucket ?? QuotaKeeper.defaultBucket) : nil
         machine = ExchangeStateMachine(
-            request: head, policy: profile.policySelector.policy(method: head.method, target: head.target),
-            configuration: profile.machine, hasUpstreamTarget: target != nil, now: service.loop.now)
+            request: head, policy: rule?.policy ?? profile.policySelector.base, configuration: configuration,
+            hasUpstreamTarget: target != nil, now: service.loop.now)
     }
 
     /// End-to-end headers only, minus what libcurl frames itself, plus the upstream's configured headers.
@@ -55,9 +61,9 @@ final class Exchange: RequestSink {
             break
         case .sendContinue:
             connection?.sendContinue()
-        case .start(let start, let sendContinue):
+        case .step(let step, let sendContinue):
             if sendContinue { connection?.sendContinue() }
-            perform(.start(start))
+            perform(step)
         case .finish(let finish):
             perform(.finish(finish, ended: nil))
         }
@@ -100,6 +106,9 @@ final class Exchange: RequestSink {
             break
         case .rearm(let delay):
             loop.schedule(timer, after: delay)
+        case .admit(let maxWait):
+            // An immediate refusal answers inside admit(); otherwise admitted() or refused() follows later.
+            if gate?.admit(self, maxWait: maxWait) ?? true { perform(machine.admitted(now: loop.now)) }
         case .start(let start):
             startTransfer(start)
         case .retry(let plan, let ended, let cancelTransfer):
@@ -122,8 +131,15 @@ final class Exchange: RequestSink {
     }
 
     private func cancelCurrentTransfer() {
-        if let transfer { forwarder.cancel(transfer) }
+        guard let transfer else { return }
+        forwarder.cancel(transfer)
+        transferEnded()
+    }
+
+    /// The admitted attempt is over, whatever ended it: its place in the gate's count of attempts out is free.
+    private func transferEnded() {
         transfer = nil
+        gate?.finished()
     }
 
     private func timerFired() {
@@ -136,13 +152,18 @@ final class Exchange: RequestSink {
     /// Writes the answer, then reports the exchange; the machine has already moved to `.finished`.
     private func complete(_ finish: ExchangeStateMachine.Finish) {
         loop.cancel(timer)
-        if finish.cancelTransfer { cancelCurrentTransfer() }
-        transfer = nil
+        cancelCurrentTransfer()
+        if finish.leaveGate, let gate { gate.withdraw(self) }
         switch finish.answer {
         case .none:
             break
         case .error(let status, let code, let detail):
             connection?.respondWithError(status: status, code: code, detail: detail, extraHeaders: attemptsHeaders)
+        case .refusal(let refusal):
+            var headers = attemptsHeaders
+            headers.add(name: "Retry-After", value: String(refusal.retryAfter))
+            connection?.respondWithError(
+                status: refusal.status, code: "rate_limited", detail: refusal.detail, extraHeaders: headers)
         case .endResponse:
             connection?.finishResponse()
         case .abortResponse:
@@ -173,10 +194,12 @@ extension Exchange: TransferDelegate {
             return false
         case .discard(let ended, let timeout):
             attemptEnded(ended)
+            if let status = ended.status { gate?.observe(status: status, headers: machine.lastHeaders) }
             if let timeout { loop.schedule(timer, after: timeout) }
             return true
         case .deliver(let ended, let head, let framing, let timeout):
             attemptEnded(ended)
+            if let status = ended.status { gate?.observe(status: status, headers: machine.lastHeaders) }
             loop.schedule(timer, after: timeout)
             guard let connection else { return false }
             connection.writeResponseHead(head, framing: framing)
@@ -211,7 +234,17 @@ extension Exchange: TransferDelegate {
 
     func transfer(_ transfer: Transfer, didCompleteWith result: Result<Void, UpstreamError>) {
         guard self.transfer === transfer else { return }
-        self.transfer = nil
+        transferEnded()
         perform(machine.transferCompleted(result, now: loop.now, wallClock: Sys.wallClockSeconds(), random: &random))
+    }
+}
+
+extension Exchange: GateWaiter {
+    func admitted() {
+        perform(machine.admitted(now: loop.now))
+    }
+
+    func refused(_ refusal: GateRefusal) {
+        if let finish = machine.refusedAtGate(refusal) { perform(.finish(finish, ended: nil)) }
     }
 }

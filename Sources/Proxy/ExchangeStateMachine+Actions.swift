@@ -37,6 +37,8 @@ extension ExchangeStateMachine {
         case none
         /// retryd's own complete JSON error response.
         case error(status: Int, code: String, detail: String)
+        /// retryd's own answer for a request the quota gate cannot admit in time: 429 with `Retry-After`.
+        case refusal(GateRefusal)
         /// The relayed response is complete: end its framing.
         case endResponse
         /// The relayed response is cut off: close without ending the framing, so the truncation shows.
@@ -59,6 +61,8 @@ extension ExchangeStateMachine {
         var warning: String?
         /// Response body bytes the client was given.
         var bytesDelivered = 0
+        /// Whether the exchange was waiting at the quota gate and must leave its queue.
+        var leaveGate = false
     }
 
     /// What `begin` asks for.
@@ -67,8 +71,8 @@ extension ExchangeStateMachine {
         case none
         /// Answer `100 Continue` so the client sends its body; the attempt starts once it is complete.
         case sendContinue
-        /// Start the first attempt now (the body streams), after `100 Continue` when `sendContinue`.
-        case start(AttemptStart, sendContinue: Bool)
+        /// Go on with `step` now (the body streams), after `100 Continue` when `sendContinue`.
+        case step(Step, sendContinue: Bool)
         /// The request cannot be forwarded at all.
         case finish(Finish)
     }
@@ -115,6 +119,8 @@ extension ExchangeStateMachine {
         case none
         /// Arm the timer again, `after` from now.
         case rearm(after: Duration)
+        /// Ask the quota gate for the next attempt, waiting at most `maxWait`; ``admitted(now:)`` follows.
+        case admit(maxWait: Duration)
         /// Start the next attempt.
         case start(AttemptStart)
         /// An attempt ended (reported first, when given); cancel its transfer when asked; then wait and retry.

@@ -46,7 +46,7 @@ extension ExchangeStateMachine {
                     status: delivery.status, answer: .abortResponse, giveUp: delivery.giveUp, warning: warning)
                 return .finish(finish, ended: nil)
             }
-        case .receivingRequest, .waiting, .finished:
+        case .receivingRequest, .waitingAtGate, .waiting, .finished:
             return .none
         }
     }
@@ -82,7 +82,7 @@ extension ExchangeStateMachine {
             let finish = finish(
                 status: delivery.status, answer: .abortResponse, giveUp: delivery.giveUp, warning: warning)
             return .finish(finish, ended: nil)
-        case .receivingRequest, .finished:
+        case .receivingRequest, .waitingAtGate, .finished:
             return .none
         }
     }

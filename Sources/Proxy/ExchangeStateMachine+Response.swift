@@ -26,7 +26,7 @@ extension ExchangeStateMachine {
         case .discarding, .delivering:
             // Trailers of a chunked body arrive as header lines too.
             return .more
-        case .receivingRequest, .waiting, .finished:
+        case .receivingRequest, .waitingAtGate, .waiting, .finished:
             return .abort
         }
     }
@@ -90,7 +90,7 @@ extension ExchangeStateMachine {
             delivery.lastByteAt = now
             state = .delivering(delivery)
             return .relay
-        case .receivingRequest, .attempting, .waiting, .finished:
+        case .receivingRequest, .waitingAtGate, .attempting, .waiting, .finished:
             return .abort
         }
     }

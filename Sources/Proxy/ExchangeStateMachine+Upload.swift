@@ -140,15 +140,43 @@ extension ExchangeStateMachine {
         return (.bytes(count), resume)
     }
 
-    /// The next attempt, or the end of the exchange when the deadline leaves no time for one.
+    /// The next attempt (through the quota gate when there is one), or the end of the exchange when the deadline
+    /// leaves no time for one.
     mutating func nextAttempt(now: Int64) -> Step {
-        guard
-            let timeout = planner.attemptBudget(elapsed: elapsed(at: now), attemptTimeout: configuration.attemptTimeout)
-        else {
-            let failure = TransportFailure(
-                kind: .unsent, isTimeout: true, message: "deadline passed before the next attempt")
-            return .finish(giveUp(failure, reason: .deadlineExceeded), ended: nil)
-        }
+        guard timeLeft(at: now) != nil else { return deadlinePassed() }
+        guard configuration.usesGate else { return startAttempt(now: now) }
+        state = .waitingAtGate(number: attempts + 1)
+        let remaining = planner.policy.deadline - elapsed(at: now)
+        return .admit(maxWait: min(planner.policy.maxRateLimitWait, remaining))
+    }
+
+    /// The gate let the waiting attempt go.
+    mutating func admitted(now: Int64) -> Step {
+        guard isAtGate else { return .none }
+        guard timeLeft(at: now) != nil else { return deadlinePassed() }
+        return startAttempt(now: now)
+    }
+
+    /// The gate cannot let the attempt go in time: the client gets 429 at once. After attempts that reached the
+    /// vendor it is a give-up: the vendor's announced wait is longer than this exchange may wait.
+    mutating func refusedAtGate(_ refusal: GateRefusal) -> Finish? {
+        guard isAtGate else { return nil }
+        let giveUp: GiveUpReason? = attempts > 0 ? .waitTooLong(.seconds(refusal.retryAfter)) : nil
+        return finish(status: refusal.status, answer: .refusal(refusal), giveUp: giveUp)
+    }
+
+    private func timeLeft(at now: Int64) -> Duration? {
+        planner.attemptBudget(elapsed: elapsed(at: now), attemptTimeout: configuration.attemptTimeout)
+    }
+
+    private mutating func deadlinePassed() -> Step {
+        let failure = TransportFailure(
+            kind: .unsent, isTimeout: true, message: "deadline passed before the next attempt")
+        return .finish(giveUp(failure, reason: .deadlineExceeded), ended: nil)
+    }
+
+    private mutating func startAttempt(now: Int64) -> Step {
+        guard let timeout = timeLeft(at: now) else { return deadlinePassed() }
         attempts += 1
         if case .streaming(var streaming) = upload {
             // Only an unsent attempt is ever retried with a streaming body, so nothing of it was taken.

@@ -19,12 +19,16 @@ struct ExchangeStateMachine {
         var attemptsHeader: String?
         /// Retryable response bodies are read (for connection reuse and a shutdown delivery) up to this size.
         var discardLimit = 64 * 1024
+        /// Whether every attempt asks the upstream's quota gate first (``Step/admit(maxWait:)``).
+        var usesGate = false
     }
 
     /// The phases of an exchange; each carries what only it needs.
     enum State {
         /// A held request body is still arriving; no attempt yet.
         case receivingRequest
+        /// The next attempt (`number`) waits at the upstream's quota gate.
+        case waitingAtGate(number: Int)
         /// An attempt is in flight and its response head has not ended.
         case attempting(Attempt)
         /// The attempt's response is retryable: its body is read but not relayed, then the retry waits.
@@ -138,8 +142,14 @@ struct ExchangeStateMachine {
     var hasTransfer: Bool {
         switch state {
         case .attempting, .discarding, .delivering: return true
-        case .receivingRequest, .waiting, .finished: return false
+        case .receivingRequest, .waitingAtGate, .waiting, .finished: return false
         }
+    }
+
+    /// Whether the exchange waits at the quota gate.
+    var isAtGate: Bool {
+        if case .waitingAtGate = state { return true }
+        return false
     }
 
     /// The request head arrived: refuse what cannot be forwarded, start a streaming body's attempt at once.
@@ -153,11 +163,7 @@ struct ExchangeStateMachine {
         }
         let sendContinue = request.expectsContinue && !upload.isEmpty
         guard case .streaming = upload else { return sendContinue ? .sendContinue : .none }
-        switch nextAttempt(now: now) {
-        case .start(let start): return .start(start, sendContinue: sendContinue)
-        case .finish(let finish, _): return .finish(finish)
-        default: preconditionFailure("nextAttempt starts or finishes")
-        }
+        return .step(nextAttempt(now: now), sendContinue: sendContinue)
     }
 
     /// The client left (or timed out): no further attempt; the transfer and any wait end.
@@ -185,7 +191,7 @@ struct ExchangeStateMachine {
                     status: kept.head.status, answer: .kept(head: relayed(kept.head), framing: framing, body: kept.body)
                 )
             }
-        case .receivingRequest, .attempting:
+        case .receivingRequest, .waitingAtGate, .attempting:
             break
         }
         return finish(error: 503, "shutting_down", "retryd is shutting down before this request could complete")
@@ -203,13 +209,14 @@ struct ExchangeStateMachine {
         status: Int, answer: Answer, giveUp: GiveUpReason? = nil, warning: String? = nil
     ) -> Finish {
         let cancelTransfer = hasTransfer
+        let leaveGate = isAtGate
         var bytesDelivered = 0
         if case .delivering(let delivery) = state { bytesDelivered = delivery.bytes }
         if case .kept(_, _, let body) = answer { bytesDelivered = body.count }
         state = .finished(status: status)
         return Finish(
             status: status, answer: answer, cancelTransfer: cancelTransfer, giveUp: giveUp, warning: warning,
-            bytesDelivered: bytesDelivered)
+            bytesDelivered: bytesDelivered, leaveGate: leaveGate)
     }
 
     /// A response head as relayed: hop-by-hop fields removed, the attempts header set.

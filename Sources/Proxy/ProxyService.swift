@@ -15,6 +15,8 @@ package final class ProxyService: RequestHandler {
     package private(set) var replayLimit: Int
     /// What exchanges started from now on take as their configuration.
     private var profile: UpstreamProfile
+    /// The upstream's quota gates, shared by all its exchanges.
+    let quota: QuotaKeeper
     /// Hear about every exchange (metrics, notifications).
     package var observers: [ExchangeObserver] = []
     let forwarder: Forwarder
@@ -31,9 +33,11 @@ package final class ProxyService: RequestHandler {
         self.upstream = upstream
         self.replayLimit = replayLimit
         profile = UpstreamProfile(upstream: upstream, replayLimit: replayLimit)
+        quota = QuotaKeeper(upstream: upstream.name, policy: upstream.quota, loop: loop)
         self.forwarder = forwarder
         self.loop = loop
         self.logger = logger
+        quota.onChange = { [unowned self] gate, change in self.gateChanged(gate, change) }
     }
 
     /// Starts the exchange for a request that arrived on this upstream's listener.
@@ -50,6 +54,7 @@ package final class ProxyService: RequestHandler {
         self.upstream = upstream
         self.replayLimit = replayLimit
         profile = UpstreamProfile(upstream: upstream, replayLimit: replayLimit)
+        quota.reconfigure(policy: upstream.quota)
     }
 
     func exchangeFinished(_ exchange: Exchange) {

@@ -12,6 +12,8 @@ final class UpstreamProfile {
     let policySelector: PolicySelector
     /// What each exchange's state machine keeps of it.
     let machine: ExchangeStateMachine.Configuration
+    /// Whether attempts ask the upstream's quota gate first.
+    let usesGate: Bool
 
     init(upstream: UpstreamConfig, replayLimit: Int) {
         self.upstream = upstream
@@ -19,5 +21,6 @@ final class UpstreamProfile {
         policySelector = PolicySelector(base: upstream.retry, rules: upstream.rules)
         machine = ExchangeStateMachine.Configuration(
             replayLimit: replayLimit, attemptTimeout: upstream.attemptTimeout, attemptsHeader: upstream.attemptsHeader)
+        usesGate = upstream.quota.gate || upstream.quota.pace || upstream.quota.maxInFlight > 0
     }
 }

@@ -6,11 +6,15 @@ package struct EndpointRule: Sendable, Equatable {
     package var path: PathPattern?
     /// The complete policy (upstream policy with the rule's keys applied) used when the rule matches.
     package var policy: RetryPolicy
+    /// The vendor quota the rule's requests count against, when it has one of its own (`bucket = "NAME"`); nil
+    /// for the upstream's.
+    package var bucket: String?
 
     /// Creates a rule.
-    package init(methods: Set<String>? = nil, path: PathPattern? = nil, policy: RetryPolicy) {
+    package init(methods: Set<String>? = nil, path: PathPattern? = nil, policy: RetryPolicy, bucket: String? = nil) {
         self.methods = methods
         self.path = path
         self.policy = policy
+        self.bucket = bucket
     }
 }

@@ -14,11 +14,15 @@ package struct PolicySelector: Sendable, Equatable {
     /// The policy for `method` (compared case-sensitively, as HTTP methods are) and request `target`.
     /// - Parameter target: origin-form (`/v1/jobs?x=1`) or absolute-form (`http://host/v1/jobs`).
     package func policy(method: String, target: String) -> RetryPolicy {
+        rule(method: method, target: target)?.policy ?? base
+    }
+
+    /// The first rule matching `method` and `target`, or nil when the upstream's own policy applies.
+    package func rule(method: String, target: String) -> EndpointRule? {
         let path = Self.path(of: target)
-        let rule = rules.first { rule in
+        return rules.first { rule in
             (rule.methods?.contains(method) ?? true) && (rule.path?.matches(path) ?? true)
         }
-        return rule?.policy ?? base
     }
 
     /// The path part of a request target; absolute-form loses its scheme and authority.

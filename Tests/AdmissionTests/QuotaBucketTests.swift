@@ -7,7 +7,10 @@ import Testing
     let t0: Int64 = 1_795_433_233_000
 
     static func headers(limit: Int = 20, remaining: Int, reset: Int) -> [(name: String, value: String)] {
-        [("Ratelimit-Limit", String(limit)), ("Ratelimit-Remaining", String(remaining)), ("Ratelimit-Reset", String(reset))]
+        [
+            ("Ratelimit-Limit", String(limit)), ("Ratelimit-Remaining", String(remaining)),
+            ("Ratelimit-Reset", String(reset)),
+        ]
     }
 
     @Test("a 429 with Retry-After closes the gate for everyone until then; then one trial goes first")
@@ -34,7 +37,9 @@ import Testing
         #expect(bucket.admit(now: t0 + 1_000) == .go)
         bucket.observe(status: 429, headers: [("Retry-After", "1")], now: t0 + 1_010)
         bucket.finished()
-        #expect(bucket.gate == .closed(until: t0 + 2_010, cause: GateCause(status: 429, header: "Retry-After", seenAt: t0 + 1_010)))
+        #expect(
+            bucket.gate
+                == .closed(until: t0 + 2_010, cause: GateCause(status: 429, header: "Retry-After", seenAt: t0 + 1_010)))
         #expect(bucket.admit(now: t0 + 2_010) == .go)
         bucket.finished()
         #expect(bucket.gate == .open)

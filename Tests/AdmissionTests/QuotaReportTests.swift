@@ -31,7 +31,8 @@ import Testing
     }
 
     @Test(arguments: [
-        [("Ratelimit-Remaining", "7")], [("Ratelimit-Reset", "2")], [("Ratelimit-Remaining", "x"), ("Ratelimit-Reset", "2")],
+        [("Ratelimit-Remaining", "7")], [("Ratelimit-Reset", "2")],
+        [("Ratelimit-Remaining", "x"), ("Ratelimit-Reset", "2")],
         [("RateLimit", "r=1;t")], [("Content-Type", "application/json")],
     ])
     func incompleteOrMalformedFieldsGiveNoReport(headers: [(String, String)]) {

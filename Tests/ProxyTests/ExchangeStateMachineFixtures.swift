@@ -96,6 +96,7 @@ extension ExchangeStateMachine {
     var phase: String {
         switch state {
         case .receivingRequest: "receivingRequest"
+        case .waitingAtGate(let number): "waitingAtGate \(number)"
         case .attempting(let attempt): "attempting \(attempt.number)"
         case .discarding(let attempt, _): "discarding \(attempt.number)"
         case .waiting(let pending): "waiting after \(pending.plan.attempt)"

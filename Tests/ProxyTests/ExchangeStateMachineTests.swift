@@ -62,7 +62,7 @@ struct ExchangeStateMachineTests {
             method: "PUT", framing: .contentLength(4096), expectsContinue: true, replayLimit: 1024)
         let action = machine.begin(now: 0)
         #expect(
-            action == .start(.init(number: 1, timeout: .seconds(1), body: .streaming(length: 4096)), sendContinue: true)
+            action == .step(start(1, body: .streaming(length: 4096)), sendContinue: true)
         )
         #expect(!machine.planner.request.replayable)
     }

@@ -1,0 +1,107 @@
+import Foundation
+import Retry
+import TestSupport
+import Testing
+
+extension Timing {
+    /// One 429 closes the upstream's gate for every request; quota headers hold requests before the window is spent.
+    @Suite("Quota gate")
+    struct QuotaGateTests {
+        /// Sends `count` GETs at once on their own threads; returns when all are answered.
+        static func concurrent(_ count: Int, to proxy: ProxyHarness, target: String) async throws -> [ReceivedResponse]
+        {
+            try await withThrowingTaskGroup(of: ReceivedResponse.self) { group in
+                for index in 0..<count {
+                    group.addTask { try await onOwnThread { try proxy.request(target: "\(target)/\(index)") } }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+        }
+
+        @Test("a 429 with Retry-After holds the requests that arrive after it until then, and one trial goes first")
+        func gateHoldsLaterRequests() async throws {
+            let upstream = try TestUpstream(handler: { _, index in
+                index == 0
+                    ? .respond(status: 429, headers: [("Retry-After", "1")], text: "slow down")
+                    : .respond(status: 200, text: "ok \(index)")
+            })
+            let proxy = try ProxyHarness.quick(upstream)
+            let first = try await onOwnThread { try proxy.request(target: "/v1/jobs/first") }
+            let closedAt = ContinuousClock.now
+            let later = try await Self.concurrent(3, to: proxy, target: "/v1/jobs/later")
+            #expect(first.status == 200, "the first request is retried after the announced wait")
+            #expect(later.allSatisfy { $0.status == 200 })
+            #expect(later.count == 3)
+            // Nothing reached the vendor between the 429 and the announced reset.
+            let arrivals = upstream.requests.dropFirst().map { $0.receivedAt - closedAt }
+            #expect(arrivals.count == 4)
+            #expect(arrivals.allSatisfy { $0 > .milliseconds(-50) }, "\(arrivals)")
+            let gaps = upstream.requests.map(\.receivedAt)
+            #expect(gaps[1] - gaps[0] >= .milliseconds(900), "a request reached the vendor before the gate opened")
+        }
+
+        @Test("a request that cannot wait for the gate gets 429 at once from retryd, naming the upstream")
+        func refusedWhenTheWaitIsTooLong() async throws {
+            let upstream = try TestUpstream(handler: { _, index in
+                index == 0
+                    ? .respond(status: 429, headers: [("Retry-After", "30")], text: "come back later")
+                    : .respond(status: 200, text: "ok")
+            })
+            let proxy = try ProxyHarness.quick(upstream) { upstream, _ in upstream.retry.maxRateLimitWait = .seconds(5)
+            }
+            let vendorAnswer = try proxy.request(target: "/v1/jobs/1")
+            #expect(vendorAnswer.status == 429, "the vendor's own 429 goes through when its wait is too long")
+            let (refused, elapsed) = try measure { try proxy.request(target: "/v1/jobs/2") }
+            #expect(elapsed < .milliseconds(500))
+            #expect(refused.status == 429)
+            #expect(refused.jsonObject?["error"] as? String == "rate_limited")
+            let detail = try #require(refused.jsonObject?["detail"] as? String)
+            #expect(detail.hasPrefix("upstream default is holding requests until 20"), "\(detail)")
+            #expect(detail.contains("the vendor answered 429 with Retry-After"), "\(detail)")
+            let retryAfter = try #require(refused.header("Retry-After").flatMap(Int.init))
+            #expect((28...30).contains(retryAfter))
+            #expect(upstream.requests.count == 1, "the refused request reached the vendor")
+        }
+
+        @Test("quota headers: once the window's estimate is spent, requests wait for its end instead of a 429")
+        func pacingHoldsAtTheEndOfTheQuota() async throws {
+            let upstream = try TestUpstream(handler: { _, index in
+                // The window has 3 requests; its end is 1 s after the first answer.
+                .respond(
+                    status: 200,
+                    headers: [
+                        ("Ratelimit-Limit", "3"), ("Ratelimit-Remaining", String(max(2 - index, 0))),
+                        ("Ratelimit-Reset", "1"),
+                    ],
+                    text: "ok \(index)")
+            })
+            let proxy = try ProxyHarness.quick(upstream)
+            let started = ContinuousClock.now
+            for index in 0..<4 {
+                #expect(try proxy.request(target: "/v1/quota/\(index)").status == 200)
+            }
+            let arrivals = upstream.requests.map { $0.receivedAt - started }
+            #expect(arrivals.count == 4)
+            #expect(arrivals[2] < .milliseconds(500), "the first three fit the window")
+            #expect(arrivals[3] >= .milliseconds(950), "the fourth went before the window ended: \(arrivals)")
+        }
+
+        @Test("with [upstream.quota] gate = false and pace = false every request goes as before")
+        func gateOff() async throws {
+            let upstream = try TestUpstream(handler: { _, index in
+                index == 0
+                    ? .respond(status: 429, headers: [("Retry-After", "2")], text: "slow down")
+                    : .respond(status: 200, text: "ok")
+            })
+            let proxy = try ProxyHarness.quick(upstream) { upstream, _ in
+                upstream.quota.gate = false
+                upstream.quota.pace = false
+                upstream.retry.maxAttempts = 1
+            }
+            #expect(try proxy.request(target: "/a").status == 429)
+            let (second, elapsed) = try measure { try proxy.request(target: "/b") }
+            #expect(second.status == 200)
+            #expect(elapsed < .milliseconds(500))
+        }
+    }
+}
