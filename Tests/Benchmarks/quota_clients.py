@@ -10,8 +10,9 @@ sidecar), and each sends GETs for --duration seconds, one at a time, the next as
 Each answer's status and latency are recorded. At the end (window 0's start + duration) requests still unanswered
 are abandoned (their connections closed), and after a short settle the vendor's per-window counters are read.
 Only the windows inside the run count: quota used = vendor 200s / (Q x windows), so the duration should be a
-multiple of the window. The result is written as JSON; `report` prints one table row per result, the target check
-and the details.
+multiple of the window. --skip-windows k leaves the first k windows (retryd's cold start: it has seen no quota
+headers yet) out of the vendor figures and the quota; the client figures always cover the whole run.
+The result is written as JSON; `report` prints one table row per result, the target check and the details.
 
 A mode whose configuration retryd refused is a JSON file {"mode": ..., "rejected": "<retryd's message>"}; one that
 could not be set up is {"mode": ..., "failed": "<what>"}.
@@ -162,7 +163,8 @@ def run(args):
     time.sleep(args.settle)  # let retryd's last attempts reach the vendor before its counters are read
     stats = vendor_call(args.vendor_port, "GET", "/_qbench/stats")
     windows = max(1, math.ceil(args.duration / w - 1e-6))
-    inside = [row for row in stats["windows"] if 0 <= row["index"] < windows]
+    skip = min(args.skip_windows, windows - 1)
+    inside = [row for row in stats["windows"] if skip <= row["index"] < windows]
     after = [row for row in stats["windows"] if row["index"] >= windows]
     answers = results["answers"]
     statuses = collections.Counter(status for status, _, _, _ in answers)
@@ -181,6 +183,7 @@ def run(args):
         "q": q,
         "w": w,
         "windows": windows,
+        "skipped_windows": skip,
         "completed": len(answers),
         "client_statuses": {str(status): count for status, count in sorted(statuses.items())},
         "client_429": statuses.get(429, 0),
@@ -198,8 +201,8 @@ def run(args):
         "vendor_keys": stats["keys"],
         "vendor_after_end": sum(row["received"] for row in after),
         "vendor_429_share": 100.0 * limited / received if received else 0.0,
-        "quota_used": 100.0 * ok / (q * windows),
-        "vendor_windows": inside,
+        "quota_used": 100.0 * ok / (q * (windows - skip)),
+        "vendor_windows": [row for row in stats["windows"] if 0 <= row["index"] < windows],
         "client_per_window": {
             str(index): {"ok": per_window_answers.get((index, 200), 0),
                          "429": per_window_answers.get((index, 429), 0),
@@ -256,6 +259,8 @@ def report(args):
     if first:
         print(f"\n{first['clients']} closed-loop keep-alive clients for {first['duration']:g} s; vendor quota"
               f" {first['q']} requests per {first['w']:g} s window ({first['windows']} windows)")
+        if first.get("skipped_windows"):
+            print(f"vendor figures and quota leave out the first {first['skipped_windows']} window(s)")
     print(line(header))
     print("  ".join("-" * width for width in widths))
     for row in rows:
@@ -298,6 +303,7 @@ def main():
     runner.add_argument("--vendor-port", type=int, required=True)
     runner.add_argument("--clients", type=int, default=32)
     runner.add_argument("--duration", type=float, default=20.0)
+    runner.add_argument("--skip-windows", type=int, default=0, help="windows left out of the vendor figures (0)")
     runner.add_argument("--settle", type=float, default=1.0, help="seconds after the end before reading the vendor")
     runner.add_argument("--retryd-logs", default="", help="retryd log files, comma-separated (retries, give-ups)")
     runner.add_argument("--out", required=True)
