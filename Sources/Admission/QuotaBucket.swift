@@ -46,6 +46,18 @@ package struct QuotaBucket: Sendable {
         case quotaSpent
         /// `max_in_flight` attempts are out.
         case maxInFlight
+        /// Nothing is known of the vendor's quota yet: one attempt goes first, and its answer tells.
+        case learning
+    }
+
+    /// What the bucket knows of whether the vendor reports its quota.
+    package enum Knowledge: Sendable, Equatable {
+        /// Nothing yet (or the window ended without an allowance known): one attempt at a time until an answer.
+        case unknown(probeOut: Bool)
+        /// The vendor reports its quota: the window estimate applies.
+        case reported
+        /// A successful answer carried no quota headers: nothing to pace by.
+        case absent
     }
 
     /// The bucket's switches.
@@ -56,6 +68,8 @@ package struct QuotaBucket: Sendable {
     package private(set) var window: Window?
     /// Attempts admitted and not yet finished.
     package private(set) var inFlight = 0
+    /// Whether the vendor reports its quota; before the first answer a burst could spend a window blind.
+    package private(set) var knowledge = Knowledge.unknown(probeOut: false)
 
     /// Creates an open bucket with no estimate.
     package init(policy: QuotaPolicy) {
@@ -81,7 +95,10 @@ package struct QuotaBucket: Sendable {
         if policy.maxInFlight > 0 && inFlight >= policy.maxInFlight {
             return .hold(until: nil, reason: .maxInFlight)
         }
-        if policy.pace, var current = window {
+        if policy.pace, case .unknown(let probeOut) = knowledge {
+            if probeOut { return .hold(until: nil, reason: .learning) }
+            knowledge = .unknown(probeOut: true)
+        } else if policy.pace, var current = window {
             if current.end > now {
                 guard current.remaining > policy.reserve else {
                     return .hold(until: current.end, reason: .quotaSpent)
@@ -96,6 +113,7 @@ package struct QuotaBucket: Sendable {
                         end: now + (current.length ?? .seconds(1)).milliseconds, remaining: limit - 1, limit: limit,
                         length: current.length)
                 }
+                if window == nil { knowledge = .unknown(probeOut: true) }
             }
         }
         return take(now: now)
@@ -109,6 +127,8 @@ package struct QuotaBucket: Sendable {
     /// An admitted attempt ended (answered or failed).
     package mutating func finished() {
         inFlight = max(inFlight - 1, 0)
+        // An attempt that ended without teaching anything lets the next one try.
+        if case .unknown(true) = knowledge { knowledge = .unknown(probeOut: false) }
         // A trial that ended without an answer that closed the gate again leaves it open.
         if gate == .trial { gate = .open }
     }
@@ -134,7 +154,11 @@ package struct QuotaBucket: Sendable {
         } else if gate == .trial {
             gate = .open
         }
-        if let report = QuotaReport.parse(headers, now: seconds) { learn(report, now: now) }
+        if let report = QuotaReport.parse(headers, now: seconds) {
+            learn(report, now: now)
+        } else if case .unknown = knowledge, (200..<300).contains(status) {
+            knowledge = .absent
+        }
         return closed
     }
 
@@ -150,6 +174,7 @@ package struct QuotaBucket: Sendable {
     /// Takes a report into the estimate: a later window replaces the current one, the same window keeps the lower
     /// count (responses arrive out of order), an older one is ignored.
     package mutating func learn(_ report: QuotaReport, now: Int64) {
+        knowledge = .reported
         let end = now + report.resetAfter.milliseconds + policy.resetMargin.milliseconds
         // Attempts still out may not have been counted by the vendor yet: assume they were not.
         let remaining = report.remaining - max(inFlight - 1, 0)
@@ -162,8 +187,10 @@ package struct QuotaBucket: Sendable {
         if end > current.end + sameWindow {
             window = Window(end: end, remaining: remaining, limit: report.limit ?? current.limit, length: length)
         } else if end >= current.end - sameWindow {
+            // Resets come rounded up to whole seconds, so each report bounds the end from above: the earliest is
+            // the closest (the margin keeps it from being early).
             window = Window(
-                end: max(end, current.end), remaining: min(current.remaining, remaining),
+                end: min(end, current.end), remaining: min(current.remaining, remaining),
                 limit: report.limit ?? current.limit, length: length)
         }
     }
@@ -171,12 +198,9 @@ package struct QuotaBucket: Sendable {
     /// Reset times come in whole seconds, so two reports of one window may differ by up to this much.
     static let sameWindowTolerance: Duration = .milliseconds(1_500)
 
-    /// How long to wait between releasing two held attempts: the window's length over its allowance, so a backlog
-    /// goes out at the rate the quota allows rather than in one burst; zero when either is unknown.
-    package var releaseSpacing: Duration {
-        guard let limit = window?.limit, limit > 0, let length = window?.length else { return .zero }
-        return length / limit
-    }
+    /// How long to wait between releasing two held attempts. The quota estimate already bounds how many go; this
+    /// only keeps a released backlog from reaching the vendor in the same millisecond.
+    package var releaseSpacing: Duration { .milliseconds(1) }
 }
 
 /// Who closed a gate and with what.

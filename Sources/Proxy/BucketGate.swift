@@ -170,7 +170,7 @@ final class BucketGate {
             why = "the vendor's quota for this window is spent"
         case .maxInFlight?:
             why = "max_in_flight attempts are out"
-        case .trial?, nil:
+        case .trial?, .learning?, nil:
             why = "retryd is waiting for the vendor's quota"
         }
         return GateRefusal(

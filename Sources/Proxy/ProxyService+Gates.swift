@@ -41,6 +41,7 @@ extension QuotaBucket.HoldReason {
         case .trial: "trial"
         case .quotaSpent: "quota"
         case .maxInFlight: "max_in_flight"
+        case .learning: "learning"
         }
     }
 }

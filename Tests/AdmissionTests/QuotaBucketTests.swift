@@ -82,11 +82,35 @@ import Testing
     @Test("requests still out when a report arrives are counted against it")
     func inFlightCountsAgainstTheReport() {
         var bucket = QuotaBucket(policy: QuotaPolicy())
+        bucket.learn(QuotaReport(remaining: 10, resetAfter: .seconds(2), limit: 20), now: t0)
         for _ in 0..<4 { #expect(bucket.admit(now: t0) == .go) }
         bucket.observe(status: 200, headers: Self.headers(remaining: 4, reset: 2), now: t0 + 10)
         bucket.finished()
         // Three others are out, maybe not counted yet: one left.
         #expect(bucket.window?.remaining == 1)
+    }
+
+    @Test("before the vendor has said anything of its quota, one attempt at a time goes and its answer tells")
+    func learningBeforeTheFirstReport() {
+        var reporting = QuotaBucket(policy: QuotaPolicy())
+        #expect(reporting.admit(now: t0) == .go)
+        #expect(reporting.admit(now: t0) == .hold(until: nil, reason: .learning))
+        reporting.observe(status: 200, headers: Self.headers(remaining: 5, reset: 2), now: t0 + 20)
+        reporting.finished()
+        #expect(reporting.knowledge == .reported)
+        #expect(reporting.admit(now: t0 + 21) == .go)
+        #expect(reporting.admit(now: t0 + 21) == .go)
+
+        var silent = QuotaBucket(policy: QuotaPolicy())
+        #expect(silent.admit(now: t0) == .go)
+        silent.observe(status: 503, headers: [], now: t0 + 10)
+        silent.finished()
+        #expect(silent.knowledge == .unknown(probeOut: false), "an error answer without headers teaches nothing")
+        #expect(silent.admit(now: t0 + 11) == .go)
+        silent.observe(status: 200, headers: [], now: t0 + 20)
+        silent.finished()
+        #expect(silent.knowledge == .absent)
+        for _ in 0..<5 { #expect(silent.admit(now: t0 + 21) == .go) }
     }
 
     @Test("reports of the same window keep the lower count; a late one from the previous window is ignored")
@@ -95,6 +119,8 @@ import Testing
         bucket.learn(QuotaReport(remaining: 5, resetAfter: .seconds(2), limit: 20), now: t0)
         bucket.learn(QuotaReport(remaining: 9, resetAfter: .seconds(2), limit: 20), now: t0 + 300)
         #expect(bucket.window?.remaining == 5)
+        bucket.learn(QuotaReport(remaining: 4, resetAfter: .seconds(1), limit: 20), now: t0 + 600)
+        #expect(bucket.window?.end == t0 + 1_700, "the earliest end reported, a rounded-up reset being an upper bound")
         bucket.learn(QuotaReport(remaining: 18, resetAfter: .seconds(2), limit: 20), now: t0 + 2_200)
         #expect(bucket.window?.remaining == 18, "a new window")
         bucket.learn(QuotaReport(remaining: 1, resetAfter: .zero, limit: 20), now: t0 + 2_210)
@@ -125,17 +151,6 @@ import Testing
         var bucket = QuotaBucket(policy: policy)
         bucket.learn(QuotaReport(remaining: 0, resetAfter: .seconds(10)), now: t0)
         #expect(bucket.admit(now: t0) == .go)
-    }
-
-    @Test("a backlog is released at the window's length over its allowance")
-    func releaseSpacing() {
-        var bucket = QuotaBucket(policy: QuotaPolicy())
-        #expect(bucket.releaseSpacing == .zero)
-        bucket.learn(QuotaReport(remaining: 19, resetAfter: .seconds(2), limit: 20), now: t0)
-        #expect(bucket.releaseSpacing == .milliseconds(100))
-        var policy = QuotaBucket(policy: QuotaPolicy())
-        policy.learn(QuotaReport(remaining: 5, resetAfter: .seconds(3), limit: 100, window: .seconds(60)), now: t0)
-        #expect(policy.releaseSpacing == .milliseconds(600))
     }
 }
 

@@ -7,7 +7,7 @@
 #   bash Tests/Benchmarks/quota.sh .build-qbench/release/retryd
 #   MODES="off-1 off-3" DURATION=10 bash Tests/Benchmarks/quota.sh
 # Modes (MODES, default "off-1 on-1 off-3 on-3"), each on a fresh vendor, fresh retryd processes and fresh Redis:
-#   off-N          N instances, no [upstream.quota] table (retryd as it was before issue 10)
+#   off-N          N instances with gate = false, pace = false (retryd as it was before issue 10)
 #   on-N           N instances with [upstream.quota] (QUOTA_TOML); for N > 1 also [shared] on a Redis it starts
 #   on-N-noshare   N instances with [upstream.quota] but no [shared]: each paces on its own
 # A mode whose configuration `retryd check` refuses (unknown keys before issue 10 lands) is reported as
@@ -160,6 +160,9 @@ max_rate_limit_wait = "30s"
 TOML
         if [[ $quota == 1 ]]; then
             printf '\n[upstream.quota]\n%s\n' "$QUOTA_TOML"
+        else
+            # The gate and pacing are on by default: the baseline turns them off, as retryd was before them.
+            printf '\n[upstream.quota]\ngate = false\npace = false\n'
         fi
     } >"$file"
 }
