@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "Admission", dependencies: ["Retry"]),
         .target(
             name: "Config",
-            dependencies: ["Retry", "HTTP1", "Listener", "Admission", "TOMLKit"]
+            dependencies: ["Retry", "HTTP1", "Listener", "Admission", "Redis", "TOMLKit"]
         ),
         .target(
             name: "Loop",
@@ -68,7 +68,7 @@ let package = Package(
         .target(
             name: "Proxy",
             dependencies: [
-                "Listener", "Loop", "Forwarder", "Retry", "HTTP1", "Config", "Events", "Admission",
+                "Listener", "Loop", "Forwarder", "Retry", "HTTP1", "Config", "Events", "Admission", "Redis",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

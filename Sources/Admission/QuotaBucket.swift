@@ -77,7 +77,9 @@ package struct QuotaBucket: Sendable {
     }
 
     /// Whether an attempt may go at `now`; `.go` counts it as in flight.
-    package mutating func admit(now: Int64) -> Verdict {
+    /// - Parameter countsQuota: false when another place (the shared estimate in Redis) counts the window's quota;
+    ///   the gate, `max_in_flight` and the learning attempt still apply.
+    package mutating func admit(now: Int64, countsQuota: Bool = true) -> Verdict {
         if policy.gate {
             switch gate {
             case .closed(let until, let cause) where until > now:
@@ -98,7 +100,7 @@ package struct QuotaBucket: Sendable {
         if policy.pace, case .unknown(let probeOut) = knowledge {
             if probeOut { return .hold(until: nil, reason: .learning) }
             knowledge = .unknown(probeOut: true)
-        } else if policy.pace, var current = window {
+        } else if policy.pace, countsQuota, var current = window {
             if current.end > now {
                 guard current.remaining > policy.reserve else {
                     return .hold(until: current.end, reason: .quotaSpent)
@@ -195,8 +197,25 @@ package struct QuotaBucket: Sendable {
         }
     }
 
+    /// Takes the window as the shared estimate reports it (after a grant or a denial).
+    package mutating func adopt(remaining: Int, end: Int64) {
+        guard var current = window else {
+            window = Window(end: end, remaining: remaining, limit: nil, length: nil)
+            return
+        }
+        current.remaining = remaining
+        current.end = end
+        window = current
+    }
+
+    /// Gives back an admission the shared estimate then denied: as if the attempt had ended unanswered, so a trial
+    /// or a learning attempt it was does not stay out forever, holding everyone behind it.
+    package mutating func returnAdmission() {
+        finished()
+    }
+
     /// Reset times come in whole seconds, so two reports of one window may differ by up to this much.
-    static let sameWindowTolerance: Duration = .milliseconds(1_500)
+    package static let sameWindowTolerance: Duration = .milliseconds(1_500)
 
     /// How long to wait between releasing two held attempts. The quota estimate already bounds how many go; this
     /// only keeps a released backlog from reaching the vendor in the same millisecond.

@@ -56,6 +56,9 @@ struct ConfigDecoder {
         if let value = root["notify"] {
             config.notify = try decodeNotify(try value.table())
         }
+        if let value = root["shared"] {
+            config.shared = try decodeShared(try value.table())
+        }
         config.secrets = secrets
         return config
     }

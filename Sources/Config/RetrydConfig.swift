@@ -15,6 +15,8 @@ package struct RetrydConfig: Sendable, Equatable {
     package var admin: AdminConfig?
     /// Give-up notifications, when `[notify]` is configured.
     package var notify: NotifyConfig?
+    /// Gates and quota estimates shared with other instances, when `[shared]` is configured.
+    package var shared: SharedConfig?
     /// Log format and level.
     package var log = LogConfig()
 

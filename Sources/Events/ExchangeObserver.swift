@@ -16,6 +16,8 @@ package protocol ExchangeObserver: AnyObject {
     func connectionRefused(upstream: String)
     /// Something happened at one of `upstream`'s quota gates (`bucket` is "default" for the upstream's own).
     func gateEvent(upstream: String, bucket: String, _ event: GateEvent)
+    /// The shared state (Redis) became reachable or unreachable.
+    func sharedStateChanged(connected: Bool)
 }
 
 extension ExchangeObserver {
@@ -23,6 +25,8 @@ extension ExchangeObserver {
     package func connectionRefused(upstream: String) {}
     /// Most observers care about exchanges only.
     package func gateEvent(upstream: String, bucket: String, _ event: GateEvent) {}
+    /// Most observers care about exchanges only.
+    package func sharedStateChanged(connected: Bool) {}
 }
 
 /// What happens at a quota gate, as observers hear it.

@@ -36,6 +36,16 @@ final class BucketGate {
     private var lastRelease: Int64 = 0
     /// Called when this gate closes or opens (log lines, metrics, sharing).
     var onChange: ((GateChange) -> Void)?
+    /// The state other instances share, when `[shared]` is configured.
+    var shared: SharedQuota? {
+        didSet {
+            shared?.storedClosure(upstream: upstream, bucket: name) { [weak self] until, cause in
+                self?.close(until: until, cause: cause)
+            }
+        }
+    }
+    /// Attempts admitted here whose share of the window's quota Redis has yet to grant, by exchange.
+    private var pendingTakes: [ObjectIdentifier: Waiter] = [:]
 
     /// One request waiting at the gate.
     private struct Waiter {
@@ -60,11 +70,14 @@ final class BucketGate {
     /// waiter hears ``GateWaiter/admitted()`` or ``GateWaiter/refused(_:)`` later, unless it withdraws first.
     func admit(_ exchange: GateWaiter, maxWait: Duration) -> Bool {
         let now = Sys.wallClockMilliseconds()
+        let waiter = Waiter(exchange: exchange, giveUpAt: now + maxWait.milliseconds, since: now)
         // First come, first served: nobody overtakes those already waiting.
         if waiters.isEmpty {
-            switch bucket.admit(now: now) {
+            switch bucket.admit(now: now, countsQuota: !sharesQuota) {
             case .go:
-                return true
+                guard sharesQuota else { return true }
+                askShared(for: waiter, now: now)
+                return false
             case .hold(let until, let reason):
                 if let until, until - now > maxWait.milliseconds {
                     onChange?(.refused)
@@ -74,14 +87,59 @@ final class BucketGate {
             }
         }
         if case .hold(_, let reason) = peekVerdict(now: now) { onChange?(.held(reason)) }
-        waiters.append(Waiter(exchange: exchange, giveUpAt: now + maxWait.milliseconds, since: now))
+        waiters.append(waiter)
         schedule(now: now)
         return false
+    }
+
+    /// Whether the window's quota is counted in Redis rather than here: shared and reachable. Even before this
+    /// instance has seen a report, another may have: Redis answers `.local` when it knows nothing either.
+    private var sharesQuota: Bool {
+        shared?.isConnected == true && bucket.policy.pace
+    }
+
+    /// Asks Redis for one request of the window; the waiter goes, waits again, or is decided here when Redis
+    /// cannot say (it never waits longer than one call's timeout).
+    private func askShared(for waiter: Waiter, now: Int64) {
+        guard let shared else { return }
+        pendingTakes[ObjectIdentifier(waiter.exchange)] = waiter
+        shared.take(upstream: upstream, bucket: name, now: now, reserve: bucket.policy.reserve) { [weak self] take in
+            self?.sharedAnswered(take, for: waiter)
+        }
+    }
+
+    private func sharedAnswered(_ take: SharedQuota.Take, for waiter: Waiter) {
+        guard pendingTakes.removeValue(forKey: ObjectIdentifier(waiter.exchange)) != nil else {
+            // The exchange left meanwhile: its place is free again.
+            bucket.returnAdmission()
+            return
+        }
+        let now = Sys.wallClockMilliseconds()
+        switch take {
+        case .granted(let left, let end):
+            bucket.adopt(remaining: left, end: end)
+            waiter.exchange.admitted()
+            return
+        case .denied(let end):
+            bucket.returnAdmission()
+            bucket.adopt(remaining: bucket.policy.reserve, end: end)
+        case .local:
+            bucket.returnAdmission()
+            if case .go = bucket.admit(now: now) {
+                waiter.exchange.admitted()
+                return
+            }
+        }
+        onChange?(.held(.quotaSpent))
+        waiters.insert(waiter, at: 0)
+        schedule(now: now)
     }
 
     /// Forgets a waiter (its client left or retryd is shutting down).
     func withdraw(_ exchange: GateWaiter) {
         waiters.removeAll { $0.exchange === exchange }
+        // A pending grant is given back when Redis answers.
+        pendingTakes[ObjectIdentifier(exchange)] = nil
     }
 
     /// A response arrived for an attempt of this bucket.
@@ -90,8 +148,12 @@ final class BucketGate {
         let wasTrial = bucket.gate == .trial
         if let closed = bucket.observe(status: status, headers: headers, now: now) {
             onChange?(.closed(until: closed.until, cause: closed.cause, waiting: waiters.count))
+            shared?.announceClosure(upstream: upstream, bucket: name, until: closed.until, cause: closed.cause)
         } else if wasTrial && bucket.gate == .open {
             onChange?(.opened(waiting: waiters.count))
+        }
+        if let shared, let window = bucket.window, QuotaReport.parse(headers, now: Double(now) / 1000) != nil {
+            shared.report(upstream: upstream, bucket: name, window: window, now: now)
         }
         schedule(now: now)
     }
@@ -122,11 +184,16 @@ final class BucketGate {
         while let first = waiters.first {
             let spacing = bucket.releaseSpacing.milliseconds
             if spacing > 0 && now < lastRelease + spacing { break }
-            guard case .go = bucket.admit(now: now) else { break }
+            let shares = sharesQuota
+            guard case .go = bucket.admit(now: now, countsQuota: !shares) else { break }
             waiters.removeFirst()
             lastRelease = now
             onChange?(.released(waited: .milliseconds(now - first.since)))
-            first.exchange.admitted()
+            if shares {
+                askShared(for: first, now: now)
+            } else {
+                first.exchange.admitted()
+            }
         }
         schedule(now: now)
     }

@@ -32,6 +32,8 @@ package final class ProxyRuntime: @unchecked Sendable {
     /// True once a graceful shutdown has begun.
     package internal(set) var isShuttingDown = false
     var observers: [ExchangeObserver] = []
+    /// Gates and quotas shared with other instances through Redis, when `[shared]` is configured.
+    let shared: SharedQuota?
 
     /// Builds the runtime and binds every upstream's listener.
     /// - Throws: `SysError` when a listener cannot be bound (the error names the call and errno).
@@ -43,8 +45,19 @@ package final class ProxyRuntime: @unchecked Sendable {
         loop = try EventLoop()
         forwarder = try Forwarder(loop: loop)
         budget = ConnectionBudget(limit: config.limits.maxConnections)
+        if let sharing = config.shared {
+            shared = SharedQuota(config: sharing, loop: loop, logger: logger)
+        } else {
+            shared = nil
+        }
         for upstream in config.upstreams {
             try bind(upstream)
+        }
+        shared?.onRemoteClosure = { [unowned self] upstream, bucket, until, cause in
+            self.services[upstream]?.quota.gate(named: bucket).close(until: until, cause: cause)
+        }
+        shared?.onConnectionChange = { [unowned self] connected in
+            for observer in self.observers { observer.sharedStateChanged(connected: connected) }
         }
     }
 
@@ -64,6 +77,7 @@ package final class ProxyRuntime: @unchecked Sendable {
             server = try Server(loop: loop, address: address, limits: limits, budget: budget, handler: service)
         }
         service.observers = observers
+        service.quota.shared = shared
         let name = upstream.name
         server.onRefused = { [unowned self] in self.connectionRefused(upstream: name) }
         services[upstream.name] = service

@@ -14,6 +14,8 @@ final class QuotaKeeper {
     private var gates: [String: BucketGate] = [:]
     /// Hears every gate's changes, with the bucket's name: log lines, metrics, sharing.
     var onChange: ((BucketGate, GateChange) -> Void)?
+    /// The state shared with other instances, when configured.
+    var shared: SharedQuota?
 
     init(upstream: String, policy: QuotaPolicy, loop: EventLoop) {
         self.upstream = upstream
@@ -26,6 +28,7 @@ final class QuotaKeeper {
         if let existing = gates[bucket] { return existing }
         let created = BucketGate(name: bucket, upstream: upstream, policy: policy, loop: loop)
         created.onChange = { [unowned self, unowned created] change in self.onChange?(created, change) }
+        created.shared = shared
         gates[bucket] = created
         return created
     }

@@ -45,6 +45,16 @@ import Testing
         #expect(bucket.gate == .open)
     }
 
+    @Test("a trial admission given back (the shared quota denied it) does not leave the gate waiting for it")
+    func returnedTrialFreesTheGate() {
+        var bucket = QuotaBucket(policy: QuotaPolicy())
+        bucket.observe(status: 429, headers: [("Retry-After", "1")], now: t0)
+        #expect(bucket.admit(now: t0 + 1_000, countsQuota: false) == .go)
+        bucket.returnAdmission()
+        #expect(bucket.inFlight == 0)
+        #expect(bucket.admit(now: t0 + 1_001, countsQuota: false) == .go, "held behind a trial that never went")
+    }
+
     @Test("a later announced wait moves the opening later; an earlier one changes nothing")
     func gateKeepsTheLatestOpening() {
         var bucket = QuotaBucket(policy: QuotaPolicy())

@@ -1,0 +1,17 @@
+import Redis
+
+/// Sharing the upstreams' gates and quota estimates with other instances through Redis: `[shared]`.
+package struct SharedConfig: Sendable, Equatable {
+    /// The Redis server; a password in the URL is redacted wherever the URL is printed.
+    package var redis: RedisURL
+    /// Prefix of every key and channel: instances share a bucket when prefix, upstream name and bucket agree.
+    package var prefix = "retryd"
+    /// This instance's name in the status report and in gate events other instances see.
+    package var instance: String
+
+    /// Creates the configuration for `redis`.
+    package init(redis: RedisURL, instance: String) {
+        self.redis = redis
+        self.instance = instance
+    }
+}

@@ -1,0 +1,62 @@
+import Redis
+
+extension SharedQuota {
+    /// KEYS[1] the gate key; ARGV: until (ms), the message, the channel. Keeps the latest opening, expires then,
+    /// and publishes only when it moved.
+    static let closeGate = RedisScript(
+        """
+        local current = tonumber(redis.call('GET', KEYS[1]) and string.match(redis.call('GET', KEYS[1]), '^[^|]*|[^|]*|([0-9]+)') or '0')
+        if tonumber(ARGV[1]) <= current then return 0 end
+        redis.call('SET', KEYS[1], ARGV[2], 'PXAT', ARGV[1])
+        redis.call('PUBLISH', ARGV[3], ARGV[2])
+        return 1
+        """)
+
+    /// KEYS[1] the quota key; ARGV: now (ms), reserve. Returns {1, left, end} when a request may go, {0, left, end}
+    /// when the window is spent, {-1, 0, 0} when nothing is known yet. A window that ended starts a new one from
+    /// the known allowance.
+    static let take = RedisScript(
+        """
+        local h = redis.call('HMGET', KEYS[1], 'end', 'left', 'limit', 'length')
+        local now = tonumber(ARGV[1])
+        local reserve = tonumber(ARGV[2])
+        local e = tonumber(h[1])
+        local left = tonumber(h[2])
+        local limit = tonumber(h[3])
+        local length = tonumber(h[4])
+        if e == nil or left == nil then return {-1, 0, 0} end
+        if e <= now then
+          if limit == nil then return {-1, 0, 0} end
+          e = now + (length or 1000)
+          left = limit
+          redis.call('HSET', KEYS[1], 'end', e, 'left', left)
+        end
+        if left > reserve then
+          redis.call('HSET', KEYS[1], 'left', left - 1)
+          return {1, left - 1, e}
+        end
+        return {0, left, e}
+        """)
+
+    /// KEYS[1] the quota key; ARGV: now, end, remaining, limit or "", length or "", tolerance (all ms). A later
+    /// window replaces the stored one, the same window keeps the lower count and the earlier end, an older one is
+    /// ignored; the key expires after an hour without reports.
+    static let report = RedisScript(
+        """
+        local now = tonumber(ARGV[1])
+        local ne = tonumber(ARGV[2])
+        local r = tonumber(ARGV[3])
+        local tol = tonumber(ARGV[6])
+        local e = tonumber(redis.call('HGET', KEYS[1], 'end'))
+        if e == nil or e <= now or ne > e + tol then
+          redis.call('HSET', KEYS[1], 'end', ne, 'left', r)
+        elseif ne >= e - tol then
+          local left = tonumber(redis.call('HGET', KEYS[1], 'left')) or r
+          redis.call('HSET', KEYS[1], 'end', math.min(e, ne), 'left', math.min(left, r))
+        end
+        if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'limit', ARGV[4]) end
+        if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'length', ARGV[5]) end
+        redis.call('PEXPIRE', KEYS[1], 3600000)
+        return 1
+        """)
+}
