@@ -130,7 +130,7 @@ let package = Package(
         .testTarget(
             name: "ProxyTests",
             dependencies: [
-                "Proxy", "Forwarder", "Loop", "Events", "Config", "Retry", "TestSupport",
+                "Proxy", "Forwarder", "Loop", "Events", "Config", "Retry", "Redis", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -77,7 +77,8 @@ package final class AdminServer: RequestHandler {
             status: { uptime, ready in
                 StatusReport(
                     config: source.config, boundPorts: source.boundPorts, inFlight: source.inFlightExchanges,
-                    uptime: uptime, version: version, ready: ready)
+                    uptime: uptime, version: version, ready: ready, buckets: source.bucketStatuses,
+                    shared: source.sharedStatus)
             })
         source.addObserver(metrics)
         return admin

@@ -15,4 +15,8 @@ package protocol AdminSource: AnyObject {
     var inFlightExchanges: [String: Int] { get }
     /// Adds an observer to every upstream's exchanges.
     func addObserver(_ observer: ExchangeObserver)
+    /// Each upstream's quota buckets, by upstream name.
+    var bucketStatuses: [String: [BucketStatus]] { get }
+    /// The shared state, when configured.
+    var sharedStatus: SharedStatus? { get }
 }

@@ -16,6 +16,7 @@ enum MetricFamily: CaseIterable, Sendable {
     case heldRequests
     case holdTime
     case gateRefusals
+    case sharedConnected
 
     /// The name's parts: all under the `retryd` namespace, counters in `total`, histograms in `seconds`.
     var descriptor: MetricNameDescriptor {
@@ -35,6 +36,7 @@ enum MetricFamily: CaseIterable, Sendable {
             case .heldRequests: ("held_requests", "total")
             case .holdTime: ("hold", "seconds")
             case .gateRefusals: ("gate_refusals", "total")
+            case .sharedConnected: ("shared_state_connected", "")
             }
         return MetricNameDescriptor(namespace: "retryd", metricName: metricName, unitName: unit, helpText: help)
     }
@@ -50,7 +52,7 @@ enum MetricFamily: CaseIterable, Sendable {
         case .retries, .giveUps: "reason"
         case .heldRequests: "reason"
         case .rateLimitWaits, .retryWait, .upstreamLatency, .inFlight, .connectionsRefused, .rateLimitedResponses,
-            .gateClosures, .holdTime, .gateRefusals:
+            .gateClosures, .holdTime, .gateRefusals, .sharedConnected:
             nil
         }
     }
@@ -73,6 +75,7 @@ enum MetricFamily: CaseIterable, Sendable {
             "Attempts held before going upstream, by reason: gate, trial, quota (pacing), max_in_flight."
         case .holdTime: "How long held attempts waited before going upstream, in seconds."
         case .gateRefusals: "Requests answered 429 by retryd because they could not wait for the quota gate."
+        case .sharedConnected: "1 while the shared state (Redis) answers, 0 while each instance keeps its own."
         }
     }
 }

@@ -16,6 +16,7 @@ package final class RetrydMetrics: ExchangeObserver {
     let factory: PrometheusMetricsFactory
     private var upstreams: [String: UpstreamSeries] = [:]
     private var counters: [CounterKey: CoreMetrics.Counter] = [:]
+    private var sharedGauge: Meter?
 
     /// Creates the metrics; pass `registry` to share one with other exporters.
     package init(buckets: MetricsBuckets = MetricsBuckets(), registry: PrometheusCollectorRegistry = .init()) {
@@ -74,6 +75,12 @@ package final class RetrydMetrics: ExchangeObserver {
         case .refused: series(for: upstream).gateRefusals.increment()
         case .opened: break
         }
+    }
+
+    /// Shows whether the shared state answers.
+    package func sharedStateChanged(connected: Bool) {
+        if sharedGauge == nil { sharedGauge = makeMeter(.sharedConnected, labels: []) }
+        sharedGauge?.set(connected ? 1 : 0)
     }
 
     /// Counts a connection refused at the limit.

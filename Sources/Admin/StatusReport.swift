@@ -1,4 +1,5 @@
 import Config
+import Events
 import Retry
 
 /// The `/status` document: what each upstream forwards where, under which policies, and what is in flight.
@@ -25,6 +26,8 @@ package struct StatusReport: Sendable, Equatable, Encodable {
         package var policy: PolicySummary
         /// Per-endpoint overrides, first match wins.
         package var rules: [RuleSummary]
+        /// The quota buckets in use: the gate, the estimate of the vendor's window, who waits.
+        package var quota: [BucketStatus]
     }
 
     /// A retry policy with durations written as in the configuration file.
@@ -77,6 +80,8 @@ package struct StatusReport: Sendable, Equatable, Encodable {
     package var ready: Bool
     /// Every upstream in configuration order.
     package var upstreams: [Upstream]
+    /// The shared state (Redis), when configured.
+    package var shared: SharedStatus?
 
     /// Builds the report from the configuration and live counts (absent counts read as zero).
     package init(
@@ -85,8 +90,11 @@ package struct StatusReport: Sendable, Equatable, Encodable {
         inFlight: [String: Int],
         uptime: Duration,
         version: String,
-        ready: Bool
+        ready: Bool,
+        buckets: [String: [BucketStatus]] = [:],
+        shared: SharedStatus? = nil
     ) {
+        self.shared = shared
         self.version = version
         let (seconds, attoseconds) = uptime.components
         uptimeSeconds = Double(seconds) + Double(attoseconds / 1_000_000_000_000_000) / 1000
@@ -101,7 +109,7 @@ package struct StatusReport: Sendable, Equatable, Encodable {
                 connectTimeout: Durations.format(upstream.connectTimeout),
                 attemptTimeout: Durations.format(upstream.attemptTimeout),
                 policy: PolicySummary(upstream.retry),
-                rules: upstream.rules.map(RuleSummary.init))
+                rules: upstream.rules.map(RuleSummary.init), quota: buckets[upstream.name] ?? [])
         }
     }
 }

@@ -9,4 +9,9 @@ extension ProxyRuntime {
     package var queuedOutputBytes: Int {
         servers.values.reduce(0) { $0 + $1.queuedOutputBytes }
     }
+
+    /// Whether the shared state (Redis) answers now; nil when `[shared]` is not configured.
+    package var sharedStateConnected: Bool? {
+        shared.map(\.isConnected)
+    }
 }

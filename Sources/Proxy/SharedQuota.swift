@@ -60,7 +60,8 @@ final class SharedQuota {
             onConnectionChange?(true)
         case .disconnected:
             let reason = client.lastError.map { ": \($0)" } ?? ""
-            logger.warning("shared state on \(config.redis) unreachable\(reason); each instance keeps its own until it is back")
+            logger.warning(
+                "shared state on \(config.redis) unreachable\(reason); each instance keeps its own until it is back")
             onConnectionChange?(false)
         case .connecting:
             break
@@ -104,7 +105,9 @@ final class SharedQuota {
     private static func parse(_ text: String) -> (String, String, Int64, GateCause)? {
         let parts = text.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 6, let until = Int64(parts[2]), let status = Int(parts[3]) else { return nil }
-        return (parts[0], parts[1], until, GateCause(status: status, header: parts[4], instance: parts[5], seenAt: until))
+        return (
+            parts[0], parts[1], until, GateCause(status: status, header: parts[4], instance: parts[5], seenAt: until)
+        )
     }
 
     /// Takes one request from the window's shared estimate.

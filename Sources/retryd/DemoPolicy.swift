@@ -26,6 +26,11 @@ enum DemoPolicy {
         return EndpointRule(methods: ["GET"], path: PathPattern(taskPath), policy: policy)
     }
 
+    /// The renditions endpoint has a quota of its own, announced in its answers' headers: a bucket of its own.
+    static var renditionsRule: EndpointRule {
+        EndpointRule(methods: ["GET"], path: PathPattern("/v1/renditions"), policy: retry, bucket: "renditions")
+    }
+
     /// retryd listening on `listen`, forwarding to the simulated vendor on 127.0.0.1:`vendorPort`.
     static func config(listen: ListenAddress, vendorPort: UInt16) -> RetrydConfig {
         var upstream = UpstreamConfig(
@@ -33,7 +38,7 @@ enum DemoPolicy {
         upstream.connectTimeout = .seconds(2)
         upstream.attemptTimeout = .seconds(5)
         upstream.retry = retry
-        upstream.rules = [taskRule]
+        upstream.rules = [taskRule, renditionsRule]
         return RetrydConfig(upstreams: [upstream])
     }
 }

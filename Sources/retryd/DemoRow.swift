@@ -25,14 +25,25 @@ struct DemoRow: Sendable, Equatable {
     var clientAttempts: Int?
     /// Why the client got no response.
     var clientError: String?
+    /// For a row that stands for many requests at once, what each column says instead.
+    var burst: Burst?
+
+    /// A row for requests sent together: the columns summarize them.
+    struct Burst: Sendable, Equatable {
+        var answered: String
+        var waited: String
+        var client: String
+    }
 
     /// "503 → 503 → 200".
     var answeredText: String {
-        vendorAnswers.isEmpty ? "(nothing reached the vendor)" : vendorAnswers.joined(separator: " → ")
+        if let burst { return burst.answered }
+        return vendorAnswers.isEmpty ? "(nothing reached the vendor)" : vendorAnswers.joined(separator: " → ")
     }
 
     /// "0.15s, 0.32s (503)", or "not retried: POST may have taken effect".
     var waitedText: String {
+        if let burst { return burst.waited }
         var why = uniqueReasons.map(describe)
         if let note { why.append(note) }
         if waits.isEmpty {
@@ -49,6 +60,7 @@ struct DemoRow: Sendable, Equatable {
 
     /// "200 after 3 attempts", or "no response: …" when the client got none.
     var clientText: String {
+        if let burst { return burst.client }
         guard let clientStatus else { return "no response: \(clientError ?? "unknown error")" }
         guard let clientAttempts else { return String(clientStatus) }
         return "\(clientStatus) after \(clientAttempts) attempt\(clientAttempts == 1 ? "" : "s")"

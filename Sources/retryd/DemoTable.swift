@@ -27,6 +27,9 @@ enum DemoTable {
                          300ms under the task rule, which also retries 404 while a new task becomes visible.
                          A 504 to a POST is not retried unless it has an Idempotency-Key: the vendor may have acted.
         client got       the status the application received, and retryd's X-Retryd-Attempts header.
+        The last row sends its requests together to an endpoint that allows 4 a second: the quota headers on each
+        answer tell retryd how many are left, and it holds the rest at the upstream's gate instead of letting the
+        vendor answer 429.
 
         """
 }

@@ -1,3 +1,6 @@
+import Foundation
+import Synchronization
+
 /// Runs the scripted requests one after another through retryd and turns what happened into table rows.
 ///
 /// Requests are strictly sequential, so every vendor attempt and log line between two requests belongs to the
@@ -12,12 +15,51 @@ struct DemoTour: Sendable {
     /// The requests to make.
     var scenarios: [DemoScenario] = DemoScenario.tour
 
-    /// Makes every request and returns one row per request.
+    /// How many requests go together against the vendor's small quota in the last row.
+    var burstSize = 10
+
+    /// Makes every request and returns one row per request, then the row of requests sent together.
     func run() -> [DemoRow] {
         let exchangesBefore = recorder.exchangesEnded
-        return scenarios.enumerated().map { index, scenario in
+        let rows = scenarios.enumerated().map { index, scenario in
             row(for: scenario, exchangesBefore: exchangesBefore + index)
         }
+        return rows + [burstRow(path: "/v1/renditions")]
+    }
+
+    /// `burstSize` GETs at once to an endpoint whose quota is 4 a second: retryd's gate holds what the window
+    /// cannot take, so the vendor sees no 429.
+    private func burstRow(path: String) -> DemoRow {
+        let vendorStart = vendor.attemptCount
+        let statuses = Mutex<[Int]>([])
+        let started = ContinuousClock.now
+        let slowest = Mutex(Duration.zero)
+        let group = DispatchGroup()
+        for _ in 0..<burstSize {
+            group.enter()
+            Thread { [client] in
+                let response = try? client.send(method: "GET", path: path)
+                let elapsed = ContinuousClock.now - started
+                statuses.withLock { $0.append(response?.status ?? 0) }
+                slowest.withLock { $0 = max($0, elapsed) }
+                group.leave()
+            }.start()
+        }
+        group.wait()
+        let answers = vendor.attempts.dropFirst(vendorStart).map(\.answer.label)
+        let ok = answers.filter { $0 == "200" }.count
+        let limited = answers.filter { $0 == "429" }.count
+        let got = statuses.withLock { $0 }
+        let clientOK = got.filter { $0 == 200 }.count
+        var row = DemoRow(
+            method: "GET", request: "\(burstSize) × GET \(path) at once", vendorAnswers: answers,
+            announcedWaits: [], waits: [], retryReasons: [])
+        row.burst = DemoRow.Burst(
+            answered: "\(ok) × 200, \(limited) × 429 (quota 4 a second)",
+            waited: "held at the quota gate, the last \(DemoRow.seconds(slowest.withLock { $0 }))",
+            client: clientOK == got.count
+                ? "200 × \(clientOK)" : "200 × \(clientOK), others \(got.filter { $0 != 200 })")
+        return row
     }
 
     private func row(for scenario: DemoScenario, exchangesBefore: Int) -> DemoRow {

@@ -28,6 +28,8 @@ final class DemoVendor: RequestHandler, @unchecked Sendable {
     /// Jobs started by `jobStartedButTimedOut` endpoints, by Idempotency-Key (loop thread only).
     private var jobsByKey: [String: String] = [:]
     private var jobsStarted = 0
+    /// The quota window of `quota` endpoints: when it began (loop time) and how many it has counted (loop thread).
+    private var quotaWindow: (start: Int64, count: Int)?
 
     /// Creates a vendor answering from `scripts` on `loop`.
     init(loop: EventLoop, scripts: [String: VendorScript] = VendorScript.demo) {
@@ -82,9 +84,30 @@ final class DemoVendor: RequestHandler, @unchecked Sendable {
             jobsStarted += 1
             if let idempotencyKey { jobsByKey[idempotencyKey] = "enc_\(jobsStarted)" }
             return .json(504, #"{"error":"gateway_timeout","message":"timed out; the job may have started"}"#)
+        case .quota(let limit, let window)?:
+            return quotaAnswer(limit: limit, window: window)
         case nil:
             let endpoints = scripts.keys.sorted().map { "\"\($0)\"" }.joined(separator: ",")
             return .json(404, #"{"error":"no_such_endpoint","endpoints":[\#(endpoints)]}"#)
         }
+    }
+
+    /// Counts the attempt in the current window and answers with the quota headers, or 429 past the limit.
+    private func quotaAnswer(limit: Int, window: Duration) -> VendorAnswer {
+        let now = loop.now
+        var current = quotaWindow ?? (now, 0)
+        if now - current.start >= window.nanoseconds { current = (now, 0) }
+        current.count += 1
+        quotaWindow = current
+        let left = max(window.nanoseconds - (now - current.start), 0)
+        let reset = String((left + 999_999_999) / 1_000_000_000)
+        let headers = [
+            ("Ratelimit-Limit", String(limit)), ("Ratelimit-Remaining", String(max(limit - current.count, 0))),
+            ("Ratelimit-Reset", reset),
+        ]
+        guard current.count <= limit else {
+            return .json(429, #"{"error":"rate_limited"}"#, headers: headers + [("Retry-After", reset)])
+        }
+        return .json(200, #"{"id":"r\#(current.count)","status":"ready"}"#, headers: headers)
     }
 }

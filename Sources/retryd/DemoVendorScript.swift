@@ -32,6 +32,9 @@ enum VendorScript: Sendable, Equatable {
     case cycle([VendorAnswer])
     /// Every attempt starts a job, then times out with 504; a repeated `Idempotency-Key` gets its existing job.
     case jobStartedButTimedOut
+    /// `limit` requests per `window` (counted from the first), each answer with the quota headers the vendor's
+    /// docs promise; past the limit, 429 with `Retry-After`.
+    case quota(limit: Int, window: Duration)
 }
 
 extension VendorScript {
@@ -51,6 +54,7 @@ extension VendorScript {
             .json(200, #"{"limit":100,"remaining":99}"#),
         ]),
         "POST /v1/encodings": .jobStartedButTimedOut,
+        "GET /v1/renditions": .quota(limit: 4, window: .seconds(1)),
         "GET /v1/assets/7": .cycle([
             .reset,
             .json(200, #"{"id":"7","name":"intro.mp4"}"#),

@@ -1,5 +1,7 @@
 import Foundation
 import Loop
+import Redis
+import TestSupport
 
 extension LoopThread {
     /// Checks `condition` on the loop every millisecond until it holds; false if it did not within `timeout`.
@@ -19,4 +21,11 @@ extension LoopThread {
 final class Handoff<T>: @unchecked Sendable {
     var value: T?
     init(_ value: T? = nil) { self.value = value }
+}
+
+extension RedisServerProcess {
+    /// `redis://127.0.0.1:port`, with the password when one is set.
+    var url: RedisURL {
+        RedisURL(endpoint: .tcp(host: "127.0.0.1", port: port), password: password)
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Loop
+import TestSupport
 import Testing
 
 @testable import Redis

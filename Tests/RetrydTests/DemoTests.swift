@@ -22,7 +22,7 @@ import Testing
             stopped.wait()
         }
         let rows = session.tour.run()
-        #expect(rows.map(\.request) == DemoScenario.tour.map(\.label))
+        #expect(rows.map(\.request) == DemoScenario.tour.map(\.label) + ["10 × GET /v1/renditions at once"])
         return Dictionary(uniqueKeysWithValues: rows.map { ($0.request, $0) })
     }
 
@@ -79,6 +79,12 @@ import Testing
         // The task rule's fixed 300ms schedule, not the backoff.
         #expect(Self.seconds(task).count == 2)
         #expect(Self.seconds(task).allSatisfy { (0.29...0.6).contains($0) })
+
+        // Ten at once against 4 a second: the quota headers let retryd hold the rest; the vendor sends no 429.
+        let burst = try #require(rows["10 × GET /v1/renditions at once"])
+        #expect(burst.vendorAnswers.count == 10)
+        #expect(burst.vendorAnswers.allSatisfy { $0 == "200" }, "\(burst.vendorAnswers)")
+        #expect(burst.burst?.client == "200 × 10")
     }
 
     @Test func demoOnceParses() throws {

@@ -1,14 +1,13 @@
 import Foundation
-import Redis
-import TestSupport
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
 /// Why a test's redis-server could not be started.
-struct RedisServerError: Error, CustomStringConvertible {
-    let description: String
+package struct RedisServerError: Error, CustomStringConvertible {
+    /// What went wrong.
+    package let description: String
 }
 
 /// A real `redis-server` for one test, in a fresh temporary directory, on a random high port.
@@ -16,14 +15,17 @@ struct RedisServerError: Error, CustomStringConvertible {
 /// Redis cannot bind port 0, so a random port is tried and, when Redis exits because the port is taken, another:
 /// the port is never probed by binding and closing it first, which would race with every other test. The server
 /// can be stopped and started again on the same port, and paused (SIGSTOP) to stand for a Redis that hangs.
-final class RedisServerProcess: @unchecked Sendable {
-    let directory: URL
-    private(set) var port: UInt16 = 0
-    let password: String?
+package final class RedisServerProcess: @unchecked Sendable {
+    /// The server's working directory.
+    package let directory: URL
+    /// The port it listens on.
+    package private(set) var port: UInt16 = 0
+    /// Its `requirepass`, if any.
+    package let password: String?
     private var process: Process?
 
     /// Starts a server; `password` sets `requirepass`.
-    init(password: String? = nil) throws {
+    package init(password: String? = nil) throws {
         self.password = password
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("retryd-redis-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -40,22 +42,22 @@ final class RedisServerProcess: @unchecked Sendable {
     }
 
     /// The Unix socket the server also listens on.
-    var socketPath: String { directory.appendingPathComponent("redis.sock").path }
+    package var socketPath: String { directory.appendingPathComponent("redis.sock").path }
 
-    /// `redis://127.0.0.1:port`, with the password when one is set.
-    var url: RedisURL {
-        RedisURL(endpoint: .tcp(host: "127.0.0.1", port: port), password: password)
+    /// `redis://127.0.0.1:port`, with the password when one is set (TestSupport knows no Redis types: parse it).
+    package var urlString: String {
+        "redis://" + (password.map { ":\($0)@" } ?? "") + "127.0.0.1:\(port)/0"
     }
 
     private var logPath: String { directory.appendingPathComponent("redis.log").path }
 
     /// Starts the server again on the same port after ``stop()``.
-    func start() throws {
+    package func start() throws {
         guard try launch() else { throw RedisServerError(description: "port \(port) was taken on restart") }
     }
 
     /// Stops the server: SIGTERM, then SIGKILL if it has not exited within 2 s.
-    func stop() {
+    package func stop() {
         guard let process else { return }
         self.process = nil
         guard process.isRunning else { return }
@@ -72,12 +74,12 @@ final class RedisServerProcess: @unchecked Sendable {
     }
 
     /// Freezes the server (SIGSTOP): the kernel still accepts connections, nothing answers.
-    func pause() {
+    package func pause() {
         if let process { kill(process.processIdentifier, SIGSTOP) }
     }
 
     /// Lets a paused server run again (SIGCONT).
-    func resume() {
+    package func resume() {
         if let process { kill(process.processIdentifier, SIGCONT) }
     }
 

@@ -1,0 +1,80 @@
+import Config
+import Foundation
+import Redis
+import TestSupport
+import Testing
+
+extension Timing {
+    /// Two instances in front of one vendor share its gate through a real redis-server the test starts.
+    @Suite("Shared quota")
+    struct SharedQuotaTests {
+        static func instance(_ upstream: TestUpstream, redis: RedisServerProcess, name: String) throws -> ProxyHarness {
+            let shared = SharedConfig(redis: try RedisURL(parsing: redis.urlString), instance: name)
+            return try ProxyHarness(upstreamURL: upstream.baseURL, shared: shared) { upstream, _ in
+                upstream.retry = .quick(maxAttempts: 1)
+            }
+        }
+
+        /// Waits until `harness` reports its shared state connected.
+        static func waitConnected(_ harness: ProxyHarness, _ connected: Bool = true) -> Bool {
+            let deadline = ContinuousClock.now + .seconds(10)
+            while ContinuousClock.now < deadline {
+                let state = LockedBox(false)
+                try? harness.onLoop { state.set($0.sharedStateConnected == true) }
+                if state.value == connected { return true }
+                Thread.sleep(forTimeInterval: 0.02)
+            }
+            return false
+        }
+
+        /// An upstream that answers 429 with `Retry-After: 2` to requests for /limit and 200 to the rest.
+        static func vendor() throws -> TestUpstream {
+            try TestUpstream(handler: { request, _ in
+                request.target.hasPrefix("/limit")
+                    ? .respond(status: 429, headers: [("Retry-After", "2")], text: "slow down")
+                    : .respond(status: 200, text: "ok")
+            })
+        }
+
+        @Test("a 429 one instance sees holds the other instance's requests until the announced reset")
+        func closureReachesTheOtherInstance() throws {
+            let redis = try RedisServerProcess()
+            let upstream = try Self.vendor()
+            let first = try Self.instance(upstream, redis: redis, name: "first")
+            let second = try Self.instance(upstream, redis: redis, name: "second")
+            #expect(Self.waitConnected(first) && Self.waitConnected(second))
+            #expect(try first.request(target: "/limit").status == 429)
+            Thread.sleep(forTimeInterval: 0.1)
+            let (answer, elapsed) = try measure { try second.request(target: "/v1/jobs") }
+            #expect(answer.status == 200)
+            #expect(elapsed >= .milliseconds(1_500), "the other instance sent at once: \(elapsed)")
+            #expect(elapsed < .seconds(4))
+        }
+
+        @Test("Redis stopped: traffic goes on with local state; restarted: sharing resumes")
+        func redisOutageAndReturn() throws {
+            let redis = try RedisServerProcess()
+            let upstream = try Self.vendor()
+            let first = try Self.instance(upstream, redis: redis, name: "first")
+            let second = try Self.instance(upstream, redis: redis, name: "second")
+            #expect(Self.waitConnected(first) && Self.waitConnected(second))
+            redis.stop()
+            #expect(Self.waitConnected(first, false) && Self.waitConnected(second, false))
+            let (during, elapsed) = try measure { try second.request(target: "/v1/jobs") }
+            #expect(during.status == 200)
+            #expect(elapsed < .milliseconds(500), "a request waited on the missing Redis for \(elapsed)")
+            // Local state only: the first instance's 429 does not reach the second.
+            #expect(try first.request(target: "/limit").status == 429)
+            let (alone, aloneElapsed) = try measure { try second.request(target: "/v1/jobs/2") }
+            #expect(alone.status == 200 && aloneElapsed < .milliseconds(500))
+            try redis.start()
+            #expect(Self.waitConnected(first) && Self.waitConnected(second), "no reconnect after the restart")
+            Thread.sleep(forTimeInterval: 2.1)
+            #expect(try first.request(target: "/limit/again").status == 429)
+            Thread.sleep(forTimeInterval: 0.1)
+            let (after, afterElapsed) = try measure { try second.request(target: "/v1/jobs/3") }
+            #expect(after.status == 200)
+            #expect(afterElapsed >= .milliseconds(1_500), "sharing did not resume: \(afterElapsed)")
+        }
+    }
+}
