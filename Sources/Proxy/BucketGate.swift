@@ -46,6 +46,10 @@ final class BucketGate {
     }
     /// Attempts admitted here whose share of the window's quota Redis has yet to grant, by exchange.
     private var pendingTakes: [ObjectIdentifier: Waiter] = [:]
+    /// Requests of the shared window Redis granted ahead (a lease), and when that window ends.
+    private var lease: (count: Int, end: Int64) = (0, 0)
+    /// The window end last reported to Redis, and when.
+    private var lastReport: (end: Int64, at: Int64) = (0, 0)
 
     /// One request waiting at the gate.
     private struct Waiter {
@@ -92,19 +96,33 @@ final class BucketGate {
         return false
     }
 
-    /// Whether the window's quota is counted in Redis rather than here: shared and reachable. Even before this
-    /// instance has seen a report, another may have: Redis answers `.local` when it knows nothing either.
+    /// Whether the window's quota is counted in Redis rather than here: shared and reachable, for a vendor that
+    /// reports its quota. Even before this instance has seen a report, another may have: Redis answers `.local`
+    /// when it knows nothing either.
     private var sharesQuota: Bool {
-        shared?.isConnected == true && bucket.policy.pace
+        shared?.isConnected == true && bucket.policy.pace && bucket.knowledge != .absent
+    }
+
+    /// Whether a report is worth a call to Redis: a new window, a window nearly spent, or a quarter second since the
+    /// last; every response of a busy vendor carries one, and most say what Redis already knows.
+    private func shouldReport(_ window: QuotaBucket.Window, now: Int64) -> Bool {
+        abs(window.end - lastReport.end) > QuotaBucket.sameWindowTolerance.milliseconds || window.remaining < 64
+            || now - lastReport.at >= 250
     }
 
     /// Asks Redis for one request of the window; the waiter goes, waits again, or is decided here when Redis
     /// cannot say (it never waits longer than one call's timeout).
     private func askShared(for waiter: Waiter, now: Int64) {
         guard let shared else { return }
+        if lease.count > 0 && lease.end > now {
+            lease.count -= 1
+            waiter.exchange.admitted()
+            return
+        }
         pendingTakes[ObjectIdentifier(waiter.exchange)] = waiter
-        shared.take(upstream: upstream, bucket: name, now: now, reserve: bucket.policy.reserve) { [weak self] take in
-            self?.sharedAnswered(take, for: waiter)
+        let seed = bucket.knowledge == .reported ? bucket.window : nil
+        shared.take(upstream: upstream, bucket: name, now: now, reserve: bucket.policy.reserve, seed: seed) {
+            [weak self] take in self?.sharedAnswered(take, for: waiter)
         }
     }
 
@@ -116,8 +134,9 @@ final class BucketGate {
         }
         let now = Sys.wallClockMilliseconds()
         switch take {
-        case .granted(let left, let end):
+        case .granted(let count, let left, let end):
             bucket.adopt(remaining: left, end: end)
+            lease = (count - 1, end)
             waiter.exchange.admitted()
             return
         case .denied(let end):
@@ -152,7 +171,10 @@ final class BucketGate {
         } else if wasTrial && bucket.gate == .open {
             onChange?(.opened(waiting: waiters.count))
         }
-        if let shared, let window = bucket.window, QuotaReport.parse(headers, now: Double(now) / 1000) != nil {
+        if let shared, let window = bucket.window, QuotaReport.parse(headers, now: Double(now) / 1000) != nil,
+            shouldReport(window, now: now)
+        {
+            lastReport = (window.end, now)
             shared.report(upstream: upstream, bucket: name, window: window, now: now)
         }
         schedule(now: now)

@@ -12,9 +12,11 @@ extension SharedQuota {
         return 1
         """)
 
-    /// KEYS[1] the quota key; ARGV: now (ms), reserve. Returns {1, left, end} when a request may go, {0, left, end}
-    /// when the window is spent, {-1, 0, 0} when nothing is known yet. A window that ended starts a new one from
-    /// the known allowance.
+    /// KEYS[1] the quota key; ARGV: now (ms), reserve, and the caller's own window (end, left, limit; "" when it
+    /// knows none), which seeds a key that knows no current window, so no instance counts alone meanwhile. Returns {n, left, end} when n requests may go (a lease: one
+    /// per 32 left above the reserve, 1 to 16, so a large quota costs one call per several requests and a small
+    /// one is counted exactly), {0, left, end} when the window is spent, {-1, 0, 0} when nothing is known yet. A
+    /// window that ended starts a new one from the known allowance.
     static let take = RedisScript(
         """
         local h = redis.call('HMGET', KEYS[1], 'end', 'left', 'limit', 'length')
@@ -24,6 +26,13 @@ extension SharedQuota {
         local left = tonumber(h[2])
         local limit = tonumber(h[3])
         local length = tonumber(h[4])
+        if (e == nil or left == nil or e <= now) and ARGV[3] ~= '' and tonumber(ARGV[3]) > now then
+          e = tonumber(ARGV[3])
+          left = tonumber(ARGV[4])
+          redis.call('HSET', KEYS[1], 'end', e, 'left', left)
+          if ARGV[5] ~= '' then limit = tonumber(ARGV[5]); redis.call('HSET', KEYS[1], 'limit', ARGV[5]) end
+          redis.call('PEXPIRE', KEYS[1], 3600000)
+        end
         if e == nil or left == nil then return {-1, 0, 0} end
         if e <= now then
           if limit == nil then return {-1, 0, 0} end
@@ -32,8 +41,9 @@ extension SharedQuota {
           redis.call('HSET', KEYS[1], 'end', e, 'left', left)
         end
         if left > reserve then
-          redis.call('HSET', KEYS[1], 'left', left - 1)
-          return {1, left - 1, e}
+          local n = math.max(1, math.min(16, math.floor((left - reserve) / 32)))
+          redis.call('HSET', KEYS[1], 'left', left - n)
+          return {n, left - n, e}
         end
         return {0, left, e}
         """)

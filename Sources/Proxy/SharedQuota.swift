@@ -11,8 +11,8 @@ import Redis
 final class SharedQuota {
     /// The outcome of asking Redis for one request of a window's quota.
     enum Take {
-        /// Granted: `left` remain in the window ending at `end`.
-        case granted(left: Int, end: Int64)
+        /// Granted `count` requests (this one and a lease of the rest): `left` remain in the window ending at `end`.
+        case granted(count: Int, left: Int, end: Int64)
         /// Spent down to the reserve until `end`.
         case denied(end: Int64)
         /// Redis knows nothing of this bucket's window yet, or cannot be asked: the instance decides alone.
@@ -110,14 +110,22 @@ final class SharedQuota {
         )
     }
 
-    /// Takes one request from the window's shared estimate.
-    func take(upstream: String, bucket: String, now: Int64, reserve: Int, completion: @escaping (Take) -> Void) {
+    /// Takes requests from the window's shared estimate: this one, and a lease for the next ones.
+    func take(
+        upstream: String, bucket: String, now: Int64, reserve: Int, seed: QuotaBucket.Window?,
+        completion: @escaping (Take) -> Void
+    ) {
         guard isConnected else {
             completion(.local)
             return
         }
-        client.evaluate(Self.take, keys: [key(upstream, bucket)], arguments: [String(now), String(reserve)]) {
-            result in
+        let seedArguments = [
+            seed.map { String($0.end) } ?? "", seed.map { String($0.remaining) } ?? "",
+            seed?.limit.map(String.init) ?? "",
+        ]
+        client.evaluate(
+            Self.take, keys: [key(upstream, bucket)], arguments: [String(now), String(reserve)] + seedArguments
+        ) { result in
             guard case .success(let value) = result, let items = value.elements, items.count == 3,
                 let verdict = items[0].integer, let left = items[1].integer, let end = items[2].integer
             else {
@@ -125,7 +133,7 @@ final class SharedQuota {
                 return
             }
             switch verdict {
-            case 1: completion(.granted(left: Int(left), end: end))
+            case 1...: completion(.granted(count: Int(verdict), left: Int(left), end: end))
             case 0: completion(.denied(end: end))
             default: completion(.local)
             }
