@@ -111,7 +111,7 @@ let package = Package(
         .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"]),
         .testTarget(name: "RetryTests", dependencies: ["Retry", "TestSupport"]),
         .testTarget(name: "AdmissionTests", dependencies: ["Admission", "Retry"]),
-        .testTarget(name: "ConfigTests", dependencies: ["Config", "Retry"]),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "Retry", "Admission", "Redis"]),
         .testTarget(name: "LoopTests", dependencies: ["Loop", "TestSupport"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "Loop", "TestSupport"]),
         .testTarget(name: "ListenerTests", dependencies: ["Listener", "Loop", "TestSupport"]),
@@ -130,7 +130,7 @@ let package = Package(
         .testTarget(
             name: "ProxyTests",
             dependencies: [
-                "Proxy", "Forwarder", "Loop", "Events", "Config", "Retry", "Redis", "TestSupport",
+                "Proxy", "Forwarder", "Loop", "Events", "Config", "Retry", "Redis", "Admission", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

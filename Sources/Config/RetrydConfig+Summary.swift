@@ -1,3 +1,4 @@
+import Admission
 import Retry
 
 extension RetrydConfig {
@@ -20,10 +21,12 @@ extension RetrydConfig {
             }
             lines.append("  attempts header: " + (upstream.attemptsHeader ?? "off"))
             lines.append("  policy: " + Self.describe(upstream.retry))
+            lines.append("  quota: " + Self.describe(upstream.quota))
             for (index, rule) in upstream.rules.enumerated() {
                 let methods = rule.methods.map { $0.sorted().joined(separator: ",") } ?? "any method"
                 let path = rule.path?.glob ?? "any path"
-                lines.append("  rule \(index + 1) (\(methods) \(path)): " + Self.describe(rule.policy))
+                let bucket = rule.bucket.map { " [bucket \($0)]" } ?? ""
+                lines.append("  rule \(index + 1) (\(methods) \(path))\(bucket): " + Self.describe(rule.policy))
             }
         }
         lines.append(contentsOf: operationsSummary)
@@ -41,6 +44,12 @@ extension RetrydConfig {
     var operationsSummary: [String] {
         var lines = ["log: \(log.format.rawValue) lines at level \(log.level) and above"]
         if let admin { lines.append("admin: \(admin.listen)") }
+        if let shared {
+            // The URL's description hides the password.
+            lines.append(
+                "shared: gates and quotas through \(shared.redis.description), prefix \(shared.prefix),"
+                    + " instance \(shared.instance)")
+        }
         if let notify {
             var line =
                 "notify: give-ups to \(notify.webhook.origin), up to \(notify.maxAttempts) attempts of"
@@ -69,6 +78,17 @@ extension RetrydConfig {
             + " rate limited on \(statuses(policy.rateLimitStatuses)), waiting up to"
             + " \(Durations.format(policy.maxRateLimitWait));"
             + " non-idempotent requests retried on \(statuses(policy.nonIdempotentStatuses))"
+    }
+
+    /// One line saying how the vendor's quota is respected.
+    static func describe(_ quota: QuotaPolicy) -> String {
+        var parts = [
+            quota.gate ? "gate closes on announced waits" : "no gate",
+            quota.pace ? "paced from quota headers" : "not paced",
+        ]
+        if quota.reserve > 0 { parts.append("reserve \(quota.reserve)") }
+        if quota.maxInFlight > 0 { parts.append("at most \(quota.maxInFlight) in flight") }
+        return parts.joined(separator: ", ")
     }
 
     private static func statuses(_ statuses: Set<Int>) -> String {

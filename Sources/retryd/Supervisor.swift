@@ -63,8 +63,11 @@ final class Supervisor {
             logger.error("reload failed, keeping the running configuration: \(error)")
             return
         }
-        if loaded.admin != runtime.config.admin || loaded.notify != runtime.config.notify {
-            logger.warning("[admin] and [notify] changes take effect at the next restart; the rest is reloaded now")
+        if loaded.admin != runtime.config.admin || loaded.notify != runtime.config.notify
+            || loaded.shared != runtime.config.shared
+        {
+            logger.warning(
+                "[admin], [notify] and [shared] changes take effect at the next restart; the rest is reloaded now")
         }
         do {
             try runtime.reload(loaded)
