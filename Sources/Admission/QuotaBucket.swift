@@ -109,11 +109,14 @@ package struct QuotaBucket: Sendable {
                 window = current
             } else {
                 // The window is over. A known limit is the new window's allowance (its end comes with the next
-                // report); an unknown one is learned from the next answer.
+                // report); an unknown one is learned from the next answer. The vendor's new window starts when
+                // this attempt reaches it, so this end carries the margin too: reports of the new window keep the
+                // earliest end they see, and one without the margin would release the next window's first
+                // requests before the vendor's had ended.
                 window = current.limit.map { limit in
                     Window(
-                        end: now + (current.length ?? .seconds(1)).milliseconds, remaining: limit - 1, limit: limit,
-                        length: current.length)
+                        end: now + (current.length ?? .seconds(1)).milliseconds + policy.resetMargin.milliseconds,
+                        remaining: limit - 1, limit: limit, length: current.length)
                 }
                 if window == nil { knowledge = .unknown(probeOut: true) }
             }
@@ -206,12 +209,6 @@ package struct QuotaBucket: Sendable {
         current.remaining = remaining
         current.end = end
         window = current
-    }
-
-    /// Gives back an admission the shared estimate then denied: as if the attempt had ended unanswered, so a trial
-    /// or a learning attempt it was does not stay out forever, holding everyone behind it.
-    package mutating func returnAdmission() {
-        finished()
     }
 
     /// Reset times come in whole seconds, so two reports of one window may differ by up to this much.

@@ -44,20 +44,29 @@ final class BucketGate {
             }
         }
     }
-    /// Attempts admitted here whose share of the window's quota Redis has yet to grant, by exchange.
-    private var pendingTakes: [ObjectIdentifier: Waiter] = [:]
+    /// Whether a call to Redis for a lease is out; one at a time, so a burst costs one call per lease.
+    private var takePending = false
+    /// Set when Redis could not decide (it knows nothing yet, or did not answer in time): the next release is
+    /// decided by the local estimate alone.
+    private var decideLocally = false
     /// Requests of the shared window Redis granted ahead (a lease), and when that window ends.
     private var lease: (count: Int, end: Int64) = (0, 0)
+    /// The end of a shared window Redis said is spent: no lease is asked for before then.
+    private var deniedUntil: Int64 = 0
     /// The window end last reported to Redis, and when.
     private var lastReport: (end: Int64, at: Int64) = (0, 0)
 
     /// One request waiting at the gate.
     private struct Waiter {
-        unowned let exchange: GateWaiter
+        /// Weak: an exchange that ends while waiting withdraws, but nothing here may outlive it unchecked.
+        weak var exchange: GateWaiter?
         /// Wall-clock ms after which it is refused rather than kept waiting.
         let giveUpAt: Int64
-        /// Wall-clock ms when it began waiting.
+        /// When it began waiting.
         let since: Int64
+        /// Whether it began waiting at a closed gate (or behind a trial): the backlog a reopening releases one
+        /// spacing apart. Requests that queue behind it while the gate is open go as soon as they are first.
+        let spaced: Bool
     }
 
     init(name: String, upstream: String, policy: QuotaPolicy, loop: EventLoop) {
@@ -74,14 +83,12 @@ final class BucketGate {
     /// waiter hears ``GateWaiter/admitted()`` or ``GateWaiter/refused(_:)`` later, unless it withdraws first.
     func admit(_ exchange: GateWaiter, maxWait: Duration) -> Bool {
         let now = Sys.wallClockMilliseconds()
-        let waiter = Waiter(exchange: exchange, giveUpAt: now + maxWait.milliseconds, since: now)
+        let verdict = peekVerdict(now: now)
         // First come, first served: nobody overtakes those already waiting.
         if waiters.isEmpty {
-            switch bucket.admit(now: now, countsQuota: !sharesQuota) {
+            switch verdict {
             case .go:
-                guard sharesQuota else { return true }
-                askShared(for: waiter, now: now)
-                return false
+                if releaseNext(now: now) { return true }
             case .hold(let until, let reason):
                 if let until, until - now > maxWait.milliseconds {
                     onChange?(.refused)
@@ -90,8 +97,9 @@ final class BucketGate {
                 }
             }
         }
-        if case .hold(_, let reason) = peekVerdict(now: now) { onChange?(.held(reason)) }
-        waiters.append(waiter)
+        if case .hold(_, let reason) = verdict { onChange?(.held(reason)) }
+        waiters.append(
+            Waiter(exchange: exchange, giveUpAt: now + maxWait.milliseconds, since: now, spaced: bucket.gate != .open))
         schedule(now: now)
         return false
     }
@@ -110,55 +118,56 @@ final class BucketGate {
             || now - lastReport.at >= 250
     }
 
-    /// Asks Redis for one request of the window; the waiter goes, waits again, or is decided here when Redis
-    /// cannot say (it never waits longer than one call's timeout).
-    private func askShared(for waiter: Waiter, now: Int64) {
-        guard let shared else { return }
-        if lease.count > 0 && lease.end > now {
-            lease.count -= 1
-            waiter.exchange.admitted()
-            return
+    /// Takes one admission for the next attempt when the bucket would let it go: from the local estimate, or from
+    /// a lease of the shared one. Returns false when it must wait (a lease is being asked for).
+    private func releaseNext(now: Int64) -> Bool {
+        let shared = sharesQuota && !decideLocally
+        if shared && deniedUntil > now { return false }
+        if shared && !(lease.count > 0 && lease.end > now) {
+            requestLease(now: now)
+            return false
         }
-        pendingTakes[ObjectIdentifier(waiter.exchange)] = waiter
+        guard case .go = bucket.admit(now: now, countsQuota: !shared) else { return false }
+        if shared { lease.count -= 1 }
+        decideLocally = false
+        return true
+    }
+
+    /// Asks Redis for a lease of the window's quota, unless a call is out already.
+    private func requestLease(now: Int64) {
+        guard let shared, !takePending else { return }
+        takePending = true
         let seed = bucket.knowledge == .reported ? bucket.window : nil
-        shared.take(upstream: upstream, bucket: name, now: now, reserve: bucket.policy.reserve, seed: seed) {
-            [weak self] take in self?.sharedAnswered(take, for: waiter)
+        shared.take(
+            upstream: upstream, bucket: name, now: now, reserve: bucket.policy.reserve,
+            margin: bucket.policy.resetMargin, seed: seed
+        ) {
+            [weak self] take in self?.leaseAnswered(take)
         }
     }
 
-    private func sharedAnswered(_ take: SharedQuota.Take, for waiter: Waiter) {
-        guard pendingTakes.removeValue(forKey: ObjectIdentifier(waiter.exchange)) != nil else {
-            // The exchange left meanwhile: its place is free again.
-            bucket.returnAdmission()
-            return
-        }
-        let now = Sys.wallClockMilliseconds()
+    private func leaseAnswered(_ take: SharedQuota.Take) {
+        takePending = false
         switch take {
         case .granted(let count, let left, let end):
             bucket.adopt(remaining: left, end: end)
-            lease = (count - 1, end)
-            waiter.exchange.admitted()
-            return
+            lease = (count, end)
         case .denied(let end):
-            bucket.returnAdmission()
+            // Spent everywhere: the local estimate holds everyone until the window ends, then asks again.
+            lease = (0, 0)
+            deniedUntil = end
             bucket.adopt(remaining: bucket.policy.reserve, end: end)
+            for _ in waiters { onChange?(.held(.quotaSpent)) }
         case .local:
-            bucket.returnAdmission()
-            if case .go = bucket.admit(now: now) {
-                waiter.exchange.admitted()
-                return
-            }
+            decideLocally = true
         }
-        onChange?(.held(.quotaSpent))
-        waiters.insert(waiter, at: 0)
-        schedule(now: now)
+        release()
     }
 
     /// Forgets a waiter (its client left or retryd is shutting down).
     func withdraw(_ exchange: GateWaiter) {
-        waiters.removeAll { $0.exchange === exchange }
-        // A pending grant is given back when Redis answers.
-        pendingTakes[ObjectIdentifier(exchange)] = nil
+        waiters.removeAll { $0.exchange == nil || $0.exchange === exchange }
+        if waiters.isEmpty { loop.cancel(timer) }
     }
 
     /// A response arrived for an attempt of this bucket.
@@ -194,44 +203,42 @@ final class BucketGate {
         if !waiters.isEmpty { loop.schedule(timer, after: .zero) }
     }
 
-    /// Releases waiters the bucket lets go, one spacing apart, and refuses those whose wait ran out.
+    /// Releases the waiters the bucket lets go (a reopening's backlog one spacing apart) and refuses those whose
+    /// wait ran out.
     private func release() {
         let now = Sys.wallClockMilliseconds()
-        let expired = waiters.filter { $0.giveUpAt <= now }
-        waiters.removeAll { $0.giveUpAt <= now }
+        let expired = waiters.filter { $0.giveUpAt <= now || $0.exchange == nil }
+        waiters.removeAll { $0.giveUpAt <= now || $0.exchange == nil }
         for waiter in expired {
+            guard let exchange = waiter.exchange else { continue }
             onChange?(.refused)
-            waiter.exchange.refused(refusal(until: holdUntil(now: now), reason: nil, now: now))
+            exchange.refused(refusal(until: holdUntil(now: now), reason: nil, now: now))
         }
         while let first = waiters.first {
-            let spacing = bucket.releaseSpacing.milliseconds
-            if spacing > 0 && now < lastRelease + spacing { break }
-            let shares = sharesQuota
-            guard case .go = bucket.admit(now: now, countsQuota: !shares) else { break }
+            if first.spaced && now < lastRelease + bucket.releaseSpacing.milliseconds { break }
+            guard releaseNext(now: now) else { break }
             waiters.removeFirst()
-            lastRelease = now
+            if first.spaced { lastRelease = now }
             onChange?(.released(waited: .milliseconds(now - first.since)))
-            if shares {
-                askShared(for: first, now: now)
-            } else {
-                first.exchange.admitted()
-            }
+            first.exchange?.admitted()
         }
         schedule(now: now)
     }
 
     /// Arms the one timer for the earliest moment something may change: the gate or window opening, the next
-    /// release slot, or a waiter's wait running out. An attempt ending (``finished()``) wakes it too.
+    /// release slot, or a waiter's wait running out. An attempt ending (``finished()``) and a lease arriving
+    /// wake it too.
     private func schedule(now: Int64) {
-        guard let earliestGiveUp = waiters.map(\.giveUpAt).min() else {
+        guard let first = waiters.first, let earliestGiveUp = waiters.map(\.giveUpAt).min() else {
             loop.cancel(timer)
             return
         }
         var wake = earliestGiveUp
         switch peekVerdict(now: now) {
-        case .go: wake = min(wake, max(lastRelease + bucket.releaseSpacing.milliseconds, now))
+        case .go where !takePending:
+            wake = min(wake, first.spaced ? max(lastRelease + bucket.releaseSpacing.milliseconds, now) : now)
+        case .go, .hold(nil, _): break
         case .hold(let until?, _): wake = min(wake, until)
-        case .hold(nil, _): break
         }
         loop.schedule(timer, after: .milliseconds(max(wake - now, 0)))
     }
@@ -242,10 +249,14 @@ final class BucketGate {
         return nil
     }
 
-    /// What the bucket would answer now, without taking anything.
+    /// What the bucket would answer now, without taking anything: with the quota shared, the window's count is
+    /// Redis's, and a denial holds until the window ends.
     private func peekVerdict(now: Int64) -> QuotaBucket.Verdict {
+        let shared = sharesQuota && !decideLocally
         var copy = bucket
-        return copy.admit(now: now)
+        let verdict = copy.admit(now: now, countsQuota: !shared)
+        if case .go = verdict, shared, deniedUntil > now { return .hold(until: deniedUntil, reason: .quotaSpent) }
+        return verdict
     }
 
     private func refusal(until: Int64?, reason: QuotaBucket.HoldReason?, now: Int64) -> GateRefusal {

@@ -12,8 +12,8 @@ extension SharedQuota {
         return 1
         """)
 
-    /// KEYS[1] the quota key; ARGV: now (ms), reserve, and the caller's own window (end, left, limit; "" when it
-    /// knows none), which seeds a key that knows no current window, so no instance counts alone meanwhile. Returns
+    /// KEYS[1] the quota key; ARGV: now (ms), reserve, the caller's own window (end, left, limit; "" when it
+    /// knows none), and the margin (ms) a window started here ends late by, which seeds a key that knows no current window, so no instance counts alone meanwhile. Returns
     /// {n, left, end} when n requests may go (a lease: one per 32 left above the reserve, 1 to 16, so a large quota
     /// costs one call per several requests and a small one is counted exactly), {0, left, end} when the window is
     /// spent, {-1, 0, 0} when nothing is known yet: the caller then sends its one learning request, counted in
@@ -45,7 +45,7 @@ extension SharedQuota {
           return {-1, 0, 0}
         end
         if e <= now then
-          e = now + (length or 1000)
+          e = now + (length or 1000) + tonumber(ARGV[6])
           left = limit
           redis.call('HSET', KEYS[1], 'end', e, 'left', left)
         end

@@ -31,11 +31,12 @@ final class SharedQuota {
     /// Each call's bound: a request never waits on Redis longer.
     static let callTimeout: Duration = .milliseconds(20)
 
-    init(config: SharedConfig, loop: EventLoop, logger: Logger) {
+    /// Connects to `config.redis`; `callTimeout` bounds each call (longer only in tests on a loaded machine).
+    init(config: SharedConfig, loop: EventLoop, logger: Logger, callTimeout: Duration = SharedQuota.callTimeout) {
         self.config = config
         self.logger = logger
         var options = RedisClientOptions()
-        options.commandTimeout = Self.callTimeout
+        options.commandTimeout = callTimeout
         client = RedisClient(url: config.redis, loop: loop, options: options)
         subscriber = RedisSubscriber(url: config.redis, loop: loop, options: options)
         client.onStateChange = { [unowned self] state in self.stateChanged(state) }
@@ -56,6 +57,11 @@ final class SharedQuota {
     private func stateChanged(_ state: RedisConnectionState) {
         switch state {
         case .connected:
+            // Loaded first, so no call's EVALSHA misses and falls back to EVAL behind calls sent after it: a report
+            // and the take that follows it would run in the wrong order.
+            for script in [Self.closeGate, Self.take, Self.report] {
+                client.command(["SCRIPT", "LOAD", script.source]) { _ in }
+            }
             logger.notice("shared state on \(config.redis): connected; gates and quotas are shared")
             onConnectionChange?(true)
         case .disconnected:
@@ -112,7 +118,7 @@ final class SharedQuota {
 
     /// Takes requests from the window's shared estimate: this one, and a lease for the next ones.
     func take(
-        upstream: String, bucket: String, now: Int64, reserve: Int, seed: QuotaBucket.Window?,
+        upstream: String, bucket: String, now: Int64, reserve: Int, margin: Duration, seed: QuotaBucket.Window?,
         completion: @escaping (Take) -> Void
     ) {
         guard isConnected else {
@@ -124,7 +130,8 @@ final class SharedQuota {
             seed?.limit.map(String.init) ?? "",
         ]
         client.evaluate(
-            Self.take, keys: [key(upstream, bucket)], arguments: [String(now), String(reserve)] + seedArguments
+            Self.take, keys: [key(upstream, bucket)],
+            arguments: [String(now), String(reserve)] + seedArguments + [String(margin.milliseconds)]
         ) { result in
             guard case .success(let value) = result, let items = value.elements, items.count == 3,
                 let verdict = items[0].integer, let left = items[1].integer, let end = items[2].integer
