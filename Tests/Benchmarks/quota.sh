@@ -18,8 +18,8 @@
 #   HEADER_STYLE [ratelimit] the vendor's quota headers: ratelimit (Ratelimit-Limit/-Remaining/-Reset),
 #   ietf (RateLimit-Policy q=;w= and RateLimit r=;t=) or x (X-RateLimit-*, Reset as epoch seconds);
 #   QUOTA_TOML [gate, pace on, reserve 0, max_in_flight 0] the body of [upstream.quota] for on-* modes;
-#   SKIP_WINDOWS [0] windows at the start left out of the vendor figures (retryd's cold start: 32 requests go out
-#   before any quota header is seen, so window 0 alone can hold more 429s than 1% of the run allows);
+#   SKIP_WINDOWS [0] windows at the start left out of the vendor figures (to look at the steady state alone; retryd
+#   sends one learning request per instance before any quota header is seen, so window 0 is the cold start);
 #   REDIS_PREFIX [retryd]; SHOW_CONFIG=1 prints each mode's retryd.toml; KEEP=1 keeps the work directory
 #   (configs, logs, results); SCRATCH [.build-qbench] the swift build scratch path.
 # Not a test: figures depend on the machine, a missed target does not fail the run. Exits non-zero only when
