@@ -11,7 +11,8 @@ struct ConfigDecoder {
 
     static let upstreamKeys = [
         "name", "listen", "url", "connect_timeout", "attempt_timeout", "ca_file", "set_headers",
-        "request_id_headers", "attempts_header", "retry", "rule", "quota",
+        "request_id_headers", "request_id_fields", "idempotency_key", "attempts_header", "retry", "rule", "quota",
+        "preset",
     ]
 
     /// Creates a decoder.
@@ -84,22 +85,15 @@ struct ConfigDecoder {
         if let value = table["set_headers"] {
             upstream.setHeaders = try decodeHeaders(try value.table(), allSecret: false)
         }
-        if let value = table["request_id_headers"] {
-            upstream.requestIDHeaders = try value.array().map { (element) throws(ConfigError) in
-                try Self.headerName(element)
-            }
-        }
         if let value = table["attempts_header"] {
             upstream.attemptsHeader = try value.string().isEmpty ? nil : try Self.headerName(value)
         }
-        if let value = table["retry"] {
-            upstream.retry = try Self.applyRetryKeys(from: try value.table(), to: RetryPolicy(), inRule: false)
+        var preset: (Preset, TableReader)?
+        if let value = table["preset"] {
+            preset = try presetTable(value)
+            upstream.preset = preset?.0.name
         }
-        if let value = table["rule"] {
-            for rule in try value.tables() {
-                upstream.rules.append(try Self.decodeRule(rule, inheriting: upstream.retry))
-            }
-        }
+        try applyPolicy(file: table, preset: preset, to: &upstream)
         upstream.quota.closingStatuses = upstream.retry.rateLimitStatuses.union([503])
         if let value = table["quota"] {
             upstream.quota = try Self.decodeQuota(
