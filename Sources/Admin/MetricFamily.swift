@@ -17,6 +17,7 @@ enum MetricFamily: CaseIterable, Sendable {
     case holdTime
     case gateRefusals
     case sharedConnected
+    case verifications
 
     /// The name's parts: all under the `retryd` namespace, counters in `total`, histograms in `seconds`.
     var descriptor: MetricNameDescriptor {
@@ -37,6 +38,7 @@ enum MetricFamily: CaseIterable, Sendable {
             case .holdTime: ("hold", "seconds")
             case .gateRefusals: ("gate_refusals", "total")
             case .sharedConnected: ("shared_state_connected", "")
+            case .verifications: ("verifications", "total")
             }
         return MetricNameDescriptor(namespace: "retryd", metricName: metricName, unitName: unit, helpText: help)
     }
@@ -51,6 +53,7 @@ enum MetricFamily: CaseIterable, Sendable {
         case .attempts: "outcome"
         case .retries, .giveUps: "reason"
         case .heldRequests: "reason"
+        case .verifications: "verdict"
         case .rateLimitWaits, .retryWait, .upstreamLatency, .inFlight, .connectionsRefused, .rateLimitedResponses,
             .gateClosures, .holdTime, .gateRefusals, .sharedConnected:
             nil
@@ -76,6 +79,8 @@ enum MetricFamily: CaseIterable, Sendable {
         case .holdTime: "How long held attempts waited before going upstream, in seconds."
         case .gateRefusals: "Requests answered 429 by retryd because they could not wait for the quota gate."
         case .sharedConnected: "1 while the shared state (Redis) answers, 0 while each instance keeps its own."
+        case .verifications:
+            "Requests that may have been processed and were probed, by verdict: applied, not_applied or unknown."
         }
     }
 }

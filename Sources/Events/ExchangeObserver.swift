@@ -18,6 +18,8 @@ package protocol ExchangeObserver: AnyObject {
     func gateEvent(upstream: String, bucket: String, _ event: GateEvent)
     /// The shared state (Redis) became reachable or unreachable.
     func sharedStateChanged(connected: Bool)
+    /// A verify probe found out whether a request that may have been processed was applied.
+    func verified(upstream: String, verdict: ProbeVerdict)
 }
 
 extension ExchangeObserver {
@@ -27,6 +29,7 @@ extension ExchangeObserver {
     package func gateEvent(upstream: String, bucket: String, _ event: GateEvent) {}
     /// Most observers care about exchanges only.
     package func sharedStateChanged(connected: Bool) {}
+    package func verified(upstream: String, verdict: ProbeVerdict) {}
 }
 
 /// What happens at a quota gate, as observers hear it.
