@@ -66,6 +66,8 @@ struct JSONReader {
         default:
             let start = index
             while let byte = peek, !Self.endsScalar(byte) { index += 1 }
+            // A number that runs to the end of a cut body may have lost digits: only a delimiter ends it.
+            guard peek != nil else { return nil }
             let text = String(decoding: bytes[start..<index], as: UTF8.self)
             guard ["true", "false", "null"].contains(text) || Self.isNumber(text) else { return nil }
             return text

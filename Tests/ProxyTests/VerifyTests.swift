@@ -100,10 +100,10 @@ final class EncodingVendor {
 
 @Suite("Verify before re-sending")
 struct VerifyTests {
-    private func proxy(for vendor: EncodingVendor, onApplied: VerifyProbe.OnApplied = .accepted) throws
-        -> ProxyHarness
-    {
-        try ProxyHarness.quick(vendor.upstream) { upstream, _ in
+    private func proxy(
+        for vendor: EncodingVendor, onApplied: VerifyProbe.OnApplied = .accepted, capture: LogCapture = LogCapture()
+    ) throws -> ProxyHarness {
+        try ProxyHarness.quick(vendor.upstream, logger: capture.logger) { upstream, _ in
             upstream.rules = [EncodingVendor.rule(inheriting: upstream.retry, onApplied: onApplied)]
         }
     }
@@ -171,11 +171,18 @@ struct VerifyTests {
     @Test("a probe that cannot tell leaves the start alone: the 504 goes on, marked unknown")
     func inconclusiveProbe() throws {
         let vendor = try EncodingVendor(statusUnknown: ["lost-504_f"])
-        let proxy = try proxy(for: vendor)
+        let capture = LogCapture()
+        let proxy = try proxy(for: vendor, capture: capture)
         let response = try start("lost-504_f", through: proxy)
         #expect(response.status == 504)
         #expect(response.header("X-Retryd-Verified") == "unknown")
         #expect(vendor.encodings.value["lost-504_f"]?.startCalls == 1)
+        // The give-up record lists the probe and what it found.
+        let warnings = capture.messages(at: .warning)
+        try #require(warnings.count == 1, "\(warnings)")
+        #expect(warnings[0].contains(#"reason="verify inconclusive""#), "\(warnings[0])")
+        #expect(warnings[0].contains(#"probes=404"#), "\(warnings[0])")
+        #expect(warnings[0].contains(#"verified="unknown (the probe was answered 404)""#), "\(warnings[0])")
     }
 
     @Test("many starts under every fault: no encoding ever starts twice")
@@ -196,6 +203,29 @@ struct VerifyTests {
                 #expect(vendor.encodings.value[id]?.starts == 1)
             }
         }
+    }
+}
+
+@Suite("Request ids from bodies")
+struct BodyRequestIDTests {
+    @Test("request_id_fields are read from the last body, past the 512 bytes the report keeps")
+    func fieldsInTheGiveUpLine() throws {
+        let capture = LogCapture()
+        let padding = String(repeating: "x", count: 2000)
+        let upstream = try TestUpstream(responses: [
+            .respond(
+                status: 503, headers: [("Content-Type", "application/json")],
+                text: "{\"pad\":\"\(padding)\",\"requestId\":\"bm-42\",\"status\":\"ERROR\"}")
+        ])
+        let proxy = try ProxyHarness.quick(upstream, logger: capture.logger) { upstream, _ in
+            upstream.retry.maxAttempts = 2
+            upstream.requestIDFields = [JSONField("requestId")!]
+        }
+        let response = try proxy.request(target: "/v1/encodings")
+        #expect(response.status == 503)
+        let warnings = capture.messages(at: .warning)
+        try #require(warnings.count == 1, "\(warnings)")
+        #expect(warnings[0].contains(#"ids="requestId=bm-42""#), "\(warnings[0])")
     }
 }
 
