@@ -32,8 +32,12 @@ extension RetrydConfig {
                 let origin =
                     upstream.preset != nil && index < upstream.ruleOrigins.count
                     ? " (\(upstream.ruleOrigins[index]))" : ""
+                // A preset rule the file repeats never matches: say so rather than let it look active.
+                let earlier = upstream.rules[..<index].firstIndex { $0.methods == rule.methods && $0.path == rule.path }
+                let shadowed = earlier.map { " (shadowed by rule \($0 + 1))" } ?? ""
                 lines.append(
-                    "  rule \(index + 1) (\(methods) \(path))\(bucket)\(origin): " + Self.describe(rule.policy))
+                    "  rule \(index + 1) (\(methods) \(path))\(bucket)\(origin)\(shadowed): "
+                        + Self.describe(rule.policy))
                 if let key = rule.policy.idempotencyKey, key != upstream.retry.idempotencyKey {
                     lines.append("    idempotency key: \(key)")
                 }
@@ -102,7 +106,7 @@ extension RetrydConfig {
         return parts.joined(separator: ", ")
     }
 
-    /// Statuses in order, runs of three or more as ranges: `429, 500-599`.
+    /// Statuses in order, runs of five or more as ranges: `429, 500-599`.
     static func statuses(_ statuses: Set<Int>) -> String {
         guard !statuses.isEmpty else { return "no status" }
         var parts: [String] = []
@@ -112,7 +116,7 @@ extension RetrydConfig {
             while sorted.dropFirst(last - first + 1).first == last + 1 { last += 1 }
             sorted = sorted.dropFirst(last - first + 1)
             parts.append(
-                last - first >= 2 ? "\(first)-\(last)" : (first...last).map(String.init).joined(separator: ", "))
+                last - first >= 4 ? "\(first)-\(last)" : (first...last).map(String.init).joined(separator: ", "))
         }
         return parts.joined(separator: ", ")
     }
