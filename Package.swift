@@ -8,9 +8,10 @@ import PackageDescription
 //   Listener -> {Loop, HTTP1}          Forwarder -> {Loop, CCurl, HTTP1, Retry}    Redis -> {Loop, CHiredis}
 //   Loop -> CLinux
 //   Events -> Retry                    Config -> {Retry, HTTP1, Listener (for its ServerLimits)}
+//   Journal -> {CSQLite, Retry, Events} (the give-up journal; its writer thread is the only one touching the disk)
 // HTTP1 and Retry are pure (no I/O, no clock, no randomness) and depend on nothing of ours; only Loop imports
-// CLinux, only Forwarder imports CCurl and only Redis imports CHiredis (its socket and timers live on the same
-// loop). Nothing here may pull in SwiftNIO.
+// CLinux, only Forwarder imports CCurl, only Journal imports CSQLite and only Redis imports CHiredis (its socket
+// and timers live on the same loop). Nothing here may pull in SwiftNIO.
 let package = Package(
     name: "retryd",
     products: [
@@ -37,6 +38,16 @@ let package = Package(
             name: "CHiredis",
             pkgConfig: "hiredis",
             providers: [.apt(["libhiredis-dev"])]
+        ),
+        .systemLibrary(
+            name: "CSQLite",
+            // No pkgConfig: sqlite3.pc adds -D_FILE_OFFSET_BITS=64, which SwiftPM refuses with a warning; the header
+            // is in /usr/include and the module map links the library.
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .target(
+            name: "Journal",
+            dependencies: ["CSQLite", "Retry", "Events", .product(name: "Logging", package: "swift-log")]
         ),
         .target(name: "HTTP1"),
         .target(name: "Retry"),
@@ -108,6 +119,7 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
+        .testTarget(name: "JournalTests", dependencies: ["Journal", "Retry", "TestSupport"]),
         .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"]),
         .testTarget(name: "RetryTests", dependencies: ["Retry", "TestSupport"]),
         .testTarget(name: "AdmissionTests", dependencies: ["Admission", "Retry"]),
