@@ -2,12 +2,12 @@
 import PackageDescription
 
 // Dependencies point one way:
-//   retryd -> {Admin, Notify, Proxy, Service}
-//   Admin -> {Listener, Events}        Notify -> {Forwarder, Events}        Service -> {Loop, Retry, HTTP1}
+//   retryd -> {Admin, Notify, Proxy, Service, Journal}
+//   Admin -> {Listener, Events}        Notify -> {Forwarder, Events, Journal}      Service -> {Loop, Retry, HTTP1}
 //   Proxy -> {Listener, Forwarder, Events, Retry, HTTP1, Config}
 //   Listener -> {Loop, HTTP1}          Forwarder -> {Loop, CCurl, HTTP1, Retry}    Redis -> {Loop, CHiredis}
 //   Loop -> CLinux
-//   Events -> Retry                    Config -> {Retry, HTTP1, Listener (for its ServerLimits)}
+//   Events -> Retry                    Config -> {Retry, HTTP1, Listener (for its ServerLimits), Journal (policy)}
 //   Journal -> {CSQLite, Retry, Events} (the give-up journal; its writer thread is the only one touching the disk)
 // HTTP1 and Retry are pure (no I/O, no clock, no randomness) and depend on nothing of ours; only Loop imports
 // CLinux, only Forwarder imports CCurl, only Journal imports CSQLite and only Redis imports CHiredis (its socket
@@ -54,7 +54,7 @@ let package = Package(
         .target(name: "Admission", dependencies: ["Retry"]),
         .target(
             name: "Config",
-            dependencies: ["Retry", "HTTP1", "Listener", "Admission", "Redis", "TOMLKit"]
+            dependencies: ["Retry", "HTTP1", "Listener", "Admission", "Redis", "Journal", "TOMLKit"]
         ),
         .target(
             name: "Loop",
@@ -94,7 +94,7 @@ let package = Package(
         .executableTarget(
             name: "retryd",
             dependencies: [
-                "Proxy", "Config", "Listener", "Loop", "Service", "Admin", "Notify", "Events",
+                "Proxy", "Config", "Listener", "Loop", "Service", "Admin", "Notify", "Events", "Journal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -102,7 +102,7 @@ let package = Package(
         .target(
             name: "Notify",
             dependencies: [
-                "Forwarder", "Loop", "Retry", "Events", "Config", "HTTP1",
+                "Forwarder", "Loop", "Retry", "Events", "Config", "HTTP1", "Journal",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -131,7 +131,9 @@ let package = Package(
         .testTarget(
             name: "ServiceTests",
             dependencies: ["Service", "Loop", "Retry", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "RetrydTests", dependencies: ["retryd", "Config", "Loop", "Events", "TestSupport"]),
+        .testTarget(
+            name: "RetrydTests",
+            dependencies: ["retryd", "Config", "Loop", "Events", "Journal", "Retry", "TestSupport"]),
         .testTarget(
             name: "AdminTests",
             dependencies: [

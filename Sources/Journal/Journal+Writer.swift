@@ -4,6 +4,8 @@ import Logging
 extension Journal {
     /// The writer thread: takes what the loop handed over, a batch at a time, until `close()`.
     func runWriter() {
+        // Open at once, so an unusable state_dir is reported at start-up rather than at the first give-up.
+        _ = openStore(now: clock())
         while true {
             condition.lock()
             while commands.isEmpty && !stopping { condition.wait() }
