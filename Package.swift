@@ -151,7 +151,7 @@ let package = Package(
         .testTarget(
             name: "NotifyTests",
             dependencies: [
-                "Notify", "TestSupport", "Proxy", "Events", "Config", "Retry",
+                "Notify", "TestSupport", "Proxy", "Events", "Config", "Retry", "Journal",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

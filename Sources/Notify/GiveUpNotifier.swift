@@ -81,7 +81,11 @@ package final class GiveUpNotifier {
     func enqueue(_ event: WebhookEvent) {
         let droppedBefore = queue.dropped
         if queue.enqueue(event) { abandonAttempt() }
-        if queue.dropped > droppedBefore { reportDrop() }
+        if queue.dropped > droppedBefore {
+            // With a journal the dropped event stays pending there, to be loaded once the queue has room.
+            if journal != nil { journalState.deferred = true }
+            reportDrop()
+        }
         counters.publish(queue)
         scheduleNextIfIdle()
     }
