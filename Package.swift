@@ -123,7 +123,7 @@ let package = Package(
         .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"]),
         .testTarget(name: "RetryTests", dependencies: ["Retry", "TestSupport"]),
         .testTarget(name: "AdmissionTests", dependencies: ["Admission", "Retry"]),
-        .testTarget(name: "ConfigTests", dependencies: ["Config", "Retry", "Admission", "Redis"]),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "Retry", "Admission", "Redis", "Journal"]),
         .testTarget(name: "LoopTests", dependencies: ["Loop", "TestSupport"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "Loop", "TestSupport"]),
         .testTarget(name: "ListenerTests", dependencies: ["Listener", "Loop", "TestSupport"]),

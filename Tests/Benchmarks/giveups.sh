@@ -104,5 +104,7 @@ TOML
     per=$(awk -v c="$cpu" -v n="$requests" 'BEGIN { printf "%.0f", c * 1e6 / n }')
     printf '%-10s %8s %9s %10s %12s %9s %10s %9s %8s %9s\n' "$mode" "$requests" "$elapsed" "$cpu" "$per" "$rss" \
         "$lag" "$written" "$dropped" "$size"
-    grep -q "statuses=502:$N" <<<"$result" || echo "  (not every request was a 502 give-up: $result)"
+    # 502 (refused, one attempt); with a deadline 504, and a few 429 from retryd's own gate, all give-ups.
+    grep -q "error:" <<<"$result" && echo "  (some requests got no answer: $result)"
+    true
 done
