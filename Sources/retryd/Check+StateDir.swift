@@ -13,14 +13,30 @@ extension Check {
     }
 
     /// Why `directory` cannot hold the journal (not creatable, not a directory, not writable), or nil when it can.
-    /// Creates the directory as retryd would, and a probe file it removes again.
+    /// Tries for real, since only the kernel knows (root passes permission checks, /proc refuses everyone): creates
+    /// what is missing and a probe file, then removes both again, so check leaves nothing behind.
     static func stateDirProblem(_ directory: String) -> String? {
-        do {
-            try JournalStore.createDirectory(directory)
-        } catch {
-            return error.message
+        var isDirectory: ObjCBool = false
+        var missing: [String] = []
+        var existing = directory
+        while !FileManager.default.fileExists(atPath: existing, isDirectory: &isDirectory) {
+            missing.append(existing)
+            existing = (existing as NSString).deletingLastPathComponent
         }
-        let probe = (directory.hasSuffix("/") ? directory : directory + "/") + ".retryd-check-\(getpid())"
+        guard isDirectory.boolValue else {
+            return missing.isEmpty
+                ? "state_dir \(directory) is not a directory"
+                : "cannot create state_dir \(directory): \(existing) is not a directory"
+        }
+        var created: [String] = []
+        defer { for path in created.reversed() { rmdir(path) } }
+        for path in missing.reversed() {
+            guard mkdir(path, 0o700) == 0 else {
+                return "cannot create state_dir \(directory): \(path): \(String(cString: strerror(errno)))"
+            }
+            created.append(path)
+        }
+        let probe = (directory as NSString).appendingPathComponent(".retryd-check-\(getpid())")
         let fd = open(probe, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard fd >= 0 else {
             return "state_dir \(directory) is not writable: \(String(cString: strerror(errno)))"
