@@ -19,7 +19,8 @@ extension GiveUpNotifier: ExchangeObserver {
     package func gaveUp(_ report: GiveUpReport) {
         let event = WebhookEvent(body: report.jsonBytes, idempotencyKey: Self.makeIdempotencyKey())
         journal?.record(.giveUp(report, idempotencyKey: event.idempotencyKey, webhookBody: event.body))
-        journalState.keysSinceLoad.insert(event.idempotencyKey)
+        // A load on its way may return this event too; only then is its key remembered, so the set stays small.
+        if journalState.loading { journalState.keysSinceLoad.insert(event.idempotencyKey) }
         enqueue(event)
     }
 

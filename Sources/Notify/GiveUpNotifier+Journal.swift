@@ -8,7 +8,7 @@ struct JournalDeliveryState {
     var deferred = false
     /// Whether a load is on its way from the writer thread.
     var loading = false
-    /// Keys queued since the last load was asked for: the load may return them too, and they must not go twice.
+    /// Keys queued while a load is on its way: it may return them too, and they must not go twice.
     var keysSinceLoad: Set<String> = []
 }
 
@@ -36,6 +36,7 @@ extension GiveUpNotifier {
     private func loaded(_ pending: [PendingDelivery], asked: Int) {
         journalState.loading = false
         let fresh = pending.filter { !journalState.keysSinceLoad.contains($0.idempotencyKey) }
+        journalState.keysSinceLoad = []
         if !fresh.isEmpty {
             logger.info("loaded \(fresh.count) undelivered give-up events from the journal")
         }
