@@ -62,7 +62,13 @@ package final class Journal: @unchecked Sendable {
     @discardableResult
     package func record(_ record: JournalRecord) -> Bool {
         condition.lock()
-        guard !stopping, recordsQueued < policy.queueCapacity else {
+        if stopping {
+            condition.unlock()
+            counters.addDropped(1)
+            onCount?(.dropped, 1)
+            return false
+        }
+        guard recordsQueued < policy.queueCapacity else {
             let suppressed = handOffWarnings.admit(now: clock())
             condition.unlock()
             counters.addDropped(1)

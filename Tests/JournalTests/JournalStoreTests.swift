@@ -117,3 +117,25 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: directory.path), "a reader creates nothing")
     }
 }
+
+/// A full disk, simulated with `max_page_count`: SQLite answers `SQLITE_FULL` exactly as for a full file system.
+@Suite struct JournalFullDiskTests {
+    @Test func aBatchThatDoesNotFitIsRolledBackWholeAndWritingResumesOnceThereIsRoom() throws {
+        let directory = TemporaryDirectory()
+        let store = try JournalStore(writingIn: directory.path)
+        try store.write([.giveUp(.make(), idempotencyKey: "before", webhookBody: nil)], now: 0)
+        let pages = try #require(Int(try store.database.firstText("PRAGMA page_count") ?? ""))
+        _ = try store.database.firstText("PRAGMA max_page_count = \(pages)")
+        let big = String(repeating: "x", count: 400)
+        let batch: [JournalRecord] = (0..<200).map {
+            .giveUp(.make(body: big), idempotencyKey: "k\($0)", webhookBody: Array(big.utf8))
+        }
+        let error = try #require(throws: SQLiteError.self) { try store.write(batch, now: 0) }
+        #expect(error.primaryCode == 13, "SQLITE_FULL: \(error)")
+        #expect(try store.count() == 1, "nothing of the failed batch is left")
+
+        _ = try store.database.firstText("PRAGMA max_page_count = 1000000")
+        try store.write(batch, now: 0)
+        #expect(try store.count() == 201)
+    }
+}
