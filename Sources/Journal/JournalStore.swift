@@ -2,6 +2,10 @@ import CSQLite
 import Foundation
 import Retry
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The journal file through one connection: the writer thread's read-write one, or a reader's read-only one.
 /// Every method runs on the caller's thread and touches the disk; the event loop never calls it.
 package final class JournalStore {
@@ -13,6 +17,12 @@ package final class JournalStore {
     /// - Throws: `SQLiteError` when the directory or the file cannot be created, opened or migrated.
     package init(writingIn directory: String) throws(SQLiteError) {
         try Self.createDirectory(directory)
+        // SQLite falls back to opening read-only and then reports that open's ENOENT; this names the real cause.
+        guard access(directory, W_OK | X_OK) == 0 else {
+            throw SQLiteError(
+                code: SQLITE_CANTOPEN,
+                message: "state_dir \(directory) is not writable: \(String(cString: strerror(errno)))")
+        }
         database = try SQLiteDatabase(path: Self.path(in: directory), mode: .readWriteCreate)
         // WAL: readers (the CLI, /giveups) never block the writer, and a commit appends to the log instead of
         // rewriting pages. synchronous=NORMAL syncs the log only at checkpoints, not at each commit: a crash of the

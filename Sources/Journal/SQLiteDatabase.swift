@@ -1,5 +1,9 @@
 import CSQLite
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// One connection to a SQLite file. Not thread-safe: each thread that touches the journal opens its own (the
 /// writer thread its read-write one, the CLI and the admin listener read-only ones), which WAL allows.
 package final class SQLiteDatabase {
@@ -29,7 +33,11 @@ package final class SQLiteDatabase {
         // NOMUTEX: a connection never leaves its thread, so SQLite's own per-connection locking is wasted work.
         let rc = sqlite3_open_v2(path, &handle, flags | SQLITE_OPEN_NOMUTEX, nil)
         guard rc == SQLITE_OK, let handle else {
-            let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            var message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            // "unable to open database file" alone does not say why; the errno behind it does (EROFS, EACCES).
+            if let handle, sqlite3_system_errno(handle) != 0 {
+                message += ": " + String(cString: strerror(sqlite3_system_errno(handle)))
+            }
             sqlite3_close_v2(handle)
             throw SQLiteError(code: rc, message: "open \(path): \(message)")
         }
@@ -49,9 +57,10 @@ package final class SQLiteDatabase {
     package func execute(_ sql: String) throws(SQLiteError) {
         var errorMessage: UnsafeMutablePointer<CChar>?
         let rc = sqlite3_exec(handle, sql, nil, nil, &errorMessage)
+        // The connection's message is the same text, and carries the errno.
+        sqlite3_free(errorMessage)
         guard rc == SQLITE_OK else {
-            let message = errorMessage.map { String(cString: $0) } ?? lastMessage
-            sqlite3_free(errorMessage)
+            let message = lastMessage
             throw SQLiteError(code: sqlite3_extended_errcode(handle), message: "\(sql.prefix(60)): \(message)")
         }
     }
@@ -109,5 +118,13 @@ package final class SQLiteDatabase {
     /// The rowid of the last INSERT.
     package var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 
-    var lastMessage: String { String(cString: sqlite3_errmsg(handle)) }
+    /// SQLite's message for the last failure, with the errno behind it when the file system refused: "unable to open
+    /// database file" alone does not say whether the directory is read-only or missing.
+    var lastMessage: String {
+        let message = String(cString: sqlite3_errmsg(handle))
+        let fileSystemCodes: Set<Int32> = [SQLITE_CANTOPEN, SQLITE_IOERR, SQLITE_READONLY, SQLITE_FULL, SQLITE_PERM]
+        let systemErrno = sqlite3_system_errno(handle)
+        guard fileSystemCodes.contains(sqlite3_errcode(handle) & 0xff), systemErrno != 0 else { return message }
+        return message + ": " + String(cString: strerror(systemErrno))
+    }
 }

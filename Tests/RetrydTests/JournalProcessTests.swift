@@ -14,7 +14,8 @@ struct JournalProcessTests {
     final class Daemon {
         let process = Process()
         let notify: ServiceProcessTests.NotifySocket
-        let stderr = Pipe()
+        /// Where stderr goes: a file, not a pipe, since a pipe nobody reads fills up and blocks retryd's logging.
+        let logPath = NSTemporaryDirectory() + "retryd-log-\(UUID().uuidString.prefix(8))"
         let port: UInt16
 
         init(config: String) throws {
@@ -24,7 +25,8 @@ struct JournalProcessTests {
             var environment = ProcessInfo.processInfo.environment
             environment["NOTIFY_SOCKET"] = notify.path
             process.environment = environment
-            process.standardError = stderr
+            _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+            process.standardError = FileHandle(forWritingAtPath: logPath)
             try process.run()
             let ready = try #require(notify.next(timeout: .seconds(10)))
             port = try #require(ready.split(separator: ":").last.flatMap { UInt16($0.prefix { $0.isNumber }) })
@@ -32,6 +34,7 @@ struct JournalProcessTests {
 
         deinit {
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            unlink(logPath)
         }
 
         /// Kills the process without giving it a chance to flush or clean up, as a crash or the OOM killer would.
@@ -43,9 +46,8 @@ struct JournalProcessTests {
         /// Stops it gracefully and returns what it logged.
         func stopAndReadLog() -> String {
             kill(process.processIdentifier, SIGTERM)
-            let log = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             process.waitUntilExit()
-            return log
+            return (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
         }
     }
 
