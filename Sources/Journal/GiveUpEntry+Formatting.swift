@@ -3,6 +3,8 @@ import Retry
 extension GiveUpEntry {
     /// The body bytes the table shows; the JSON carries the whole stored prefix.
     package static let tableBodyBytes = 40
+    /// The characters of one attempt's outcome the table shows: libcurl's messages run to 80 and more.
+    package static let tableOutcomeCharacters = 40
 
     /// One JSON object with every field, snake_case keys, times in RFC 3339 UTC: a line of `retryd giveups --json`
     /// and of `GET /giveups`.
@@ -37,7 +39,10 @@ extension GiveUpEntry {
     /// The table's cells, in ``GiveUpEntry/tableTitles`` order; untrusted text is escaped, never raw newlines.
     package var tableCells: [String] {
         let history = attempts.map { attempt in
-            attempt.waitedAfter.map { "\(attempt.outcome) wait \(Self.compact($0))" } ?? attempt.outcome
+            let outcome =
+                attempt.outcome.count > Self.tableOutcomeCharacters
+                ? attempt.outcome.prefix(Self.tableOutcomeCharacters) + "…" : attempt.outcome
+            return attempt.waitedAfter.map { "\(outcome) wait \(Self.compact($0))" } ?? outcome
         }
         let body = String(decoding: bodyPrefix.prefix(Self.tableBodyBytes), as: UTF8.self)
         let more = bodyPrefix.count > Self.tableBodyBytes ? "…" : ""

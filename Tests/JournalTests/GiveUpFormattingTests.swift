@@ -58,6 +58,14 @@ import Testing
         #expect(entry.jsonLine.contains(String(repeating: "x", count: 100)))
     }
 
+    @Test func longOutcomesAreCutInTheTableOnly() {
+        var entry = Self.entry()
+        let message = "Failed to connect to 127.0.0.1 port 1 after 0 ms: Couldn't connect to server"
+        entry.attempts = [.init(outcome: message, waitedAfter: 1.5), .init(outcome: "503", waitedAfter: nil)]
+        #expect(entry.tableCells[4] == "Failed to connect to 127.0.0.1 port 1 af… wait 1.5s, 503")
+        #expect(entry.jsonLine.contains(message))
+    }
+
     @Test func anEmptyJournalSaysSo() {
         #expect(GiveUpEntry.table([]) == "no give-ups recorded\n")
     }
