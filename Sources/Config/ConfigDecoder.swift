@@ -51,6 +51,7 @@ struct ConfigDecoder {
         }
         var config = RetrydConfig(upstreams: upstreams, limits: limits)
         config.log = try Self.decodeLog(root)
+        try Self.decodeJournal(root, into: &config)
         if let value = root["admin"] {
             config.admin = try Self.decodeAdmin(try value.table(), upstreams: upstreams)
         }

@@ -1,5 +1,6 @@
 import Config
 import Foundation
+import Journal
 import Retry
 import Testing
 
@@ -50,6 +51,8 @@ import Testing
         #expect(config.log == LogConfig())
         #expect(config.admin == nil)
         #expect(config.notify == nil)
+        #expect(config.stateDir == RetrydConfig.defaultStateDir)
+        #expect(config.journal == JournalPolicy())
     }
 
     @Test func exampleNeedsVendorKey() {
