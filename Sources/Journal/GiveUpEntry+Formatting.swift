@@ -11,8 +11,9 @@ extension GiveUpEntry {
     package var jsonLine: String {
         func string(_ text: String?) -> String { text.map(TextEscaping.jsonString) ?? "null" }
         func number(_ value: Double?) -> String { value.map { Self.decimal($0) } ?? "null" }
-        let attemptObjects = attempts.map {
-            "{\"outcome\":\(string($0.outcome)),\"waited_after\":\(number($0.waitedAfter))}"
+        func objects(_ attempts: [Attempt]) -> String {
+            attempts.map { "{\"outcome\":\(string($0.outcome)),\"waited_after\":\(number($0.waitedAfter))}" }
+                .joined(separator: ",")
         }
         let idObjects = requestIDs.map { "{\"name\":\(string($0.name)),\"value\":\(string($0.value))}" }
         let members = [
@@ -24,7 +25,10 @@ extension GiveUpEntry {
             "\"final_status\":\(finalStatus.map(String.init) ?? "null")",
             "\"reason\":\(string(reason))",
             "\"reason_code\":\(string(reasonCode))",
-            "\"attempts\":[\(attemptObjects.joined(separator: ","))]",
+            "\"attempts\":[\(objects(attempts))]",
+            "\"probes\":[\(objects(probes))]",
+            "\"verified\":\(string(verdict))",
+            "\"request_key\":\(string(requestKey))",
             "\"request_ids\":[\(idObjects.joined(separator: ","))]",
             "\"body_prefix\":\(string(String(decoding: bodyPrefix, as: UTF8.self)))",
             "\"idempotency_key\":\(string(idempotencyKey))",
@@ -38,11 +42,15 @@ extension GiveUpEntry {
 
     /// The table's cells, in ``GiveUpEntry/tableTitles`` order; untrusted text is escaped, never raw newlines.
     package var tableCells: [String] {
-        let history = attempts.map { attempt in
+        var history = attempts.map { attempt in
             let outcome =
                 attempt.outcome.count > Self.tableOutcomeCharacters
                 ? attempt.outcome.prefix(Self.tableOutcomeCharacters) + "…" : attempt.outcome
             return attempt.waitedAfter.map { "\(outcome) wait \(Self.compact($0))" } ?? outcome
+        }
+        // Probes go with the attempts they judged: "504 wait 2s, probe 200: applied (QUEUED)".
+        if !probes.isEmpty {
+            history.append("probe " + probes.map(\.outcome).joined(separator: ", probe ") + (verdict.map { ": \($0)" } ?? ""))
         }
         let body = String(decoding: bodyPrefix.prefix(Self.tableBodyBytes), as: UTF8.self)
         let more = bodyPrefix.count > Self.tableBodyBytes ? "…" : ""

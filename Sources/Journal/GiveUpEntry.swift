@@ -62,13 +62,19 @@ package struct GiveUpEntry: Sendable, Equatable {
     package var nextAttemptAt: Double?
     /// The last delivery failure.
     package var deliveryError: String?
+    /// The verify probes made before re-sending, in order; empty when none ran.
+    package var probes: [Attempt]
+    /// What the last probe found (`applied (RUNNING)`, `unknown (…)`), when one ran.
+    package var verdict: String?
+    /// The idempotency key the request carried toward the vendor (the client's, or one retryd added).
+    package var requestKey: String?
 
     /// Creates an entry.
     package init(
         id: Int64, time: Double, upstream: String, method: String, path: String, finalStatus: Int?, reason: String,
         reasonCode: String, attempts: [Attempt], requestIDs: [RequestID], bodyPrefix: [UInt8],
         idempotencyKey: String, delivery: DeliveryState, deliveryAttempts: Int = 0, nextAttemptAt: Double? = nil,
-        deliveryError: String? = nil
+        deliveryError: String? = nil, probes: [Attempt] = [], verdict: String? = nil, requestKey: String? = nil
     ) {
         self.id = id
         self.time = time
@@ -86,6 +92,9 @@ package struct GiveUpEntry: Sendable, Equatable {
         self.deliveryAttempts = deliveryAttempts
         self.nextAttemptAt = nextAttemptAt
         self.deliveryError = deliveryError
+        self.probes = probes
+        self.verdict = verdict
+        self.requestKey = requestKey
     }
 }
 

@@ -24,7 +24,13 @@ enum JournalSchema {
         );
         CREATE INDEX giveups_time ON giveups (time);
         CREATE INDEX giveups_pending ON giveups (id) WHERE delivery = 'pending';
+        """,
+        // Verify probes (issue 11): what was asked before re-sending, what it found, and the request's own key.
         """
+        ALTER TABLE giveups ADD COLUMN probes TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE giveups ADD COLUMN verified TEXT;
+        ALTER TABLE giveups ADD COLUMN request_key TEXT;
+        """,
     ]
 
     /// The version this build writes.

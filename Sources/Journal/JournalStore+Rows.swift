@@ -4,8 +4,8 @@ import Retry
 extension JournalStore {
     static let insertSQL = """
         INSERT OR IGNORE INTO giveups (time, upstream, method, path, final_status, reason, reason_code, attempts,
-            request_ids, body, event, idempotency_key, delivery)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+            request_ids, body, event, idempotency_key, delivery, probes, verified, request_key)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
         """
 
     // Only a pending event changes: a late update must not revive one that was delivered or failed.
@@ -18,9 +18,10 @@ extension JournalStore {
     static func bind(_ report: GiveUpReport, key: String, webhookBody: [UInt8]?, to statement: Statement)
         throws(SQLiteError)
     {
-        let attempts = report.attempts.map {
-            GiveUpEntry.Attempt(outcome: $0.outcome, waitedAfter: $0.waitedAfter.map(Self.seconds))
+        func entries(_ attempts: [GiveUpReport.Attempt]) -> [GiveUpEntry.Attempt] {
+            attempts.map { GiveUpEntry.Attempt(outcome: $0.outcome, waitedAfter: $0.waitedAfter.map(Self.seconds)) }
         }
+        let attempts = entries(report.attempts)
         let ids = report.requestIDs.map { GiveUpEntry.RequestID(name: $0.name, value: $0.value) }
         try statement.bind(report.time, at: 1)
         try statement.bind(report.upstream, at: 2)
@@ -35,6 +36,9 @@ extension JournalStore {
         if let webhookBody { try statement.bind(webhookBody, at: 11) } else { try statement.bind(nil as Int?, at: 11) }
         try statement.bind(key, at: 12)
         try statement.bind(webhookBody == nil ? DeliveryState.none.rawValue : DeliveryState.pending.rawValue, at: 13)
+        try statement.bind(encode(entries(report.probes)), at: 14)
+        try statement.bind(report.verdict, at: 15)
+        try statement.bind(report.idempotencyKey, at: 16)
     }
 
     static func bind(_ change: DeliveryUpdate, key: String, now: Double, to statement: Statement) throws(SQLiteError) {
@@ -63,7 +67,8 @@ extension JournalStore {
             requestIDs: decode(row.string(at: 9)) ?? [], bodyPrefix: row.bytes(at: 10),
             idempotencyKey: row.string(at: 11), delivery: DeliveryState(rawValue: row.string(at: 12)) ?? .none,
             deliveryAttempts: row.int(at: 13), nextAttemptAt: row.optionalDouble(at: 14),
-            deliveryError: row.optionalString(at: 15))
+            deliveryError: row.optionalString(at: 15), probes: decode(row.string(at: 16)) ?? [],
+            verdict: row.optionalString(at: 17), requestKey: row.optionalString(at: 18))
     }
 
     static func seconds(_ duration: Duration) -> Double {

@@ -137,7 +137,8 @@ package final class JournalStore {
         let statement = try database.prepare(
             """
             SELECT id, time, upstream, method, path, final_status, reason, reason_code, attempts, request_ids, body,
-                   idempotency_key, delivery, delivery_attempts, next_attempt_at, delivery_error
+                   idempotency_key, delivery, delivery_attempts, next_attempt_at, delivery_error, probes, verified,
+                   request_key
             FROM giveups WHERE (?1 IS NULL OR time >= ?1) AND (?2 IS NULL OR upstream = ?2)
             ORDER BY id DESC LIMIT ?3
             """)

@@ -22,7 +22,7 @@ import Testing
             Set(object.keys) == [
                 "id", "time", "upstream", "method", "path", "final_status", "reason", "reason_code", "attempts",
                 "request_ids", "body_prefix", "idempotency_key", "delivery", "delivery_attempts", "next_attempt_at",
-                "delivery_error",
+                "delivery_error", "probes", "verified", "request_key",
             ])
         #expect(object["id"] as? Int == 7)
         #expect(object["time"] as? String == "2027-01-15T08:00:00.250Z")

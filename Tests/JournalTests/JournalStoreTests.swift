@@ -1,7 +1,8 @@
 import Foundation
-import Journal
 import Retry
 import Testing
+
+@testable import Journal
 
 /// The journal file itself, written and read back through real SQLite files.
 @Suite struct JournalStoreTests {
@@ -36,12 +37,47 @@ import Testing
             ])
     }
 
+    @Test func probesTheirVerdictAndTheRequestsKeyReadBack() throws {
+        let directory = TemporaryDirectory()
+        let store = try JournalStore(writingIn: directory.path)
+        var report = GiveUpReport.make()
+        report.probes = [.init(outcome: "503", waitedAfter: .milliseconds(100)), .init(outcome: "404")]
+        report.verdict = "unknown (the probe was answered 404)"
+        report.idempotencyKey = "9f1c"
+        try store.write([.giveUp(report, idempotencyKey: "k", webhookBody: nil)], now: 0)
+        let entry = try #require(try JournalStore(readingIn: directory.path).giveUps(matching: GiveUpQuery()).first)
+        #expect(entry.probes == [.init(outcome: "503", waitedAfter: 0.1), .init(outcome: "404", waitedAfter: nil)])
+        #expect(entry.verdict == "unknown (the probe was answered 404)")
+        #expect(entry.requestKey == "9f1c")
+        #expect(entry.jsonLine.contains(#""probes":[{"outcome":"503","waited_after":0.1},"#))
+        #expect(entry.jsonLine.contains(#""request_key":"9f1c""#))
+        #expect(entry.tableCells[4].hasSuffix("probe 503, probe 404: unknown (the probe was answered 404)"))
+    }
+
+    @Test func aVersion1FileIsBroughtUpToDateWithItsRows() throws {
+        let directory = TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: directory.path, withIntermediateDirectories: true)
+        // A file as the first journal release wrote it.
+        let old = try SQLiteDatabase(path: directory.path + "/" + JournalPolicy.fileName, mode: .readWriteCreate)
+        try old.execute(JournalSchema.migrations[0])
+        try old.execute("PRAGMA user_version = 1")
+        try old.execute(
+            """
+            INSERT INTO giveups (time, upstream, method, path, reason, reason_code, attempts, request_ids, body,
+                idempotency_key, delivery) VALUES (1, 'a', 'GET', '/', 'r', 'c', '[]', '[]', x'', 'k', 'none')
+            """)
+        let store = try JournalStore(writingIn: directory.path)
+        #expect(try store.database.userVersion == 2)
+        let entry = try #require(try store.giveUps(matching: GiveUpQuery()).first)
+        #expect(entry.idempotencyKey == "k" && entry.probes.isEmpty && entry.verdict == nil)
+    }
+
     @Test func theFileIsInWALModeWithTheCurrentSchemaVersion() throws {
         let directory = TemporaryDirectory()
         let store = try JournalStore(writingIn: directory.path)
         #expect(try store.database.firstText("PRAGMA journal_mode") == "wal")
         #expect(try store.database.firstText("PRAGMA synchronous") == "1", "NORMAL")
-        #expect(try store.database.userVersion == 1)
+        #expect(try store.database.userVersion == 2)
         // Opening again migrates nothing and keeps the rows.
         try store.write([.giveUp(.make(), idempotencyKey: "a", webhookBody: nil)], now: 0)
         #expect(try JournalStore(writingIn: directory.path).count() == 1)
