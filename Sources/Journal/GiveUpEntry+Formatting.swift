@@ -50,7 +50,8 @@ extension GiveUpEntry {
         }
         // Probes go with the attempts they judged: "504 wait 2s, probe 200: applied (QUEUED)".
         if !probes.isEmpty {
-            history.append("probe " + probes.map(\.outcome).joined(separator: ", probe ") + (verdict.map { ": \($0)" } ?? ""))
+            let verdictText = verdict.map { ": \($0)" } ?? ""
+            history.append("probe " + probes.map(\.outcome).joined(separator: ", probe ") + verdictText)
         }
         let body = String(decoding: bodyPrefix.prefix(Self.tableBodyBytes), as: UTF8.self)
         let more = bodyPrefix.count > Self.tableBodyBytes ? "…" : ""
