@@ -157,3 +157,12 @@ let package = Package(
         ),
     ]
 )
+
+// Release builds drop the run-time exclusivity checks (`swift_beginAccess` on every class property and global
+// access): 7.7% of the instructions of a proxied request under callgrind (235k -> 217k). The compile-time checks
+// stay, and debug builds, which run the tests, keep the run-time ones.
+for target in package.targets where target.type == .regular || target.type == .executable {
+    target.swiftSettings =
+        (target.swiftSettings ?? [])
+        + [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+}

@@ -39,9 +39,9 @@ final class CurlSocket: EventHandler {
             return
         }
         var mask: Int32 = 0
-        if events.contains(.readable) { mask |= CCURL_CSELECT_IN }
-        if events.contains(.writable) { mask |= CCURL_CSELECT_OUT }
-        if !events.isDisjoint(with: [.error, .hangup]) { mask |= CCURL_CSELECT_ERR }
+        if events.intersects(.readable) { mask |= CCURL_CSELECT_IN }
+        if events.intersects(.writable) { mask |= CCURL_CSELECT_OUT }
+        if events.intersects(.failed) { mask |= CCURL_CSELECT_ERR }
         forwarder.socketAction(fd, mask)
     }
 }
@@ -97,12 +97,14 @@ final class CurlSockets {
             }
             return
         }
-        var events: EPollEvents = []
+        // Raw bits: OptionSet's generic insert is not specialized across modules.
+        var bits: UInt32 = 0
         if what & CCURL_POLL_IN != 0 {
-            events.insert(.readable)
+            bits |= EPollEvents.readable.rawValue
             socket.wasRead = true
         }
-        if what & CCURL_POLL_OUT != 0 { events.insert(.writable) }
+        if what & CCURL_POLL_OUT != 0 { bits |= EPollEvents.writable.rawValue }
+        let events = EPollEvents(rawValue: bits)
         socket.watched = true
         do throws(SysError) {
             if let registration = socket.registration {

@@ -132,18 +132,18 @@ package final class ClientConnection: EventHandler, DeferredWork {
 
     /// Reacts to readiness: writes what is queued, reads what is wanted, notices a client that left.
     package func handle(_ events: EPollEvents) {
-        if events.contains(.writable) {
+        if events.intersects(.writable) {
             writeReady = true
             flush()
         }
         if isClosed { return }
-        if !events.isDisjoint(with: [.readable, .readHangup, .hangup, .error]) {
+        if events.intersects(.readableOrGone) {
             readReady = true
             readAvailable()
         }
         // A hang-up while input is not wanted (a request waits for its response) is reported only once:
         // the client has left, so the exchange stops.
-        if !isClosed && !wantsInput && !events.isDisjoint(with: [.readHangup, .hangup, .error]) {
+        if !isClosed && !wantsInput && events.intersects(.gone) {
             peerGone()
         }
     }

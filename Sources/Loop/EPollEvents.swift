@@ -22,4 +22,21 @@ package struct EPollEvents: OptionSet, Sendable, Hashable {
     package static let edgeTriggered = EPollEvents(rawValue: CLINUX_EPOLLET)
     /// Peer shut down its write side (EPOLLRDHUP).
     package static let readHangup = EPollEvents(rawValue: CLINUX_EPOLLRDHUP)
+    /// Anything that makes a read worth trying: data, a hang-up, an error.
+    package static let readableOrGone = EPollEvents(
+        rawValue: CLINUX_EPOLLIN | CLINUX_EPOLLRDHUP | CLINUX_EPOLLHUP | CLINUX_EPOLLERR)
+    /// The socket failed or hung up (what libcurl hears as CURL_CSELECT_ERR).
+    package static let failed = EPollEvents(rawValue: CLINUX_EPOLLERR | CLINUX_EPOLLHUP)
+    /// The peer has gone, or the socket failed.
+    package static let gone = EPollEvents(rawValue: CLINUX_EPOLLRDHUP | CLINUX_EPOLLHUP | CLINUX_EPOLLERR)
+
+    /// Whether any bit of `other` is set.
+    ///
+    /// The handlers ask this for every readiness. OptionSet's own `isDisjoint(with: [...])` builds the literal
+    /// through the generic `SetAlgebra.init(_:)` in another module, unspecialized: 3.6% of a proxied request's
+    /// instructions under callgrind.
+    @inlinable
+    package func intersects(_ other: EPollEvents) -> Bool {
+        rawValue & other.rawValue != 0
+    }
 }
