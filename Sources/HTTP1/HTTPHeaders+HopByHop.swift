@@ -7,17 +7,35 @@ extension HTTPHeaders {
     /// The end-to-end headers: drops Connection and every header it names (comma list, case-insensitive), Keep-Alive,
     /// Proxy-Connection, TE, Transfer-Encoding, Upgrade, Proxy-Authorization.
     package func removingHopByHop() -> HTTPHeaders {
-        // Runs on every request and every response head: the names a Connection header nominates are matched in
-        // place rather than collected into a list of new strings.
-        let hasConnection = fields.contains { ASCII.equalsIgnoringCase($0.name, "connection") }
+        // Runs on every request and every response head. Almost every Connection header says only "keep-alive" or
+        // "close", which nominate nothing beyond the fixed list: only another option makes each field be checked
+        // against the Connection values (callgrind: 64 name comparisons per proxied response before).
+        var nominatesOthers = false
+        var nominatesClose = false
+        for field in fields where Self.isConnection(field.name) {
+            ASCII.forEachListElement(field.value) { token in
+                if ASCII.equalsIgnoringCase(token, "close") {
+                    nominatesClose = true
+                } else if !ASCII.equalsIgnoringCase(token, "keep-alive") {
+                    nominatesOthers = true
+                }
+            }
+        }
         var result = HTTPHeaders()
         result.fields.reserveCapacity(fields.count)
         for field in fields {
             if Self.isHopByHop(field.name) { continue }
-            if hasConnection && isNominatedByConnection(field.name) { continue }
+            if nominatesOthers && isNominatedByConnection(field.name) { continue }
+            if nominatesClose && field.name.utf8.count == 5 && ASCII.equalsIgnoringCase(field.name, "close") {
+                continue
+            }
             result.fields.append(field)
         }
         return result
+    }
+
+    private static func isConnection(_ name: String) -> Bool {
+        name.utf8.count == 10 && ASCII.equalsIgnoringCase(name, "connection")
     }
 
     /// Whether `name` is one of `hopByHopNames`; the length picks the one or two candidates, so most names are
@@ -36,7 +54,7 @@ extension HTTPHeaders {
 
     /// Whether a Connection header lists `name` as one of its options.
     private func isNominatedByConnection(_ name: String) -> Bool {
-        for field in fields where ASCII.equalsIgnoringCase(field.name, "connection") {
+        for field in fields where Self.isConnection(field.name) {
             var nominated = false
             ASCII.forEachListElement(field.value) { token in
                 if !nominated && ASCII.equalsIgnoringCase(token, name) { nominated = true }

@@ -38,13 +38,16 @@ package enum ResponseWriter {
         let keepsUpstreamLength = framing == .none && !(100..<200).contains(head.status) && head.status != 204
         var wroteLength = false
         for field in head.headers where field.name.utf8.allSatisfy(ASCII.isTokenByte) && !field.name.isEmpty {
-            if ASCII.equalsIgnoringCase(field.name, "content-length") {
+            // The length picks the one name a field could be, so most fields are passed without comparing a byte.
+            switch field.name.utf8.count {
+            case 14 where ASCII.equalsIgnoringCase(field.name, "content-length"):
                 guard keepsUpstreamLength, !wroteLength else { continue }
                 wroteLength = true
-            } else if ASCII.equalsIgnoringCase(field.name, "transfer-encoding")
-                || ASCII.equalsIgnoringCase(field.name, "connection")
-            {
+            case 17 where ASCII.equalsIgnoringCase(field.name, "transfer-encoding"),
+                10 where ASCII.equalsIgnoringCase(field.name, "connection"):
                 continue
+            default:
+                break
             }
             appendField(field.name, field.value, into: &buffer)
         }
