@@ -34,6 +34,10 @@ package enum GiveUpReason: Sendable, Equatable, CustomStringConvertible {
     /// The policy allows no retries at all (`maxAttempts` ≤ 1), or the failure is one no retry can fix
     /// (the upstream's certificate does not verify, the URL is unusable).
     case notRetryable
+    /// The upstream's retry budget is spent: retries already add as much load as it allows.
+    case budgetExhausted
+    /// The upstream's circuit breaker is open (or trying whether the vendor is back).
+    case breakerOpen
 
     /// A human-readable phrase for logs, e.g. "announced wait 120s too long".
     package var description: String {
@@ -44,6 +48,8 @@ package enum GiveUpReason: Sendable, Equatable, CustomStringConvertible {
         case .notSafeToRetry: "not safe to retry"
         case .bodyNotReplayable: "body not replayable"
         case .notRetryable: "not retryable"
+        case .budgetExhausted: "retry budget exhausted"
+        case .breakerOpen: "circuit breaker open"
         }
     }
 
@@ -56,6 +62,8 @@ package enum GiveUpReason: Sendable, Equatable, CustomStringConvertible {
         case .notSafeToRetry: "not_safe_to_retry"
         case .bodyNotReplayable: "body_not_replayable"
         case .notRetryable: "not_retryable"
+        case .budgetExhausted: "budget_exhausted"
+        case .breakerOpen: "breaker_open"
         }
     }
 }

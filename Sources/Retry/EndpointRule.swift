@@ -9,6 +9,8 @@ package struct EndpointRule: Sendable, Equatable {
     /// The vendor quota the rule's requests count against, when it has one of its own (`bucket = "NAME"`); nil
     /// for the upstream's.
     package var bucket: String?
+    /// False for `breaker = false`: the rule's requests always go upstream, and their outcomes do not count.
+    package var usesBreaker = true
 
     /// Creates a rule.
     package init(methods: Set<String>? = nil, path: PathPattern? = nil, policy: RetryPolicy, bucket: String? = nil) {
