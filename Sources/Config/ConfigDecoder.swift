@@ -11,7 +11,7 @@ struct ConfigDecoder {
 
     static let upstreamKeys = [
         "name", "listen", "url", "connect_timeout", "attempt_timeout", "ca_file", "set_headers",
-        "request_id_headers", "attempts_header", "retry", "rule", "quota",
+        "request_id_headers", "attempts_header", "retry", "rule", "quota", "breaker",
     ]
 
     /// Creates a decoder.
@@ -93,8 +93,11 @@ struct ConfigDecoder {
             upstream.attemptsHeader = try value.string().isEmpty ? nil : try Self.headerName(value)
         }
         if let value = table["retry"] {
-            upstream.retry = try Self.applyRetryKeys(from: try value.table(), to: RetryPolicy(), inRule: false)
+            let retry = try value.table()
+            upstream.retry = try Self.applyRetryKeys(from: retry, to: RetryPolicy(), inRule: false)
+            if let budget = retry["budget"] { upstream.budget = try Self.decodeBudget(budget) }
         }
+        if let value = table["breaker"] { upstream.breaker = try Self.decodeBreaker(try value.table()) }
         if let value = table["rule"] {
             for rule in try value.tables() {
                 upstream.rules.append(try Self.decodeRule(rule, inheriting: upstream.retry))

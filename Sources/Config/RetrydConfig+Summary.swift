@@ -22,10 +22,13 @@ extension RetrydConfig {
             lines.append("  attempts header: " + (upstream.attemptsHeader ?? "off"))
             lines.append("  policy: " + Self.describe(upstream.retry))
             lines.append("  quota: " + Self.describe(upstream.quota))
+            lines.append("  retry budget: " + Self.describe(upstream.budget))
+            lines.append("  breaker: " + Self.describe(upstream.breaker))
             for (index, rule) in upstream.rules.enumerated() {
                 let methods = rule.methods.map { $0.sorted().joined(separator: ",") } ?? "any method"
                 let path = rule.path?.glob ?? "any path"
-                let bucket = rule.bucket.map { " [bucket \($0)]" } ?? ""
+                var bucket = rule.bucket.map { " [bucket \($0)]" } ?? ""
+                if !rule.usesBreaker { bucket += " [no breaker]" }
                 lines.append("  rule \(index + 1) (\(methods) \(path))\(bucket): " + Self.describe(rule.policy))
             }
         }

@@ -27,6 +27,10 @@ package struct UpstreamConfig: Sendable, Equatable {
     package var rules: [EndpointRule] = []
     /// How the vendor's quota is respected (`[upstream.quota]`): the gate, pacing, a reserve, attempts out at once.
     package var quota = QuotaPolicy()
+    /// How many retries may add to the upstream's load (`[upstream.retry] budget`).
+    package var budget = RetryBudgetPolicy()
+    /// When requests fail fast instead of going to an upstream that is down (`[upstream.breaker]`).
+    package var breaker = BreakerPolicy()
 
     /// Creates an upstream with defaults for everything but its identity.
     package init(name: String, listen: ListenAddress, url: UpstreamURL) {
@@ -43,5 +47,6 @@ package struct UpstreamConfig: Sendable, Equatable {
             && lhs.setHeaders.elementsEqual(rhs.setHeaders, by: { $0.name == $1.name && $0.value == $1.value })
             && lhs.requestIDHeaders == rhs.requestIDHeaders && lhs.attemptsHeader == rhs.attemptsHeader
             && lhs.retry == rhs.retry && lhs.rules == rhs.rules && lhs.quota == rhs.quota
+            && lhs.budget == rhs.budget && lhs.breaker == rhs.breaker
     }
 }
