@@ -17,6 +17,10 @@ enum MetricFamily: CaseIterable, Sendable {
     case holdTime
     case gateRefusals
     case sharedConnected
+    case breakerState
+    case breakerTransitions
+    case breakerRejections
+    case budgetExhausted
 
     /// The name's parts: all under the `retryd` namespace, counters in `total`, histograms in `seconds`.
     var descriptor: MetricNameDescriptor {
@@ -37,6 +41,10 @@ enum MetricFamily: CaseIterable, Sendable {
             case .holdTime: ("hold", "seconds")
             case .gateRefusals: ("gate_refusals", "total")
             case .sharedConnected: ("shared_state_connected", "")
+            case .breakerState: ("breaker_state", "")
+            case .breakerTransitions: ("breaker_transitions", "total")
+            case .breakerRejections: ("breaker_rejections", "total")
+            case .budgetExhausted: ("retry_budget_exhausted", "total")
             }
         return MetricNameDescriptor(namespace: "retryd", metricName: metricName, unitName: unit, helpText: help)
     }
@@ -51,8 +59,10 @@ enum MetricFamily: CaseIterable, Sendable {
         case .attempts: "outcome"
         case .retries, .giveUps: "reason"
         case .heldRequests: "reason"
+        case .breakerTransitions: "to"
         case .rateLimitWaits, .retryWait, .upstreamLatency, .inFlight, .connectionsRefused, .rateLimitedResponses,
-            .gateClosures, .holdTime, .gateRefusals, .sharedConnected:
+            .gateClosures, .holdTime, .gateRefusals, .sharedConnected, .breakerState, .breakerRejections,
+            .budgetExhausted:
             nil
         }
     }
@@ -76,6 +86,10 @@ enum MetricFamily: CaseIterable, Sendable {
         case .holdTime: "How long held attempts waited before going upstream, in seconds."
         case .gateRefusals: "Requests answered 429 by retryd because they could not wait for the quota gate."
         case .sharedConnected: "1 while the shared state (Redis) answers, 0 while each instance keeps its own."
+        case .breakerState: "The circuit breaker: 0 closed, 1 open (failing fast), 2 half-open (trial requests out)."
+        case .breakerTransitions: "Circuit breaker state changes, by the state entered: open, half_open, closed."
+        case .breakerRejections: "Requests answered 503 by retryd at once because the circuit breaker was open."
+        case .budgetExhausted: "Retryable outcomes passed to the client because the retry budget was spent."
         }
     }
 }

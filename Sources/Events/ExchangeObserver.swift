@@ -18,6 +18,8 @@ package protocol ExchangeObserver: AnyObject {
     func gateEvent(upstream: String, bucket: String, _ event: GateEvent)
     /// The shared state (Redis) became reachable or unreachable.
     func sharedStateChanged(connected: Bool)
+    /// `upstream`'s circuit breaker changed state or refused a request.
+    func healthEvent(upstream: String, _ event: HealthEvent)
 }
 
 extension ExchangeObserver {
@@ -27,6 +29,8 @@ extension ExchangeObserver {
     package func gateEvent(upstream: String, bucket: String, _ event: GateEvent) {}
     /// Most observers care about exchanges only.
     package func sharedStateChanged(connected: Bool) {}
+    /// Most observers care about exchanges only.
+    package func healthEvent(upstream: String, _ event: HealthEvent) {}
 }
 
 /// What happens at a quota gate, as observers hear it.

@@ -22,6 +22,13 @@ final class Exchange: RequestSink {
     private var transfer: Transfer?
     /// The quota gate the attempts ask first; nil when the upstream respects no quota.
     private let gate: BucketGate?
+    /// Whether the request's rule lets the upstream's breaker stop it and count its outcome.
+    let usesBreaker: Bool
+    /// The half-open breaker's trial period this request is a trial of, if it is one.
+    var trial: Int?
+    /// Attempts ended so far, and the status of the last one (nil for a failure), for the breaker.
+    var endedAttempts = 0
+    var lastEndedStatus: Int?
     private lazy var timer = LoopTimer { [unowned self] in self.timerFired() }
     private var random = SystemRandomNumberGenerator()
 
@@ -38,6 +45,8 @@ final class Exchange: RequestSink {
         let rule = profile.policySelector.rule(method: head.method, target: head.target)
         var configuration = profile.machine
         configuration.usesGate = profile.usesGate
+        configuration.consultsHealth = service.health.isActive
+        usesBreaker = rule?.usesBreaker ?? true
         gate = profile.usesGate ? service.quota.gate(named: rule?.bucket ?? QuotaKeeper.defaultBucket) : nil
         machine = ExchangeStateMachine(
             request: head, policy: rule?.policy ?? profile.policySelector.base, configuration: configuration,
@@ -112,13 +121,18 @@ final class Exchange: RequestSink {
         case .start(let start):
             startTransfer(start)
         case .retry(let plan, let ended, let cancelTransfer):
-            if let ended { attemptEnded(ended) }
+            if let ended {
+                attemptEnded(ended)
+                retryDecided(plan)
+            }
             if cancelTransfer { cancelCurrentTransfer() }
             retryScheduled(plan)
             loop.schedule(timer, after: plan.wait)
         case .finish(let finish, let ended):
             if let ended { attemptEnded(ended) }
             complete(finish)
+        case .consult(let firstAttempt):
+            perform(machine.consulted(consult(firstAttempt: firstAttempt), now: loop.now))
         }
     }
 
@@ -142,7 +156,14 @@ final class Exchange: RequestSink {
         gate?.finished()
     }
 
+    /// Tells the planner whether the upstream takes another retry now; called before each input that may decide one.
+    private func refreshAllowance() {
+        guard machine.configuration.consultsHealth else { return }
+        machine.planner.allowance = service.health.retryAllowance(usesBreaker: usesBreaker, now: loop.now)
+    }
+
     private func timerFired() {
+        refreshAllowance()
         let step = machine.timerFired(
             now: loop.now, mayHaveBeenSent: transfer?.mayHaveBeenSent ?? false, wallClock: Sys.wallClockSeconds(),
             random: &random)
@@ -163,7 +184,7 @@ final class Exchange: RequestSink {
             var headers = attemptsHeaders
             headers.add(name: "Retry-After", value: String(refusal.retryAfter))
             connection?.respondWithError(
-                status: refusal.status, code: "rate_limited", detail: refusal.detail, extraHeaders: headers)
+                status: refusal.status, code: refusal.code, detail: refusal.detail, extraHeaders: headers)
         case .endResponse:
             connection?.finishResponse()
         case .abortResponse:
@@ -173,6 +194,7 @@ final class Exchange: RequestSink {
             body.withUnsafeBytes { _ = connection?.writeBody($0) }
             connection?.finishResponse()
         }
+        healthFinished(finish)
         report(finish)
         service.exchangeFinished(self)
     }
@@ -186,6 +208,7 @@ final class Exchange: RequestSink {
 
 extension Exchange: TransferDelegate {
     func transfer(_ transfer: Transfer, didReceiveHeaderLine line: UnsafeRawBufferPointer) -> Bool {
+        refreshAllowance()
         let action = machine.headerLine(line, now: loop.now, wallClock: Sys.wallClockSeconds(), random: &random)
         switch action {
         case .more:
@@ -194,6 +217,7 @@ extension Exchange: TransferDelegate {
             return false
         case .discard(let ended, let timeout):
             attemptEnded(ended)
+            if case .discarding(_, let pending) = machine.state { retryDecided(pending.plan) }
             if let status = ended.status { gate?.observe(status: status, headers: machine.lastHeaders) }
             if let timeout { loop.schedule(timer, after: timeout) }
             return true
@@ -235,6 +259,7 @@ extension Exchange: TransferDelegate {
     func transfer(_ transfer: Transfer, didCompleteWith result: Result<Void, UpstreamError>) {
         guard self.transfer === transfer else { return }
         transferEnded()
+        refreshAllowance()
         perform(machine.transferCompleted(result, now: loop.now, wallClock: Sys.wallClockSeconds(), random: &random))
     }
 }

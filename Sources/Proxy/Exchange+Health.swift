@@ -1,0 +1,48 @@
+import Admission
+import Retry
+
+extension Exchange {
+    /// Asks the upstream's breaker (and, for a first attempt, counts the request in its budget); nil lets the
+    /// attempt go, a refusal is the fast 503 with `Retry-After`.
+    func consult(firstAttempt: Bool) -> GateRefusal? {
+        let (verdict, transition) = service.health.admit(
+            firstAttempt: firstAttempt, usesBreaker: usesBreaker, now: loop.now)
+        if let transition { service.healthChanged(transition) }
+        switch verdict {
+        case .go(let trial):
+            if let trial { self.trial = trial }
+            return nil
+        case .refuse(let retryAfter):
+            service.breakerRefused()
+            let seconds = max(Int((Double(retryAfter.nanoseconds) / 1e9).rounded(.up)), 1)
+            return GateRefusal(
+                status: 503, code: "circuit_open", retryAfter: seconds,
+                detail: "upstream \(profile.upstream.name) is failing: retryd's circuit breaker is open after"
+                    + " \(service.breakerFailureDescription) and answers at once; the next trial request goes in"
+                    + " \(seconds)s")
+        }
+    }
+
+    /// A retry was decided: it spends the budget unless it waits for a rate limit's announced reset.
+    func retryDecided(_ plan: ExchangeStateMachine.RetryPlan) {
+        guard machine.configuration.consultsHealth else { return }
+        if case .rateLimited = plan.reason { return }
+        service.health.withdrawRetry(now: loop.now)
+    }
+
+    /// The exchange ended: its final outcome counts for the breaker when its last attempt ended (a failure is a
+    /// transport failure or a `retry_statuses` status); a trial that never got an outcome lets another go.
+    func healthFinished(_ finish: ExchangeStateMachine.Finish) {
+        guard machine.configuration.consultsHealth else { return }
+        guard endedAttempts > 0, endedAttempts == machine.attempts else {
+            if let trial { service.health.abandon(trial: trial) }
+            return
+        }
+        let failed = lastEndedStatus.map { machine.planner.policy.retryStatuses.contains($0) } ?? true
+        if let transition = service.health.record(
+            failed: failed, trial: trial, usesBreaker: usesBreaker, now: loop.now)
+        {
+            service.healthChanged(transition)
+        }
+    }
+}
