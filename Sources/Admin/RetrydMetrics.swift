@@ -89,7 +89,9 @@ package final class RetrydMetrics: ExchangeObserver {
         case .breakerHalfOpen: series.breakerState.set(2)
         case .breakerClosed: series.breakerState.set(0)
         }
-        if let state = event.breakerState { counter(.breakerTransitions, upstream: upstream, detail: state).increment() }
+        if let state = event.breakerState {
+            counter(.breakerTransitions, upstream: upstream, detail: state).increment()
+        }
     }
 
     /// Shows whether the shared state answers.

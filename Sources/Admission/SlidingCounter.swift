@@ -30,8 +30,9 @@ package struct SlidingCounter: Sendable, Equatable {
     /// Events counted in the window that ends at `now`.
     package func total(now: Int64) -> Int {
         let current = slotNumber(now)
+        let inWindow = (current - Int64(Self.slotCount) + 1)...current
         var sum = 0
-        for index in 0..<Self.slotCount where slots[index] > current - Int64(Self.slotCount) && slots[index] <= current {
+        for index in 0..<Self.slotCount where inWindow.contains(slots[index]) {
             sum += counts[index]
         }
         return sum

@@ -10,7 +10,8 @@ extension ConfigDecoder {
     static func decodeBudget(_ value: ValueReader) throws(ConfigError) -> RetryBudgetPolicy {
         if value.value.type == .bool { return try value.bool() ? RetryBudgetPolicy() : .off }
         guard value.value.type == .table else {
-            throw value.mismatch(expected: "a table such as { ratio = 0.2, min_per_second = 3, window = \"10s\" } or false")
+            throw value.mismatch(
+                expected: "a table such as { ratio = 0.2, min_per_second = 3, window = \"10s\" } or false")
         }
         let table = try value.table()
         try table.rejectUnknownKeys(allowed: budgetKeys)

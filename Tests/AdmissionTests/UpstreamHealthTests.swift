@@ -35,7 +35,8 @@ import Testing
         _ = health.record(failed: true, trial: nil, usesBreaker: true, now: 0)
         let transition = health.record(failed: true, trial: nil, usesBreaker: true, now: 0)
         #expect(transition == .opened(.init(outcomes: 2, failures: 2), until: 5 * Self.second))
-        #expect(health.admit(firstAttempt: true, usesBreaker: true, now: Self.second).0 == .refuse(retryAfter: .seconds(4)))
+        #expect(
+            health.admit(firstAttempt: true, usesBreaker: true, now: Self.second).0 == .refuse(retryAfter: .seconds(4)))
         #expect(health.retryAllowance(usesBreaker: true, now: Self.second) == .denied(.breakerOpen))
         #expect(health.admit(firstAttempt: true, usesBreaker: false, now: Self.second).0 == .go(trial: nil))
         #expect(health.retryAllowance(usesBreaker: false, now: Self.second) == .allowed)
@@ -47,7 +48,7 @@ import Testing
         var health = UpstreamHealth(budget: .off, breaker: .off, now: 0)
         for _ in 0..<100 {
             let withdrawn = health.withdrawRetry(now: 0)
-        #expect(withdrawn)
+            #expect(withdrawn)
             #expect(health.record(failed: true, trial: nil, usesBreaker: true, now: 0) == nil)
         }
         #expect(health.retryAllowance(usesBreaker: true, now: 0) == .allowed)

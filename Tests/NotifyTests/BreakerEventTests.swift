@@ -26,13 +26,17 @@ import Testing
         for index in 0..<3 { #expect(try harness.request(target: "/v1/jobs/\(index)").status == 503) }
         // Three give-ups (one attempt each), then the opening.
         #expect(webhook.waitForRequests(4))
-        let opened = try #require(webhook.requests.compactMap(Self.json).first { $0["event"] as? String == "breaker_open" })
+        let opened = try #require(
+            webhook.requests.compactMap(Self.json).first { $0["event"] as? String == "breaker_open" })
         #expect(opened["upstream"] as? String == "default")
         #expect(opened["failures"] as? Int == 3 && opened["requests"] as? Int == 3)
         #expect(opened["failureRatio"] as? Double == 1)
         #expect(opened["openFor"] as? Double == 0.3)
         #expect((opened["time"] as? String)?.hasSuffix("Z") == true)
-        #expect(capture.messages(at: .warning).contains { $0.hasPrefix("circuit breaker open: 3 of the last 3 requests failed (100%)") })
+        #expect(
+            capture.messages(at: .warning).contains {
+                $0.hasPrefix("circuit breaker open: 3 of the last 3 requests failed (100%)")
+            })
 
         let refused = try harness.request(target: "/v1/jobs/fast")
         #expect(refused.status == 503 && refused.header("Retry-After") != nil)
@@ -40,10 +44,12 @@ import Testing
         // Fast refusals until open_for has passed; then the trial goes and succeeds.
         #expect(harness.waitUntil { (try? harness.request(target: "/v1/jobs/trial").status) == 200 })
         #expect(webhook.waitForRequests(5))
-        let closed = try #require(webhook.requests.compactMap(Self.json).first { $0["event"] as? String == "breaker_closed" })
+        let closed = try #require(
+            webhook.requests.compactMap(Self.json).first { $0["event"] as? String == "breaker_closed" })
         #expect(closed["upstream"] as? String == "default")
         #expect(closed["trialRequests"] as? Int == 1)
-        #expect(capture.messages(at: .info).contains { $0.hasPrefix("circuit breaker closed: 1 trial request succeeded") })
+        #expect(
+            capture.messages(at: .info).contains { $0.hasPrefix("circuit breaker closed: 1 trial request succeeded") })
         // The fast refusal was no give-up: four give-up or breaker events and the closing, nothing more.
         #expect(!webhook.waitForRequests(6, timeout: .milliseconds(300)))
     }

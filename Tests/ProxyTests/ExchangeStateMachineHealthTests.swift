@@ -79,8 +79,10 @@ struct ExchangeStateMachineHealthTests {
             return
         }
         #expect(head.status == 503)
-        #expect(machine.completed(now: 0, random: &random) == .finish(
-            ExchangeStateMachine.Finish(
-                status: 503, answer: .endResponse, cancelTransfer: true, giveUp: .budgetExhausted), ended: nil))
+        #expect(
+            machine.completed(now: 0, random: &random)
+                == .finish(
+                    ExchangeStateMachine.Finish(
+                        status: 503, answer: .endResponse, cancelTransfer: true, giveUp: .budgetExhausted), ended: nil))
     }
 }

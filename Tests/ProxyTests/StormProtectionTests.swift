@@ -45,7 +45,8 @@ extension Timing {
             return nil
         }
 
-        @Test("an upstream failing every request sees at most requests × (1 + ratio) + min_per_second × window attempts")
+        @Test(
+            "an upstream failing every request sees at most requests × (1 + ratio) + min_per_second × window attempts")
         func budgetBoundsTheAttempts() async throws {
             let upstream = try TestUpstream(responses: [RetryFixture.status(503)])
             let proxy = try ProxyHarness.quick(upstream) { upstream, _ in
