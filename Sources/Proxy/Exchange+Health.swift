@@ -5,8 +5,10 @@ extension Exchange {
     /// Asks the upstream's breaker (and, for a first attempt, counts the request in its budget); nil lets the
     /// attempt go, a refusal is the fast 503 with `Retry-After`.
     func consult(firstAttempt: Bool) -> GateRefusal? {
+        // A trial's own retry (after a rate limit) is still that one trial: asking again would take a second trial
+        // place that no outcome ever gives back.
         let (verdict, transition) = service.health.admit(
-            firstAttempt: firstAttempt, usesBreaker: usesBreaker, now: loop.now)
+            firstAttempt: firstAttempt, usesBreaker: usesBreaker && trial == nil, now: loop.now)
         if let transition { service.healthChanged(transition) }
         switch verdict {
         case .go(let trial):

@@ -189,7 +189,7 @@ for failure in $FAILURES; do
         forget "$clients_pid"
         [[ $clients_status == 0 ]] || fail_mode "$mode" "$failure" "$dir" "the clients failed ($clients_status)"
         kill -0 "$retryd_pid" 2>/dev/null || echo "  $mode/$failure: retryd (pid $retryd_pid) had exited; see its log"
-        grep -h "circuit breaker" "$dir/retryd.log" | head -3 | sed 's/^/    /' || true
+        grep -hE "retryd: circuit breaker (open:|closed)" "$dir/retryd.log" | head -4 | sed 's/^/    /' || true
         stop "$retryd_pid" "$vendor_pid"
     done
 done

@@ -22,28 +22,36 @@ import time
 
 
 async def http(port, method, target, timeout):
-    """(status, body) of one request on a fresh connection; status 0 when there was no answer."""
+    """(status, head, body) of one request on a fresh connection; status 0 when there was no answer."""
     try:
         reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), timeout)
     except (OSError, asyncio.TimeoutError):
-        return 0, b""
+        return 0, b"", b""
     try:
         writer.write(b"%s %s HTTP/1.1\r\nHost: vendor\r\nConnection: close\r\n\r\n" % (method, target))
         data = await asyncio.wait_for(reader.read(-1), timeout)
     except (OSError, asyncio.TimeoutError):
-        return 0, b""
+        return 0, b"", b""
     finally:
         writer.close()
     head, _, body = data.partition(b"\r\n\r\n")
     try:
-        return int(head.split(b" ", 2)[1]), body
+        return int(head.split(b" ", 2)[1]), head, body
     except (IndexError, ValueError):
-        return 0, b""
+        return 0, b"", b""
+
+
+def header(head, name):
+    for line in head.split(b"\r\n")[1:]:
+        key, _, value = line.partition(b":")
+        if key.strip().lower() == name:
+            return value.strip().decode(errors="replace")
+    return None
 
 
 async def attempts(admin_port):
     """retryd_attempts_total summed over every label."""
-    status, body = await http(admin_port, b"GET", b"/metrics", 5)
+    status, _, body = await http(admin_port, b"GET", b"/metrics", 5)
     total = 0.0
     for line in body.decode(errors="replace").splitlines():
         if line.startswith("retryd_attempts_total{"):
@@ -57,14 +65,15 @@ async def run(args):
     marks = {}
 
     async def one(index, start):
-        status, body = await http(args.port, b"GET", b"/v1/jobs/%d" % index, args.timeout)
+        status, head, body = await http(args.port, b"GET", b"/v1/jobs/%d" % index, args.timeout)
         error = None
         if status >= 500:
             try:
                 error = json.loads(body).get("error")
             except (ValueError, AttributeError):
                 error = None  # the vendor's own 503 body is JSON too, with "unavailable"
-        records.append({"start": start - t0, "latency": time.monotonic() - start, "status": status, "error": error})
+        records.append({"start": start - t0, "latency": time.monotonic() - start, "status": status, "error": error,
+                        "attempts": header(head, b"x-retryd-attempts")})
 
     async def outage():
         await asyncio.sleep(max(t0 + args.down_at - time.monotonic(), 0))
@@ -107,7 +116,8 @@ def summarize(result):
     requests = result["requests"]
     during = [r for r in requests if down <= r["start"] < up]
     after = [r for r in requests if r["start"] >= up]
-    fast = [r for r in during if r["error"] == "circuit_open"]
+    # Requests the open breaker answered before any attempt (retries it stopped waited their backoff first).
+    fast = [r for r in during if r["error"] == "circuit_open" and r.get("attempts") == "0"]
     amplification = (marks["attempts_up"] - marks["attempts_down"]) / max(len(during), 1)
     late = [r["start"] for r in after if r["status"] != 200]
     recovery = (max(late) - up + 1 / result["rate"]) if late else 0.0
@@ -117,6 +127,7 @@ def summarize(result):
         "during_p50": percentile([r["latency"] for r in during], 0.5),
         "during_p99": percentile([r["latency"] for r in during], 0.99),
         "fast": len(fast), "fast_p99": percentile([r["latency"] for r in fast], 0.99),
+        "opened_after": (min(r["start"] for r in fast) - down) if fast else None,
         "within_50ms": sum(1 for r in during if r["latency"] <= 0.05) / max(len(during), 1),
         "after_p50": percentile([r["latency"] for r in after], 0.5),
         "after_p99": percentile([r["latency"] for r in after], 0.99),
@@ -128,8 +139,8 @@ def summarize(result):
 
 def report(paths):
     print("| mode | vendor down as | amplification | attempts / requests during | p50 during | p99 during |"
-          " answered ≤ 50 ms during | breaker's 503s (p99) | p50 after | p99 after | recovery |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+          " answered ≤ 50 ms during | breaker open after | fast 503s (p99) | p50 after | p99 after | recovery |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for path in paths:
         with open(path) as handle:
             result = json.load(handle)
@@ -138,9 +149,12 @@ def report(paths):
             continue
         row = summarize(result)
         fast = f"{row['fast']:,} ({ms(row['fast_p99'])})" if row["fast"] else "0"
+        opened = "" if row["opened_after"] is None else f"{row['opened_after']:.1f} s"
         print(f"| {row['mode']} | {row['failure']} | {row['amplification']:.2f}× |"
               f" {row['attempts']:,.0f} / {row['during']:,} | {ms(row['during_p50'])} | {ms(row['during_p99'])} |"
-              f" {row['within_50ms'] * 100:.0f}% | {fast} | {ms(row['after_p50'])} | {ms(row['after_p99'])} |"
+              f" {row['within_50ms'] * 100:.0f}% |"
+              f" {opened} |"
+              f" {fast} | {ms(row['after_p50'])} | {ms(row['after_p99'])} |"
               f" {row['recovery']:.1f} s |")
         sys.stderr.write(f"  {row['mode']}/{row['failure']}: answers during the outage by status {row['answers']}\n")
 
