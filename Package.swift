@@ -2,15 +2,16 @@
 import PackageDescription
 
 // Dependencies point one way:
-//   retryd -> {Admin, Notify, Proxy, Service}
-//   Admin -> {Listener, Events}        Notify -> {Forwarder, Events}        Service -> {Loop, Retry, HTTP1}
+//   retryd -> {Admin, Notify, Proxy, Service, Journal}
+//   Admin -> {Listener, Events}        Notify -> {Forwarder, Events, Journal}      Service -> {Loop, Retry, HTTP1}
 //   Proxy -> {Listener, Forwarder, Events, Retry, HTTP1, Config}
 //   Listener -> {Loop, HTTP1}          Forwarder -> {Loop, CCurl, HTTP1, Retry}    Redis -> {Loop, CHiredis}
 //   Loop -> CLinux
-//   Events -> Retry                    Config -> {Retry, HTTP1, Listener (for its ServerLimits)}
+//   Events -> Retry                    Config -> {Retry, HTTP1, Listener (for its ServerLimits), Journal (policy)}
+//   Journal -> {CSQLite, Retry, Events} (the give-up journal; its writer thread is the only one touching the disk)
 // HTTP1 and Retry are pure (no I/O, no clock, no randomness) and depend on nothing of ours; only Loop imports
-// CLinux, only Forwarder imports CCurl and only Redis imports CHiredis (its socket and timers live on the same
-// loop). Nothing here may pull in SwiftNIO.
+// CLinux, only Forwarder imports CCurl, only Journal imports CSQLite and only Redis imports CHiredis (its socket
+// and timers live on the same loop). Nothing here may pull in SwiftNIO.
 let package = Package(
     name: "retryd",
     products: [
@@ -38,12 +39,22 @@ let package = Package(
             pkgConfig: "hiredis",
             providers: [.apt(["libhiredis-dev"])]
         ),
+        .systemLibrary(
+            name: "CSQLite",
+            // No pkgConfig: sqlite3.pc adds -D_FILE_OFFSET_BITS=64, which SwiftPM refuses with a warning; the header
+            // is in /usr/include and the module map links the library.
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .target(
+            name: "Journal",
+            dependencies: ["CSQLite", "Retry", "Events", .product(name: "Logging", package: "swift-log")]
+        ),
         .target(name: "HTTP1"),
         .target(name: "Retry"),
         .target(name: "Admission", dependencies: ["Retry"]),
         .target(
             name: "Config",
-            dependencies: ["Retry", "HTTP1", "Listener", "Admission", "Redis", "TOMLKit"]
+            dependencies: ["Retry", "HTTP1", "Listener", "Admission", "Redis", "Journal", "TOMLKit"]
         ),
         .target(
             name: "Loop",
@@ -83,7 +94,7 @@ let package = Package(
         .executableTarget(
             name: "retryd",
             dependencies: [
-                "Proxy", "Config", "Listener", "Loop", "Service", "Admin", "Notify", "Events",
+                "Proxy", "Config", "Listener", "Loop", "Service", "Admin", "Notify", "Events", "Journal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -91,7 +102,7 @@ let package = Package(
         .target(
             name: "Notify",
             dependencies: [
-                "Forwarder", "Loop", "Retry", "Events", "Config", "HTTP1",
+                "Forwarder", "Loop", "Retry", "Events", "Config", "HTTP1", "Journal",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -108,10 +119,11 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
+        .testTarget(name: "JournalTests", dependencies: ["Journal", "Retry", "TestSupport"]),
         .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"]),
         .testTarget(name: "RetryTests", dependencies: ["Retry", "TestSupport"]),
         .testTarget(name: "AdmissionTests", dependencies: ["Admission", "Retry"]),
-        .testTarget(name: "ConfigTests", dependencies: ["Config", "Retry", "Admission", "Redis"]),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "Retry", "Admission", "Redis", "Journal"]),
         .testTarget(name: "LoopTests", dependencies: ["Loop", "TestSupport"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "Loop", "TestSupport"]),
         .testTarget(name: "ListenerTests", dependencies: ["Listener", "Loop", "TestSupport"]),
@@ -119,7 +131,9 @@ let package = Package(
         .testTarget(
             name: "ServiceTests",
             dependencies: ["Service", "Loop", "Retry", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "RetrydTests", dependencies: ["retryd", "Config", "Loop", "Events", "TestSupport"]),
+        .testTarget(
+            name: "RetrydTests",
+            dependencies: ["retryd", "Config", "Loop", "Events", "Journal", "Retry", "TestSupport"]),
         .testTarget(
             name: "AdminTests",
             dependencies: [
@@ -137,7 +151,7 @@ let package = Package(
         .testTarget(
             name: "NotifyTests",
             dependencies: [
-                "Notify", "TestSupport", "Proxy", "Events", "Config", "Retry",
+                "Notify", "TestSupport", "Proxy", "Events", "Config", "Retry", "Journal",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -8,6 +8,8 @@ package enum AdminRoute: Sendable, Equatable {
     case metrics
     /// `/status`: upstreams, policies and in-flight counts as JSON.
     case status
+    /// `/giveups?since=&upstream=&limit=`: the journal's give-ups, one JSON object per line; carries the query.
+    case giveUps(query: String)
     /// A known path with a method other than GET or HEAD.
     case methodNotAllowed
     /// Any other path.
@@ -30,6 +32,8 @@ package enum AdminRoute: Sendable, Equatable {
         case "/readyz": route = .readiness
         case "/metrics": route = .metrics
         case "/status": route = .status
+        case "/giveups":
+            route = .giveUps(query: target.firstIndex(of: "?").map { String(target[$0...].dropFirst()) } ?? "")
         default:
             self = .notFound
             return

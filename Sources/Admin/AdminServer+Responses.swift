@@ -11,13 +11,18 @@ extension AdminServer {
                 status: 200, contentType: AdminResponse.prometheusContentType, body: metrics.exposition())
         case .status:
             return .json(status: 200, status(.nanoseconds(loop.now - startedAt), readiness()))
+        case .giveUps:
+            // Answered off the loop by ``giveUps`` when a journal is configured; here only without one.
+            return .error(
+                status: 404, code: "no_journal", detail: "this retryd runs without a journal (no state_dir)")
         case .methodNotAllowed:
             return .error(
                 status: 405, code: "method_not_allowed", detail: "admin endpoints answer GET and HEAD only",
                 extraHeaders: [("Allow", AdminRoute.allowedMethods)])
         case .notFound:
             return .error(
-                status: 404, code: "not_found", detail: "admin endpoints are /healthz, /readyz, /metrics and /status")
+                status: 404, code: "not_found",
+                detail: "admin endpoints are /healthz, /readyz, /metrics, /status and /giveups")
         }
     }
 }

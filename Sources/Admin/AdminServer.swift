@@ -21,6 +21,8 @@ package final class AdminServer: RequestHandler {
     /// Builds the `/status` document from the uptime and the current readiness.
     let status: (_ uptime: Duration, _ ready: Bool) -> StatusReport
     unowned let loop: EventLoop
+    /// Answers `/giveups` from the query string; called on a background thread, since it reads the journal file.
+    package var giveUps: (@Sendable (_ query: String) -> AdminResponse)?
     let startedAt: Int64
     private var listener: Server!
 
@@ -98,7 +100,11 @@ package final class AdminServer: RequestHandler {
     /// Answers one admin request.
     package func connection(_ connection: ClientConnection, didReceive head: RequestHead) -> RequestSink {
         AnswerAtEnd(head: head, connection: connection) { [unowned self] head, connection in
-            let response = self.response(for: AdminRoute(method: head.method, target: head.target))
+            let route = AdminRoute(method: head.method, target: head.target)
+            if case .giveUps(let query) = route, let giveUps {
+                return self.answerOffLoop(head: head, connection: connection) { giveUps(query) }
+            }
+            let response = self.response(for: route)
             connection.respond(
                 ResponseHead(status: response.status, headers: response.headers), body: response.body,
                 requestMethod: head.method)

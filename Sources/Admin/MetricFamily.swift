@@ -17,6 +17,7 @@ enum MetricFamily: CaseIterable, Sendable {
     case holdTime
     case gateRefusals
     case sharedConnected
+    case verifications
     case breakerState
     case breakerTransitions
     case breakerRejections
@@ -41,6 +42,7 @@ enum MetricFamily: CaseIterable, Sendable {
             case .holdTime: ("hold", "seconds")
             case .gateRefusals: ("gate_refusals", "total")
             case .sharedConnected: ("shared_state_connected", "")
+            case .verifications: ("verifications", "total")
             case .breakerState: ("breaker_state", "")
             case .breakerTransitions: ("breaker_transitions", "total")
             case .breakerRejections: ("breaker_rejections", "total")
@@ -59,6 +61,7 @@ enum MetricFamily: CaseIterable, Sendable {
         case .attempts: "outcome"
         case .retries, .giveUps: "reason"
         case .heldRequests: "reason"
+        case .verifications: "verdict"
         case .breakerTransitions: "to"
         case .rateLimitWaits, .retryWait, .upstreamLatency, .inFlight, .connectionsRefused, .rateLimitedResponses,
             .gateClosures, .holdTime, .gateRefusals, .sharedConnected, .breakerState, .breakerRejections,
@@ -86,6 +89,8 @@ enum MetricFamily: CaseIterable, Sendable {
         case .holdTime: "How long held attempts waited before going upstream, in seconds."
         case .gateRefusals: "Requests answered 429 by retryd because they could not wait for the quota gate."
         case .sharedConnected: "1 while the shared state (Redis) answers, 0 while each instance keeps its own."
+        case .verifications:
+            "Requests that may have been processed and were probed, by verdict: applied, not_applied or unknown."
         case .breakerState: "The circuit breaker: 0 closed, 1 open (failing fast), 2 half-open (trial requests out)."
         case .breakerTransitions: "Circuit breaker state changes, by the state entered: open, half_open, closed."
         case .breakerRejections: "Requests answered 503 by retryd at once because the circuit breaker was open."

@@ -100,6 +100,12 @@ package final class RetrydMetrics: ExchangeObserver {
         sharedGauge?.set(connected ? 1 : 0)
     }
 
+    /// Counts what verify probes found.
+    package func verified(upstream: String, verdict: ProbeVerdict) {
+        let label = String(verdict.headerValue.map { $0 == "-" ? "_" : $0 })
+        counter(.verifications, upstream: upstream, detail: label).increment()
+    }
+
     /// Counts a connection refused at the limit.
     package func connectionRefused(upstream: String) {
         series(for: upstream).connectionsRefused.increment()

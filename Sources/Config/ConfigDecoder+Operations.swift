@@ -1,6 +1,6 @@
 extension ConfigDecoder {
     /// Top-level keys and tables that configure how retryd is operated rather than what it proxies.
-    static let operationsKeys = ["log_format", "log_level", "admin", "notify", "shared"]
+    static let operationsKeys = ["log_format", "log_level", "admin", "notify", "shared", "state_dir", "journal"]
     static let notifyKeys = ["webhook", "max_queue", "max_attempts", "timeout", "headers"]
     /// Advice for top-level keys written below a table header, where TOML files them under that table.
     static let misplacedTopLevelKeys = [

@@ -13,7 +13,8 @@ extension ConfigDecoder {
         -> EndpointRule
     {
         try table.rejectUnknownKeys(
-            allowed: ["methods", "path", "bucket", "breaker"] + retryKeys,
+            allowed: ["methods", "path", "bucket", "idempotency_key", "verify", "verify_on", "on_applied", "breaker"]
+                + retryKeys,
             hints: [
                 "retry": "retry keys go directly in [[upstream.rule]]",
                 "budget": "the retry budget is upstream-wide: set it in [upstream.retry]",
@@ -38,6 +39,12 @@ extension ConfigDecoder {
             let glob = try value.string()
             guard glob.hasPrefix("/") else { throw value.error("path pattern \"\(glob)\" must start with \"/\"") }
             rule.path = PathPattern(glob)
+        }
+        if let value = table["idempotency_key"] { rule.policy.idempotencyKey = try idempotencyKeyName(value) }
+        if let value = table["verify"] {
+            rule.verify = try decodeVerify(value, in: table, pattern: rule.path)
+        } else if let value = table["verify_on"] ?? table["on_applied"] {
+            throw value.error("has no effect without verify")
         }
         return rule
     }
@@ -96,13 +103,5 @@ extension ConfigDecoder {
             throw table.context.error(at: table.path, "initial (\(initial)) must not exceed max (\(max))")
         }
         return backoff
-    }
-
-    private static func statuses(_ value: ValueReader) throws(ConfigError) -> Set<Int> {
-        var statuses: Set<Int> = []
-        for element in try value.array() {
-            statuses.insert(try element.integer(in: 100...599))
-        }
-        return statuses
     }
 }

@@ -11,7 +11,8 @@ struct ConfigDecoder {
 
     static let upstreamKeys = [
         "name", "listen", "url", "connect_timeout", "attempt_timeout", "ca_file", "set_headers",
-        "request_id_headers", "attempts_header", "retry", "rule", "quota", "breaker",
+        "request_id_headers", "request_id_fields", "idempotency_key", "attempts_header", "retry", "rule", "quota",
+        "preset", "breaker",
     ]
 
     /// Creates a decoder.
@@ -50,6 +51,7 @@ struct ConfigDecoder {
         }
         var config = RetrydConfig(upstreams: upstreams, limits: limits)
         config.log = try Self.decodeLog(root)
+        try Self.decodeJournal(root, into: &config)
         if let value = root["admin"] {
             config.admin = try Self.decodeAdmin(try value.table(), upstreams: upstreams)
         }
@@ -84,25 +86,18 @@ struct ConfigDecoder {
         if let value = table["set_headers"] {
             upstream.setHeaders = try decodeHeaders(try value.table(), allSecret: false)
         }
-        if let value = table["request_id_headers"] {
-            upstream.requestIDHeaders = try value.array().map { (element) throws(ConfigError) in
-                try Self.headerName(element)
-            }
-        }
         if let value = table["attempts_header"] {
             upstream.attemptsHeader = try value.string().isEmpty ? nil : try Self.headerName(value)
         }
-        if let value = table["retry"] {
-            let retry = try value.table()
-            upstream.retry = try Self.applyRetryKeys(from: retry, to: RetryPolicy(), inRule: false)
-            if let budget = retry["budget"] { upstream.budget = try Self.decodeBudget(budget) }
+        var preset: (Preset, TableReader)?
+        if let value = table["preset"] {
+            preset = try presetTable(value)
+            upstream.preset = preset?.0.name
         }
+        try applyPolicy(file: table, preset: preset, to: &upstream)
+        // The budget and the breaker are the file's alone: they are about this fleet's load, not the vendor's API.
+        if let budget = try table["retry"]?.table()["budget"] { upstream.budget = try Self.decodeBudget(budget) }
         if let value = table["breaker"] { upstream.breaker = try Self.decodeBreaker(try value.table()) }
-        if let value = table["rule"] {
-            for rule in try value.tables() {
-                upstream.rules.append(try Self.decodeRule(rule, inheriting: upstream.retry))
-            }
-        }
         upstream.quota.closingStatuses = upstream.retry.rateLimitStatuses.union([503])
         if let value = table["quota"] {
             upstream.quota = try Self.decodeQuota(

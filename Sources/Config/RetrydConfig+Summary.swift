@@ -20,7 +20,9 @@ extension RetrydConfig {
                 lines.append("  request id headers: " + upstream.requestIDHeaders.joined(separator: ", "))
             }
             lines.append("  attempts header: " + (upstream.attemptsHeader ?? "off"))
+            if let preset = upstream.preset { lines.append("  preset: \(preset)") }
             lines.append("  policy: " + Self.describe(upstream.retry))
+            lines.append(contentsOf: Self.settings(of: upstream).map { "    " + $0 })
             lines.append("  quota: " + Self.describe(upstream.quota))
             lines.append("  retry budget: " + Self.describe(upstream.budget))
             lines.append("  breaker: " + Self.describe(upstream.breaker))
@@ -29,7 +31,20 @@ extension RetrydConfig {
                 let path = rule.path?.glob ?? "any path"
                 var bucket = rule.bucket.map { " [bucket \($0)]" } ?? ""
                 if !rule.usesBreaker { bucket += " [no breaker]" }
-                lines.append("  rule \(index + 1) (\(methods) \(path))\(bucket): " + Self.describe(rule.policy))
+                // Where a rule came from matters only when a preset brought rules of its own.
+                let origin =
+                    upstream.preset != nil && index < upstream.ruleOrigins.count
+                    ? " (\(upstream.ruleOrigins[index]))" : ""
+                // A preset rule the file repeats never matches: say so rather than let it look active.
+                let earlier = upstream.rules[..<index].firstIndex { $0.methods == rule.methods && $0.path == rule.path }
+                let shadowed = earlier.map { " (shadowed by rule \($0 + 1))" } ?? ""
+                lines.append(
+                    "  rule \(index + 1) (\(methods) \(path))\(bucket)\(origin)\(shadowed): "
+                        + Self.describe(rule.policy))
+                if let key = rule.policy.idempotencyKey, key != upstream.retry.idempotencyKey {
+                    lines.append("    idempotency key: \(key)")
+                }
+                if let verify = rule.verify { lines.append("    " + Self.describe(verify)) }
             }
         }
         lines.append(contentsOf: operationsSummary)
@@ -94,8 +109,19 @@ extension RetrydConfig {
         return parts.joined(separator: ", ")
     }
 
-    private static func statuses(_ statuses: Set<Int>) -> String {
-        statuses.isEmpty ? "no status" : statuses.sorted().map(String.init).joined(separator: ", ")
+    /// Statuses in order, runs of five or more as ranges: `429, 500-599`.
+    static func statuses(_ statuses: Set<Int>) -> String {
+        guard !statuses.isEmpty else { return "no status" }
+        var parts: [String] = []
+        var sorted = statuses.sorted()[...]
+        while let first = sorted.first {
+            var last = first
+            while sorted.dropFirst(last - first + 1).first == last + 1 { last += 1 }
+            sorted = sorted.dropFirst(last - first + 1)
+            parts.append(
+                last - first >= 4 ? "\(first)-\(last)" : (first...last).map(String.init).joined(separator: ", "))
+        }
+        return parts.joined(separator: ", ")
     }
 
     private static func bytes(_ count: Int) -> String {

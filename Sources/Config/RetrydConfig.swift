@@ -1,5 +1,6 @@
 import Foundation
 import HTTP1
+import Journal
 
 /// Everything retryd needs to run: its upstreams and global limits.
 package struct RetrydConfig: Sendable, Equatable {
@@ -19,6 +20,10 @@ package struct RetrydConfig: Sendable, Equatable {
     package var shared: SharedConfig?
     /// Log format and level.
     package var log = LogConfig()
+    /// Where the give-up journal lives; nil runs without one (quick start without `--state-dir`, or `state_dir = ""`).
+    package var stateDir: String?
+    /// The journal's retention and bounds (`[journal]`).
+    package var journal = JournalPolicy()
 
     /// Creates a configuration.
     package init(upstreams: [UpstreamConfig], limits: Limits = Limits(), source: String? = nil, secrets: [String] = [])

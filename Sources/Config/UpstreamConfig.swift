@@ -19,12 +19,21 @@ package struct UpstreamConfig: Sendable, Equatable {
     package var setHeaders: [(name: String, value: String)] = []
     /// Extra response headers logged as vendor request ids on give-up (X-Request-Id and X-Resource-ID always are).
     package var requestIDHeaders: [String] = []
+    /// Fields of a JSON response body (its first 64 KiB) logged as vendor request ids on give-up, e.g. `requestId`.
+    package var requestIDFields: [JSONField] = []
     /// Header added to every client response with the number of attempts made; `nil` turns it off.
     package var attemptsHeader: String? = "X-Retryd-Attempts"
     /// The upstream-wide retry policy.
     package var retry = RetryPolicy()
     /// Per-endpoint overrides, first match wins; each carries its complete effective policy.
     package var rules: [EndpointRule] = []
+    /// Which rules came from the file and which from the preset, in ``rules`` order.
+    package var ruleOrigins: [ValueOrigin] = []
+    /// The vendor preset the policy starts from, if any.
+    package var preset: String?
+    /// Where each setting that is not a built-in default came from, by key (`retry.max_attempts`,
+    /// `request_id_headers`…).
+    package var origins: [String: ValueOrigin] = [:]
     /// How the vendor's quota is respected (`[upstream.quota]`): the gate, pacing, a reserve, attempts out at once.
     package var quota = QuotaPolicy()
     /// How many retries may add to the upstream's load (`[upstream.retry] budget`).
@@ -46,7 +55,8 @@ package struct UpstreamConfig: Sendable, Equatable {
             && lhs.caFile == rhs.caFile
             && lhs.setHeaders.elementsEqual(rhs.setHeaders, by: { $0.name == $1.name && $0.value == $1.value })
             && lhs.requestIDHeaders == rhs.requestIDHeaders && lhs.attemptsHeader == rhs.attemptsHeader
-            && lhs.retry == rhs.retry && lhs.rules == rhs.rules && lhs.quota == rhs.quota
-            && lhs.budget == rhs.budget && lhs.breaker == rhs.breaker
+            && lhs.requestIDFields == rhs.requestIDFields && lhs.retry == rhs.retry && lhs.rules == rhs.rules
+            && lhs.ruleOrigins == rhs.ruleOrigins && lhs.preset == rhs.preset && lhs.origins == rhs.origins
+            && lhs.quota == rhs.quota && lhs.budget == rhs.budget && lhs.breaker == rhs.breaker
     }
 }

@@ -18,6 +18,8 @@ package protocol ExchangeObserver: AnyObject {
     func gateEvent(upstream: String, bucket: String, _ event: GateEvent)
     /// The shared state (Redis) became reachable or unreachable.
     func sharedStateChanged(connected: Bool)
+    /// A verify probe found out whether a request that may have been processed was applied.
+    func verified(upstream: String, verdict: ProbeVerdict)
     /// `upstream`'s circuit breaker changed state or refused a request.
     func healthEvent(upstream: String, _ event: HealthEvent)
 }
@@ -29,6 +31,7 @@ extension ExchangeObserver {
     package func gateEvent(upstream: String, bucket: String, _ event: GateEvent) {}
     /// Most observers care about exchanges only.
     package func sharedStateChanged(connected: Bool) {}
+    package func verified(upstream: String, verdict: ProbeVerdict) {}
     /// Most observers care about exchanges only.
     package func healthEvent(upstream: String, _ event: HealthEvent) {}
 }

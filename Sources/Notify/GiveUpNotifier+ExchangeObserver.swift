@@ -1,4 +1,5 @@
 import Events
+import Journal
 import Retry
 
 extension GiveUpNotifier: ExchangeObserver {
@@ -14,17 +15,17 @@ extension GiveUpNotifier: ExchangeObserver {
     /// Not needed for notifications.
     package func exchangeFinished(upstream: String, status: Int, attempts: Int, duration: Duration) {}
 
-    /// Queues the report for the webhook and returns at once.
+    /// Queues the report for the webhook (and hands it to the journal, when there is one) and returns at once.
     package func gaveUp(_ report: GiveUpReport) {
-        enqueue(WebhookEvent(body: report.jsonBytes, idempotencyKey: Self.makeIdempotencyKey()))
+        let event = WebhookEvent(body: report.jsonBytes, idempotencyKey: Self.makeIdempotencyKey())
+        journal?.record(.giveUp(report, idempotencyKey: event.idempotencyKey, webhookBody: event.body))
+        // A load on its way may return this event too; only then is its key remembered, so the set stays small.
+        if journalState.loading { journalState.keysSinceLoad.insert(event.idempotencyKey) }
+        enqueue(event)
     }
 
     /// 128 random bits in hex: unique per event, the same on each of its attempts.
     static func makeIdempotencyKey() -> String {
-        var random = SystemRandomNumberGenerator()
-        let high = String(random.next() as UInt64, radix: 16)
-        let low = String(random.next() as UInt64, radix: 16)
-        return String(repeating: "0", count: 16 - high.count) + high + String(repeating: "0", count: 16 - low.count)
-            + low
+        JournalRecorder.makeKey()
     }
 }

@@ -27,6 +27,12 @@ extension GiveUpNotifier {
 
     /// Logs that the queue dropped its oldest event.
     func reportDrop() {
+        if journal != nil {
+            // Not lost: the event stays pending in the journal and is loaded once the queue has room.
+            logger.notice(
+                "notification queue full (max_queue \(config.maxQueue)): the oldest give-up event waits in the journal")
+            return
+        }
         let text =
             "notification queue full (max_queue \(config.maxQueue)): dropped the oldest give-up event,"
             + " \(queue.dropped) dropped so far"

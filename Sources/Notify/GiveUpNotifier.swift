@@ -1,6 +1,7 @@
 import Config
 import Forwarder
 import HTTP1
+import Journal
 import Logging
 import Loop
 import Retry
@@ -31,6 +32,11 @@ package final class GiveUpNotifier {
     var attemptActive = false
     var headParser = UpstreamHeadParser()
     var responseHead: ResponseHead?
+    /// Where each event and its delivery state are kept across restarts; nil keeps them in memory only.
+    let journal: Journal?
+    /// The key of the event whose attempt is in flight, for its journal update.
+    var currentKey: String?
+    var journalState = JournalDeliveryState()
 
     /// Events delivered.
     package var delivered: Int { counters.delivered }
@@ -43,10 +49,14 @@ package final class GiveUpNotifier {
     /// - Parameters:
     ///   - config: Webhook, queue size, attempts, timeout and headers.
     ///   - policy: Backoff and limits beyond what the configuration sets.
+    ///   - journal: Keeps events and their delivery state across restarts; the undelivered ones it holds are
+    ///     loaded and sent once the loop runs.
     package init(
-        config: NotifyConfig, forwarder: Forwarder, loop: EventLoop, logger: Logger, policy: DeliveryPolicy = .init()
+        config: NotifyConfig, forwarder: Forwarder, loop: EventLoop, logger: Logger, policy: DeliveryPolicy = .init(),
+        journal: Journal? = nil
     ) {
         self.config = config
+        self.journal = journal
         self.forwarder = forwarder
         self.loop = loop
         var logger = logger
@@ -63,6 +73,7 @@ package final class GiveUpNotifier {
         baseHeaders = headers
         sendTimer = LoopTimer { [unowned self] in self.sendNext() }
         timeoutTimer = LoopTimer { [unowned self] in self.attemptTimedOut() }
+        if journal != nil { loadFromJournal() }
     }
 
     /// Queues one event and arranges for it to be sent; never starts a transfer itself, since the observer may be
@@ -70,13 +81,18 @@ package final class GiveUpNotifier {
     func enqueue(_ event: WebhookEvent) {
         let droppedBefore = queue.dropped
         if queue.enqueue(event) { abandonAttempt() }
-        if queue.dropped > droppedBefore { reportDrop() }
+        if queue.dropped > droppedBefore {
+            // With a journal the dropped event stays pending there, to be loaded once the queue has room.
+            if journal != nil { journalState.deferred = true }
+            reportDrop()
+        }
         counters.publish(queue)
         scheduleNextIfIdle()
     }
 
     /// Arms the send timer when no event is being delivered and one is waiting.
     func scheduleNextIfIdle() {
+        if queue.count == 0, journalState.deferred { loadFromJournal() }
         guard !queue.isBusy, queue.count > 0, !sendTimer.isScheduled else { return }
         loop.schedule(sendTimer, after: .zero)
     }
@@ -86,6 +102,7 @@ package final class GiveUpNotifier {
         guard !attemptActive, let event = queue.nextAttempt(at: .nanoseconds(loop.now)) else { return }
         var headers = baseHeaders
         headers.append(("Idempotency-Key", event.idempotencyKey))
+        currentKey = event.idempotencyKey
         let request = UpstreamRequest(
             method: "POST",
             origin: config.webhook.origin,
@@ -131,6 +148,7 @@ package final class GiveUpNotifier {
             outcome, at: .nanoseconds(loop.now), wallClock: Sys.wallClockSeconds(), using: &random)
         counters.publish(queue)
         report(verdict)
+        journal(verdict)
         if case .retry(let wait, _, _) = verdict {
             loop.schedule(sendTimer, after: wait)
         } else {

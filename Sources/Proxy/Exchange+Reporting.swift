@@ -18,12 +18,35 @@ extension Exchange {
     /// A retry was decided: logged at info level and reported to observers.
     func retryScheduled(_ plan: ExchangeStateMachine.RetryPlan) {
         let request = machine.request
+        if plan.verifying, let verification = machine.verification {
+            // Not a retry yet: whether there is one depends on the probe.
+            let what = machine.probes == 0 ? "may have been processed (\(plan.reason))" : "probe \(plan.attempt) failed"
+            service.logger.info(
+                "verifying \(request.method) \(RequestTarget.path(of: request.target)): \(what); probing \(verification.probe.method) \(RequestTarget.path(of: verification.target)) in \(plan.wait.compactDescription)",
+                metadata: ["upstream": .string(upstreamName)])
+            return
+        }
         service.logger.info(
             "retrying \(request.method) \(RequestTarget.path(of: request.target)) after \(plan.reason) (attempt \(plan.attempt) of \(machine.planner.policy.maxAttempts)), waiting \(plan.wait.compactDescription)",
             metadata: ["upstream": .string(upstreamName)])
         for observer in service.observers {
             observer.retryScheduled(upstream: upstreamName, reason: plan.reason, wait: plan.wait)
         }
+    }
+
+    /// A probe found out whether the request was applied: logged at info level and reported to observers.
+    func verified(_ verdict: ProbeVerdict) {
+        let request = machine.request
+        let then: String
+        switch verdict {
+        case .applied: then = "not sending it again"
+        case .notApplied: then = "it may be sent again"
+        case .inconclusive: then = "not sending it again; the client gets the failure"
+        }
+        service.logger.info(
+            "verified \(request.method) \(RequestTarget.path(of: request.target)): \(verdict) after \(machine.probes) probe(s); \(then)",
+            metadata: ["upstream": .string(upstreamName)])
+        for observer in service.observers { observer.verified(upstream: upstreamName, verdict: verdict) }
     }
 
     /// The exchange ended: its warning and give-up (if any), the observers and the access log line.
@@ -47,17 +70,21 @@ extension Exchange {
     /// Logs the give-up with everything the vendors ask integrators to record.
     private func reportGiveUp(_ reason: GiveUpReason, finalStatus: Int) {
         let request = machine.request
-        let report = GiveUpReport(
+        var report = GiveUpReport(
             upstream: upstreamName,
             method: request.method,
             path: String(RequestTarget.path(of: request.target)),
             attempts: machine.planner.history,
             reason: reason,
-            requestIDs: GiveUpReport.requestIDs(in: machine.lastHeaders, extraNames: profile.upstream.requestIDHeaders),
+            requestIDs: GiveUpReport.requestIDs(in: machine.lastHeaders, extraNames: profile.upstream.requestIDHeaders)
+                + GiveUpReport.requestIDs(in: machine.lastBody, fields: profile.upstream.requestIDFields),
             time: Sys.wallClockSeconds(),
             body: machine.lastBody,
             finalStatus: finalStatus
         )
+        report.probes = machine.probePlanner.history
+        report.verdict = machine.lastVerdict?.description
+        report.idempotencyKey = machine.idempotencyKey
         service.logger.warning("\(report.logMessage)", metadata: ["upstream": .string(upstreamName)])
         for observer in service.observers { observer.gaveUp(report) }
     }

@@ -18,8 +18,10 @@ final class Exchange: RequestSink {
     /// The request-target and headers as sent upstream, the same on every attempt.
     private let target: String
     private let upstreamHeaders: [(name: String, value: String)]
-    /// The transfer of the attempt in flight: the handle the machine's actions refer to.
+    /// The transfer of the attempt (or probe) in flight: the handle the machine's actions refer to.
     private var transfer: Transfer?
+    /// Whether that transfer is a probe, which the quota gate did not admit.
+    private var transferIsProbe = false
     /// The quota gate the attempts ask first; nil when the upstream respects no quota.
     private let gate: BucketGate?
     /// Whether the request's rule lets the upstream's breaker stop it and count its outcome.
@@ -41,16 +43,42 @@ final class Exchange: RequestSink {
         let target = RequestTarget.upstreamTarget(
             head.target, method: head.method, basePath: profile.upstream.url.basePath)
         self.target = target ?? ""
-        upstreamHeaders = Self.forwardedHeaders(head.headers, setting: profile.upstream.setHeaders)
+        var headers = Self.forwardedHeaders(head.headers, setting: profile.upstream.setHeaders)
         let rule = profile.policySelector.rule(method: head.method, target: head.target)
+        let policy = rule?.policy ?? profile.policySelector.base
+        var key: String?
+        if let name = policy.idempotencyKey, !RequestTraits.idempotentMethods.contains(head.method) {
+            key = head.headers.first(name: name)
+            if key == nil {
+                var generator = SystemRandomNumberGenerator()
+                let fresh = IdempotencyKey.generate(using: &generator)
+                headers.append((name, fresh))
+                key = fresh
+            }
+        }
+        upstreamHeaders = headers
         var configuration = profile.machine
         configuration.usesGate = profile.usesGate
         configuration.consultsHealth = service.health.isActive
         usesBreaker = rule?.usesBreaker ?? true
         gate = profile.usesGate ? service.quota.gate(named: rule?.bucket ?? QuotaKeeper.defaultBucket) : nil
         machine = ExchangeStateMachine(
-            request: head, policy: rule?.policy ?? profile.policySelector.base, configuration: configuration,
-            hasUpstreamTarget: target != nil, now: service.loop.now)
+            request: head, policy: policy, configuration: configuration, hasUpstreamTarget: target != nil,
+            now: service.loop.now, idempotencyKey: key,
+            verification: Self.verification(for: rule, head: head, basePath: profile.upstream.url.basePath))
+    }
+
+    /// The rule's probe with the request path's captures filled in; nil without one, or when the path it needs
+    /// cannot be built.
+    private static func verification(for rule: EndpointRule?, head: RequestHead, basePath: String)
+        -> ExchangeStateMachine.Verification?
+    {
+        guard let probe = rule?.verify else { return nil }
+        let captures = rule?.path?.captures(in: PolicySelector.path(of: head.target)) ?? []
+        guard let path = probe.path(captures: captures),
+            let target = RequestTarget.upstreamTarget(path, method: probe.method, basePath: basePath)
+        else { return nil }
+        return ExchangeStateMachine.Verification(probe: probe, target: target)
     }
 
     /// End-to-end headers only, minus what libcurl frames itself, plus the upstream's configured headers.
@@ -120,6 +148,11 @@ final class Exchange: RequestSink {
             if gate?.admit(self, maxWait: maxWait) ?? true { perform(machine.admitted(now: loop.now)) }
         case .start(let start):
             startTransfer(start)
+        case .probe(let timeout):
+            startProbe(timeout: timeout)
+        case .verified(let verdict, let then):
+            verified(verdict)
+            perform(then)
         case .retry(let plan, let ended, let cancelTransfer):
             if let ended {
                 attemptEnded(ended)
@@ -140,7 +173,28 @@ final class Exchange: RequestSink {
         let request = UpstreamRequest(
             method: machine.request.method, origin: profile.origin, target: target, headers: upstreamHeaders,
             body: start.body, connectTimeout: profile.upstream.connectTimeout, caFile: profile.upstream.caFile)
+        // A probe whose bound passed may still be in flight when the verdict starts the repeat.
+        cancelCurrentTransfer()
         loop.schedule(timer, after: start.timeout)
+        transferIsProbe = false
+        transfer = forwarder.start(request, delegate: self)
+    }
+
+    /// Sends the rule's probe: its method and path, the upstream's headers and the client's credentials, no body.
+    private func startProbe(timeout: Duration) {
+        guard let verification = machine.verification else { return }
+        var headers: [(name: String, value: String)] = upstreamHeaders.filter {
+            SensitiveFields.mayBeCredential($0.name) || $0.name.lowercased() == "accept"
+        }
+        if !headers.contains(where: { $0.name.lowercased() == "accept" }) {
+            headers.append(("Accept", "application/json"))
+        }
+        let request = UpstreamRequest(
+            method: verification.probe.method, origin: profile.origin, target: verification.target, headers: headers,
+            body: .none, connectTimeout: profile.upstream.connectTimeout, caFile: profile.upstream.caFile)
+        cancelCurrentTransfer()
+        loop.schedule(timer, after: timeout)
+        transferIsProbe = true
         transfer = forwarder.start(request, delegate: self)
     }
 
@@ -153,7 +207,7 @@ final class Exchange: RequestSink {
     /// The admitted attempt is over, whatever ended it: its place in the gate's count of attempts out is free.
     private func transferEnded() {
         transfer = nil
-        gate?.finished()
+        if !transferIsProbe { gate?.finished() }
     }
 
     /// Tells the planner whether the upstream takes another retry now; called before each input that may decide one.
@@ -179,7 +233,11 @@ final class Exchange: RequestSink {
         case .none:
             break
         case .error(let status, let code, let detail):
-            connection?.respondWithError(status: status, code: code, detail: detail, extraHeaders: attemptsHeaders)
+            var headers = attemptsHeaders
+            if let verified = finish.verified {
+                headers.add(name: ExchangeStateMachine.verifiedHeader, value: verified)
+            }
+            connection?.respondWithError(status: status, code: code, detail: detail, extraHeaders: headers)
         case .refusal(let refusal):
             var headers = attemptsHeaders
             headers.add(name: "Retry-After", value: String(refusal.retryAfter))

@@ -29,6 +29,8 @@ extension ExchangeStateMachine {
         var wait: Duration
         /// Why the attempt is retried.
         var reason: RetryReason
+        /// Whether a probe, not the next attempt, follows the wait.
+        var verifying = false
     }
 
     /// What the client gets when the exchange ends.
@@ -63,6 +65,8 @@ extension ExchangeStateMachine {
         var bytesDelivered = 0
         /// Whether the exchange was waiting at the quota gate and must leave its queue.
         var leaveGate = false
+        /// The `X-Retryd-Verified` value for retryd's own answer, when a probe ran; relayed heads carry it already.
+        var verified: String?
     }
 
     /// What `begin` asks for.
@@ -114,7 +118,7 @@ extension ExchangeStateMachine {
     }
 
     /// What the end of a transfer or the exchange's timer asks for.
-    enum Step: Equatable {
+    enum Step: Equatable, Sendable {
         /// Nothing.
         case none
         /// Arm the timer again, `after` from now.
@@ -123,6 +127,10 @@ extension ExchangeStateMachine {
         case admit(maxWait: Duration)
         /// Start the next attempt.
         case start(AttemptStart)
+        /// Send the rule's probe, bounded by `timeout`.
+        case probe(timeout: Duration)
+        /// A probe found out what happened to the request (logged and counted); then `then`.
+        indirect case verified(ProbeVerdict, then: Step)
         /// An attempt ended (reported first, when given); cancel its transfer when asked; then wait and retry.
         case retry(RetryPlan, ended: AttemptEnd?, cancelTransfer: Bool)
         /// An attempt ended (reported first, when given); then the exchange finishes.

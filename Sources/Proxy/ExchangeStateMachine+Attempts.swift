@@ -34,6 +34,10 @@ extension ExchangeStateMachine {
             return afterFailure(
                 failure, isPermanent: isPermanent, attempt: attempt.number, ended: ended, now: now,
                 wallClock: wallClock, random: &random)
+        case .probing(let probe):
+            var failure: TransportFailure?
+            if case .failure(let error) = result, probe.response == nil { failure = error.transportFailure }
+            return probeEnded(probe, failure: failure, now: now, wallClock: wallClock, random: &random)
         case .delivering(let delivery):
             switch result {
             case .success:
@@ -70,7 +74,14 @@ extension ExchangeStateMachine {
             // A retryable response whose body stalls: stop reading it and go on with the retry.
             state = .waiting(pending)
             return .retry(pending.plan, ended: nil, cancelTransfer: true)
-        case .waiting:
+        case .probing(let probe):
+            var step = probeEnded(
+                probe, failure: probe.response == nil ? Self.probeTimedOut : nil, now: now, wallClock: wallClock,
+                random: &random)
+            if case .retry(let plan, let ended, _) = step { step = .retry(plan, ended: ended, cancelTransfer: true) }
+            return step
+        case .waiting(let pending):
+            if let uncertain = pending.uncertain { return startProbe(uncertain, kept: pending.kept, now: now) }
             return nextAttempt(now: now)
         case .delivering(let delivery):
             // The bound is between bytes; a client that is not reading is not the upstream's fault.
@@ -96,6 +107,12 @@ extension ExchangeStateMachine {
             planner.recordFinal(.failure(failure))
             return .finish(giveUp(failure, reason: .notRetryable), ended: ended)
         }
+        if needsVerification(.failure(failure)) {
+            let (plan, uncertain) = beginVerification(
+                .failure(failure), failure: failure, attempt: attempt, now: now, wallClock: wallClock, random: &random)
+            state = .waiting(PendingRetry(plan: plan, kept: nil, uncertain: uncertain))
+            return .retry(plan, ended: ended, cancelTransfer: false)
+        }
         let decision = planner.decide(
             .failure(failure), attempt: attempt, elapsed: elapsed(at: now), now: wallClock, using: &random)
         switch decision {
@@ -117,6 +134,10 @@ extension ExchangeStateMachine {
             GiveUpResponse.code(for: failure, reason: reason),
             GiveUpResponse.detail(for: failure, reason: reason, attempts: attempts), giveUp: reason)
     }
+
+    /// A probe that got no head within its bound.
+    static let probeTimedOut = TransportFailure(
+        kind: .maybeProcessed, isTimeout: true, message: "no probe response in time")
 
     /// The upstream closed inside its head: "cut-off headers", maybe processed (README rule 1), so it is retried
     /// exactly when a reset after sending would be. libcurl reports it as success or as a receive error.

@@ -23,6 +23,8 @@ extension ExchangeStateMachine {
             return responseHead(
                 response, contentLength: isChunked ? nil : contentLength, attempt: attempt, now: now,
                 wallClock: wallClock, random: &random)
+        case .probing(let probe):
+            return probeHeaderLine(line, probe: probe)
         case .discarding, .delivering:
             // Trailers of a chunked body arrive as header lines too.
             return .more
@@ -38,6 +40,15 @@ extension ExchangeStateMachine {
     ) -> HeadAction {
         let ended = AttemptEnd(status: response.status, duration: .nanoseconds(now - attempt.startedAt))
         lastHeaders = response.headers.map { ($0.name, $0.value) }
+        let outcome = AttemptOutcome.response(status: response.status, headers: lastHeaders)
+        if needsVerification(outcome) {
+            let (plan, uncertain) = beginVerification(
+                outcome, failure: nil, attempt: attempt.number, now: now, wallClock: wallClock, random: &random)
+            let kept = KeptResponse(head: response, body: [], isComplete: false)
+            state = .discarding(attempt, PendingRetry(plan: plan, kept: kept, uncertain: uncertain))
+            let timeout = planner.attemptBudget(elapsed: elapsed(at: now), attemptTimeout: configuration.attemptTimeout)
+            return .discard(ended: ended, timeout: timeout)
+        }
         let decision = planner.decide(
             .response(status: response.status, headers: lastHeaders), attempt: attempt.number,
             elapsed: elapsed(at: now), now: wallClock, using: &random)
@@ -78,6 +89,8 @@ extension ExchangeStateMachine {
             pending.kept?.body.append(contentsOf: bytes)
             state = .discarding(attempt, pending)
             return .discard
+        case .probing(let probe):
+            return probeBody(bytes, probe: probe)
         case .delivering(var delivery):
             if delivery.flow == .clientFull || !clientHasRoom {
                 delivery.flow = .clientFull
@@ -112,7 +125,7 @@ extension ExchangeStateMachine {
 
     /// Keeps the first bytes of a response body for the give-up report.
     private mutating func remember(_ bytes: UnsafeRawBufferPointer) {
-        let room = GiveUpReport.bodyPrefixLimit - lastBody.count
+        let room = configuration.keptBodyLimit - lastBody.count
         if room > 0 { lastBody.append(contentsOf: bytes.prefix(room)) }
     }
 }

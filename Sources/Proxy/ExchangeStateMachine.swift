@@ -19,6 +19,9 @@ struct ExchangeStateMachine {
         var attemptsHeader: String?
         /// Retryable response bodies are read (for connection reuse and a shutdown delivery) up to this size.
         var discardLimit = 64 * 1024
+        /// How much of a give-up's last body is kept: the report's prefix, or the first 64 KiB when request ids are
+        /// read from the body.
+        var keptBodyLimit = GiveUpReport.bodyPrefixLimit
         /// Whether every attempt asks the upstream's quota gate first (``Step/admit(maxWait:)``).
         var usesGate = false
         /// Whether every attempt asks the upstream's health (breaker, budget) first (``Step/consult(firstAttempt:)``).
@@ -37,6 +40,8 @@ struct ExchangeStateMachine {
         case discarding(Attempt, PendingRetry)
         /// Waiting before the next attempt.
         case waiting(PendingRetry)
+        /// A probe is in flight to find out whether the request, which may have been processed, was applied.
+        case probing(ProbeAttempt)
         /// The final response is streaming to the client.
         case delivering(Delivery)
         /// The client has its answer, or has left.
@@ -62,6 +67,8 @@ struct ExchangeStateMachine {
         /// The retryable response, kept whole up to the discard limit so a shutdown can still deliver it; nil after a
         /// transport failure.
         var kept: KeptResponse?
+        /// Set when the wait leads to a probe rather than to the next attempt.
+        var uncertain: Uncertain? = nil
     }
 
     /// A retryable response as far as it was read.
@@ -115,23 +122,41 @@ struct ExchangeStateMachine {
     /// The latest response's headers and first body bytes, for the give-up report.
     var lastHeaders: [(name: String, value: String)] = []
     var lastBody: [UInt8] = []
+    /// The rule's probe, when the request is under a verify rule.
+    let verification: Verification?
+    /// Probes started so far, and their history for the give-up report.
+    var probes = 0
+    var probePlanner: RetryPlanner
+    /// What the last probe found, if one ran.
+    var lastVerdict: ProbeVerdict?
+    /// The idempotency key in effect (the client's, or the one retryd added), for the give-up report.
+    let idempotencyKey: String?
 
     /// Creates the machine for one request.
+    /// - Parameters:
+    ///   - idempotencyKey: The key the request carries toward the upstream under the policy's header (the client's or
+    ///     one retryd added); it makes the request safe to repeat.
+    ///   - verification: The rule's probe, when the request is under a verify rule.
     init(
-        request: RequestHead, policy: RetryPolicy, configuration: Configuration, hasUpstreamTarget: Bool, now: Int64
+        request: RequestHead, policy: RetryPolicy, configuration: Configuration, hasUpstreamTarget: Bool, now: Int64,
+        idempotencyKey: String? = nil, verification: Verification? = nil
     ) {
         self.request = request
         self.configuration = configuration
         self.startedAt = now
         self.hasUpstreamTarget = hasUpstreamTarget
+        self.idempotencyKey = idempotencyKey
+        self.verification = verification
         upload = Upload(framing: request.framing, replayLimit: configuration.replayLimit)
         var replayable = true
         if case .streaming = upload { replayable = false }
         planner = RetryPlanner(
             policy: policy,
             request: RequestTraits(
-                method: request.method, hasIdempotencyKey: request.headers.contains(name: "Idempotency-Key"),
+                method: request.method,
+                hasIdempotencyKey: idempotencyKey != nil || request.headers.contains(name: "Idempotency-Key"),
                 replayable: replayable))
+        probePlanner = RetryPlanner(policy: policy, request: RequestTraits(method: verification?.probe.method ?? "GET"))
     }
 
     /// Whether the exchange has ended.
@@ -143,7 +168,7 @@ struct ExchangeStateMachine {
     /// Whether a transfer is in flight.
     var hasTransfer: Bool {
         switch state {
-        case .attempting, .discarding, .delivering: return true
+        case .attempting, .discarding, .probing, .delivering: return true
         case .receivingRequest, .waitingAtGate, .waiting, .finished: return false
         }
     }
@@ -193,7 +218,7 @@ struct ExchangeStateMachine {
                     status: kept.head.status, answer: .kept(head: relayed(kept.head), framing: framing, body: kept.body)
                 )
             }
-        case .receivingRequest, .waitingAtGate, .attempting:
+        case .receivingRequest, .waitingAtGate, .attempting, .probing:
             break
         }
         return finish(error: 503, "shutting_down", "retryd is shutting down before this request could complete")

@@ -19,8 +19,12 @@ final class UpstreamProfile {
         self.upstream = upstream
         origin = upstream.url.origin
         policySelector = PolicySelector(base: upstream.retry, rules: upstream.rules)
-        machine = ExchangeStateMachine.Configuration(
+        var machine = ExchangeStateMachine.Configuration(
             replayLimit: replayLimit, attemptTimeout: upstream.attemptTimeout, attemptsHeader: upstream.attemptsHeader)
+        // A request id field may sit anywhere in the first 64 KiB of the body; without fields the report's prefix is
+        // all a give-up keeps.
+        if !upstream.requestIDFields.isEmpty { machine.keptBodyLimit = 64 * 1024 }
+        self.machine = machine
         usesGate = upstream.quota.gate || upstream.quota.pace || upstream.quota.maxInFlight > 0
     }
 }

@@ -31,6 +31,8 @@ package enum GiveUpReason: Sendable, Equatable, CustomStringConvertible {
     case notSafeToRetry
     /// The body was streamed to the upstream and cannot be sent again.
     case bodyNotReplayable
+    /// A verify probe could not tell whether the request took effect, so it was not sent again.
+    case verifyInconclusive
     /// The policy allows no retries at all (`maxAttempts` ≤ 1), or the failure is one no retry can fix
     /// (the upstream's certificate does not verify, the URL is unusable).
     case notRetryable
@@ -47,6 +49,7 @@ package enum GiveUpReason: Sendable, Equatable, CustomStringConvertible {
         case .waitTooLong(let wait): "announced wait \(wait.compactDescription) too long"
         case .notSafeToRetry: "not safe to retry"
         case .bodyNotReplayable: "body not replayable"
+        case .verifyInconclusive: "verify inconclusive"
         case .notRetryable: "not retryable"
         case .budgetExhausted: "retry budget exhausted"
         case .breakerOpen: "circuit breaker open"
@@ -61,6 +64,7 @@ package enum GiveUpReason: Sendable, Equatable, CustomStringConvertible {
         case .waitTooLong: "wait_too_long"
         case .notSafeToRetry: "not_safe_to_retry"
         case .bodyNotReplayable: "body_not_replayable"
+        case .verifyInconclusive: "verify_inconclusive"
         case .notRetryable: "not_retryable"
         case .budgetExhausted: "budget_exhausted"
         case .breakerOpen: "breaker_open"

@@ -9,6 +9,8 @@ package struct EndpointRule: Sendable, Equatable {
     /// The vendor quota the rule's requests count against, when it has one of its own (`bucket = "NAME"`); nil
     /// for the upstream's.
     package var bucket: String?
+    /// The probe that checks whether a request that may have been processed was applied, before it is sent again.
+    package var verify: VerifyProbe?
     /// False for `breaker = false`: the rule's requests always go upstream, and their outcomes do not count.
     package var usesBreaker = true
 

@@ -37,6 +37,12 @@ package struct GiveUpReport: Sendable {
     package var bodyPrefix: [UInt8]
     /// The status the client got (the upstream's, or retryd's own 502/504); nil if none was sent.
     package var finalStatus: Int?
+    /// The verify probes made, in order; empty when none ran.
+    package var probes: [Attempt] = []
+    /// What the last probe found (`applied (RUNNING)`, `unknown (…)`), when one ran.
+    package var verdict: String?
+    /// The idempotency key the request carried toward the upstream, the client's or one retryd added.
+    package var idempotencyKey: String?
 
     /// Creates a report; `path` loses its query string and `body` is cut to `bodyPrefixLimit` bytes.
     package init(
@@ -69,6 +75,12 @@ package struct GiveUpReport: Sendable {
         let wanted = Set((standardRequestIDNames + extraNames).map { $0.lowercased() })
         return headers.filter { wanted.contains($0.name.lowercased()) }
     }
+
+    /// The vendor request ids among the JSON body's `fields` (`requestId`), named by their paths; missing ones are
+    /// left out.
+    package static func requestIDs(in body: [UInt8], fields: [JSONField]) -> [(name: String, value: String)] {
+        fields.compactMap { field in field.value(in: body).map { (field.path, $0) } }
+    }
 }
 
 extension GiveUpReport: Equatable {
@@ -78,5 +90,6 @@ extension GiveUpReport: Equatable {
             && lhs.attempts == rhs.attempts && lhs.reason == rhs.reason
             && lhs.requestIDs.elementsEqual(rhs.requestIDs) { $0 == $1 }
             && lhs.time == rhs.time && lhs.bodyPrefix == rhs.bodyPrefix && lhs.finalStatus == rhs.finalStatus
+            && lhs.probes == rhs.probes && lhs.verdict == rhs.verdict && lhs.idempotencyKey == rhs.idempotencyKey
     }
 }

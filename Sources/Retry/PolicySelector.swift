@@ -26,7 +26,7 @@ package struct PolicySelector: Sendable, Equatable {
     }
 
     /// The path part of a request target; absolute-form loses its scheme and authority.
-    static func path(of target: String) -> String {
+    package static func path(of target: String) -> String {
         // Origin-form is what clients send: answer it before searching for a scheme.
         guard !target.hasPrefix("/"), let schemeEnd = target.firstRange(of: "://") else {
             return target

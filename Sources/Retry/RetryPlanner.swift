@@ -27,14 +27,18 @@ package struct RetryPlanner: Sendable {
     ///   - elapsed: time since the exchange started, from a monotonic clock.
     ///   - now: wall-clock time as seconds since the Unix epoch, for HTTP-dates and epoch resets.
     ///   - random: the jitter source.
+    ///   - knownUnapplied: the outcome may look processed, but a verify probe is to show (or showed) it was not: the
+    ///     method's idempotency does not matter.
     package mutating func decide(
         _ outcome: AttemptOutcome,
         attempt: Int,
         elapsed: Duration,
         now: Double,
-        using random: inout some RandomNumberGenerator
+        using random: inout some RandomNumberGenerator,
+        knownUnapplied: Bool = false
     ) -> Decision {
-        var decision = evaluate(outcome, attempt: attempt, elapsed: elapsed, now: now, using: &random)
+        var decision = evaluate(
+            outcome, attempt: attempt, elapsed: elapsed, now: now, using: &random, knownUnapplied: knownUnapplied)
         // A rate limit's retry waits for the vendor's own signal, so it adds no load the budget must bound.
         if case .retry(_, let reason) = decision, case .denied(let refusal) = allowance {
             if case .rateLimited = reason {} else { decision = .giveUp(refusal) }
@@ -63,10 +67,11 @@ package struct RetryPlanner: Sendable {
         attempt: Int,
         elapsed: Duration,
         now: Double,
-        using random: inout some RandomNumberGenerator
+        using random: inout some RandomNumberGenerator,
+        knownUnapplied: Bool
     ) -> Decision {
         guard let reason = classify(outcome) else { return .deliver }
-        if let refusal = safetyRefusal(for: reason) { return .giveUp(refusal) }
+        if let refusal = safetyRefusal(for: reason, knownUnapplied: knownUnapplied) { return .giveUp(refusal) }
         guard policy.maxAttempts > 1 else { return .giveUp(.notRetryable) }
         guard elapsed < policy.deadline else { return .giveUp(.deadlineExceeded) }
         guard attempt < policy.maxAttempts else { return .giveUp(.attemptsExhausted) }
@@ -88,6 +93,16 @@ package struct RetryPlanner: Sendable {
         return .retry(after: wait, reason: reason)
     }
 
+    /// Whether `outcome` calls for a verify probe before any repeat: the request is not idempotent and the outcome
+    /// says it may have been processed (a failure after sending, or a status in `verifyOn`).
+    package func needsVerification(_ outcome: AttemptOutcome, verifyOn: Set<Int>) -> Bool {
+        guard !request.isIdempotent else { return false }
+        switch outcome {
+        case .response(let status, _): return verifyOn.contains(status)
+        case .failure(let failure): return failure.kind == .maybeProcessed
+        }
+    }
+
     /// The retry reason for a retryable outcome, or nil when the outcome is final.
     private func classify(_ outcome: AttemptOutcome) -> RetryReason? {
         switch outcome {
@@ -101,16 +116,18 @@ package struct RetryPlanner: Sendable {
     }
 
     /// Why repeating the request could do harm, or nil when it cannot.
-    private func safetyRefusal(for reason: RetryReason) -> GiveUpReason? {
+    private func safetyRefusal(for reason: RetryReason, knownUnapplied: Bool) -> GiveUpReason? {
         switch reason {
         case .unsent:
             // Nothing reached the upstream and nothing of a streamed body was consumed.
             return nil
         case .maybeProcessed:
-            if !request.isIdempotent { return .notSafeToRetry }
+            if !request.isIdempotent && !knownUnapplied { return .notSafeToRetry }
         case .status(let status), .rateLimited(let status):
             // RFC 9110 §9.2.2: only statuses that mean "refused, not processed" make a repeat safe.
-            if !request.isIdempotent && !policy.nonIdempotentStatuses.contains(status) { return .notSafeToRetry }
+            if !request.isIdempotent && !knownUnapplied && !policy.nonIdempotentStatuses.contains(status) {
+                return .notSafeToRetry
+            }
         }
         return request.replayable ? nil : .bodyNotReplayable
     }

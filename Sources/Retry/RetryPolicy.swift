@@ -14,6 +14,9 @@ package struct RetryPolicy: Sendable, Equatable {
     package var maxRateLimitWait: Duration = .seconds(60)
     /// Exponential backoff used when no schedule is set.
     package var backoff = Backoff()
+    /// The header in which retryd gives each non-idempotent request that has none a fresh key (the same on every
+    /// attempt), so it is retried like an idempotent one; nil to add none.
+    package var idempotencyKey: String? = nil
     /// Fixed waits that replace the exponential backoff when set; the last entry repeats.
     package var schedule: [Duration]? = nil
 

@@ -16,6 +16,13 @@ struct Check: ParsableCommand {
     func run() throws {
         let config = try source.load(environment: ProcessInfo.processInfo.environment)
         print(config.summary)
+        let journal = Self.journalLine(config)
+        print(journal.line)
+        if let problem = journal.problem {
+            // retryd would still serve, without a journal: a problem to fix, not a broken configuration.
+            print("problem: \(problem); give-ups would not be journaled")
+            throw ExitCode.failure
+        }
         print("configuration OK")
     }
 }

@@ -13,6 +13,11 @@ struct ConfigOptions: ParsableArguments {
     @Option(name: .long, help: "A TOML configuration file (default: $RETRYD_CONFIG, then /etc/retryd/retryd.toml).")
     var config: String?
 
+    @Option(
+        name: .long,
+        help: "Where the give-up journal lives (overrides state_dir; the quick start has no journal without it).")
+    var stateDir: String?
+
     func validate() throws {
         if config != nil && (listen != nil || upstream != nil) {
             throw ValidationError("use either --config or --listen/--upstream, not both")
@@ -48,7 +53,8 @@ struct ConfigOptions: ParsableArguments {
             throw ExitCode(78)
         }
         switch result {
-        case .success(let config):
+        case .success(var config):
+            if let stateDir { config.stateDir = stateDir.isEmpty ? nil : stateDir }
             return config
         case .failure(let error):
             FileHandle.standardError.write(Data("retryd: \(error)\n".utf8))

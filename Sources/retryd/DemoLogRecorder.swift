@@ -13,6 +13,8 @@ final class DemoLogRecorder: ExchangeObserver, @unchecked Sendable {
         case retry(reason: String, wait: Duration)
         /// retryd stopped retrying and gave the client what it had ("not safe to retry").
         case giveUp(reason: String)
+        /// A probe found out whether a request that may have been processed was applied ("applied (QUEUED)").
+        case verified(String)
     }
 
     private let condition = NSCondition()
@@ -72,6 +74,10 @@ final class DemoLogRecorder: ExchangeObserver, @unchecked Sendable {
             ended += 1
             condition.broadcast()
         }
+    }
+
+    func verified(upstream: String, verdict: ProbeVerdict) {
+        condition.withLock { recorded.append(.verified(verdict.description)) }
     }
 
     func gaveUp(_ report: GiveUpReport) {

@@ -31,6 +31,23 @@ enum DemoPolicy {
         EndpointRule(methods: ["GET"], path: PathPattern("/v1/renditions"), policy: retry, bucket: "renditions")
     }
 
+    /// Bitmovin's encoding start, checked before it is sent again: still `CREATED` means it did not start.
+    static var encodingStartRule: EndpointRule {
+        var rule = EndpointRule(
+            methods: ["POST"], path: PathPattern("/v1/encoding/encodings/*/start"), policy: retry)
+        rule.verify = VerifyProbe(
+            path: "/v1/encoding/encodings/{1}/status",
+            judge: .field(JSONField("data.status")!, notApplied: ["CREATED"]))
+        return rule
+    }
+
+    /// Uploads get an idempotency key from retryd, so the vendor can tell a repeat from a new upload.
+    static var uploadsRule: EndpointRule {
+        var policy = retry
+        policy.idempotencyKey = "Idempotency-Key"
+        return EndpointRule(methods: ["POST"], path: PathPattern("/v1/uploads"), policy: policy)
+    }
+
     /// retryd listening on `listen`, forwarding to the simulated vendor on 127.0.0.1:`vendorPort`.
     static func config(listen: ListenAddress, vendorPort: UInt16) -> RetrydConfig {
         var upstream = UpstreamConfig(
@@ -38,7 +55,7 @@ enum DemoPolicy {
         upstream.connectTimeout = .seconds(2)
         upstream.attemptTimeout = .seconds(5)
         upstream.retry = retry
-        upstream.rules = [taskRule, renditionsRule]
+        upstream.rules = [taskRule, renditionsRule, encodingStartRule, uploadsRule]
         return RetrydConfig(upstreams: [upstream])
     }
 }

@@ -17,6 +17,8 @@ struct DemoRow: Sendable, Equatable {
     var retryReasons: [String]
     /// retryd's reason for giving up, from its log: "not safe to retry".
     var giveUpReason: String?
+    /// What a verify probe found, from retryd's report: "applied (QUEUED)".
+    var verdict: String?
     /// A scenario note for the "why".
     var note: String?
     /// The status the client got, or nil when it got no response.
@@ -45,6 +47,7 @@ struct DemoRow: Sendable, Equatable {
     var waitedText: String {
         if let burst { return burst.waited }
         var why = uniqueReasons.map(describe)
+        if let verdict { why.append("probe: \(verdict)") }
         if let note { why.append(note) }
         if waits.isEmpty {
             switch giveUpReason {

@@ -26,6 +26,15 @@ struct DemoScenario: Sendable, Equatable {
         DemoScenario(
             method: "POST", path: "/v1/encodings", headers: [DemoHeader(name: "Idempotency-Key", value: "demo-1")],
             body: #"{"source":"intro.mp4"}"#, note: "key makes it safe"),
+        DemoScenario(
+            method: "POST", path: "/v1/encoding/encodings/enc-started/start", body: "{}",
+            note: "the vendor saw one start"),
+        DemoScenario(
+            method: "POST", path: "/v1/encoding/encodings/enc-lost/start", body: "{}",
+            note: "the vendor saw one successful start"),
+        DemoScenario(
+            method: "POST", path: "/v1/uploads", body: #"{"source":"intro.mp4"}"#,
+            note: "retryd added an Idempotency-Key, the same on both"),
         DemoScenario(method: "GET", path: "/v1/assets/7"),
         DemoScenario(
             method: "GET", path: "/v1/projects/p1/cloud-transcoder/tasks/t9", note: "task rule"),

@@ -21,11 +21,15 @@ enum DemoTable {
     /// What the columns mean, for someone who has not read the configuration.
     static let legend = """
 
-        vendor answered  the vendor's answer to each attempt retryd made; "reset": the connection was reset, no answer.
+        vendor answered  the vendor's answer to each attempt retryd made; "reset": the connection was reset, no answer;
+                         "probe": retryd asked the encoding's status before sending a start again.
         waited (why)     the pause before each retry as the vendor saw it, and retryd's reason: backoff from 200ms,
                          doubling, with jitter, after a 5xx or no response; the announced wait after a 429; a fixed
                          300ms under the task rule, which also retries 404 while a new task becomes visible.
-                         A 504 to a POST is not retried unless it has an Idempotency-Key: the vendor may have acted.
+                         A 504 to a POST is not retried unless it has an Idempotency-Key (the application's, or one
+                         retryd adds under a rule): the vendor may have acted. Under a verify rule (Bitmovin's
+                         encoding start) retryd probes the status first: started means 202 to the client and no
+                         second start; still CREATED means it is sent again.
         client got       the status the application received, and retryd's X-Retryd-Attempts header.
         The last row sends its requests together to an endpoint that allows 4 a second: the quota headers on each
         answer tell retryd how many are left, and it holds the rest at the upstream's gate instead of letting the

@@ -80,7 +80,8 @@ struct DemoTour: Sendable {
         var row = DemoRow(
             method: scenario.method,
             request: scenario.label,
-            vendorAnswers: attempts.map(\.answer.label),
+            // A verify probe goes to another path of the vendor: shown as such.
+            vendorAnswers: attempts.map { $0.path == scenario.path ? $0.answer.label : "probe \($0.answer.label)" },
             announcedWaits: attempts.map(\.answer.announcedWait),
             waits: zip(attempts, attempts.dropFirst()).map { .nanoseconds($1.receivedAt - $0.receivedAt) },
             retryReasons: events.compactMap { event in
@@ -91,6 +92,10 @@ struct DemoTour: Sendable {
                 if case .giveUp(let reason) = event { return reason }
                 return nil
             }.first,
+            verdict: events.lazy.compactMap { event in
+                if case .verified(let verdict) = event { return verdict }
+                return nil
+            }.last,
             note: scenario.note)
         switch result {
         case .success(let response):

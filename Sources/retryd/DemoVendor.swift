@@ -28,6 +28,8 @@ final class DemoVendor: RequestHandler, @unchecked Sendable {
     /// Jobs started by `jobStartedButTimedOut` endpoints, by Idempotency-Key (loop thread only).
     private var jobsByKey: [String: String] = [:]
     private var jobsStarted = 0
+    /// Encodings of `encodingStart` endpoints: their status and start calls so far (loop thread only).
+    private var encodings: [String: (status: String, calls: Int)] = [:]
     /// The quota window of `quota` endpoints: when it began (loop time) and how many it has counted (loop thread).
     private var quotaWindow: (start: Int64, count: Int)?
 
@@ -86,10 +88,32 @@ final class DemoVendor: RequestHandler, @unchecked Sendable {
             return .json(504, #"{"error":"gateway_timeout","message":"timed out; the job may have started"}"#)
         case .quota(let limit, let window)?:
             return quotaAnswer(limit: limit, window: window)
+        case .encodingStart(let id, let appliedBeforeTimeout)?:
+            return encodingStart(id: id, appliedBeforeTimeout: appliedBeforeTimeout)
+        case .encodingStatus(let id)?:
+            let status = encodings[id]?.status ?? "CREATED"
+            return .json(200, #"{"requestId":"req-\#(id)","status":"SUCCESS","data":{"status":"\#(status)"}}"#)
         case nil:
             let endpoints = scripts.keys.sorted().map { "\"\($0)\"" }.joined(separator: ",")
             return .json(404, #"{"error":"no_such_endpoint","endpoints":[\#(endpoints)]}"#)
         }
+    }
+
+    /// Bitmovin's start call: the first one times out (having started the encoding, or not); later ones start a
+    /// `CREATED` encoding or get 409 for one that is already started.
+    private func encodingStart(id: String, appliedBeforeTimeout: Bool) -> VendorAnswer {
+        var encoding = encodings[id] ?? ("CREATED", 0)
+        encoding.calls += 1
+        defer { encodings[id] = encoding }
+        guard encoding.status == "CREATED" else {
+            return .json(409, #"{"requestId":"req-\#(id)","status":"ERROR","message":"encoding already started"}"#)
+        }
+        if encoding.calls == 1 {
+            if appliedBeforeTimeout { encoding.status = "QUEUED" }
+            return .json(504, #"{"error":"gateway_timeout","message":"timed out; the encoding may have started"}"#)
+        }
+        encoding.status = "QUEUED"
+        return .json(200, #"{"requestId":"req-\#(id)","status":"SUCCESS","data":{"id":"\#(id)"}}"#)
     }
 
     /// Counts the attempt in the current window and answers with the quota headers, or 429 past the limit.

@@ -35,6 +35,11 @@ enum VendorScript: Sendable, Equatable {
     /// `limit` requests per `window` (counted from the first), each answer with the quota headers the vendor's
     /// docs promise; past the limit, 429 with `Retry-After`.
     case quota(limit: Int, window: Duration)
+    /// Bitmovin's encoding start: the first call times out with 504, having started the encoding when
+    /// `appliedBeforeTimeout` (else not); a start of an encoding that is no longer `CREATED` gets 409.
+    case encodingStart(id: String, appliedBeforeTimeout: Bool)
+    /// The encoding's status, in Bitmovin's response envelope.
+    case encodingStatus(id: String)
 }
 
 extension VendorScript {
@@ -54,6 +59,11 @@ extension VendorScript {
             .json(200, #"{"limit":100,"remaining":99}"#),
         ]),
         "POST /v1/encodings": .jobStartedButTimedOut,
+        "POST /v1/uploads": .jobStartedButTimedOut,
+        "POST /v1/encoding/encodings/enc-started/start": .encodingStart(id: "enc-started", appliedBeforeTimeout: true),
+        "GET /v1/encoding/encodings/enc-started/status": .encodingStatus(id: "enc-started"),
+        "POST /v1/encoding/encodings/enc-lost/start": .encodingStart(id: "enc-lost", appliedBeforeTimeout: false),
+        "GET /v1/encoding/encodings/enc-lost/status": .encodingStatus(id: "enc-lost"),
         "GET /v1/renditions": .quota(limit: 4, window: .seconds(1)),
         "GET /v1/assets/7": .cycle([
             .reset,

@@ -2,6 +2,7 @@ import Admin
 import ArgumentParser
 import Config
 import Foundation
+import Journal
 import Logging
 import Loop
 import Notify
@@ -37,16 +38,23 @@ struct Run: ParsableCommand {
         SocketActivation.unsetEnvironment()
         let runtime = try ProxyRuntime(
             config: loaded, logger: logger, inherited: Self.inheritedSockets(activation, for: loaded))
+        let metrics = RetrydMetrics()
+        let journal = Self.startJournal(loaded, logger: logger, metrics: metrics)
         let admin = try loaded.admin.map { adminConfig in
-            let server = try AdminServer.start(on: runtime, config: adminConfig, version: RetrydVersion.string)
+            let server = try AdminServer.start(
+                on: runtime, config: adminConfig, version: RetrydVersion.string, metrics: metrics)
             let bound = server.readiness
             server.readiness = { !runtime.isShuttingDown && bound() }
-            logger.info("admin endpoints on \(server.localAddress): /healthz /readyz /metrics /status")
+            server.giveUps = journal.map { Self.giveUpsResponder(directory: $0.directory) }
+            logger.info("admin endpoints on \(server.localAddress): /healthz /readyz /metrics /status /giveups")
             return server
         }
         if let notify = loaded.notify {
             runtime.addObserver(
-                GiveUpNotifier(config: notify, forwarder: runtime.forwarder, loop: runtime.loop, logger: logger))
+                GiveUpNotifier(
+                    config: notify, forwarder: runtime.forwarder, loop: runtime.loop, logger: logger, journal: journal))
+        } else if let journal {
+            runtime.addObserver(JournalRecorder(journal: journal))
         }
         let notifier = SystemdNotifier(environment: environment)
         let supervisor = Supervisor(
@@ -61,6 +69,8 @@ struct Run: ParsableCommand {
         defer { LogBatch.standardError.release() }
         try runtime.run()
         admin?.close()
+        // Undelivered events stay pending in the journal for the next start; what the loop handed over is written.
+        journal?.close()
         withExtendedLifetime(signals) {}
         logger.notice("stopped")
     }

@@ -69,6 +69,10 @@ final class Supervisor {
             logger.warning(
                 "[admin], [notify] and [shared] changes take effect at the next restart; the rest is reloaded now")
         }
+        if loaded.stateDir != runtime.config.stateDir || loaded.journal != runtime.config.journal {
+            // The journal's writer thread and file are set up once, at start.
+            logger.warning("state_dir and [journal] changes take effect at the next restart")
+        }
         do {
             try runtime.reload(loaded)
             let settings = LogSettings(loaded, override: logLevelOverride, environment: environment)

@@ -18,7 +18,11 @@ final class AdminHarness: @unchecked Sendable {
     private var thread: RuntimeThread!
 
     /// Starts retryd and its admin listener for `upstream`; `configure` adjusts the upstream before binding.
-    init(_ upstream: TestUpstream, configure: (inout UpstreamConfig) -> Void = { _ in }) throws {
+    /// `giveUps` answers `/giveups`, as the journal does in retryd.
+    init(
+        _ upstream: TestUpstream, configure: (inout UpstreamConfig) -> Void = { _ in },
+        giveUps: (@Sendable (String) -> AdminResponse)? = nil
+    ) throws {
         var config = try RetrydConfig.quickStart(listen: "127.0.0.1:0", upstream: upstream.baseURL)
         config.upstreams[0].name = "api"
         configure(&config.upstreams[0])
@@ -31,6 +35,7 @@ final class AdminHarness: @unchecked Sendable {
         let builtIn = admin.readiness
         let ready = ready
         admin.readiness = { ready.value && builtIn() }
+        admin.giveUps = giveUps
         proxyPort = runtime.boundPorts["api"]!
         adminPort = admin.port
         thread = RuntimeThread(runtime)

@@ -71,7 +71,8 @@ import Testing
             key: "upstream[0].retry.retry_statuses", message: "expected an array, found an integer"),
         ErrorCase(
             text: minimalUpstream + "\n[upstream.retry]\nretry_statuses = [\n  500,\n  \"502\",\n]", line: 8,
-            key: "upstream[0].retry.retry_statuses[1]", message: "expected an integer, found a string"),
+            key: "upstream[0].retry.retry_statuses[1]",
+            message: "\"502\" is not a status range; write an integer (502), or \"500-599\" or \"5xx\""),
         ErrorCase(
             text: minimalUpstream + "\n[upstream.retry]\nbackoff = \"2s\"", line: 6,
             key: "upstream[0].retry.backoff", message: "expected a table, found a string"),

@@ -1,5 +1,6 @@
 import Config
 import Foundation
+import Journal
 import Retry
 import Testing
 
@@ -25,11 +26,16 @@ import Testing
         var rulePolicy = RetryPolicy()
         rulePolicy.retryStatuses = [404, 500, 502, 503, 504]
         rulePolicy.schedule = [.seconds(5), .seconds(10), .seconds(15)]
+        #expect(upstream.rules.count == 2)
         #expect(
-            upstream.rules == [
-                EndpointRule(methods: ["GET"], path: PathPattern("/v1/projects/*/tasks/*"), policy: rulePolicy)
-            ]
+            upstream.rules.first
+                == EndpointRule(methods: ["GET"], path: PathPattern("/v1/projects/*/tasks/*"), policy: rulePolicy))
+        var verify = VerifyProbe(
+            path: "/v1/encoding/encodings/{1}/status", judge: .field(JSONField("data.status")!, notApplied: ["CREATED"])
         )
+        verify.verifyOn = [500, 502, 503, 504]
+        #expect(upstream.rules.last?.verify == verify, "the shown verify_on and on_applied are the defaults")
+        #expect(upstream.rules.last?.methods == ["POST"])
     }
 
     /// The example promises that the values it shows are the defaults; hold it to that.
@@ -47,6 +53,8 @@ import Testing
         #expect(config.log == LogConfig())
         #expect(config.admin == nil)
         #expect(config.notify == nil)
+        #expect(config.stateDir == RetrydConfig.defaultStateDir)
+        #expect(config.journal == JournalPolicy())
     }
 
     @Test func exampleNeedsVendorKey() {

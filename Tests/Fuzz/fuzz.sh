@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets for the HTTP1 parsers with swiftc alone and runs each for SECONDS (default 60).
+# Builds the libFuzzer targets for the parsers of untrusted bytes with swiftc alone and runs each for SECONDS
+# (default 60).
 #
-#   bash Tests/Fuzz/fuzz.sh [SECONDS] [TARGET...]      TARGET: RequestParser, UpstreamHeadParser (default: both)
+#   bash Tests/Fuzz/fuzz.sh [SECONDS] [TARGET...]      TARGET: RequestParser, UpstreamHeadParser, JSONField
+#                                                      (default: all three)
 #
 # Targets run one after the other in a single process each, so a 2-core machine keeps a core for everything else.
 # Outputs live under .build/fuzz/<target>/: the fuzzer binary, a working corpus (seeded from Tests/Fuzz/corpus, kept
@@ -16,7 +18,7 @@ seconds=${1:-60}
 [[ $seconds =~ ^[0-9]+$ && $seconds -gt 0 ]] || { echo "usage: $0 [SECONDS] [TARGET...]" >&2; exit 2; }
 shift $(($# > 0 ? 1 : 0))
 targets=("$@")
-((${#targets[@]} > 0)) || targets=(RequestParser UpstreamHeadParser)
+((${#targets[@]} > 0)) || targets=(RequestParser UpstreamHeadParser JSONField)
 for target in "${targets[@]}"; do
     [[ -f Tests/Fuzz/${target}Fuzz.swift ]] || { echo "fuzz.sh: no Tests/Fuzz/${target}Fuzz.swift" >&2; exit 2; }
 done
@@ -24,7 +26,7 @@ done
 swiftc=${SWIFTC:-$(command -v swiftc || echo /opt/swift/usr/bin/swiftc)}
 [[ -x $swiftc ]] || { echo "fuzz.sh: swiftc not found; set SWIFTC" >&2; exit 2; }
 toolchain_bin=$(dirname "$(readlink -f "$swiftc")")
-# One package name for HTTP1 and the harnesses: they use its package-level API, as the proxy does.
+# One package name for the modules and the harnesses: they use package-level API, as the proxy does.
 common=(-O -g -swift-version 6 -parse-as-library -package-name retryd)
 # The toolchain's lld links quietly; the system gold linker warns about every ASan symbol.
 [[ -x $toolchain_bin/ld.lld ]] && link_flags=(-use-ld=lld) || link_flags=()
@@ -35,17 +37,28 @@ export SWIFT_BACKTRACE=enable=no
 out=.build/fuzz
 started=$SECONDS
 mkdir -p "$out/module"
-echo "fuzz.sh: building HTTP1 and ${targets[*]} with $swiftc"
-# HTTP1 is built once as its own module, so the harnesses see only what the proxy sees. Only HTTP1
-# gets coverage instrumentation: instrumented harness code ran slower and let the fuzzer chase the checker's branches.
-"$swiftc" "${common[@]}" -sanitize=fuzzer,address -wmo -module-name HTTP1 \
-    -emit-module -emit-module-path "$out/module/HTTP1.swiftmodule" -c Sources/HTTP1/*.swift -o "$out/module/HTTP1.o"
+# The module each target exercises; both are pure and depend on nothing of ours.
+module() {
+    case $1 in
+        JSONField) echo Retry ;;
+        *) echo HTTP1 ;;
+    esac
+}
+modules=$(for target in "${targets[@]}"; do module "$target"; done | sort -u)
+echo "fuzz.sh: building $(echo $modules) and ${targets[*]} with $swiftc"
+# Each module is built once on its own, so the harnesses see only what the proxy sees. Only the module gets coverage
+# instrumentation: instrumented harness code ran slower and let the fuzzer chase the checker's branches.
+for name in $modules; do
+    "$swiftc" "${common[@]}" -sanitize=fuzzer,address -wmo -module-name "$name" \
+        -emit-module -emit-module-path "$out/module/$name.swiftmodule" -c Sources/"$name"/*.swift \
+        -o "$out/module/$name.o"
+done
 for target in "${targets[@]}"; do
     mkdir -p "$out/$target/corpus" "$out/$target/crashes"
     "$swiftc" "${common[@]}" -sanitize=address -I "$out/module" -module-name "${target}Fuzz" \
         -c "Tests/Fuzz/${target}Fuzz.swift" -o "$out/$target/harness.o"
-    "$swiftc" -sanitize=fuzzer,address "${link_flags[@]}" "$out/$target/harness.o" "$out/module/HTTP1.o" \
-        -o "$out/$target/fuzzer"
+    "$swiftc" -sanitize=fuzzer,address "${link_flags[@]}" "$out/$target/harness.o" \
+        "$out/module/$(module "$target").o" -o "$out/$target/fuzzer"
 done
 echo "fuzz.sh: built in $((SECONDS - started)) s; fuzzing each target for $seconds s"
 
@@ -53,6 +66,7 @@ dictionary() {
     case $1 in
         RequestParser) echo Tests/Fuzz/request.dict ;;
         UpstreamHeadParser) echo Tests/Fuzz/upstream.dict ;;
+        JSONField) echo Tests/Fuzz/json.dict ;;
     esac
 }
 

@@ -1,5 +1,6 @@
 import Config
 import Foundation
+import Journal
 import Logging
 import Notify
 import Proxy
@@ -24,6 +25,7 @@ final class NotifyHarness: @unchecked Sendable {
         webhookURL: String,
         vendorAttempts: Int = 1,
         logger: Logger = Logger(label: "retryd-test", factory: { _ in SwiftLogNoOpLogHandler() }),
+        journal: Journal? = nil,
         configure: (inout NotifyConfig, inout DeliveryPolicy) -> Void = { _, _ in },
         configureUpstream: (inout UpstreamConfig) -> Void = { _ in }
     ) throws {
@@ -38,7 +40,8 @@ final class NotifyHarness: @unchecked Sendable {
         config.notify = notify
         runtime = try ProxyRuntime(config: config, logger: logger)
         notifier = GiveUpNotifier(
-            config: notify, forwarder: runtime.forwarder, loop: runtime.loop, logger: logger, policy: policy)
+            config: notify, forwarder: runtime.forwarder, loop: runtime.loop, logger: logger, policy: policy,
+            journal: journal)
         counters = notifier.counters
         // Before the loop runs, so no exchange can miss the observer.
         runtime.addObserver(notifier)

@@ -22,7 +22,8 @@ extension ExchangeStateMachine {
         replayLimit: Int = 1024,
         attemptTimeout: Duration = .seconds(1),
         hasUpstreamTarget: Bool = true,
-        now: Int64 = 0
+        now: Int64 = 0,
+        verification: Verification? = nil
     ) -> ExchangeStateMachine {
         let head = RequestHead(
             method: method, target: target, headers: headers, framing: framing, expectsContinue: expectsContinue)
@@ -30,7 +31,7 @@ extension ExchangeStateMachine {
             request: head, policy: policy,
             configuration: Configuration(
                 replayLimit: replayLimit, attemptTimeout: attemptTimeout, attemptsHeader: "X-Retryd-Attempts"),
-            hasUpstreamTarget: hasUpstreamTarget, now: now)
+            hasUpstreamTarget: hasUpstreamTarget, now: now, verification: verification)
     }
 
     /// Feeds a whole response head, line by line as libcurl would, and returns the last line's action.
@@ -99,6 +100,7 @@ extension ExchangeStateMachine {
         case .waitingAtGate(let number): "waitingAtGate \(number)"
         case .attempting(let attempt): "attempting \(attempt.number)"
         case .discarding(let attempt, _): "discarding \(attempt.number)"
+        case .probing(let probe): "probing \(probe.number)"
         case .waiting(let pending): "waiting after \(pending.plan.attempt)"
         case .delivering(let delivery): "delivering \(delivery.status)"
         case .finished(let status): "finished \(status)"

@@ -85,6 +85,30 @@ import Testing
         #expect(ids == [["name": "X-Request-Id", "value": "req-1"]])
     }
 
+    @Test func probesKeyAndVerdictAreInTheLineAndTheJSON() throws {
+        var report = makeReport()
+        report.probes = [.init(outcome: "503", waitedAfter: .milliseconds(100)), .init(outcome: "200")]
+        report.verdict = "unknown (data.status missing in the answer)"
+        report.idempotencyKey = "9f1c"
+        let line = report.logMessage
+        #expect(line.contains(#"key=9f1c probes="503 wait 100ms, 200" verified="unknown (data.status missing"#))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(report.jsonBytes)) as? [String: Any])
+        #expect((object["probes"] as? [[String: Any]])?.map { $0["outcome"] as? String } == ["503", "200"])
+        #expect(object["verified"] as? String == "unknown (data.status missing in the answer)")
+        #expect(object["idempotencyKey"] as? String == "9f1c")
+        let plain = try #require(try JSONSerialization.jsonObject(with: Data(makeReport().jsonBytes)) as? [String: Any])
+        #expect(plain["idempotencyKey"] is NSNull && (plain["probes"] as? [Any])?.isEmpty == true)
+        #expect(!makeReport().logMessage.contains("probes="))
+    }
+
+    @Test func requestIDsComeFromBodyFieldsByPath() {
+        let body = Array(#"{"requestId":"bm-1","error":{"traceId":7}}"#.utf8)
+        let ids = GiveUpReport.requestIDs(
+            in: body, fields: [JSONField("requestId")!, JSONField("error.traceId")!, JSONField("missing")!])
+        #expect(ids.map(\.name) == ["requestId", "error.traceId"])
+        #expect(ids.map(\.value) == ["bm-1", "7"])
+    }
+
     @Test func giveUpResponseIs504ForTimeoutsAnd502Otherwise() {
         let refused = TransportFailure(kind: .unsent, message: "connection refused")
         let timedOut = TransportFailure(kind: .maybeProcessed, isTimeout: true, message: "attempt timed out")

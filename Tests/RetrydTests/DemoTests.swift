@@ -68,6 +68,21 @@ import Testing
         #expect(keyedPost.retryReasons == ["504"])
         #expect(keyedPost.clientStatus == 200 && keyedPost.clientAttempts == 2)
 
+        // Bitmovin's 504 on start: the probe tells a start that happened from one that did not.
+        let started = try #require(rows["POST /v1/encoding/encodings/enc-started/start"])
+        #expect(started.vendorAnswers == ["504", "probe 200"])
+        #expect(started.verdict == "applied (QUEUED)")
+        #expect(started.clientStatus == 202 && started.clientAttempts == 1)
+        let lost = try #require(rows["POST /v1/encoding/encodings/enc-lost/start"])
+        #expect(lost.vendorAnswers == ["504", "probe 200", "200"])
+        #expect(lost.verdict == "not applied (CREATED)")
+        #expect(lost.clientStatus == 200 && lost.clientAttempts == 2)
+
+        let upload = try #require(rows["POST /v1/uploads"])
+        #expect(upload.vendorAnswers == ["504", "200"], "the vendor knew the repeat by its key")
+        #expect(upload.retryReasons == ["504"])
+        #expect(upload.clientStatus == 200 && upload.clientAttempts == 2)
+
         let asset = try #require(rows["GET /v1/assets/7"])
         #expect(asset.vendorAnswers == ["reset", "200"])
         #expect(asset.retryReasons == ["no response"])

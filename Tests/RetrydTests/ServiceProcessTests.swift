@@ -52,7 +52,9 @@ struct ServiceProcessTests {
     }
 
     func writeConfig(_ path: String, port: UInt16, upstream: String, maxAttempts: Int, extra: String = "") {
+        // No journal: these tests are about the service, and must not write to the default /var/lib/retryd.
         let text = """
+            state_dir = ""
             [[upstream]]
             name = "vendor"
             listen = "127.0.0.1:\(port)"
@@ -131,7 +133,7 @@ struct ServiceProcessTests {
         #expect(process.terminationStatus == 0)
         let log = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         // The broken reload names the file, the line and the key.
-        #expect(log.contains("\(configPath):8: upstream[0].retry.max_atempts: unknown key"), "\(log)")
+        #expect(log.contains("\(configPath):9: upstream[0].retry.max_atempts: unknown key"), "\(log)")
     }
 }
 
@@ -168,7 +170,7 @@ extension ServiceProcessTests {
             path, port: 18999, upstream: "https://api.vendor.example", maxAttempts: 4, extra: "jitter = \"full\"")
         let (broken, _, error) = try Self.runToExit(["check", "--config", path])
         #expect(broken == 78)
-        #expect(error.contains("\(path):8: upstream[0].retry.jitter: unknown key"), "\(error)")
+        #expect(error.contains("\(path):9: upstream[0].retry.jitter: unknown key"), "\(error)")
     }
 
     /// Whether this machine has a system-wide configuration, which `retryd check` would read instead.

@@ -41,6 +41,7 @@ private func assignments(_ name: String) throws -> [(key: String, value: String)
         ("ProtectKernelModules", "yes"), ("ProtectKernelLogs", "yes"), ("ProtectControlGroups", "yes"),
         ("RestrictNamespaces", "yes"), ("LockPersonality", "yes"), ("MemoryDenyWriteExecute", "yes"),
         ("RestrictRealtime", "yes"), ("SystemCallArchitectures", "native"), ("UMask", "0077"),
+        ("StateDirectory", "retryd"), ("StateDirectoryMode", "0700"),
     ])
     func serviceIsHardened(key: String, value: String) throws {
         let unit = try assignments("retryd.service")

@@ -1,0 +1,90 @@
+import Retry
+
+extension ConfigDecoder {
+    static let verifyKeys = ["method", "path", "field", "not_applied"]
+
+    /// Decodes a rule's `verify` table, with `verify_on` and `on_applied` from the rule beside it.
+    ///
+    /// - Parameter pattern: The rule's path, whose stars the probe path's `{N}` refer to.
+    static func decodeVerify(_ value: ValueReader, in rule: TableReader, pattern: PathPattern?) throws(ConfigError)
+        -> VerifyProbe
+    {
+        let table = try value.table()
+        try table.rejectUnknownKeys(
+            allowed: verifyKeys,
+            hints: [
+                "verify_on": "verify_on goes beside verify in [[upstream.rule]]",
+                "on_applied": "on_applied goes beside verify in [[upstream.rule]]",
+            ])
+        let pathValue = try table.required("path")
+        let path = try pathValue.string()
+        guard path.hasPrefix("/") else { throw pathValue.error("probe path \"\(path)\" must start with \"/\"") }
+        guard let highest = VerifyProbe.highestCapture(in: path) else {
+            throw pathValue.error("braces in \"\(path)\" must be {1}, {2}…: what the rule path's stars matched")
+        }
+        let stars = pattern?.starCount ?? 0
+        guard highest <= stars else {
+            throw pathValue.error(
+                "\"\(path)\" uses {\(highest)} but the rule path has \(stars == 0 ? "no" : "only \(stars)") star"
+                    + (stars == 1 ? "" : "s"))
+        }
+        let fieldValue = try table.required("field")
+        let fieldName = try fieldValue.string()
+        let notAppliedValue = try table.required("not_applied")
+        let judge: VerifyProbe.Judge
+        let listsNothing: Bool
+        if fieldName == "status" {
+            let notApplied = try statuses(notAppliedValue)
+            judge = .status(notApplied: notApplied)
+            listsNothing = notApplied.isEmpty
+        } else {
+            guard let field = JSONField(fieldName) else {
+                throw fieldValue.error("\"\(fieldName)\" is not a field; write a dotted path such as data.status")
+            }
+            let notApplied = try fieldValues(notAppliedValue)
+            judge = .field(field, notApplied: notApplied)
+            listsNothing = notApplied.isEmpty
+        }
+        guard !listsNothing else {
+            throw notAppliedValue.error("must list at least one value that means \"not applied\"")
+        }
+        var probe = VerifyProbe(path: path, judge: judge)
+        if let value = table["method"] {
+            let method = try value.string().uppercased()
+            guard RequestTraits.idempotentMethods.contains(method) else {
+                throw value.error("a probe must be safe to repeat; use GET or HEAD, not \(method)")
+            }
+            probe.method = method
+        }
+        if let value = rule["verify_on"] { probe.verifyOn = try statuses(value) }
+        if let value = rule["on_applied"] {
+            let name = try value.string()
+            guard let onApplied = VerifyProbe.OnApplied(rawValue: name) else {
+                let names = VerifyProbe.OnApplied.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: " or ")
+                throw value.error("\"\(name)\" is not an answer; use \(names)")
+            }
+            probe.onApplied = onApplied
+        }
+        return probe
+    }
+
+    /// Field values that mean "not applied": strings, or numbers and booleans as their JSON text.
+    private static func fieldValues(_ value: ValueReader) throws(ConfigError) -> Set<String> {
+        var values: Set<String> = []
+        for element in try value.array() {
+            if let integer = element.value.int {
+                values.insert(String(integer))
+            } else if let bool = element.value.bool {
+                values.insert(String(bool))
+            } else {
+                values.insert(try element.string())
+            }
+        }
+        return values
+    }
+
+    /// An idempotency key header name; `""` turns off one inherited from the upstream.
+    static func idempotencyKeyName(_ value: ValueReader) throws(ConfigError) -> String? {
+        try value.string().isEmpty ? nil : try headerName(value)
+    }
+}

@@ -1,0 +1,48 @@
+import Retry
+
+/// What the event loop hands to the writer thread: a give-up, or a change to an event's webhook delivery.
+package enum JournalRecord: Sendable {
+    /// A new give-up, with its webhook event's key and body when a webhook is configured.
+    case giveUp(GiveUpReport, idempotencyKey: String, webhookBody: [UInt8]?)
+    /// A delivery attempt of the event `idempotencyKey` ended.
+    case delivery(idempotencyKey: String, DeliveryUpdate)
+}
+
+/// What became of one delivery attempt, as the journal stores it.
+package enum DeliveryUpdate: Sendable, Equatable {
+    /// The attempt failed with `error`; the next is due at `nextAttemptAt` (seconds since the epoch).
+    case retrying(error: String, nextAttemptAt: Double)
+    /// The webhook accepted the event.
+    case delivered
+    /// Retrying stopped (rejected, or out of attempts); the event will not be sent again.
+    case failed(error: String)
+}
+
+/// A webhook event still to be delivered, as loaded from the journal.
+package struct PendingDelivery: Sendable, Equatable {
+    /// The key sent on every delivery of the event.
+    package var idempotencyKey: String
+    /// The JSON body, byte for byte as first queued.
+    package var body: [UInt8]
+    /// Attempts made so far, across restarts.
+    package var attempts: Int
+
+    /// Creates a pending delivery.
+    package init(idempotencyKey: String, body: [UInt8], attempts: Int) {
+        self.idempotencyKey = idempotencyKey
+        self.body = body
+        self.attempts = attempts
+    }
+}
+
+/// Where an event's webhook delivery stands.
+package enum DeliveryState: String, Sendable, Equatable, CaseIterable {
+    /// No webhook was configured when the give-up happened.
+    case none
+    /// Not delivered yet: sent on the next attempt, or after a restart.
+    case pending
+    /// The webhook accepted it.
+    case delivered
+    /// Rejected by the webhook or out of attempts.
+    case failed
+}

@@ -1,0 +1,48 @@
+/// The journal's tables, versioned by `PRAGMA user_version`: each migration takes the file from version `i` to
+/// `i + 1`, so a file written by an older retryd is brought up to date in place and a newer one is refused.
+enum JournalSchema {
+    static let migrations = [
+        """
+        CREATE TABLE giveups (
+            id INTEGER PRIMARY KEY,
+            time REAL NOT NULL,
+            upstream TEXT NOT NULL,
+            method TEXT NOT NULL,
+            path TEXT NOT NULL,
+            final_status INTEGER,
+            reason TEXT NOT NULL,
+            reason_code TEXT NOT NULL,
+            attempts TEXT NOT NULL,
+            request_ids TEXT NOT NULL,
+            body BLOB NOT NULL,
+            event BLOB,
+            idempotency_key TEXT NOT NULL UNIQUE,
+            delivery TEXT NOT NULL,
+            delivery_attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at REAL,
+            delivery_error TEXT
+        );
+        CREATE INDEX giveups_time ON giveups (time);
+        CREATE INDEX giveups_pending ON giveups (id) WHERE delivery = 'pending';
+        """
+    ]
+
+    /// The version this build writes.
+    static var currentVersion: Int { migrations.count }
+
+    /// Brings `database` to the current version in one transaction.
+    /// - Throws: `SQLiteError` for a file from a newer retryd, or when a migration fails.
+    static func migrate(_ database: SQLiteDatabase) throws(SQLiteError) {
+        let version = try database.userVersion
+        guard version <= currentVersion else {
+            throw SQLiteError(
+                code: 1,
+                message: "\(database.path) has schema version \(version); this retryd knows up to \(currentVersion)")
+        }
+        guard version < currentVersion else { return }
+        try database.transaction { () throws(SQLiteError) in
+            for migration in migrations[version...] { try database.execute(migration) }
+            try database.execute("PRAGMA user_version = \(currentVersion)")
+        }
+    }
+}

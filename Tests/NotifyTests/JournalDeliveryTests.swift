@@ -1,0 +1,45 @@
+import Foundation
+import Journal
+import Logging
+import TestSupport
+import Testing
+
+/// The notifier with a journal, in-process: the in-memory queue overflows into the journal instead of dropping.
+@Suite struct JournalDeliveryTests {
+    @Test func eventsPastMaxQueueWaitInTheJournalAndAreAllDeliveredOnceTheWebhookRecovers() throws {
+        let directory = NSTemporaryDirectory() + "retryd-notify-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let logs = LogCapture()
+        let journal = Journal(directory: directory, logger: logs.logger)
+        let accepting = LockedBox(false)
+        let webhook = try TestUpstream { _, _ in accepting.value ? .respond(status: 204) : .respond(status: 503) }
+        let vendor = try GiveUpNotifierTests.vendor()
+        let harness = try NotifyHarness(
+            vendor: vendor, webhookURL: webhook.baseURL + "/hook", logger: logs.logger, journal: journal
+        ) { notify, policy in
+            notify.maxQueue = 2
+            notify.maxAttempts = 100
+            policy.backoff.initial = .milliseconds(50)
+            policy.backoff.max = .milliseconds(50)
+        }
+        for _ in 0..<6 {
+            #expect(try harness.request().status == 503)
+        }
+        #expect(webhook.waitForRequests(1))
+        journal.flush()
+        #expect(try JournalStore(readingIn: directory).pendingDeliveries(limit: 100).count == 6)
+        #expect(logs.messages(at: .notice).contains { $0.contains("waits in the journal") })
+
+        accepting.set(true)
+        #expect(
+            harness.waitUntil(timeout: .seconds(10)) { harness.counters.delivered == 6 },
+            "\(harness.counters.delivered)")
+        journal.flush()
+        let rows = try JournalStore(readingIn: directory).giveUps(matching: GiveUpQuery())
+        #expect(rows.count == 6)
+        #expect(rows.allSatisfy { $0.delivery == .delivered })
+        let accepted = webhook.requests.suffix(6).compactMap { $0.header("Idempotency-Key") }
+        #expect(Set(accepted) == Set(rows.map(\.idempotencyKey)))
+        journal.close()
+    }
+}
