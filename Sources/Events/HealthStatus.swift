@@ -27,8 +27,9 @@ package struct HealthStatus: Sendable, Equatable, Encodable {
         package var retryAfter: Int?
         /// Failures ÷ final outcomes in the window (0 while the window is empty).
         package var failureRatio: Double
-        /// Final outcomes in the window, and how many were failures.
+        /// Final outcomes in the window.
         package var outcomes: Int
+        /// Of which failures.
         package var failures: Int
 
         /// Creates the breaker's status.
