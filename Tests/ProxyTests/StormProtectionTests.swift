@@ -129,6 +129,30 @@ extension Timing {
             #expect(later.allSatisfy { $0.status == 200 })
         }
 
+        @Test("a trial the vendor rate-limits is retried as the same trial, and its success closes the breaker")
+        func rateLimitedTrial() async throws {
+            let upstream = try TestUpstream(handler: { _, index in
+                switch index {
+                case 0..<6: RetryFixture.status(503)
+                case 6: .respond(status: 429, headers: [("Retry-After", "0")], text: "slow down")
+                default: .respond(status: 200, text: "ok \(index)")
+                }
+            })
+            let proxy = try ProxyHarness.quick(upstream) { upstream, _ in
+                upstream.retry.maxAttempts = 2
+                upstream.budget.enabled = false
+                upstream.breaker.minRequests = 3
+                upstream.breaker.openFor = .milliseconds(300)
+                upstream.breaker.trialRequests = 1
+            }
+            _ = try await Self.requests(3, clients: 1, to: proxy)
+            #expect(upstream.requests.count == 6, "each of the three failures was retried once")
+            // Only after open_for is the next request let through, as the one trial.
+            let trial = try #require(try Self.poll(proxy, until: 200, timeout: .seconds(3)), "the trial never went")
+            #expect(trial.header("X-Retryd-Attempts") == "2", "the 429, then its retry")
+            #expect(try Self.breaker(of: proxy)?.state == "closed")
+        }
+
         @Test("a rule with breaker = false is tried while the breaker is open")
         func ruleOptsOut() async throws {
             let upstream = try TestUpstream(responses: [RetryFixture.status(503)])
