@@ -153,6 +153,30 @@ extension Timing {
             #expect(try Self.breaker(of: proxy)?.state == "closed")
         }
 
+        @Test("a reload keeps an open breaker; one that turns it off lets requests go at once")
+        func reloadKeepsTheBreaker() async throws {
+            let upstream = try TestUpstream(responses: [RetryFixture.status(503)])
+            let proxy = try ProxyHarness.quick(upstream) { upstream, _ in
+                upstream.retry.maxAttempts = 1
+                upstream.breaker.minRequests = 3
+                upstream.breaker.openFor = .seconds(30)
+            }
+            _ = try await Self.requests(3, clients: 1, to: proxy)
+            var same = proxy.runtime.config
+            same.upstreams[0].retry.maxAttempts = 2
+            let unchanged = same
+            try proxy.onLoop { try $0.reload(unchanged) }
+            #expect(try proxy.request(target: "/v1/jobs/a").jsonObject?["error"] as? String == "circuit_open")
+            #expect(try Self.breaker(of: proxy)?.state == "open")
+            var off = unchanged
+            off.upstreams[0].breaker.enabled = false
+            let disabled = off
+            try proxy.onLoop { try $0.reload(disabled) }
+            #expect(try proxy.request(target: "/v1/jobs/b").bodyString == "vendor says 503")
+            #expect(try Self.breaker(of: proxy) == nil)
+            #expect(upstream.requests.count == 5)
+        }
+
         @Test("a rule with breaker = false is tried while the breaker is open")
         func ruleOptsOut() async throws {
             let upstream = try TestUpstream(responses: [RetryFixture.status(503)])
