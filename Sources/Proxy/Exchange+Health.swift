@@ -1,6 +1,24 @@
 import Admission
 import Retry
 
+/// What one exchange holds of its upstream's health between its attempts.
+struct HealthTicket {
+    /// Whether the request's rule lets the upstream's breaker stop it and count its outcome.
+    var usesBreaker = true
+    /// The half-open breaker's trial period this request is a trial of, if it is one.
+    var trial: Int?
+    /// Attempts ended so far.
+    var endedAttempts = 0
+    /// The status of the last attempt that ended; nil for a failure.
+    var lastEndedStatus: Int?
+
+    /// An attempt ended with `status` (nil for a transport failure).
+    mutating func attemptEnded(status: Int?) {
+        endedAttempts += 1
+        lastEndedStatus = status
+    }
+}
+
 extension Exchange {
     /// Asks the upstream's breaker (and, for a first attempt, counts the request in its budget); nil lets the
     /// attempt go, a refusal is the fast 503 with `Retry-After`.
@@ -8,11 +26,11 @@ extension Exchange {
         // A trial's own retry (after a rate limit) is still that one trial: asking again would take a second trial
         // place that no outcome ever gives back.
         let (verdict, transition) = service.health.admit(
-            firstAttempt: firstAttempt, usesBreaker: usesBreaker && trial == nil, now: loop.now)
+            firstAttempt: firstAttempt, usesBreaker: ticket.usesBreaker && ticket.trial == nil, now: loop.now)
         if let transition { service.healthChanged(transition) }
         switch verdict {
         case .go(let trial):
-            if let trial { self.trial = trial }
+            if let trial { ticket.trial = trial }
             return nil
         case .refuse(let retryAfter):
             service.breakerRefused()
@@ -36,13 +54,13 @@ extension Exchange {
     /// transport failure or a `retry_statuses` status); a trial that never got an outcome lets another go.
     func healthFinished(_ finish: ExchangeStateMachine.Finish) {
         guard machine.configuration.consultsHealth else { return }
-        guard endedAttempts > 0, endedAttempts == machine.attempts else {
-            if let trial { service.health.abandon(trial: trial) }
+        guard ticket.endedAttempts > 0, ticket.endedAttempts == machine.attempts else {
+            if let trial = ticket.trial { service.health.abandon(trial: trial) }
             return
         }
-        let failed = lastEndedStatus.map { machine.planner.policy.retryStatuses.contains($0) } ?? true
+        let failed = ticket.lastEndedStatus.map { machine.planner.policy.retryStatuses.contains($0) } ?? true
         if let transition = service.health.record(
-            failed: failed, trial: trial, usesBreaker: usesBreaker, now: loop.now)
+            failed: failed, trial: ticket.trial, usesBreaker: ticket.usesBreaker, now: loop.now)
         {
             service.healthChanged(transition)
         }

@@ -24,13 +24,8 @@ final class Exchange: RequestSink {
     private var transferIsProbe = false
     /// The quota gate the attempts ask first; nil when the upstream respects no quota.
     private let gate: BucketGate?
-    /// Whether the request's rule lets the upstream's breaker stop it and count its outcome.
-    let usesBreaker: Bool
-    /// The half-open breaker's trial period this request is a trial of, if it is one.
-    var trial: Int?
-    /// Attempts ended so far, and the status of the last one (nil for a failure), for the breaker.
-    var endedAttempts = 0
-    var lastEndedStatus: Int?
+    /// What this exchange holds of its upstream's retry budget and breaker: its rule, its trial, its attempts.
+    var ticket = HealthTicket()
     private lazy var timer = LoopTimer { [unowned self] in self.timerFired() }
     private var random = SystemRandomNumberGenerator()
 
@@ -60,7 +55,7 @@ final class Exchange: RequestSink {
         var configuration = profile.machine
         configuration.usesGate = profile.usesGate
         configuration.consultsHealth = service.health.isActive
-        usesBreaker = rule?.usesBreaker ?? true
+        ticket.usesBreaker = rule?.usesBreaker ?? true
         gate = profile.usesGate ? service.quota.gate(named: rule?.bucket ?? QuotaKeeper.defaultBucket) : nil
         machine = ExchangeStateMachine(
             request: head, policy: policy, configuration: configuration, hasUpstreamTarget: target != nil,
@@ -213,7 +208,7 @@ final class Exchange: RequestSink {
     /// Tells the planner whether the upstream takes another retry now; called before each input that may decide one.
     private func refreshAllowance() {
         guard machine.configuration.consultsHealth else { return }
-        machine.planner.allowance = service.health.retryAllowance(usesBreaker: usesBreaker, now: loop.now)
+        machine.planner.allowance = service.health.retryAllowance(usesBreaker: ticket.usesBreaker, now: loop.now)
     }
 
     private func timerFired() {
