@@ -80,7 +80,7 @@ package final class AdminServer: RequestHandler {
                 StatusReport(
                     config: source.config, boundPorts: source.boundPorts, inFlight: source.inFlightExchanges,
                     uptime: uptime, version: version, ready: ready, buckets: source.bucketStatuses,
-                    shared: source.sharedStatus)
+                    shared: source.sharedStatus, health: source.healthStatuses)
             })
         source.addObserver(metrics)
         return admin

@@ -19,4 +19,11 @@ package protocol AdminSource: AnyObject {
     var bucketStatuses: [String: [BucketStatus]] { get }
     /// The shared state, when configured.
     var sharedStatus: SharedStatus? { get }
+    /// Each upstream's retry budget and circuit breaker, by upstream name.
+    var healthStatuses: [String: HealthStatus] { get }
+}
+
+extension AdminSource {
+    /// Sources without budgets or breakers show none.
+    package var healthStatuses: [String: HealthStatus] { [:] }
 }

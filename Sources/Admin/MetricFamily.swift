@@ -18,6 +18,10 @@ enum MetricFamily: CaseIterable, Sendable {
     case gateRefusals
     case sharedConnected
     case verifications
+    case breakerState
+    case breakerTransitions
+    case breakerRejections
+    case budgetExhausted
 
     /// The name's parts: all under the `retryd` namespace, counters in `total`, histograms in `seconds`.
     var descriptor: MetricNameDescriptor {
@@ -39,6 +43,10 @@ enum MetricFamily: CaseIterable, Sendable {
             case .gateRefusals: ("gate_refusals", "total")
             case .sharedConnected: ("shared_state_connected", "")
             case .verifications: ("verifications", "total")
+            case .breakerState: ("breaker_state", "")
+            case .breakerTransitions: ("breaker_transitions", "total")
+            case .breakerRejections: ("breaker_rejections", "total")
+            case .budgetExhausted: ("retry_budget_exhausted", "total")
             }
         return MetricNameDescriptor(namespace: "retryd", metricName: metricName, unitName: unit, helpText: help)
     }
@@ -54,8 +62,10 @@ enum MetricFamily: CaseIterable, Sendable {
         case .retries, .giveUps: "reason"
         case .heldRequests: "reason"
         case .verifications: "verdict"
+        case .breakerTransitions: "to"
         case .rateLimitWaits, .retryWait, .upstreamLatency, .inFlight, .connectionsRefused, .rateLimitedResponses,
-            .gateClosures, .holdTime, .gateRefusals, .sharedConnected:
+            .gateClosures, .holdTime, .gateRefusals, .sharedConnected, .breakerState, .breakerRejections,
+            .budgetExhausted:
             nil
         }
     }
@@ -81,6 +91,10 @@ enum MetricFamily: CaseIterable, Sendable {
         case .sharedConnected: "1 while the shared state (Redis) answers, 0 while each instance keeps its own."
         case .verifications:
             "Requests that may have been processed and were probed, by verdict: applied, not_applied or unknown."
+        case .breakerState: "The circuit breaker: 0 closed, 1 open (failing fast), 2 half-open (trial requests out)."
+        case .breakerTransitions: "Circuit breaker state changes, by the state entered: open, half_open, closed."
+        case .breakerRejections: "Requests answered 503 by retryd at once because the circuit breaker was open."
+        case .budgetExhausted: "Retryable outcomes passed to the client because the retry budget was spent."
         }
     }
 }

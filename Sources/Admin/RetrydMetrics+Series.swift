@@ -12,6 +12,9 @@ struct UpstreamSeries {
     let gateClosures: CoreMetrics.Counter
     let gateRefusals: CoreMetrics.Counter
     let holdTime: Metrics.Timer
+    let breakerState: Meter
+    let breakerRejections: CoreMetrics.Counter
+    let budgetExhausted: CoreMetrics.Counter
 
     init(upstream: String, metrics: RetrydMetrics) {
         let labels = [("upstream", upstream)]
@@ -24,6 +27,10 @@ struct UpstreamSeries {
         gateClosures = metrics.makeCounter(.gateClosures, labels: labels)
         gateRefusals = metrics.makeCounter(.gateRefusals, labels: labels)
         holdTime = metrics.makeTimer(.holdTime, labels: labels, buckets: metrics.buckets.retryWait)
+        breakerState = metrics.makeMeter(.breakerState, labels: labels)
+        breakerState.set(0)
+        breakerRejections = metrics.makeCounter(.breakerRejections, labels: labels)
+        budgetExhausted = metrics.makeCounter(.budgetExhausted, labels: labels)
     }
 }
 

@@ -64,6 +64,7 @@ package final class RetrydMetrics: ExchangeObserver {
     /// Counts the give-up by reason.
     package func gaveUp(_ report: GiveUpReport) {
         counter(.giveUps, upstream: report.upstream, detail: report.reason.code).increment()
+        if report.reason == .budgetExhausted { series(for: report.upstream).budgetExhausted.increment() }
     }
 
     /// Counts gate closures, held requests by reason, hold times and refusals.
@@ -74,6 +75,22 @@ package final class RetrydMetrics: ExchangeObserver {
         case .released(let waited): series(for: upstream).holdTime.record(duration: waited)
         case .refused: series(for: upstream).gateRefusals.increment()
         case .opened: break
+        }
+    }
+
+    /// Shows the breaker's state, counts its transitions and its fast refusals.
+    package func healthEvent(upstream: String, _ event: HealthEvent) {
+        let series = series(for: upstream)
+        switch event {
+        case .breakerRefused:
+            series.breakerRejections.increment()
+            return
+        case .breakerOpened, .breakerReopened: series.breakerState.set(1)
+        case .breakerHalfOpen: series.breakerState.set(2)
+        case .breakerClosed: series.breakerState.set(0)
+        }
+        if let state = event.breakerState {
+            counter(.breakerTransitions, upstream: upstream, detail: state).increment()
         }
     }
 

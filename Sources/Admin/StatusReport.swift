@@ -28,6 +28,8 @@ package struct StatusReport: Sendable, Equatable, Encodable {
         package var rules: [RuleSummary]
         /// The quota buckets in use: the gate, the estimate of the vendor's window, who waits.
         package var quota: [BucketStatus]
+        /// The retry budget (spent, left) and the circuit breaker (state, since when, failure ratio).
+        package var health: HealthStatus?
     }
 
     /// A retry policy with durations written as in the configuration file.
@@ -92,7 +94,8 @@ package struct StatusReport: Sendable, Equatable, Encodable {
         version: String,
         ready: Bool,
         buckets: [String: [BucketStatus]] = [:],
-        shared: SharedStatus? = nil
+        shared: SharedStatus? = nil,
+        health: [String: HealthStatus] = [:]
     ) {
         self.shared = shared
         self.version = version
@@ -109,7 +112,8 @@ package struct StatusReport: Sendable, Equatable, Encodable {
                 connectTimeout: Durations.format(upstream.connectTimeout),
                 attemptTimeout: Durations.format(upstream.attemptTimeout),
                 policy: PolicySummary(upstream.retry),
-                rules: upstream.rules.map(RuleSummary.init), quota: buckets[upstream.name] ?? [])
+                rules: upstream.rules.map(RuleSummary.init), quota: buckets[upstream.name] ?? [],
+                health: health[upstream.name])
         }
     }
 }

@@ -13,8 +13,12 @@ extension ConfigDecoder {
         -> EndpointRule
     {
         try table.rejectUnknownKeys(
-            allowed: ["methods", "path", "bucket", "idempotency_key", "verify", "verify_on", "on_applied"] + retryKeys,
-            hints: ["retry": "retry keys go directly in [[upstream.rule]]"]
+            allowed: ["methods", "path", "bucket", "idempotency_key", "verify", "verify_on", "on_applied", "breaker"]
+                + retryKeys,
+            hints: [
+                "retry": "retry keys go directly in [[upstream.rule]]",
+                "budget": "the retry budget is upstream-wide: set it in [upstream.retry]",
+            ]
         )
         var rule = EndpointRule(policy: try applyRetryKeys(from: table, to: upstreamPolicy, inRule: true))
         if let value = table["methods"] {
@@ -30,6 +34,7 @@ extension ConfigDecoder {
             rule.methods = methods
         }
         if let value = table["bucket"] { rule.bucket = try bucketName(value) }
+        if let value = table["breaker"] { rule.usesBreaker = try value.bool() }
         if let value = table["path"] {
             let glob = try value.string()
             guard glob.hasPrefix("/") else { throw value.error("path pattern \"\(glob)\" must start with \"/\"") }
@@ -51,7 +56,7 @@ extension ConfigDecoder {
     static func applyRetryKeys(from table: TableReader, to base: RetryPolicy, inRule: Bool) throws(ConfigError)
         -> RetryPolicy
     {
-        if !inRule { try table.rejectUnknownKeys(allowed: retryKeys) }
+        if !inRule { try table.rejectUnknownKeys(allowed: retryKeys + ["budget"]) }
         var policy = base
         if let value = table["max_attempts"] { policy.maxAttempts = try value.integer(in: 1...100) }
         if let value = table["deadline"] { policy.deadline = try value.duration(allowingZero: false) }

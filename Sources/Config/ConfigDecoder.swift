@@ -12,7 +12,7 @@ struct ConfigDecoder {
     static let upstreamKeys = [
         "name", "listen", "url", "connect_timeout", "attempt_timeout", "ca_file", "set_headers",
         "request_id_headers", "request_id_fields", "idempotency_key", "attempts_header", "retry", "rule", "quota",
-        "preset",
+        "preset", "breaker",
     ]
 
     /// Creates a decoder.
@@ -95,6 +95,9 @@ struct ConfigDecoder {
             upstream.preset = preset?.0.name
         }
         try applyPolicy(file: table, preset: preset, to: &upstream)
+        // The budget and the breaker are the file's alone: they are about this fleet's load, not the vendor's API.
+        if let budget = try table["retry"]?.table()["budget"] { upstream.budget = try Self.decodeBudget(budget) }
+        if let value = table["breaker"] { upstream.breaker = try Self.decodeBreaker(try value.table()) }
         upstream.quota.closingStatuses = upstream.retry.rateLimitStatuses.union([503])
         if let value = table["quota"] {
             upstream.quota = try Self.decodeQuota(

@@ -24,10 +24,13 @@ extension RetrydConfig {
             lines.append("  policy: " + Self.describe(upstream.retry))
             lines.append(contentsOf: Self.settings(of: upstream).map { "    " + $0 })
             lines.append("  quota: " + Self.describe(upstream.quota))
+            lines.append("  retry budget: " + Self.describe(upstream.budget))
+            lines.append("  breaker: " + Self.describe(upstream.breaker))
             for (index, rule) in upstream.rules.enumerated() {
                 let methods = rule.methods.map { $0.sorted().joined(separator: ",") } ?? "any method"
                 let path = rule.path?.glob ?? "any path"
-                let bucket = rule.bucket.map { " [bucket \($0)]" } ?? ""
+                var bucket = rule.bucket.map { " [bucket \($0)]" } ?? ""
+                if !rule.usesBreaker { bucket += " [no breaker]" }
                 // Where a rule came from matters only when a preset brought rules of its own.
                 let origin =
                     upstream.preset != nil && index < upstream.ruleOrigins.count

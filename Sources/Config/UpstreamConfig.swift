@@ -36,6 +36,10 @@ package struct UpstreamConfig: Sendable, Equatable {
     package var origins: [String: ValueOrigin] = [:]
     /// How the vendor's quota is respected (`[upstream.quota]`): the gate, pacing, a reserve, attempts out at once.
     package var quota = QuotaPolicy()
+    /// How many retries may add to the upstream's load (`[upstream.retry] budget`).
+    package var budget = RetryBudgetPolicy()
+    /// When requests fail fast instead of going to an upstream that is down (`[upstream.breaker]`).
+    package var breaker = BreakerPolicy()
 
     /// Creates an upstream with defaults for everything but its identity.
     package init(name: String, listen: ListenAddress, url: UpstreamURL) {
@@ -53,6 +57,6 @@ package struct UpstreamConfig: Sendable, Equatable {
             && lhs.requestIDHeaders == rhs.requestIDHeaders && lhs.attemptsHeader == rhs.attemptsHeader
             && lhs.requestIDFields == rhs.requestIDFields && lhs.retry == rhs.retry && lhs.rules == rhs.rules
             && lhs.ruleOrigins == rhs.ruleOrigins && lhs.preset == rhs.preset && lhs.origins == rhs.origins
-            && lhs.quota == rhs.quota
+            && lhs.quota == rhs.quota && lhs.budget == rhs.budget && lhs.breaker == rhs.breaker
     }
 }

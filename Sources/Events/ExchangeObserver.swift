@@ -20,6 +20,8 @@ package protocol ExchangeObserver: AnyObject {
     func sharedStateChanged(connected: Bool)
     /// A verify probe found out whether a request that may have been processed was applied.
     func verified(upstream: String, verdict: ProbeVerdict)
+    /// `upstream`'s circuit breaker changed state or refused a request.
+    func healthEvent(upstream: String, _ event: HealthEvent)
 }
 
 extension ExchangeObserver {
@@ -30,6 +32,8 @@ extension ExchangeObserver {
     /// Most observers care about exchanges only.
     package func sharedStateChanged(connected: Bool) {}
     package func verified(upstream: String, verdict: ProbeVerdict) {}
+    /// Most observers care about exchanges only.
+    package func healthEvent(upstream: String, _ event: HealthEvent) {}
 }
 
 /// What happens at a quota gate, as observers hear it.

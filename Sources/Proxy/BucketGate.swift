@@ -14,6 +14,8 @@ protocol GateWaiter: AnyObject {
 struct GateRefusal: Equatable {
     /// The status for the client: 429, as the vendor would have answered.
     var status = 429
+    /// The JSON body's `error` code.
+    var code = "rate_limited"
     /// Seconds until the gate is expected to open, for `Retry-After`.
     var retryAfter: Int
     /// One sentence naming the upstream and when its gate opens.

@@ -24,6 +24,8 @@ final class Exchange: RequestSink {
     private var transferIsProbe = false
     /// The quota gate the attempts ask first; nil when the upstream respects no quota.
     private let gate: BucketGate?
+    /// What this exchange holds of its upstream's retry budget and breaker: its rule, its trial, its attempts.
+    var ticket = HealthTicket()
     private lazy var timer = LoopTimer { [unowned self] in self.timerFired() }
     private var random = SystemRandomNumberGenerator()
 
@@ -52,6 +54,8 @@ final class Exchange: RequestSink {
         upstreamHeaders = headers
         var configuration = profile.machine
         configuration.usesGate = profile.usesGate
+        configuration.consultsHealth = service.health.isActive
+        ticket.usesBreaker = rule?.usesBreaker ?? true
         gate = profile.usesGate ? service.quota.gate(named: rule?.bucket ?? QuotaKeeper.defaultBucket) : nil
         machine = ExchangeStateMachine(
             request: head, policy: policy, configuration: configuration, hasUpstreamTarget: target != nil,
@@ -145,13 +149,18 @@ final class Exchange: RequestSink {
             verified(verdict)
             perform(then)
         case .retry(let plan, let ended, let cancelTransfer):
-            if let ended { attemptEnded(ended) }
+            if let ended {
+                attemptEnded(ended)
+                retryDecided(plan)
+            }
             if cancelTransfer { cancelCurrentTransfer() }
             retryScheduled(plan)
             loop.schedule(timer, after: plan.wait)
         case .finish(let finish, let ended):
             if let ended { attemptEnded(ended) }
             complete(finish)
+        case .consult(let firstAttempt):
+            perform(machine.consulted(consult(firstAttempt: firstAttempt), now: loop.now))
         }
     }
 
@@ -196,7 +205,14 @@ final class Exchange: RequestSink {
         if !transferIsProbe { gate?.finished() }
     }
 
+    /// Tells the planner whether the upstream takes another retry now; called before each input that may decide one.
+    private func refreshAllowance() {
+        guard machine.configuration.consultsHealth else { return }
+        machine.planner.allowance = service.health.retryAllowance(usesBreaker: ticket.usesBreaker, now: loop.now)
+    }
+
     private func timerFired() {
+        refreshAllowance()
         let step = machine.timerFired(
             now: loop.now, mayHaveBeenSent: transfer?.mayHaveBeenSent ?? false, wallClock: Sys.wallClockSeconds(),
             random: &random)
@@ -221,7 +237,7 @@ final class Exchange: RequestSink {
             var headers = attemptsHeaders
             headers.add(name: "Retry-After", value: String(refusal.retryAfter))
             connection?.respondWithError(
-                status: refusal.status, code: "rate_limited", detail: refusal.detail, extraHeaders: headers)
+                status: refusal.status, code: refusal.code, detail: refusal.detail, extraHeaders: headers)
         case .endResponse:
             connection?.finishResponse()
         case .abortResponse:
@@ -231,6 +247,7 @@ final class Exchange: RequestSink {
             body.withUnsafeBytes { _ = connection?.writeBody($0) }
             connection?.finishResponse()
         }
+        healthFinished(finish)
         report(finish)
         service.exchangeFinished(self)
     }
@@ -244,6 +261,7 @@ final class Exchange: RequestSink {
 
 extension Exchange: TransferDelegate {
     func transfer(_ transfer: Transfer, didReceiveHeaderLine line: UnsafeRawBufferPointer) -> Bool {
+        refreshAllowance()
         let action = machine.headerLine(line, now: loop.now, wallClock: Sys.wallClockSeconds(), random: &random)
         switch action {
         case .more:
@@ -252,6 +270,7 @@ extension Exchange: TransferDelegate {
             return false
         case .discard(let ended, let timeout):
             attemptEnded(ended)
+            if case .discarding(_, let pending) = machine.state { retryDecided(pending.plan) }
             if let status = ended.status { gate?.observe(status: status, headers: machine.lastHeaders) }
             if let timeout { loop.schedule(timer, after: timeout) }
             return true
@@ -293,6 +312,7 @@ extension Exchange: TransferDelegate {
     func transfer(_ transfer: Transfer, didCompleteWith result: Result<Void, UpstreamError>) {
         guard self.transfer === transfer else { return }
         transferEnded()
+        refreshAllowance()
         perform(machine.transferCompleted(result, now: loop.now, wallClock: Sys.wallClockSeconds(), random: &random))
     }
 }

@@ -135,5 +135,7 @@ extension ExchangeStateMachine {
         case retry(RetryPlan, ended: AttemptEnd?, cancelTransfer: Bool)
         /// An attempt ended (reported first, when given); then the exchange finishes.
         case finish(Finish, ended: AttemptEnd?)
+        /// Ask the upstream's health whether the next attempt may go; ``consulted(_:now:)`` follows at once.
+        case consult(firstAttempt: Bool)
     }
 }

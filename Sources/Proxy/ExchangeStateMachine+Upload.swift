@@ -144,6 +144,13 @@ extension ExchangeStateMachine {
     /// leaves no time for one.
     mutating func nextAttempt(now: Int64) -> Step {
         guard timeLeft(at: now) != nil else { return deadlinePassed() }
+        // An open breaker answers at once, before any wait at the gate.
+        if configuration.consultsHealth { return .consult(firstAttempt: attempts == 0) }
+        return throughGate(now: now)
+    }
+
+    /// The next attempt, through the quota gate when there is one.
+    mutating func throughGate(now: Int64) -> Step {
         guard configuration.usesGate else { return startAttempt(now: now) }
         state = .waitingAtGate(number: attempts + 1)
         let remaining = planner.policy.deadline - elapsed(at: now)

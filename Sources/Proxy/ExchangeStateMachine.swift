@@ -24,6 +24,8 @@ struct ExchangeStateMachine {
         var keptBodyLimit = GiveUpReport.bodyPrefixLimit
         /// Whether every attempt asks the upstream's quota gate first (``Step/admit(maxWait:)``).
         var usesGate = false
+        /// Whether every attempt asks the upstream's health (breaker, budget) first (``Step/consult(firstAttempt:)``).
+        var consultsHealth = false
     }
 
     /// The phases of an exchange; each carries what only it needs.

@@ -17,6 +17,8 @@ package final class ProxyService: RequestHandler {
     private var profile: UpstreamProfile
     /// The upstream's quota gates, shared by all its exchanges.
     let quota: QuotaKeeper
+    /// The upstream's retry budget and circuit breaker, shared by all its exchanges; kept across reloads.
+    let health: HealthMonitor
     /// Hear about every exchange (metrics, notifications).
     package var observers: [ExchangeObserver] = []
     let forwarder: Forwarder
@@ -34,6 +36,7 @@ package final class ProxyService: RequestHandler {
         self.replayLimit = replayLimit
         profile = UpstreamProfile(upstream: upstream, replayLimit: replayLimit)
         quota = QuotaKeeper(upstream: upstream.name, policy: upstream.quota, loop: loop)
+        health = HealthMonitor(budget: upstream.budget, breaker: upstream.breaker, now: loop.now)
         self.forwarder = forwarder
         self.loop = loop
         self.logger = logger
@@ -55,6 +58,7 @@ package final class ProxyService: RequestHandler {
         self.replayLimit = replayLimit
         profile = UpstreamProfile(upstream: upstream, replayLimit: replayLimit)
         quota.reconfigure(policy: upstream.quota)
+        health.reconfigure(budget: upstream.budget, breaker: upstream.breaker, now: loop.now)
     }
 
     func exchangeFinished(_ exchange: Exchange) {

@@ -36,6 +36,10 @@ package enum GiveUpReason: Sendable, Equatable, CustomStringConvertible {
     /// The policy allows no retries at all (`maxAttempts` ≤ 1), or the failure is one no retry can fix
     /// (the upstream's certificate does not verify, the URL is unusable).
     case notRetryable
+    /// The upstream's retry budget is spent: retries already add as much load as it allows.
+    case budgetExhausted
+    /// The upstream's circuit breaker is open (or trying whether the vendor is back).
+    case breakerOpen
 
     /// A human-readable phrase for logs, e.g. "announced wait 120s too long".
     package var description: String {
@@ -47,6 +51,8 @@ package enum GiveUpReason: Sendable, Equatable, CustomStringConvertible {
         case .bodyNotReplayable: "body not replayable"
         case .verifyInconclusive: "verify inconclusive"
         case .notRetryable: "not retryable"
+        case .budgetExhausted: "retry budget exhausted"
+        case .breakerOpen: "circuit breaker open"
         }
     }
 
@@ -60,6 +66,8 @@ package enum GiveUpReason: Sendable, Equatable, CustomStringConvertible {
         case .bodyNotReplayable: "body_not_replayable"
         case .verifyInconclusive: "verify_inconclusive"
         case .notRetryable: "not_retryable"
+        case .budgetExhausted: "budget_exhausted"
+        case .breakerOpen: "breaker_open"
         }
     }
 }

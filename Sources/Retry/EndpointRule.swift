@@ -11,6 +11,8 @@ package struct EndpointRule: Sendable, Equatable {
     package var bucket: String?
     /// The probe that checks whether a request that may have been processed was applied, before it is sent again.
     package var verify: VerifyProbe?
+    /// False for `breaker = false`: the rule's requests always go upstream, and their outcomes do not count.
+    package var usesBreaker = true
 
     /// Creates a rule.
     package init(methods: Set<String>? = nil, path: PathPattern? = nil, policy: RetryPolicy, bucket: String? = nil) {

@@ -11,6 +11,8 @@ package struct RetryPlanner: Sendable {
     package private(set) var history: [GiveUpReport.Attempt] = []
     /// The previous backoff wait; decorrelated jitter grows from it.
     private var previousBackoff: Duration?
+    /// Whether the upstream as a whole takes another retry; the caller sets it before each outcome is decided.
+    package var allowance = RetryAllowance.allowed
 
     /// Creates the planner for one client exchange.
     package init(policy: RetryPolicy, request: RequestTraits) {
@@ -35,8 +37,12 @@ package struct RetryPlanner: Sendable {
         using random: inout some RandomNumberGenerator,
         knownUnapplied: Bool = false
     ) -> Decision {
-        let decision = evaluate(
+        var decision = evaluate(
             outcome, attempt: attempt, elapsed: elapsed, now: now, using: &random, knownUnapplied: knownUnapplied)
+        // A rate limit's retry waits for the vendor's own signal, so it adds no load the budget must bound.
+        if case .retry(_, let reason) = decision, case .denied(let refusal) = allowance {
+            if case .rateLimited = reason {} else { decision = .giveUp(refusal) }
+        }
         var waited: Duration?
         if case .retry(let wait, _) = decision { waited = wait }
         history.append(GiveUpReport.Attempt(outcome: outcome.summary, waitedAfter: waited))

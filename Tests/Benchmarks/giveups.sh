@@ -75,6 +75,10 @@ url = "http://127.0.0.1:1"
 max_attempts = $ATTEMPTS
 deadline = "$DEADLINE"
 backoff = { initial = "100ms", multiplier = 2.0, max = "1s", jitter = "equal" }
+# Every request is to be a give-up, as fast as retryd makes them: no retry budget, no breaker answering first.
+budget = false
+[upstream.breaker]
+enabled = false
 TOML
     "$RETRYD" --config "$work/$mode.toml" 2>"$work/$mode.log" &
     pid=$!

@@ -47,6 +47,8 @@ import Testing
         #expect(upstream.attemptTimeout == defaults.attemptTimeout)
         #expect(upstream.attemptsHeader == defaults.attemptsHeader)
         #expect(upstream.retry == RetryPolicy())
+        #expect(upstream.budget == defaults.budget)
+        #expect(upstream.breaker == defaults.breaker)
         #expect(config.limits == Limits())
         #expect(config.log == LogConfig())
         #expect(config.admin == nil)

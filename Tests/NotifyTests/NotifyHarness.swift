@@ -26,11 +26,13 @@ final class NotifyHarness: @unchecked Sendable {
         vendorAttempts: Int = 1,
         logger: Logger = Logger(label: "retryd-test", factory: { _ in SwiftLogNoOpLogHandler() }),
         journal: Journal? = nil,
-        configure: (inout NotifyConfig, inout DeliveryPolicy) -> Void = { _, _ in }
+        configure: (inout NotifyConfig, inout DeliveryPolicy) -> Void = { _, _ in },
+        configureUpstream: (inout UpstreamConfig) -> Void = { _ in }
     ) throws {
         var config = try RetrydConfig.quickStart(listen: "127.0.0.1:0", upstream: vendor.baseURL)
         config.upstreams[0].retry.maxAttempts = vendorAttempts
         config.upstreams[0].retry.schedule = [.milliseconds(10)]
+        configureUpstream(&config.upstreams[0])
         var notify = NotifyConfig(webhook: try requireURL(webhookURL))
         var policy = DeliveryPolicy()
         policy.backoff = Backoff(initial: .milliseconds(20), multiplier: 2, max: .seconds(1), jitter: .none)

@@ -65,6 +65,9 @@ struct JournalFailureProcessTests {
             url = "http://127.0.0.1:1"
             [upstream.retry]
             max_attempts = 1
+            # Every request must be a give-up the journal sees, not the open breaker's 503.
+            [upstream.breaker]
+            enabled = false
 
             """
         _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))

@@ -1,0 +1,65 @@
+import Admission
+import Retry
+import Synchronization
+
+/// One upstream's ``UpstreamHealth`` behind a lock, so the exchanges of several event loops could share it; every
+/// call is short and pure inside, and what it changed comes back to the caller to log and report on its own loop.
+final class HealthMonitor: Sendable {
+    private let state: Mutex<UpstreamHealth>
+
+    init(budget: RetryBudgetPolicy, breaker: BreakerPolicy, now: Int64) {
+        state = Mutex(UpstreamHealth(budget: budget, breaker: breaker, now: now))
+    }
+
+    /// Whether any exchange need ask: false when both the budget and the breaker are off.
+    var isActive: Bool {
+        state.withLock { $0.budget != nil || $0.breaker != nil }
+    }
+
+    /// Asked before every attempt.
+    func admit(firstAttempt: Bool, usesBreaker: Bool, now: Int64) -> (
+        UpstreamHealth.Verdict, CircuitBreaker.Transition?
+    ) {
+        state.withLock { $0.admit(firstAttempt: firstAttempt, usesBreaker: usesBreaker, now: now) }
+    }
+
+    /// Whether a retry may be decided now.
+    func retryAllowance(usesBreaker: Bool, now: Int64) -> RetryAllowance {
+        state.withLock { $0.retryAllowance(usesBreaker: usesBreaker, now: now) }
+    }
+
+    /// A retry was decided.
+    func withdrawRetry(now: Int64) {
+        _ = state.withLock { $0.withdrawRetry(now: now) }
+    }
+
+    /// An exchange's final outcome.
+    func record(failed: Bool, trial: Int?, usesBreaker: Bool, now: Int64) -> CircuitBreaker.Transition? {
+        state.withLock { $0.record(failed: failed, trial: trial, usesBreaker: usesBreaker, now: now) }
+    }
+
+    /// A trial ended without an outcome.
+    func abandon(trial: Int) {
+        state.withLock { $0.abandon(trial: trial) }
+    }
+
+    /// A reload.
+    func reconfigure(budget: RetryBudgetPolicy, breaker: BreakerPolicy, now: Int64) {
+        state.withLock { $0.reconfigure(budget: budget, breaker: breaker, now: now) }
+    }
+
+    /// The budget and breaker now.
+    func snapshot(now: Int64) -> UpstreamHealth.Snapshot {
+        state.withLock { $0.snapshot(now: now) }
+    }
+
+    /// The figures that last opened the breaker.
+    var lastOpening: CircuitBreaker.Figures? {
+        state.withLock { $0.breaker?.lastOpening }
+    }
+
+    /// The breaker's policy, for messages; nil when disabled.
+    var breakerPolicy: BreakerPolicy? {
+        state.withLock { $0.breaker?.policy }
+    }
+}
