@@ -76,13 +76,7 @@ extension GiveUpEntry {
     /// The readable table of `retryd giveups`: titles, then one line per give-up, columns padded to their widest.
     package static func table(_ entries: [GiveUpEntry]) -> String {
         guard !entries.isEmpty else { return "no give-ups recorded\n" }
-        let rows = [tableTitles] + entries.map(\.tableCells)
-        let widths = tableTitles.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
-        return rows.map { cells in
-            cells.enumerated().map { column, cell in
-                column == cells.count - 1 ? cell : cell + String(repeating: " ", count: widths[column] - cell.count)
-            }.joined(separator: "  ")
-        }.joined(separator: "\n") + "\n"
+        return TextTable.render([tableTitles] + entries.map(\.tableCells))
     }
 
     private static func compact(_ seconds: Double) -> String {

@@ -6,6 +6,36 @@ package enum JournalRecord: Sendable {
     case giveUp(GiveUpReport, idempotencyKey: String, webhookBody: [UInt8]?)
     /// A delivery attempt of the event `idempotencyKey` ended.
     case delivery(idempotencyKey: String, DeliveryUpdate)
+    /// Something happened to an upstream as a whole: a breaker opened or closed, a quota gate closed or opened.
+    case event(UpstreamEvent)
+}
+
+/// An upstream-wide event as the journal keeps it.
+package struct UpstreamEvent: Sendable, Equatable {
+    /// When it happened, seconds since the epoch.
+    package var time: Double
+    /// The upstream's name.
+    package var upstream: String
+    /// `breaker_open`, `breaker_closed`, `gate_closed` or `gate_opened`.
+    package var kind: String
+    /// The event as a JSON object: the webhook body, for events that are delivered.
+    package var detail: [UInt8]
+    /// The row key, and the `Idempotency-Key` of its deliveries.
+    package var idempotencyKey: String
+    /// Whether the webhook is to get it (pending until delivered).
+    package var delivered: Bool
+
+    /// Creates an event.
+    package init(
+        time: Double, upstream: String, kind: String, detail: [UInt8], idempotencyKey: String, delivered: Bool
+    ) {
+        self.time = time
+        self.upstream = upstream
+        self.kind = kind
+        self.detail = detail
+        self.idempotencyKey = idempotencyKey
+        self.delivered = delivered
+    }
 }
 
 /// What became of one delivery attempt, as the journal stores it.

@@ -1,8 +1,10 @@
 import Events
+import Foundation
 import Retry
 
-/// Records every give-up in the journal when no webhook is configured (with one, the notifier records them, with
-/// the key its deliveries carry). Observer calls come on the loop thread and only hand the record over.
+/// Records every give-up, breaker and gate event in the journal when no webhook is configured (with one, the notifier
+/// records them, with the key its deliveries carry). Observer calls come on the loop thread and only hand the record
+/// over.
 package final class JournalRecorder: ExchangeObserver {
     /// Where give-ups go.
     package let journal: Journal
@@ -36,5 +38,51 @@ package final class JournalRecorder: ExchangeObserver {
     /// Hands the give-up to the writer thread.
     package func gaveUp(_ report: GiveUpReport) {
         journal.record(.giveUp(report, idempotencyKey: Self.makeKey(), webhookBody: nil))
+    }
+
+    /// Breakers opening and closing, as the webhook would hear them.
+    package func healthEvent(upstream: String, _ event: HealthEvent) {
+        let time = Date().timeIntervalSince1970
+        guard let body = event.webhookBody(upstream: upstream, time: time), let kind = event.webhookKind else { return }
+        journal.record(
+            .event(
+                UpstreamEvent(
+                    time: time, upstream: upstream, kind: kind, detail: body, idempotencyKey: Self.makeKey(),
+                    delivered: false)))
+    }
+
+    /// Quota gates closing and opening.
+    package func gateEvent(upstream: String, bucket: String, _ event: GateEvent) {
+        Self.recordGate(event, upstream: upstream, bucket: bucket, in: journal)
+    }
+
+    /// Records a gate's closing (with until when, why and from which instance) or opening; other gate events (a
+    /// request held or released) are per request and stay in the metrics.
+    package static func recordGate(_ event: GateEvent, upstream: String, bucket: String, in journal: Journal) {
+        let time = Date().timeIntervalSince1970
+        var members = [
+            "\"upstream\":\(TextEscaping.jsonString(upstream))", "\"bucket\":\(TextEscaping.jsonString(bucket))",
+        ]
+        let kind: String
+        switch event {
+        case .closed(let until, let status, let header, let instance, let waiting):
+            kind = "gate_closed"
+            members += [
+                "\"until\":\(TextEscaping.jsonString(WallTime(epochSeconds: Double(until) / 1000).iso8601))",
+                "\"status\":\(status)", "\"header\":\(TextEscaping.jsonString(header))",
+                "\"instance\":\(instance.map(TextEscaping.jsonString) ?? "null")", "\"waiting\":\(waiting)",
+            ]
+        case .opened(let waiting):
+            kind = "gate_opened"
+            members.append("\"waiting\":\(waiting)")
+        case .held, .released, .refused:
+            return
+        }
+        let detail = Array(("{\"event\":\"\(kind)\"," + members.joined(separator: ",") + "}").utf8)
+        journal.record(
+            .event(
+                UpstreamEvent(
+                    time: time, upstream: upstream, kind: kind, detail: detail, idempotencyKey: makeKey(),
+                    delivered: false)))
     }
 }

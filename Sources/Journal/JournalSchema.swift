@@ -31,6 +31,24 @@ enum JournalSchema {
         ALTER TABLE giveups ADD COLUMN verified TEXT;
         ALTER TABLE giveups ADD COLUMN request_key TEXT;
         """,
+        // Upstream events (issues 10 and 12): breakers opening and closing, quota gates closing and opening. Breaker
+        // events are webhook events too, delivered from here like give-ups.
+        """
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            time REAL NOT NULL,
+            upstream TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            detail TEXT NOT NULL,
+            idempotency_key TEXT NOT NULL UNIQUE,
+            delivery TEXT NOT NULL,
+            delivery_attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at REAL,
+            delivery_error TEXT
+        );
+        CREATE INDEX events_time ON events (time);
+        CREATE INDEX events_pending ON events (id) WHERE delivery = 'pending';
+        """,
     ]
 
     /// The version this build writes.

@@ -78,6 +78,8 @@ package final class JournalStore {
             var inserted = 0
             var insert: Statement?
             var update: Statement?
+            var insertEvent: Statement?
+            var updateEvent: Statement?
             for record in records {
                 switch record {
                 case .giveUp(let report, let key, let body):
@@ -87,10 +89,20 @@ package final class JournalStore {
                     insert!.reset()
                     inserted += 1
                 case .delivery(let key, let change):
+                    // The key is a give-up's or an event's: the other table has no such row and is left as is.
                     if update == nil { update = try database.prepare(Self.updateSQL) }
                     try Self.bind(change, key: key, now: now, to: update!)
                     try update!.step()
                     update!.reset()
+                    if updateEvent == nil { updateEvent = try database.prepare(Self.updateEventSQL) }
+                    try Self.bind(change, key: key, now: now, to: updateEvent!)
+                    try updateEvent!.step()
+                    updateEvent!.reset()
+                case .event(let event):
+                    if insertEvent == nil { insertEvent = try database.prepare(Self.insertEventSQL) }
+                    try Self.bind(event, to: insertEvent!)
+                    try insertEvent!.step()
+                    insertEvent!.reset()
                 }
             }
             return inserted
@@ -101,25 +113,31 @@ package final class JournalStore {
     /// - Returns: how many rows were deleted.
     package func prune(olderThan cutoff: Double, maxRows: Int) throws(SQLiteError) -> Int {
         try database.transaction { () throws(SQLiteError) in
-            let byAge = try database.prepare("DELETE FROM giveups WHERE time < ?1")
-            try byAge.bind(cutoff, at: 1)
-            try byAge.step()
-            let aged = database.changes
-            // Row ids increase with insertion, so the rows past the newest maxRows are the oldest.
-            let byCount = try database.prepare(
-                "DELETE FROM giveups WHERE id <= (SELECT id FROM giveups ORDER BY id DESC LIMIT 1 OFFSET ?1)")
-            try byCount.bind(max(maxRows, 0), at: 1)
-            try byCount.step()
-            return aged + database.changes
+            var deleted = 0
+            for table in ["giveups", "events"] {
+                let byAge = try database.prepare("DELETE FROM \(table) WHERE time < ?1")
+                try byAge.bind(cutoff, at: 1)
+                try byAge.step()
+                deleted += database.changes
+                // Row ids increase with insertion, so the rows past the newest maxRows are the oldest.
+                let byCount = try database.prepare(
+                    "DELETE FROM \(table) WHERE id <= (SELECT id FROM \(table) ORDER BY id DESC LIMIT 1 OFFSET ?1)")
+                try byCount.bind(max(maxRows, 0), at: 1)
+                try byCount.step()
+                deleted += database.changes
+            }
+            return deleted
         }
     }
 
-    /// The events still to deliver, oldest first.
+    /// The events still to deliver, give-ups and upstream events together, oldest first.
     package func pendingDeliveries(limit: Int) throws(SQLiteError) -> [PendingDelivery] {
         let statement = try database.prepare(
             """
-            SELECT idempotency_key, event, delivery_attempts FROM giveups
-            WHERE delivery = 'pending' ORDER BY id LIMIT ?1
+            SELECT idempotency_key, event, delivery_attempts, time FROM giveups WHERE delivery = 'pending'
+            UNION ALL
+            SELECT idempotency_key, CAST(detail AS BLOB), delivery_attempts, time FROM events WHERE delivery = 'pending'
+            ORDER BY 4 LIMIT ?1
             """)
         try statement.bind(limit, at: 1)
         var result: [PendingDelivery] = []

@@ -1,4 +1,5 @@
 import Events
+import Journal
 import Loop
 import Retry
 
@@ -7,31 +8,22 @@ extension GiveUpNotifier {
     /// of a long outage (one per `open_for`) stay in the log and the metrics, so the receiver hears one event each
     /// way per outage.
     package func healthEvent(upstream: String, _ event: HealthEvent) {
-        guard let body = Self.breakerEventBody(upstream: upstream, event, time: Sys.wallClockSeconds()) else { return }
-        enqueue(WebhookEvent(body: body, idempotencyKey: Self.makeIdempotencyKey()))
+        let time = Sys.wallClockSeconds()
+        guard let body = event.webhookBody(upstream: upstream, time: time), let kind = event.webhookKind else { return }
+        let webhookEvent = WebhookEvent(body: body, idempotencyKey: Self.makeIdempotencyKey())
+        // Kept in the journal first, so a restart still delivers it, with the same key.
+        journal?.record(
+            .event(
+                UpstreamEvent(
+                    time: time, upstream: upstream, kind: kind, detail: body,
+                    idempotencyKey: webhookEvent.idempotencyKey,
+                    delivered: true)))
+        if journalState.loading { journalState.keysSinceLoad.insert(webhookEvent.idempotencyKey) }
+        enqueue(webhookEvent)
     }
 
-    /// The JSON object for `event`: `{"event":"breaker_open","upstream":…,"failures":…,"requests":…,…}`; nil for
-    /// events that are not sent.
-    static func breakerEventBody(upstream: String, _ event: HealthEvent, time: Double) -> [UInt8]? {
-        var members = [String]()
-        switch event {
-        case .breakerOpened(let failures, let outcomes, let openFor):
-            let ratio = outcomes == 0 ? 0 : Double(failures) / Double(outcomes)
-            members = [
-                "\"event\":\"breaker_open\"", "\"upstream\":\(TextEscaping.jsonString(upstream))",
-                "\"failures\":\(failures)", "\"requests\":\(outcomes)",
-                "\"failureRatio\":\((ratio * 1000).rounded() / 1000)", "\"openFor\":\(openFor.secondsDecimal)",
-            ]
-        case .breakerClosed(let trials):
-            members = [
-                "\"event\":\"breaker_closed\"", "\"upstream\":\(TextEscaping.jsonString(upstream))",
-                "\"trialRequests\":\(trials)",
-            ]
-        case .breakerHalfOpen, .breakerReopened, .breakerRefused:
-            return nil
-        }
-        members.append("\"time\":\(TextEscaping.jsonString(WallTime(epochSeconds: time).iso8601))")
-        return Array(("{" + members.joined(separator: ",") + "}").utf8)
+    /// Gate closures and openings go to the journal, not to the webhook (they are frequent and short).
+    package func gateEvent(upstream: String, bucket: String, _ event: GateEvent) {
+        if let journal { JournalRecorder.recordGate(event, upstream: upstream, bucket: bucket, in: journal) }
     }
 }

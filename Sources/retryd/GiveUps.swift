@@ -24,6 +24,11 @@ struct GiveUps: ParsableCommand {
     @Option(name: .long, help: "Show at most this many (default \(GiveUpQuery.defaultLimit)).")
     var limit: Int?
 
+    @Flag(
+        name: .long, help: "The upstream events instead: breakers opening and closing, quota gates closing and opening."
+    )
+    var events = false
+
     @Flag(name: .long, help: "One JSON object per line, with every field.")
     var json = false
 
@@ -43,15 +48,21 @@ struct GiveUps: ParsableCommand {
         } catch {
             throw ValidationError("--\(error.message)")
         }
-        let entries: [GiveUpEntry]
         do {
             // Read-only, beside a running retryd: WAL lets a reader in while the writer commits.
-            entries = try JournalStore(readingIn: directory).giveUps(matching: query)
+            let store = try JournalStore(readingIn: directory)
+            if events {
+                let entries = try store.events(matching: query)
+                print(
+                    json ? entries.map { $0.jsonLine + "\n" }.joined() : UpstreamEventEntry.table(entries),
+                    terminator: "")
+            } else {
+                print(Self.render(try store.giveUps(matching: query), json: json), terminator: "")
+            }
         } catch {
             FileHandle.standardError.write(Data("retryd: cannot read the journal in \(directory): \(error)\n".utf8))
             throw ExitCode.failure
         }
-        print(Self.render(entries, json: json), terminator: "")
     }
 
     /// The output: the table, or one JSON object per line.

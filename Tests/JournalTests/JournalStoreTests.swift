@@ -67,9 +67,40 @@ import Testing
                 idempotency_key, delivery) VALUES (1, 'a', 'GET', '/', 'r', 'c', '[]', '[]', x'', 'k', 'none')
             """)
         let store = try JournalStore(writingIn: directory.path)
-        #expect(try store.database.userVersion == 2)
+        #expect(try store.database.userVersion == JournalSchema.currentVersion)
         let entry = try #require(try store.giveUps(matching: GiveUpQuery()).first)
         #expect(entry.idempotencyKey == "k" && entry.probes.isEmpty && entry.verdict == nil)
+    }
+
+    @Test func upstreamEventsAreKeptAndThePendingOnesDeliveredWithTheGiveUpsInTimeOrder() throws {
+        let directory = TemporaryDirectory()
+        let store = try JournalStore(writingIn: directory.path)
+        func event(_ kind: String, at time: Double, key: String, delivered: Bool) -> JournalRecord {
+            .event(
+                UpstreamEvent(
+                    time: time, upstream: "encoding", kind: kind, detail: Array("{\"event\":\"\(kind)\"}".utf8),
+                    idempotencyKey: key, delivered: delivered))
+        }
+        try store.write(
+            [
+                event("breaker_open", at: 10, key: "e1", delivered: true),
+                .giveUp(.make(time: 5), idempotencyKey: "g1", webhookBody: [1]),
+                event("gate_closed", at: 7, key: "e2", delivered: false),
+                .giveUp(.make(time: 12), idempotencyKey: "g2", webhookBody: [2]),
+            ], now: 0)
+        #expect(try store.pendingDeliveries(limit: 10).map(\.idempotencyKey) == ["g1", "e1", "g2"])
+        #expect(try store.pendingDeliveries(limit: 10)[1].body == Array(#"{"event":"breaker_open"}"#.utf8))
+        try store.write([.delivery(idempotencyKey: "e1", .delivered)], now: 0)
+        #expect(try store.pendingDeliveries(limit: 10).map(\.idempotencyKey) == ["g1", "g2"])
+        let events = try store.events(matching: GiveUpQuery())
+        #expect(events.map(\.kind) == ["gate_closed", "breaker_open"], "newest first by row")
+        #expect(events.last?.delivery == .delivered && events.first?.delivery == DeliveryState.none)
+        let line = try #require(events.first?.jsonLine)
+        #expect(line.contains(#""kind":"gate_closed","detail":{"event":"gate_closed"},"delivery":"none""#))
+        #expect(UpstreamEventEntry.table(events).contains("breaker_open"))
+        // Retention applies to events too.
+        #expect(try store.prune(olderThan: 8, maxRows: 100) == 2, "the give-up at 5 and the event at 7")
+        #expect(try store.events(matching: GiveUpQuery()).map(\.kind) == ["breaker_open"])
     }
 
     @Test func theFileIsInWALModeWithTheCurrentSchemaVersion() throws {
@@ -77,7 +108,7 @@ import Testing
         let store = try JournalStore(writingIn: directory.path)
         #expect(try store.database.firstText("PRAGMA journal_mode") == "wal")
         #expect(try store.database.firstText("PRAGMA synchronous") == "1", "NORMAL")
-        #expect(try store.database.userVersion == 2)
+        #expect(try store.database.userVersion == JournalSchema.currentVersion)
         // Opening again migrates nothing and keeps the rows.
         try store.write([.giveUp(.make(), idempotencyKey: "a", webhookBody: nil)], now: 0)
         #expect(try JournalStore(writingIn: directory.path).count() == 1)

@@ -42,4 +42,35 @@ import Testing
         #expect(Set(accepted) == Set(rows.map(\.idempotencyKey)))
         journal.close()
     }
+
+    @Test func aBreakerEventIsJournaledAndDeliveredWithTheKeyItWasStoredUnder() throws {
+        let directory = NSTemporaryDirectory() + "retryd-notify-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let logs = LogCapture()
+        let journal = Journal(directory: directory, logger: logs.logger)
+        let webhook = try TestUpstream { _, _ in .respond(status: 204) }
+        let vendor = try GiveUpNotifierTests.vendor()
+        let harness = try NotifyHarness(
+            vendor: vendor, webhookURL: webhook.baseURL + "/hook", logger: logs.logger, journal: journal)
+        harness.runtime.loop.execute { [harness] in
+            // The observer calls come on the loop thread, as from the proxy.
+            let notifier = harness.notifier
+            notifier.healthEvent(upstream: "vendor", .breakerOpened(failures: 9, outcomes: 10, openFor: .seconds(5)))
+            notifier.healthEvent(upstream: "vendor", .breakerHalfOpen)
+            notifier.gateEvent(
+                upstream: "vendor", bucket: "default",
+                .closed(until: 1_800_000_000_000, status: 429, header: "Retry-After: 2", instance: nil, waiting: 3))
+        }
+        #expect(harness.waitUntil { harness.counters.delivered == 1 })
+        journal.flush()
+        let events = try JournalStore(readingIn: directory).events(matching: GiveUpQuery())
+        #expect(events.map(\.kind).sorted() == ["breaker_open", "gate_closed"], "the half-open step is not kept")
+        let open = try #require(events.first { $0.kind == "breaker_open" })
+        #expect(open.delivery == .delivered)
+        #expect(open.detail.contains(#""failures":9"#))
+        #expect(events.first { $0.kind == "gate_closed" }?.delivery == DeliveryState.none)
+        let delivery = try #require(webhook.requests.last)
+        #expect(delivery.bodyString.contains(#""event":"breaker_open""#))
+        journal.close()
+    }
 }
