@@ -23,6 +23,7 @@ import Testing
         }
         let rows = session.tour.run()
         #expect(rows.map(\.request) == DemoScenario.tour.map(\.label) + ["10 × GET /v1/renditions at once"])
+        #expect(Demo.succeeded(rows), "demo --once would exit 1")
         return Dictionary(uniqueKeysWithValues: rows.map { ($0.request, $0) })
     }
 
@@ -100,6 +101,23 @@ import Testing
         #expect(burst.vendorAnswers.count == 10)
         #expect(burst.vendorAnswers.allSatisfy { $0 == "200" }, "\(burst.vendorAnswers)")
         #expect(burst.burst?.client == "200 × 10")
+    }
+
+    @Test func aRowWithoutAnAnswerOrABurstWithFailuresFailsTheDemo() {
+        var answered = DemoRow(
+            method: "GET", request: "GET /", vendorAnswers: ["200"], announcedWaits: [nil], waits: [], retryReasons: [])
+        answered.clientStatus = 200
+        var burst = DemoRow(
+            method: "GET", request: "10 × GET", vendorAnswers: [], announcedWaits: [], waits: [], retryReasons: [])
+        burst.burst = DemoRow.Burst(answered: "", waited: "", client: "200 × 10")
+        #expect(Demo.succeeded([answered, burst]))
+        var unanswered = answered
+        unanswered.clientStatus = nil
+        #expect(!Demo.succeeded([answered, unanswered]))
+        var failedBurst = burst
+        failedBurst.burst?.client = "200 × 8, others [0, 0]"
+        #expect(!Demo.succeeded([answered, failedBurst]))
+        #expect(!Demo.succeeded([]))
     }
 
     @Test func demoOnceParses() throws {
