@@ -24,7 +24,7 @@ extension ExchangeStateMachine {
                 switch result {
                 case .success:
                     failure = Self.cutOffHead
-                case .failure where attempt.head.isInsideHead:
+                case .failure where head.isInsideHead:
                     failure = Self.cutOffHead
                 case .failure(let error):
                     failure = error.transportFailure

@@ -8,17 +8,15 @@ extension ExchangeStateMachine {
         _ line: UnsafeRawBufferPointer, now: Int64, wallClock: Double, random: inout some RandomNumberGenerator
     ) -> HeadAction {
         switch state {
-        case .attempting(var attempt):
+        case .attempting(let attempt):
             let event: UpstreamHeadParser.Event
             do {
-                event = try attempt.head.feed(line: line)
+                event = try head.feed(line: line)
             } catch {
                 // libcurl then ends the transfer with a write error; the completion reports this instead.
-                attempt.refusal = error
-                state = .attempting(attempt)
+                state = .attempting(Attempt(number: attempt.number, startedAt: attempt.startedAt, refusal: error))
                 return .abort
             }
-            state = .attempting(attempt)
             guard case .complete(let response, let contentLength, let isChunked) = event else { return .more }
             return responseHead(
                 response, contentLength: isChunked ? nil : contentLength, attempt: attempt, now: now,

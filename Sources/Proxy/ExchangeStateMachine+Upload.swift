@@ -191,7 +191,8 @@ extension ExchangeStateMachine {
             upload = .streaming(streaming)
         }
         lastBody.removeAll(keepingCapacity: true)
-        state = .attempting(Attempt(number: attempts, startedAt: now, head: UpstreamHeadParser(), refusal: nil))
+        head.reset()
+        state = .attempting(Attempt(number: attempts, startedAt: now, refusal: nil))
         return .start(AttemptStart(number: attempts, timeout: timeout, body: upload.requestBody))
     }
 }

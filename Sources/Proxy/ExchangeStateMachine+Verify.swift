@@ -26,8 +26,6 @@ extension ExchangeStateMachine {
         var number: Int
         /// Loop time at its start.
         var startedAt: Int64
-        /// Assembles the probe's response head.
-        var head: UpstreamHeadParser
         /// The probe's response head once complete.
         var response: ResponseHead?
         /// Its body, up to ``probeBodyLimit`` bytes.
@@ -74,9 +72,10 @@ extension ExchangeStateMachine {
             return conclude(.inconclusive("no time left to probe"), uncertain, kept, probeHead: nil, now: now)
         }
         probes += 1
+        head.reset()
         state = .probing(
             ProbeAttempt(
-                number: probes, startedAt: now, head: UpstreamHeadParser(), response: nil, body: [], kept: kept,
+                number: probes, startedAt: now, response: nil, body: [], kept: kept,
                 uncertain: uncertain))
         return .probe(timeout: timeout)
     }
@@ -84,12 +83,11 @@ extension ExchangeStateMachine {
     /// A header line of the probe's response.
     mutating func probeHeaderLine(_ line: UnsafeRawBufferPointer, probe: ProbeAttempt) -> HeadAction {
         var probe = probe
-        guard case .complete(let head, _, _)? = try? probe.head.feed(line: line) else {
-            state = .probing(probe)
+        guard case .complete(let response, _, _)? = try? head.feed(line: line) else {
             // A refused head ends the probe; its completion then finds no response and treats it as a failure.
-            return probe.head.isInsideHead ? .more : .abort
+            return head.isInsideHead ? .more : .abort
         }
-        probe.response = head
+        probe.response = response
         state = .probing(probe)
         return .more
     }

@@ -48,14 +48,13 @@ struct ExchangeStateMachine {
         case finished(status: Int)
     }
 
-    /// One attempt in flight.
+    /// One attempt in flight. Its head parser is the machine's ``head``: kept out of the state so that each of the
+    /// attempt's header lines does not copy the parser out of the enum and back.
     struct Attempt {
         /// 1-based.
         var number: Int
         /// Loop time at its start.
         var startedAt: Int64
-        /// Assembles the response head from libcurl's header lines.
-        var head: UpstreamHeadParser
         /// Why the head was refused; reported when libcurl ends the transfer.
         var refusal: HTTP1Error?
     }
@@ -119,6 +118,8 @@ struct ExchangeStateMachine {
     var planner: RetryPlanner
     /// Attempts started so far.
     var attempts = 0
+    /// Assembles the response head of the attempt or probe in flight from libcurl's header lines.
+    var head = UpstreamHeadParser()
     /// The latest response's headers and first body bytes, for the give-up report.
     var lastHeaders: [(name: String, value: String)] = []
     var lastBody: [UInt8] = []
