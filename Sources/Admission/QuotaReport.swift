@@ -28,6 +28,9 @@ package struct QuotaReport: Sendable, Equatable {
     package static func parse(_ headers: [(name: String, value: String)], now: Double) -> QuotaReport? {
         var fields = Fields()
         for header in headers {
+            // Every response passes here: most fields are turned away by length and first letter before a
+            // lowercased copy of their name is made.
+            guard mayBeQuotaField(header.name) else { continue }
             switch header.name.lowercased() {
             case "ratelimit-limit": fields.plainLimit = firstInteger(header.value)
             case "ratelimit-remaining": fields.plainRemaining = firstInteger(header.value)
@@ -45,6 +48,16 @@ package struct QuotaReport: Sendable, Equatable {
             }
         }
         return fields.report
+    }
+
+    /// Whether `name` has the length and first letter of one of the fields `parse` reads.
+    private static func mayBeQuotaField(_ name: String) -> Bool {
+        guard let first = name.utf8.first else { return false }
+        switch name.utf8.count {
+        case 9, 15, 16, 19: return first | 0x20 == UInt8(ascii: "r")
+        case 17, 21: return first | 0x20 == UInt8(ascii: "x")
+        default: return false
+        }
     }
 
     /// The first decimal integer of a value: "100", or "100, 100;w=60" in the older drafts' list form.

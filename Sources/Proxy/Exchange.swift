@@ -261,7 +261,9 @@ final class Exchange: RequestSink {
 
 extension Exchange: TransferDelegate {
     func transfer(_ transfer: Transfer, didReceiveHeaderLine line: UnsafeRawBufferPointer) -> Bool {
-        refreshAllowance()
+        // A retry can only be decided on the blank line that ends a head: ask the budget and breaker then, not on
+        // every field (their lock and arithmetic were 4.7% of a proxied request's instructions).
+        if line.count <= 2, line.first == 0x0D || line.first == 0x0A { refreshAllowance() }
         let action = machine.headerLine(line, now: loop.now, wallClock: Sys.wallClockSeconds(), random: &random)
         switch action {
         case .more:

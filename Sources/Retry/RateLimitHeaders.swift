@@ -18,6 +18,8 @@ package enum RateLimitHeaders {
     ) -> (wait: Duration, header: String)? {
         var largest: (wait: Duration, header: String)?
         for header in headers {
+            // Turned away by length before a lowercased copy of the name is made.
+            guard [9, 11, 15, 17].contains(header.name.utf8.count) else { continue }
             let wait: Duration?
             switch header.name.lowercased() {
             case "retry-after": wait = retryAfter(header.value, now: now)
