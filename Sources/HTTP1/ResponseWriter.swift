@@ -29,8 +29,8 @@ package enum ResponseWriter {
         keepAlive: Bool,
         into buffer: inout [UInt8]
     ) {
-        buffer.append(contentsOf: "HTTP/1.1 ".utf8)
-        buffer.append(contentsOf: String(head.status).utf8)
+        buffer.append(contentsOf: statusLinePrefix)
+        appendBytes(of: String(head.status), into: &buffer)
         buffer.append(ASCII.space)
         appendSanitized(head.reason, into: &buffer)
         buffer.append(contentsOf: crlf)
@@ -80,23 +80,37 @@ package enum ResponseWriter {
     package static let continue100: [UInt8] = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
 
     static let crlf: [UInt8] = [ASCII.carriageReturn, ASCII.lineFeed]
+    static let statusLinePrefix: [UInt8] = Array("HTTP/1.1 ".utf8)
 
     static func appendField(_ name: String, _ value: String, into buffer: inout [UInt8]) {
-        buffer.append(contentsOf: name.utf8)
-        buffer.append(contentsOf: ": ".utf8)
+        appendBytes(of: name, into: &buffer)
+        buffer.append(ASCII.colon)
+        buffer.append(ASCII.space)
         appendSanitized(value, into: &buffer)
         buffer.append(contentsOf: crlf)
     }
 
     static func appendSanitized(_ text: String, into buffer: inout [UInt8]) {
         // Every upstream value passes through here; nearly all are clean and go in as one copy.
-        if !text.utf8.contains(where: { $0 == ASCII.carriageReturn || $0 == ASCII.lineFeed || $0 == 0 }) {
-            buffer.append(contentsOf: text.utf8)
+        let clean =
+            text.utf8.withContiguousStorageIfAvailable { bytes in
+                !bytes.contains { $0 == ASCII.carriageReturn || $0 == ASCII.lineFeed || $0 == 0 }
+            } ?? !text.utf8.contains { $0 == ASCII.carriageReturn || $0 == ASCII.lineFeed || $0 == 0 }
+        if clean {
+            appendBytes(of: text, into: &buffer)
             return
         }
         for byte in text.utf8 {
             let unsafe = byte == ASCII.carriageReturn || byte == ASCII.lineFeed || byte == 0
             buffer.append(unsafe ? ASCII.space : byte)
+        }
+    }
+
+    /// Appends a string's UTF-8 bytes, as one copy from its storage when it has contiguous storage (every string
+    /// the parsers make does); `append(contentsOf: text.utf8)` walks the view a byte at a time.
+    static func appendBytes(of text: String, into buffer: inout [UInt8]) {
+        if text.utf8.withContiguousStorageIfAvailable({ buffer.append(contentsOf: $0) }) == nil {
+            buffer.append(contentsOf: text.utf8)
         }
     }
 }

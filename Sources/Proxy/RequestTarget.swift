@@ -24,7 +24,9 @@ enum RequestTarget {
 
     /// The path without its query, for rule matching and logs.
     static func path(of target: String) -> Substring {
-        if let query = target.firstIndex(of: "?") { return target[..<query] }
+        // Searched as bytes: a Character search walks grapheme clusters (5k instructions a request, in the access
+        // log line alone). "?" is ASCII, so its byte index is a valid String index.
+        if let query = target.utf8.firstIndex(of: UInt8(ascii: "?")) { return target[..<query] }
         return Substring(target)
     }
 }
