@@ -10,8 +10,8 @@ package struct CircuitBreaker: Sendable, Equatable {
         case closed
         /// Requests fail fast until `until`.
         case open(until: Int64)
-        /// `trialsOut` trial requests of period `generation` are out and `succeeded` have succeeded.
-        case halfOpen(generation: Int, trialsOut: Int, succeeded: Int)
+        /// `trialsOut` trial requests of period `generation` are out, `succeeded` have succeeded and `failed` failed.
+        case halfOpen(generation: Int, trialsOut: Int, succeeded: Int, failed: Int)
     }
 
     /// What a request may do now.
@@ -30,9 +30,9 @@ package struct CircuitBreaker: Sendable, Equatable {
         case opened(Figures, until: Int64)
         /// `openFor` passed: trials go.
         case halfOpened
-        /// A trial failed: open again until `until`.
+        /// Enough trials failed: open again until `until`.
         case reopened(until: Int64)
-        /// Every trial succeeded.
+        /// Enough trials succeeded.
         case closed
     }
 
@@ -87,15 +87,15 @@ package struct CircuitBreaker: Sendable, Equatable {
             return (.refuse(retryAfter: .nanoseconds(until - now)), nil)
         case .open:
             generation += 1
-            state = .halfOpen(generation: generation, trialsOut: 1, succeeded: 0)
+            state = .halfOpen(generation: generation, trialsOut: 1, succeeded: 0, failed: 0)
             changedAt = now
             return (.trial(generation: generation), .halfOpened)
-        case .halfOpen(let generation, let trialsOut, let succeeded):
-            guard trialsOut + succeeded < policy.trialRequests else {
+        case .halfOpen(let generation, let trialsOut, let succeeded, let failed):
+            guard trialsOut + succeeded + failed < policy.trialRequests else {
                 // The trials' answers decide; until they come, a second is the honest guess.
                 return (.refuse(retryAfter: .seconds(1)), nil)
             }
-            state = .halfOpen(generation: generation, trialsOut: trialsOut + 1, succeeded: succeeded)
+            state = .halfOpen(generation: generation, trialsOut: trialsOut + 1, succeeded: succeeded, failed: failed)
             return (.trial(generation: generation), nil)
         }
     }
@@ -117,11 +117,23 @@ package struct CircuitBreaker: Sendable, Equatable {
         case .open:
             // Outcomes of requests that went before it opened say nothing new.
             return nil
-        case .halfOpen(let generation, let trialsOut, let succeeded):
+        case .halfOpen(let generation, let trialsOut, let succeeded, let trialFailures):
             guard trial == generation else { return nil }
-            if failed { return open(now: now, transition: { .reopened(until: $0) }) }
-            guard succeeded + 1 >= policy.trialRequests else {
-                state = .halfOpen(generation: generation, trialsOut: max(trialsOut - 1, 0), succeeded: succeeded + 1)
+            // The trials are judged by the breaker's own ratio, not by their first failure: a vendor that fails one
+            // request in four is degraded, not down, and one unlucky trial must not keep every client on the 503.
+            if failed {
+                guard trialFailures + 1 < trialFailuresToReopen else {
+                    return open(now: now, transition: { .reopened(until: $0) })
+                }
+                state = .halfOpen(
+                    generation: generation, trialsOut: max(trialsOut - 1, 0), succeeded: succeeded,
+                    failed: trialFailures + 1)
+                return nil
+            }
+            guard succeeded + 1 >= policy.trialRequests - trialFailuresToReopen + 1 else {
+                state = .halfOpen(
+                    generation: generation, trialsOut: max(trialsOut - 1, 0), succeeded: succeeded + 1,
+                    failed: trialFailures)
                 return nil
             }
             state = .closed
@@ -134,8 +146,16 @@ package struct CircuitBreaker: Sendable, Equatable {
 
     /// A trial request ended without an outcome (the client left, the quota gate refused it): another may go.
     package mutating func abandon(trial: Int) {
-        guard case .halfOpen(let generation, let trialsOut, let succeeded) = state, generation == trial else { return }
-        state = .halfOpen(generation: generation, trialsOut: max(trialsOut - 1, 0), succeeded: succeeded)
+        guard case .halfOpen(let generation, let trialsOut, let succeeded, let failed) = state, generation == trial
+        else { return }
+        state = .halfOpen(
+            generation: generation, trialsOut: max(trialsOut - 1, 0), succeeded: succeeded, failed: failed)
+    }
+
+    /// Failed trials that reopen the breaker: the failure ratio of the trials, rounded up (2 of 3 at 0.5), at least
+    /// one. The breaker closes once the rest succeed (2 of 3).
+    var trialFailuresToReopen: Int {
+        max(1, min(policy.trialRequests, Int((policy.failureRatio * Double(policy.trialRequests)).rounded(.up))))
     }
 
     private mutating func open(now: Int64, transition: (Int64) -> Transition) -> Transition {

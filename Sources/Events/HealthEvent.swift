@@ -8,7 +8,7 @@ package enum HealthEvent: Sendable, Equatable {
     case breakerHalfOpen
     /// A trial failed: open again for `openFor`.
     case breakerReopened(openFor: Duration)
-    /// Every trial succeeded: requests go again.
+    /// Enough of the `trials` trial requests succeeded: requests go again.
     case breakerClosed(trials: Int)
     /// A request was answered 503 by retryd because the breaker is open.
     case breakerRefused

@@ -22,13 +22,13 @@ extension ProxyService {
         case .reopened(let until):
             let openFor = Duration.nanoseconds(until - loop.now)
             logger.info(
-                "circuit breaker open again: a trial request failed; answering 503 for \(openFor.compactDescription)",
+                "circuit breaker open again: too many trial requests failed; answering 503 for \(openFor.compactDescription)",
                 metadata: ["upstream": .string(name)])
             event = .breakerReopened(openFor: openFor)
         case .closed:
             let trials = health.breakerPolicy?.trialRequests ?? 1
             logger.info(
-                "circuit breaker closed: \(trials) trial \(trials == 1 ? "request" : "requests") succeeded; requests go again",
+                "circuit breaker closed: \(trials == 1 ? "the trial request" : "enough of \(trials) trial requests") succeeded; requests go again",
                 metadata: ["upstream": .string(name)])
             event = .breakerClosed(trials: trials)
         }

@@ -88,7 +88,26 @@ import Testing
         // The next period's trials carry the next generation; the earlier one's answers do not count.
         #expect(breaker.admit(now: 11 * Self.second).0 == .trial(generation: 2))
         #expect(breaker.record(failed: false, trial: 1, now: 11 * Self.second) == nil)
-        #expect(breaker.state == .halfOpen(generation: 2, trialsOut: 1, succeeded: 0))
+        #expect(breaker.state == .halfOpen(generation: 2, trialsOut: 1, succeeded: 0, failed: 0))
+    }
+
+    @Test("three trials are judged by the failure ratio: one failure of three closes, two reopen")
+    func trialsJudgedByTheirRatio() {
+        var breaker = Self.breaker(trialRequests: 3)
+        _ = Self.record(10, failed: true, into: &breaker, now: 0)
+        for _ in 0..<3 { #expect(breaker.admit(now: 5 * Self.second).0 == .trial(generation: 1)) }
+        #expect(breaker.admit(now: 5 * Self.second).0 == .refuse(retryAfter: .seconds(1)))
+        #expect(
+            breaker.record(failed: true, trial: 1, now: 6 * Self.second) == nil, "a degraded vendor, not a dead one")
+        #expect(breaker.record(failed: false, trial: 1, now: 6 * Self.second) == nil)
+        #expect(breaker.record(failed: false, trial: 1, now: 6 * Self.second) == .closed)
+
+        var again = Self.breaker(trialRequests: 3)
+        _ = Self.record(10, failed: true, into: &again, now: 0)
+        for _ in 0..<3 { _ = again.admit(now: 5 * Self.second) }
+        #expect(again.record(failed: false, trial: 1, now: 6 * Self.second) == nil)
+        #expect(again.record(failed: true, trial: 1, now: 6 * Self.second) == nil)
+        #expect(again.record(failed: true, trial: 1, now: 6 * Self.second) == .reopened(until: 11 * Self.second))
     }
 
     @Test("an abandoned trial lets another request be the trial")
@@ -110,6 +129,6 @@ import Testing
         #expect(breaker.state == .open(until: 5 * Self.second))
         _ = breaker.admit(now: 5 * Self.second)
         #expect(breaker.record(failed: false, trial: nil, now: 5 * Self.second) == nil)
-        #expect(breaker.state == .halfOpen(generation: 1, trialsOut: 1, succeeded: 0))
+        #expect(breaker.state == .halfOpen(generation: 1, trialsOut: 1, succeeded: 0, failed: 0))
     }
 }

@@ -49,7 +49,9 @@ import Testing
         #expect(closed["upstream"] as? String == "default")
         #expect(closed["trialRequests"] as? Int == 1)
         #expect(
-            capture.messages(at: .info).contains { $0.hasPrefix("circuit breaker closed: 1 trial request succeeded") })
+            capture.messages(at: .info).contains {
+                $0.hasPrefix("circuit breaker closed: the trial request succeeded")
+            })
         // The fast refusal was no give-up: four give-up or breaker events and the closing, nothing more.
         #expect(!webhook.waitForRequests(6, timeout: .milliseconds(300)))
     }
