@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Throughput, latency and memory of retryd against direct access and nginx proxy_pass, in one run on this machine.
+# Throughput, latency, CPU per request and memory of retryd against direct access, nginx proxy_pass and libcurl alone,
+# for a plain and a verified HTTPS upstream (a CA made by the script), in one run on this machine.
 #   bash Tests/Benchmarks/bench.sh            # DURATION=10 CONNECTIONS=64 DOWNLOAD_MIB=1024 to change
 # Not a test: figures depend on the machine. Loopback only; every run is bounded in time.
 set -euo pipefail
@@ -11,6 +12,9 @@ DOWNLOAD_MIB=${DOWNLOAD_MIB:-1024}
 UPSTREAM_PORT=${UPSTREAM_PORT:-18081}
 NGINX_PROXY_PORT=${NGINX_PROXY_PORT:-18082}
 RETRYD_PORT=${RETRYD_PORT:-18083}
+TLS_UPSTREAM_PORT=${TLS_UPSTREAM_PORT:-18084}
+NGINX_TLS_PROXY_PORT=${NGINX_TLS_PROXY_PORT:-18085}
+RETRYD_TLS_PORT=${RETRYD_TLS_PORT:-18086}
 
 need() { command -v "$1" >/dev/null 2>&1; }
 if ! need nginx || ! need wrk || ! need curl || ! dpkg -s libcurl4-openssl-dev >/dev/null 2>&1; then
@@ -36,6 +40,13 @@ cleanup() {
 trap cleanup EXIT
 
 mkdir -p "$work/www" "$work/logs"
+# A CA of the run's own and a certificate for 127.0.0.1 signed by it: every proxy verifies the HTTPS upstream.
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=retryd bench CA" -keyout "$work/ca.key" \
+    -out "$work/ca.pem" 2>/dev/null
+openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" -keyout "$work/server.key" -out "$work/server.csr" 2>/dev/null
+printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$work/san.ext"
+openssl x509 -req -in "$work/server.csr" -CA "$work/ca.pem" -CAkey "$work/ca.key" -CAcreateserial -days 1 \
+    -extfile "$work/san.ext" -out "$work/server.pem" 2>/dev/null
 printf '{"id":"job-1234","status":"queued","progress":0,"outputs":[{"format":"hls","bitrate":4500}]}' >"$work/www/job.json"
 truncate -s "${DOWNLOAD_MIB}M" "$work/www/large.bin"
 
@@ -60,6 +71,15 @@ http {
         location = /v1/jobs/1234 { try_files /job.json =404; }
         location = /large.bin { default_type application/octet-stream; }
     }
+    server {
+        listen 127.0.0.1:$TLS_UPSTREAM_PORT ssl;
+        ssl_certificate $work/server.pem;
+        ssl_certificate_key $work/server.key;
+        ssl_session_cache shared:up:1m;
+        root $work/www;
+        default_type application/json;
+        location = /v1/jobs/1234 { try_files /job.json =404; }
+    }
 }
 NGINX
 cat >"$work/proxy.conf" <<NGINX
@@ -70,6 +90,7 @@ http {
     $temp_paths
     keepalive_requests 1000000;
     upstream vendor { server 127.0.0.1:$UPSTREAM_PORT; keepalive 128; }
+    upstream vendor_tls { server 127.0.0.1:$TLS_UPSTREAM_PORT; keepalive 128; }
     server {
         listen 127.0.0.1:$NGINX_PROXY_PORT;
         location / {
@@ -77,6 +98,19 @@ http {
             proxy_http_version 1.1;
             proxy_set_header Connection "";
             proxy_buffering off;
+        }
+    }
+    server {
+        listen 127.0.0.1:$NGINX_TLS_PROXY_PORT;
+        location / {
+            proxy_pass https://vendor_tls;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_buffering off;
+            proxy_ssl_trusted_certificate $work/ca.pem;
+            proxy_ssl_verify on;
+            proxy_ssl_name localhost;
+            proxy_ssl_session_reuse on;
         }
     }
 }
@@ -88,6 +122,18 @@ NGINX
 retryd_pid=$!
 pids+=("$retryd_pid")
 for _ in $(seq 50); do curl -sf -o /dev/null http://127.0.0.1:$RETRYD_PORT/v1/jobs/1234 && break; sleep 0.1; done
+cat >"$work/retryd-tls.toml" <<TOML
+state_dir = ""
+[[upstream]]
+name = "vendor-tls"
+listen = "127.0.0.1:$RETRYD_TLS_PORT"
+url = "https://127.0.0.1:$TLS_UPSTREAM_PORT"
+ca_file = "$work/ca.pem"
+TOML
+"$RETRYD" --config "$work/retryd-tls.toml" 2>"$work/logs/retryd-tls.log" &
+retryd_tls_pid=$!
+pids+=("$retryd_tls_pid")
+for _ in $(seq 50); do curl -sf -o /dev/null http://127.0.0.1:$RETRYD_TLS_PORT/v1/jobs/1234 && break; sleep 0.1; done
 
 # wrk's latency percentiles, normalised to milliseconds.
 to_ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) printf "%.3f", v / 1000; else if (v ~ /ms$/) printf "%.3f", v + 0; else printf "%.3f", v * 1000 }'; }
@@ -115,20 +161,29 @@ echo "wrk -t1 -c$CONNECTIONS -d${DURATION}s, small JSON body, loopback, $(nproc)
 measure direct $UPSTREAM_PORT "$upstream_worker"
 measure retryd $RETRYD_PORT "$retryd_pid"
 measure nginx $NGINX_PROXY_PORT "$proxy_worker"
+# The same through an HTTPS upstream (verified, keep-alive); direct is the TLS server's worker answering plain wrk, so
+# only the proxies' rows compare.
+measure retryd-tls $RETRYD_TLS_PORT "$retryd_tls_pid"
+measure nginx-tls $NGINX_TLS_PROXY_PORT "$proxy_worker"
 
-printf '%-8s %12s %10s %10s %12s %12s %14s\n' target "requests/s" "p50 ms" "p99 ms" "vs direct" "vs nginx" "CPU us/req"
-for name in direct retryd nginx; do
-    printf '%-8s %12.0f %10s %10s %11.2fx %11.2fx %14s\n' "$name" "${rps[$name]}" "${p50[$name]}" "${p99[$name]}" \
+printf '%-10s %12s %10s %10s %12s %12s %14s\n' target "requests/s" "p50 ms" "p99 ms" "vs direct" "vs nginx" "CPU us/req"
+for name in direct retryd nginx retryd-tls nginx-tls; do
+    reference=nginx
+    [[ $name == *-tls ]] && reference=nginx-tls
+    printf '%-10s %12.0f %10s %10s %11.2fx %11.2fx %14s\n' "$name" "${rps[$name]}" "${p50[$name]}" "${p99[$name]}" \
         "$(awk -v a="${rps[$name]}" -v b="${rps[direct]}" 'BEGIN { print a / b }')" \
-        "$(awk -v a="${rps[$name]}" -v b="${rps[nginx]}" 'BEGIN { print a / b }')" "${cpu[$name]}"
+        "$(awk -v a="${rps[$name]}" -v b="${rps[$reference]}" 'BEGIN { print a / b }')" "${cpu[$name]}"
 done
-echo "(CPU us/req: the process under test; for direct, the upstream nginx worker)"
+echo "(CPU us/req: the process under test; for direct, the upstream nginx worker; -tls rows: HTTPS upstream, vs nginx-tls)"
 
 # libcurl's own cost per request, with nothing of retryd around it and a core to itself (no wrk running).
 floor_bin="$work/curl-floor"
 if ${CC:-cc} -O2 -o "$floor_bin" Tests/Benchmarks/curl-floor.c -lcurl 2>"$work/logs/cc.log"; then
     echo "libcurl alone (Tests/Benchmarks/curl-floor.c, $CONNECTIONS transfers, multi_socket, no client side):" \
         "$("$floor_bin" "http://127.0.0.1:$UPSTREAM_PORT/v1/jobs/1234" "$CONNECTIONS" "$DURATION")"
+    echo "libcurl alone, HTTPS upstream:" \
+        "$(CURL_FLOOR_CAINFO=$work/ca.pem "$floor_bin" "https://127.0.0.1:$TLS_UPSTREAM_PORT/v1/jobs/1234" \
+            "$CONNECTIONS" "$DURATION")"
 else
     echo "libcurl floor skipped: no C compiler (${CC:-cc})"
 fi
