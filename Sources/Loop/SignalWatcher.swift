@@ -14,12 +14,22 @@ package final class SignalWatcher: EventHandler {
     /// The signals watched.
     package static let watched: [Int32] = [SIGINT, SIGTERM, SIGHUP]
 
+    /// Blocks the watched signals in the calling thread, and so in every thread it starts afterwards.
+    ///
+    /// Call it first thing in the main thread: a thread started before (the journal's writer) would keep them
+    /// unblocked, the kernel would hand SIGTERM or SIGHUP to that thread, and its default action would end the
+    /// process at once, with no drain.
+    package static func blockWatchedSignals() throws(SysError) {
+        let signals = watched
+        _ = try Sys.check("pthread_sigmask") { clinux_block_signals(signals, Int32(signals.count)) }
+    }
+
     /// Blocks the watched signals for this thread and delivers them to `onSignal` on `loop`.
     package init(loop: EventLoop, onSignal: @escaping (Int32) -> Void) throws(SysError) {
         self.loop = loop
         self.onSignal = onSignal
         let signals = Self.watched
-        _ = try Sys.check("pthread_sigmask") { clinux_block_signals(signals, Int32(signals.count)) }
+        try Self.blockWatchedSignals()
         fd = try Sys.check("signalfd") { clinux_signalfd(signals, Int32(signals.count)) }
         registration = try loop.register(fd: fd, events: .readable, handler: self)
     }

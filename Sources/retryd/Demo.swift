@@ -29,6 +29,8 @@ struct Demo: ParsableCommand {
     }
 
     func run() throws {
+        // Before any thread starts, as `retryd run` does: every thread then leaves SIGINT to the loop.
+        try SignalWatcher.blockWatchedSignals()
         let session = try makeSession()
         let signals = try SignalWatcher(loop: session.runtime.loop) { _ in session.stop() }
         let outcome = DemoOutcome()

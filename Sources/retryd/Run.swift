@@ -27,6 +27,8 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
+        // Before any thread starts, so that all of them leave SIGTERM, SIGHUP and SIGINT to the loop's signalfd.
+        try SignalWatcher.blockWatchedSignals()
         let environment = ProcessInfo.processInfo.environment
         let loaded = try source.load(environment: environment)
         let settings = LogSettings(loaded, override: logLevel, environment: environment)

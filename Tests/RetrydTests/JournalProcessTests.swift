@@ -137,6 +137,39 @@ struct JournalProcessTests {
         #expect(log.contains("loaded \(giveUps) undelivered give-up events from the journal"), "\(log)")
     }
 
+    @Test("with the journal's writer thread running, SIGTERM and SIGHUP still reach the loop: a drain, a reload")
+    func signalsReachTheLoopBesideTheWriterThread() throws {
+        let base = NSTemporaryDirectory() + "retryd-sig-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let config = base + ".toml"
+        defer { unlink(config) }
+        Self.writeConfig(config, stateDir: base + "/state", webhook: nil)
+        for _ in 0..<3 {
+            // The child starts with this thread's signal mask; the test runner may block these signals itself, which
+            // would hide a retryd thread that leaves them unblocked. The kernel picks the thread that gets a process
+            // signal: several runs.
+            let daemon = try Self.withWatchedSignalsUnblocked { () throws -> Daemon in try Daemon(config: config) }
+            kill(daemon.process.processIdentifier, SIGHUP)
+            #expect(daemon.notify.next(timeout: .seconds(5))?.contains("RELOADING") == true)
+            #expect(daemon.process.isRunning, "SIGHUP's default action ended retryd")
+            let log = daemon.stopAndReadLog()
+            #expect(daemon.process.terminationReason == .exit, "killed by the signal: \(log)")
+            #expect(daemon.process.terminationStatus == 0)
+            #expect(log.contains("shutting down"), "\(log)")
+        }
+    }
+
+    /// Runs `body` with SIGTERM, SIGHUP and SIGINT unblocked in this thread, then restores its mask.
+    static func withWatchedSignalsUnblocked<T>(_ body: () throws -> T) rethrows -> T {
+        var watched = sigset_t()
+        sigemptyset(&watched)
+        for signal in [SIGTERM, SIGHUP, SIGINT] { sigaddset(&watched, signal) }
+        var previous = sigset_t()
+        pthread_sigmask(SIG_UNBLOCK, &watched, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+        return try body()
+    }
+
     @Test("a state_dir that cannot be created: the proxy serves, logs the error once, and check reports it")
     func unusableStateDirKeepsServing() throws {
         let base = NSTemporaryDirectory() + "retryd-ro-\(UUID().uuidString.prefix(8))"
