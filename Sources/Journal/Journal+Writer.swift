@@ -143,7 +143,8 @@ extension Journal {
             lastOpenAttempt = nil
             detail += "; " + moveCorruptFileAside(now: now)
         }
-        guard let suppressed = errorLog.admit(now: now) else { return }
+        guard let occurrences = errorLog.admit(now: Self.nanoseconds(now)) else { return }
+        let suppressed = occurrences - 1
         let more = suppressed > 0 ? " (\(suppressed) more errors since the last line)" : ""
         logger.error("journal: \(what) failed, give-ups are not being recorded: \(detail)\(more); proxying goes on")
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Retry
 
 /// The durable give-up journal: the event loop hands records over without waiting, and a writer thread of its own
 /// commits them in batches to `journal.db` in `state_dir`.
@@ -29,14 +30,14 @@ package final class Journal: @unchecked Sendable {
     var commands: [Command] = []
     var recordsQueued = 0
     var stopping = false
-    var handOffWarnings: ErrorThrottle
+    var handOffWarnings: LogThrottle
     var finished = DispatchSemaphore(value: 0)
     // Writer-thread state.
     var store: JournalStore?
     var lastOpenAttempt: Double?
     var lastPrune: Double?
     var insertedSincePrune = 0
-    var errorLog: ErrorThrottle
+    var errorLog: LogThrottle
 
     /// Starts the writer thread; the file is opened there, so a bad state_dir delays nothing.
     /// - Parameters:
@@ -52,8 +53,8 @@ package final class Journal: @unchecked Sendable {
         self.policy = policy
         self.logger = logger
         self.clock = clock
-        errorLog = ErrorThrottle(interval: policy.errorLogInterval)
-        handOffWarnings = ErrorThrottle(interval: policy.errorLogInterval)
+        errorLog = LogThrottle(interval: policy.errorLogInterval)
+        handOffWarnings = LogThrottle(interval: policy.errorLogInterval)
         Thread { [self] in self.runWriter() }.start()
     }
 
@@ -69,7 +70,8 @@ package final class Journal: @unchecked Sendable {
             return false
         }
         guard recordsQueued < policy.queueCapacity else {
-            let suppressed = handOffWarnings.admit(now: clock())
+            // The count includes this drop; the line reports the others.
+            let suppressed = handOffWarnings.admit(now: Self.nanoseconds(clock())).map { $0 - 1 }
             condition.unlock()
             counters.addDropped(1)
             onCount?(.dropped, 1)
@@ -121,6 +123,11 @@ package final class Journal: @unchecked Sendable {
         commands.append(command)
         condition.signal()
         condition.unlock()
+    }
+
+    /// Wall-clock seconds as the throttles' nanoseconds.
+    static func nanoseconds(_ seconds: Double) -> Int64 {
+        Int64((seconds * 1e9).rounded())
     }
 }
 

@@ -24,25 +24,3 @@ package final class JournalCounters: Sendable {
     func addPruned(_ count: Int) { prunedCount.add(count, ordering: .relaxed) }
     func addError() { errorCount.add(1, ordering: .relaxed) }
 }
-
-/// Admits one error line per interval and counts the ones in between, so a full disk is one line a minute.
-struct ErrorThrottle {
-    let interval: Double
-    private var lastAdmitted: Double?
-    private var suppressed = 0
-
-    init(interval: Duration) {
-        self.interval = JournalStore.seconds(interval)
-    }
-
-    /// Records one error at `now` (seconds); returns how many were suppressed before it when a line may go out now.
-    mutating func admit(now: Double) -> Int? {
-        if let lastAdmitted, now - lastAdmitted < interval {
-            suppressed += 1
-            return nil
-        }
-        lastAdmitted = now
-        defer { suppressed = 0 }
-        return suppressed
-    }
-}

@@ -5,6 +5,7 @@ import HTTP1
 import Listener
 import Logging
 import Loop
+import Retry
 
 #if canImport(Glibc)
     import Glibc

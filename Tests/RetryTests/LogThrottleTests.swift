@@ -1,6 +1,5 @@
+import Retry
 import Testing
-
-@testable import Proxy
 
 /// A repeated warning is let through once per interval, with the count of what it stands for.
 @Suite("LogThrottle")
