@@ -55,22 +55,7 @@ struct JournalFailureProcessTests {
 
     static func config(stateDir: String, adminPort: UInt16) throws -> String {
         let path = NSTemporaryDirectory() + "retryd-fail-\(UUID().uuidString.prefix(8)).toml"
-        let text = """
-            state_dir = "\(stateDir)"
-            [admin]
-            listen = "127.0.0.1:\(adminPort)"
-            [[upstream]]
-            name = "vendor"
-            listen = "127.0.0.1:0"
-            url = "http://127.0.0.1:1"
-            [upstream.retry]
-            max_attempts = 1
-            # Every request must be a give-up the journal sees, not the open breaker's 503.
-            [upstream.breaker]
-            enabled = false
-
-            """
-        _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        JournalProcessTests.writeConfig(path, stateDir: stateDir, webhook: nil, adminPort: adminPort)
         return path
     }
 

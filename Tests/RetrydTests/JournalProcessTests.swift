@@ -51,14 +51,17 @@ struct JournalProcessTests {
         }
     }
 
-    static func writeConfig(_ path: String, stateDir: String, webhook: String?) {
+    /// An upstream that refuses every connection, so each request is a give-up; a webhook and an admin listener
+    /// when asked for.
+    static func writeConfig(_ path: String, stateDir: String, webhook: String?, adminPort: UInt16? = nil) {
         let notify =
             webhook.map {
                 "[notify]\nwebhook = \"\($0)/hook\"\nmax_attempts = 50\ntimeout = \"2s\"\n"
             } ?? ""
+        let admin = adminPort.map { "[admin]\nlisten = \"127.0.0.1:\($0)\"\n" } ?? ""
         let text = """
             state_dir = "\(stateDir)"
-            \(notify)
+            \(notify)\(admin)
             [[upstream]]
             name = "vendor"
             listen = "127.0.0.1:0"
