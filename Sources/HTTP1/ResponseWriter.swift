@@ -93,17 +93,18 @@ package enum ResponseWriter {
     static func appendSanitized(_ text: String, into buffer: inout [UInt8]) {
         // Every upstream value passes through here; nearly all are clean and go in as one copy.
         let clean =
-            text.utf8.withContiguousStorageIfAvailable { bytes in
-                !bytes.contains { $0 == ASCII.carriageReturn || $0 == ASCII.lineFeed || $0 == 0 }
-            } ?? !text.utf8.contains { $0 == ASCII.carriageReturn || $0 == ASCII.lineFeed || $0 == 0 }
+            text.utf8.withContiguousStorageIfAvailable { !$0.contains(where: splitsLine) }
+            ?? !text.utf8.contains(where: splitsLine)
         if clean {
             appendBytes(of: text, into: &buffer)
             return
         }
-        for byte in text.utf8 {
-            let unsafe = byte == ASCII.carriageReturn || byte == ASCII.lineFeed || byte == 0
-            buffer.append(unsafe ? ASCII.space : byte)
-        }
+        for byte in text.utf8 { buffer.append(splitsLine(byte) ? ASCII.space : byte) }
+    }
+
+    /// CR, LF and NUL: bytes that could end a header line early or end the head.
+    private static func splitsLine(_ byte: UInt8) -> Bool {
+        byte == ASCII.carriageReturn || byte == ASCII.lineFeed || byte == 0
     }
 
     /// Appends a string's UTF-8 bytes, as one copy from its storage when it has contiguous storage (every string

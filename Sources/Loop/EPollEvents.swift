@@ -27,6 +27,10 @@ package struct EPollEvents: OptionSet, Sendable, Hashable {
         rawValue: CLINUX_EPOLLIN | CLINUX_EPOLLRDHUP | CLINUX_EPOLLHUP | CLINUX_EPOLLERR)
     /// The socket failed or hung up (what libcurl hears as CURL_CSELECT_ERR).
     package static let failed = EPollEvents(rawValue: CLINUX_EPOLLERR | CLINUX_EPOLLHUP)
+    /// Data to read, or the socket failed or hung up.
+    package static let readableOrFailed = EPollEvents(rawValue: CLINUX_EPOLLIN | CLINUX_EPOLLERR | CLINUX_EPOLLHUP)
+    /// Room to write, or the socket failed or hung up (a connect's outcome).
+    package static let writableOrFailed = EPollEvents(rawValue: CLINUX_EPOLLOUT | CLINUX_EPOLLERR | CLINUX_EPOLLHUP)
     /// The peer has gone, or the socket failed.
     package static let gone = EPollEvents(rawValue: CLINUX_EPOLLRDHUP | CLINUX_EPOLLHUP | CLINUX_EPOLLERR)
 

@@ -134,11 +134,11 @@ final class HiredisConnection: EventHandler, DeferredWork {
         gate.enter {
             if context.pointee.c.flags & REDIS_CONNECTED == 0 {
                 // The connect's outcome (SO_ERROR) is read on the first write, error or hang-up event.
-                if !events.isDisjoint(with: [.writable, .error, .hangup]) { redisAsyncHandleWrite(context) }
+                if events.intersects(.writableOrFailed) { redisAsyncHandleWrite(context) }
                 return
             }
-            if !events.isDisjoint(with: [.readable, .error, .hangup]) { redisAsyncHandleRead(context) }
-            if events.contains(.writable), self.context != nil { redisAsyncHandleWrite(context) }
+            if events.intersects(.readableOrFailed) { redisAsyncHandleRead(context) }
+            if events.intersects(.writable), self.context != nil { redisAsyncHandleWrite(context) }
         }
         // No epoll_ctl here: the hooks asked for runDeferred(), which runs right after this handler and first
         // writes what the completions just sent, so interest is applied once, after that write.
