@@ -81,7 +81,7 @@ extension Exchange {
             body: machine.lastBody,
             finalStatus: finalStatus
         )
-        report.probes = machine.probePlanner.history
+        report.probes = machine.probeHistory
         report.verdict = machine.lastVerdict?.description
         report.idempotencyKey = machine.idempotencyKey
         service.logger.warning("\(report.logMessage)", metadata: ["upstream": .string(upstreamName)])

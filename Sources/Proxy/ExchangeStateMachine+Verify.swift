@@ -72,6 +72,10 @@ extension ExchangeStateMachine {
             return conclude(.inconclusive("no time left to probe"), uncertain, kept, probeHead: nil, now: now)
         }
         probes += 1
+        if probePlanner == nil {
+            probePlanner = RetryPlanner(
+                policy: planner.policy, request: RequestTraits(method: verification?.probe.method ?? "GET"))
+        }
         head.reset()
         state = .probing(
             ProbeAttempt(
@@ -114,12 +118,13 @@ extension ExchangeStateMachine {
             let headers = response.headers.map { ($0.name, $0.value) }
             outcome = .response(status: response.status, headers: headers)
             if let verdict = verification.probe.verdict(status: response.status, body: probe.body) {
-                probePlanner.recordFinal(outcome)
+                probePlanner?.recordFinal(outcome)
                 return conclude(verdict, probe.uncertain, probe.kept, probeHead: probeAnswer(probe), now: now)
             }
         }
-        let decision = probePlanner.decide(
-            outcome, attempt: probe.number, elapsed: elapsed(at: now), now: wallClock, using: &random)
+        let elapsed = elapsed(at: now)
+        let decision = probePlanner?.decide(
+            outcome, attempt: probe.number, elapsed: elapsed, now: wallClock, using: &random)
         guard case .retry(let wait, let reason) = decision else {
             let why: String
             switch outcome {

@@ -127,7 +127,10 @@ struct ExchangeStateMachine {
     let verification: Verification?
     /// Probes started so far, and their history for the give-up report.
     var probes = 0
-    var probePlanner: RetryPlanner
+    /// Decides probe retries; made by the first probe, so an exchange that never probes never pays for it.
+    var probePlanner: RetryPlanner?
+    /// The probes made so far, for the give-up report.
+    var probeHistory: [GiveUpReport.Attempt] { probePlanner?.history ?? [] }
     /// What the last probe found, if one ran.
     var lastVerdict: ProbeVerdict?
     /// The idempotency key in effect (the client's, or the one retryd added), for the give-up report.
@@ -157,7 +160,6 @@ struct ExchangeStateMachine {
                 method: request.method,
                 hasIdempotencyKey: idempotencyKey != nil || request.headers.contains(name: "Idempotency-Key"),
                 replayable: replayable))
-        probePlanner = RetryPlanner(policy: policy, request: RequestTraits(method: verification?.probe.method ?? "GET"))
     }
 
     /// Whether the exchange has ended.

@@ -79,7 +79,7 @@ struct ExchangeStateMachineVerifyTests {
         let step = answer(&machine, 200, #"{"data":{"status":"CREATED"}}"#)
         #expect(step == .verified(.notApplied("CREATED"), then: start(2, body: .buffered(Array("{}".utf8)))))
         #expect(machine.planner.history.map(\.outcome) == ["504"])
-        #expect(machine.probePlanner.history.map(\.outcome) == ["200"])
+        #expect(machine.probeHistory.map(\.outcome) == ["200"])
     }
 
     @Test("a failing probe is retried with the backoff; one that keeps failing leaves the 504, marked unknown")
@@ -143,6 +143,6 @@ struct ExchangeStateMachineVerifyTests {
             return
         }
         #expect(plan.verifying)
-        #expect(machine.probePlanner.history.map(\.outcome) == ["no probe response in time"])
+        #expect(machine.probeHistory.map(\.outcome) == ["no probe response in time"])
     }
 }
