@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <pthread.h>
 #include <malloc.h>
+#include <sched.h>
 
 const uint32_t CLINUX_EPOLLIN = EPOLLIN;
 const uint32_t CLINUX_EPOLLOUT = EPOLLOUT;
@@ -92,3 +93,11 @@ int64_t clinux_monotonic_ns(void) { return clock_ns(CLOCK_MONOTONIC); }
 int64_t clinux_realtime_ns(void) { return clock_ns(CLOCK_REALTIME); }
 
 int clinux_malloc_trim(size_t pad) { return malloc_trim(pad); }
+
+int clinux_available_cpus(void) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof(set), &set) != 0) return 1;
+    int count = CPU_COUNT(&set);
+    return count > 0 ? count : 1;
+}

@@ -1,39 +1,58 @@
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
     import Loop
 #endif
 
-/// Shares one connection budget among all listeners; past the limit new connections are answered 503 and closed.
-package final class ConnectionBudget {
-    /// The most client connections open at once (a reload may change it).
-    package var limit: Int
-    /// Client connections open now.
-    package private(set) var open = 0
-    /// The most connections open since memory was last handed back to the kernel.
-    private var peak = 0
+/// Shares one connection budget among all listeners of every event loop; past the limit new connections are
+/// answered 503 and closed. Loops take and give back under a lock: once per connection, not per request.
+package final class ConnectionBudget: Sendable {
+    private struct State {
+        var limit: Int
+        var open = 0
+        /// The most connections open since memory was last handed back to the kernel.
+        var peak = 0
+    }
+
+    private let state: Mutex<State>
 
     /// After this many connections of a burst have closed (and at least half of it), free memory is handed back.
     static let trimAfterClosing = 256
 
     /// Creates a budget of `limit` connections.
     package init(limit: Int) {
-        self.limit = limit
+        state = Mutex(State(limit: limit))
     }
 
+    /// The most client connections open at once (a reload may change it).
+    package var limit: Int {
+        get { state.withLock { $0.limit } }
+        set { state.withLock { $0.limit = newValue } }
+    }
+
+    /// Client connections open now.
+    package var open: Int { state.withLock { $0.open } }
+
     func take() -> Bool {
-        guard open < limit else { return false }
-        open += 1
-        peak = max(peak, open)
-        return true
+        state.withLock { state in
+            guard state.open < state.limit else { return false }
+            state.open += 1
+            state.peak = max(state.peak, state.open)
+            return true
+        }
     }
 
     func giveBack() {
-        open -= 1
-        // A few trims per burst (at half, a quarter, ...) rather than one per close: each walks malloc's free lists.
-        if peak - open >= Self.trimAfterClosing && open <= peak / 2 {
-            Sys.releaseFreeMemory()
-            peak = open
+        let trim = state.withLock { state in
+            state.open -= 1
+            // A few trims per burst (at half, a quarter, ...) rather than one per close: each walks malloc's free
+            // lists.
+            guard state.peak - state.open >= Self.trimAfterClosing && state.open <= state.peak / 2 else { return false }
+            state.peak = state.open
+            return true
         }
+        if trim { Sys.releaseFreeMemory() }
     }
 }
 
@@ -62,13 +81,16 @@ package final class Server: EventHandler {
     lazy var refusalTimer = LoopTimer { [unowned self] in self.expireRefusals() }
 
     /// Binds and listens on `address`, accepting on `loop`.
+    /// - Parameter reusePort: set SO_REUSEPORT, so that every event loop has a listening socket of its own on the
+    ///   same address and the kernel spreads new connections among them (as nginx's `reuseport`).
     package init(
         loop: EventLoop,
         address: SocketAddress,
         limits: ServerLimits,
         budget: ConnectionBudget,
         handler: RequestHandler,
-        backlog: Int32 = 1024
+        backlog: Int32 = 1024,
+        reusePort: Bool = false
     ) throws(SysError) {
         self.loop = loop
         self.limits = limits
@@ -77,6 +99,7 @@ package final class Server: EventHandler {
         fd = try Sys.tcpSocket(family: address.family)
         do {
             try Sys.setOption(fd, level: SOL_SOCKET, name: SO_REUSEADDR, value: 1)
+            if reusePort { try Sys.setOption(fd, level: SOL_SOCKET, name: SO_REUSEPORT, value: 1) }
             try Sys.bind(fd, address)
             try Sys.listen(fd, backlog: backlog)
             localAddress = try Sys.localAddress(fd)

@@ -43,6 +43,8 @@ package final class EventLoop: @unchecked Sendable {
     private var deferredNext: [DeferredWork] = []
     private var stopping = false
     private let injected = Mutex<[@Sendable () -> Void]>([])
+    /// The thread inside ``run()``, 0 while the loop is not running.
+    private let runningThread = Atomic<UInt>(0)
 
     /// Monotonic time in nanoseconds, refreshed each iteration.
     package private(set) var now: Int64
@@ -154,14 +156,35 @@ package final class EventLoop: @unchecked Sendable {
         _ = Glibc.write(wakeFD, &one, 8)
     }
 
+    /// Runs `body` at once on the loop's thread (or while the loop is not running), else on the loop soon: for
+    /// state that several loops touch and one loop owns (a quota gate's timer, the Redis connection). `body` is
+    /// handed to the loop's thread, so it must capture only what that thread may use.
+    package func runOnLoop(_ body: @escaping () -> Void) {
+        if isCurrentThread {
+            body()
+            return
+        }
+        let box = UncheckedBox(body)
+        execute { box.value?() }
+    }
+
     /// Makes ``run()`` return after the current iteration; callable from any thread.
     package func stop() {
         execute { [unowned self] in self.stopping = true }
     }
 
+    /// Whether the caller may touch the loop's state directly: it is on the loop's thread, or the loop is not
+    /// running (set-up, tests). Shared state (quota gates) uses it to hop to the loop that owns its timer.
+    package var isCurrentThread: Bool {
+        let thread = runningThread.load(ordering: .acquiring)
+        return thread == 0 || pthread_equal(pthread_t(thread), pthread_self()) != 0
+    }
+
     /// Runs until ``stop()``.
     package func run() throws(SysError) {
         stopping = false
+        runningThread.store(UInt(pthread_self()), ordering: .releasing)
+        defer { runningThread.store(0, ordering: .releasing) }
         var events = [clinux_epoll_event](repeating: clinux_epoll_event(), count: 256)
         while !stopping {
             let count = try events.withUnsafeMutableBufferPointer { (buffer) throws(SysError) -> Int32 in

@@ -53,8 +53,8 @@ package final class LoopThread: @unchecked Sendable {
     }
 }
 
-/// Carries a value between two threads whose accesses a semaphore orders.
-private final class UncheckedBox<T>: @unchecked Sendable {
+/// Carries a value between two threads whose accesses a semaphore (or the loop's queue of injected work) orders.
+final class UncheckedBox<T>: @unchecked Sendable {
     var value: T?
     init(_ value: T? = nil) { self.value = value }
 }

@@ -90,6 +90,17 @@ package enum Sys {
         }
     }
 
+    /// The CPUs this process may run on (its affinity mask, which cpusets and `taskset` narrow), at least 1.
+    package static func availableCPUs() -> Int {
+        Int(clinux_available_cpus())
+    }
+
+    /// A close-on-exec duplicate of `fd`: one descriptor per event loop for a socket systemd passed, so that each
+    /// loop may close its own.
+    package static func duplicate(_ fd: Int32) throws(SysError) -> Int32 {
+        try check("fcntl(F_DUPFD_CLOEXEC)") { fcntl(fd, F_DUPFD_CLOEXEC, 0) }
+    }
+
     /// Creates a non-blocking, close-on-exec TCP socket.
     package static func tcpSocket(family: Int32) throws(SysError) -> Int32 {
         try check("socket") { clinux_socket_nonblocking(family, Int32(SOCK_STREAM.rawValue)) }

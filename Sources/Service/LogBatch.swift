@@ -2,10 +2,10 @@ import Glibc
 import Loop
 import Synchronization
 
-/// Collects the log lines one thread writes to a descriptor and writes them together, like nginx's
-/// `access_log ... buffer=`: the event loop adopts it and flushes at the end of every iteration, so each batch is
-/// at most one iteration old. Lines from other threads, and warnings or worse, are written at once (after what is
-/// pending, so order is kept).
+/// Collects the log lines each event loop's thread writes to a descriptor and writes them together, like nginx's
+/// `access_log ... buffer=`: every loop adopts it and flushes at the end of each iteration, so each batch is at most
+/// one iteration old. Lines from other threads, and warnings or worse, are written at once (after what that thread
+/// has pending, so its order is kept). Writes are serialised, so lines of different loops never interleave.
 package final class LogBatch: Sendable {
     /// The batch for standard error, where ``RetrydLogHandler`` writes by default.
     package static let standardError = LogBatch(fd: 2)
@@ -16,16 +16,28 @@ package final class LogBatch: Sendable {
     /// The descriptor batched.
     package let fd: Int32
     private let state = Mutex(State())
+    /// Held while writing, so one thread's batch is written whole before another's.
+    private let writing = Mutex(())
+
+    /// One adopted thread's pending lines.
+    private struct Batch {
+        var thread: pthread_t
+        var pending: [UInt8] = []
+    }
 
     private struct State {
-        var owner: pthread_t?
-        var pending: [UInt8] = []
+        /// A few loops at most: a linear search is cheaper than hashing a thread id.
+        var batches: [Batch] = []
 
-        /// Hands over what is pending (nil when nothing is) and starts a new buffer.
-        mutating func takePending() -> [UInt8]? {
-            guard !pending.isEmpty else { return nil }
-            defer { pending = [] }
-            return pending
+        func index(of thread: pthread_t) -> Int? {
+            batches.firstIndex { pthread_equal($0.thread, thread) != 0 }
+        }
+
+        /// Hands over what `index` has pending (nil when nothing is) and starts a new buffer.
+        mutating func takePending(_ index: Int) -> [UInt8]? {
+            guard !batches[index].pending.isEmpty else { return nil }
+            defer { batches[index].pending = [] }
+            return batches[index].pending
         }
     }
 
@@ -35,36 +47,48 @@ package final class LogBatch: Sendable {
 
     /// Batches lines written from the calling thread from now on, until ``release()``.
     package func adoptCurrentThread() {
-        state.withLock { $0.owner = pthread_self() }
+        let thread = pthread_self()
+        state.withLock { state in
+            if state.index(of: thread) == nil { state.batches.append(Batch(thread: thread)) }
+        }
     }
 
-    /// Writes what is pending and stops batching.
+    /// Writes what the calling thread has pending and stops batching its lines.
     package func release() {
         flush()
-        state.withLock { $0.owner = nil }
+        let thread = pthread_self()
+        state.withLock { state in
+            if let index = state.index(of: thread) { state.batches.remove(at: index) }
+        }
     }
 
-    /// Writes `line` now, or later on the adopted thread unless `urgent`. Returns false when a write failed.
+    /// Writes `line` now, or later on an adopted thread unless `urgent`. Returns false when a write failed.
     @discardableResult
     func write(_ line: [UInt8], urgent: Bool) -> Bool {
+        let thread = pthread_self()
         let ready = state.withLock { state -> [UInt8]? in
-            let batched = state.owner.map { pthread_equal($0, pthread_self()) != 0 } ?? false
-            if batched && !urgent && state.pending.count + line.count <= Self.limit {
-                state.pending.append(contentsOf: line)
+            guard let index = state.index(of: thread) else { return line }
+            if !urgent && state.batches[index].pending.count + line.count <= Self.limit {
+                state.batches[index].pending.append(contentsOf: line)
                 return nil
             }
-            if state.pending.isEmpty { return line }
-            state.pending.append(contentsOf: line)
-            return state.takePending()
+            if state.batches[index].pending.isEmpty { return line }
+            state.batches[index].pending.append(contentsOf: line)
+            return state.takePending(index)
         }
         guard let ready else { return true }
-        return Sys.writeAll(fd, ready)
+        return writing.withLock { _ in Sys.writeAll(fd, ready) }
     }
 
-    /// Writes what is pending; called by the adopted thread at the end of each loop iteration.
+    /// Writes what the calling thread has pending; called by each adopted loop at the end of its iterations.
     @discardableResult
     package func flush() -> Bool {
-        guard let ready = state.withLock({ $0.takePending() }) else { return true }
-        return Sys.writeAll(fd, ready)
+        let thread = pthread_self()
+        let ready = state.withLock { state -> [UInt8]? in
+            guard let index = state.index(of: thread) else { return nil }
+            return state.takePending(index)
+        }
+        guard let ready else { return true }
+        return writing.withLock { _ in Sys.writeAll(fd, ready) }
     }
 }

@@ -75,3 +75,32 @@ struct LogBatchTests {
         #expect(capture.lines() == [long, long])
     }
 }
+
+extension LogBatchTests {
+    @Test("each adopted thread keeps its own batch: a flush writes only the caller's lines, whole")
+    func onePerLoopThread() throws {
+        let capture = try PipeCapture()
+        let batch = LogBatch(fd: capture.writeFD)
+        batch.adoptCurrentThread()
+        batch.write(line("first loop"), urgent: false)
+        let adopted = DispatchSemaphore(value: 0)
+        let flushNow = DispatchSemaphore(value: 0)
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            batch.adoptCurrentThread()
+            batch.write(Array("second loop\n".utf8), urgent: false)
+            adopted.signal()
+            flushNow.wait()
+            batch.flush()
+            batch.release()
+            done.signal()
+        }.start()
+        adopted.wait()
+        #expect(capture.text() == "", "the other loop's line was not held")
+        batch.flush()
+        #expect(capture.lines() == ["first loop"], "a flush wrote another thread's batch")
+        flushNow.signal()
+        done.wait()
+        #expect(capture.lines() == ["second loop"])
+    }
+}

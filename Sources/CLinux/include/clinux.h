@@ -40,4 +40,8 @@ int64_t clinux_realtime_ns(void);
 /* glibc's malloc_trim, from <malloc.h>, which Glibc's module map does not export. */
 int clinux_malloc_trim(size_t pad);
 
+/* The CPUs this process may run on (sched_getaffinity), at least 1: what `workers` defaults to, so a container
+   limited by a cpuset gets one loop per CPU it has, not per CPU of the host. */
+int clinux_available_cpus(void);
+
 #endif
