@@ -1,4 +1,5 @@
 import Events
+import Loop
 import Metrics
 import Prometheus
 import Retry
@@ -6,8 +7,8 @@ import Retry
 /// Records what exchanges do as Prometheus series, through swift-metrics, in a registry of its own.
 ///
 /// The registry is not bootstrapped into `MetricsSystem`: several runtimes (and parallel tests) each keep their own.
-/// Observer calls arrive on the loop thread, so the series caches need no lock; the registry is thread-safe, so
-/// ``exposition()`` may be called from any thread.
+/// Observer calls arrive on every event loop's thread: the series caches are looked up under a lock (the series
+/// themselves are atomic), and the registry is thread-safe, so ``exposition()`` may be called from any thread.
 package final class RetrydMetrics: ExchangeObserver {
     /// Where every series lives.
     package let registry: PrometheusCollectorRegistry
@@ -17,6 +18,10 @@ package final class RetrydMetrics: ExchangeObserver {
     private var upstreams: [String: UpstreamSeries] = [:]
     private var counters: [CounterKey: CoreMetrics.Counter] = [:]
     private var sharedGauge: Meter?
+    private let cacheLock = Lock()
+
+    /// Called straight from every loop: the caches are locked.
+    package var isThreadSafe: Bool { true }
 
     /// Creates the metrics; pass `registry` to share one with other exporters.
     package init(buckets: MetricsBuckets = MetricsBuckets(), registry: PrometheusCollectorRegistry = .init()) {
@@ -112,18 +117,22 @@ package final class RetrydMetrics: ExchangeObserver {
     }
 
     private func series(for upstream: String) -> UpstreamSeries {
-        if let existing = upstreams[upstream] { return existing }
-        let created = UpstreamSeries(upstream: upstream, metrics: self)
-        upstreams[upstream] = created
-        return created
+        cacheLock.withLock {
+            if let existing = upstreams[upstream] { return existing }
+            let created = UpstreamSeries(upstream: upstream, metrics: self)
+            upstreams[upstream] = created
+            return created
+        }
     }
 
     private func counter(_ family: MetricFamily, upstream: String, detail: String) -> CoreMetrics.Counter {
         let key = CounterKey(family: family, upstream: upstream, detail: detail)
-        if let existing = counters[key] { return existing }
-        let created = makeCounter(family, labels: labels(upstream: upstream, family: family, detail: detail))
-        counters[key] = created
-        return created
+        return cacheLock.withLock {
+            if let existing = counters[key] { return existing }
+            let created = makeCounter(family, labels: labels(upstream: upstream, family: family, detail: detail))
+            counters[key] = created
+            return created
+        }
     }
 }
 

@@ -1,7 +1,14 @@
 import Retry
 
-/// Hears what exchanges do, for metrics and notifications; every call comes on the loop thread and must not block.
+/// Hears what exchanges do, for metrics and notifications; every call comes on a loop thread and must not block.
+///
+/// With several event loops, an observer that is not ``isThreadSafe`` hears every call on the runtime's first
+/// loop, in the order each loop made them.
 package protocol ExchangeObserver: AnyObject {
+    /// Whether calls may come from every loop's thread at once; otherwise they are handed to the first loop.
+    var isThreadSafe: Bool { get }
+    /// Whether the four per-exchange calls matter; observers of give-ups and gates skip handing them over.
+    var wantsExchangeEvents: Bool { get }
     /// A client request arrived for `upstream`.
     func exchangeStarted(upstream: String)
     /// One attempt ended: with a response `status`, or with a transport failure (`status` nil); `duration` from its start.
@@ -25,6 +32,10 @@ package protocol ExchangeObserver: AnyObject {
 }
 
 extension ExchangeObserver {
+    /// Most observers keep state of their own loop.
+    package var isThreadSafe: Bool { false }
+    /// Most observers count exchanges.
+    package var wantsExchangeEvents: Bool { true }
     /// Most observers care about exchanges only.
     package func connectionRefused(upstream: String) {}
     /// Most observers care about exchanges only.

@@ -6,6 +6,9 @@ import Retry
 /// records them, with the key its deliveries carry). Observer calls come on the loop thread and only hand the record
 /// over.
 package final class JournalRecorder: ExchangeObserver {
+    /// Only give-ups, gates and the breaker are journaled.
+    package var wantsExchangeEvents: Bool { false }
+
     /// Where give-ups go.
     package let journal: Journal
 

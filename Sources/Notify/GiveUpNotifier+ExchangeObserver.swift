@@ -3,6 +3,9 @@ import Journal
 import Retry
 
 extension GiveUpNotifier: ExchangeObserver {
+    /// Only give-ups, gates and the breaker are notified.
+    package var wantsExchangeEvents: Bool { false }
+
     /// Not needed for notifications.
     package func exchangeStarted(upstream: String) {}
 

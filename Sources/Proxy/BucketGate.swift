@@ -22,30 +22,31 @@ struct GateRefusal: Equatable {
     var detail: String
 }
 
-/// One bucket's gate on the event loop: the pure ``QuotaBucket``, the requests waiting at it in arrival order, and
-/// one timer for all of them.
-final class BucketGate {
+/// One bucket's gate, shared by the exchanges of every event loop: the pure ``QuotaBucket``, the requests waiting
+/// at it in arrival order, and one timer for all of them.
+///
+/// State is kept under one lock, taken briefly once per admission, response and attempt end; what a call decides
+/// (admitting a waiter, a change to report, a call to Redis) is carried out after the lock is released. The timer,
+/// the Redis calls and the change reports belong to the owning `loop`; a waiter hears its verdict on its own loop.
+final class BucketGate: @unchecked Sendable {
     /// The bucket's name ("default" for the upstream's own).
     let name: String
     /// The upstream it belongs to, for messages.
     let upstream: String
-    /// The state.
-    private(set) var bucket: QuotaBucket
+    /// The loop that owns the timer, the Redis calls and the change reports.
     private let loop: EventLoop
+    private let lock = Lock()
+    private var state: QuotaBucket
     private var waiters: [Waiter] = []
     private lazy var timer = LoopTimer { [unowned self] in self.release() }
+    /// Whether the timer is armed (or about to be): without waiters and an armed timer, a response leaves it be.
+    private var timerArmed = false
     /// When the last held attempt was released (wall-clock ms), for the spacing between releases.
     private var lastRelease: Int64 = 0
-    /// Called when this gate closes or opens (log lines, metrics, sharing).
+    /// Called on the owning loop when this gate closes or opens (log lines, metrics, sharing).
     var onChange: ((GateChange) -> Void)?
-    /// The state other instances share, when `[shared]` is configured.
-    var shared: SharedQuota? {
-        didSet {
-            shared?.storedClosure(upstream: upstream, bucket: name) { [weak self] until, cause in
-                self?.close(until: until, cause: cause)
-            }
-        }
-    }
+    /// The state other instances share, when `[shared]` is configured; called on the owning loop only.
+    private let shared: SharedQuota?
     /// Whether a call to Redis for a lease is out; one at a time, so a burst costs one call per lease.
     private var takePending = false
     /// Set when Redis could not decide (it knows nothing yet, or did not answer in time): the next release is
@@ -62,6 +63,8 @@ final class BucketGate {
     private struct Waiter {
         /// Weak: an exchange that ends while waiting withdraws, but nothing here may outlive it unchecked.
         weak var exchange: GateWaiter?
+        /// The loop the exchange runs on, where it hears its verdict.
+        unowned let loop: EventLoop
         /// Wall-clock ms after which it is refused rather than kept waiting.
         let giveUpAt: Int64
         /// When it began waiting.
@@ -71,46 +74,107 @@ final class BucketGate {
         let spaced: Bool
     }
 
-    init(name: String, upstream: String, policy: QuotaPolicy, loop: EventLoop) {
+    /// What one call decided, carried out once the lock is released.
+    private struct Effects {
+        var changes: [GateChange] = []
+        var admitted: [Waiter] = []
+        var refused: [(Waiter, GateRefusal)] = []
+        /// Work for the owning loop (Redis calls).
+        var owned: [() -> Void] = []
+        /// Whether the timer must be re-armed for the new state.
+        var reschedule = false
+
+        var isEmpty: Bool {
+            changes.isEmpty && admitted.isEmpty && refused.isEmpty && owned.isEmpty && !reschedule
+        }
+    }
+
+    init(name: String, upstream: String, policy: QuotaPolicy, loop: EventLoop, shared: SharedQuota? = nil) {
         self.name = name
         self.upstream = upstream
-        bucket = QuotaBucket(policy: policy)
+        state = QuotaBucket(policy: policy)
         self.loop = loop
+        self.shared = shared
+        guard let shared else { return }
+        loop.runOnLoop { [weak self] in
+            shared.storedClosure(upstream: upstream, bucket: name) { [weak self] until, cause in
+                self?.close(until: until, cause: cause)
+            }
+        }
+    }
+
+    /// The bucket's state now.
+    var bucket: QuotaBucket {
+        lock.withLock { state }
     }
 
     /// Requests waiting now.
-    var waiting: Int { waiters.count }
+    var waiting: Int {
+        lock.withLock { waiters.count }
+    }
 
-    /// Asks for an attempt that may wait at most `maxWait`. Returns true when it may go at once; otherwise the
-    /// waiter hears ``GateWaiter/admitted()`` or ``GateWaiter/refused(_:)`` later, unless it withdraws first.
-    func admit(_ exchange: GateWaiter, maxWait: Duration) -> Bool {
+    /// Runs `body` under the lock, then carries out what it decided.
+    private func locked<Result>(_ body: (inout Effects) -> Result) -> Result {
+        var effects = Effects()
+        let result = lock.withLock { body(&effects) }
+        if !effects.isEmpty { carryOut(effects) }
+        return result
+    }
+
+    private func carryOut(_ effects: Effects) {
+        for (waiter, refusal) in effects.refused {
+            guard let exchange = waiter.exchange else { continue }
+            waiter.loop.runOnLoop { exchange.refused(refusal) }
+        }
+        for waiter in effects.admitted {
+            guard let exchange = waiter.exchange else { continue }
+            waiter.loop.runOnLoop { exchange.admitted() }
+        }
+        if !effects.changes.isEmpty, let onChange {
+            let changes = effects.changes
+            loop.runOnLoop { for change in changes { onChange(change) } }
+        }
+        for work in effects.owned { loop.runOnLoop(work) }
+        if effects.reschedule { loop.runOnLoop { [weak self] in self?.armTimer() } }
+    }
+
+    /// Asks for an attempt that may wait at most `maxWait`, for an exchange on `waiterLoop`. Returns true when it
+    /// may go at once; otherwise the waiter hears ``GateWaiter/admitted()`` or ``GateWaiter/refused(_:)`` later,
+    /// on its loop, unless it withdraws first (an admission that crosses the withdrawal is handed back).
+    func admit(_ exchange: GateWaiter, on waiterLoop: EventLoop, maxWait: Duration) -> Bool {
         let now = Sys.wallClockMilliseconds()
-        let verdict = peekVerdict(now: now)
-        // First come, first served: nobody overtakes those already waiting.
-        if waiters.isEmpty {
-            switch verdict {
-            case .go:
-                if releaseNext(now: now) { return true }
-            case .hold(let until, let reason):
-                if let until, until - now > maxWait.milliseconds {
-                    onChange?(.refused)
-                    exchange.refused(refusal(until: until, reason: reason, now: now))
-                    return false
+        return locked { effects in
+            let verdict = peekVerdict(now: now)
+            // First come, first served: nobody overtakes those already waiting.
+            if waiters.isEmpty {
+                switch verdict {
+                case .go:
+                    if releaseNext(now: now, &effects) { return true }
+                case .hold(let until, let reason):
+                    if let until, until - now > maxWait.milliseconds {
+                        effects.changes.append(.refused)
+                        let waiter = Waiter(
+                            exchange: exchange, loop: waiterLoop, giveUpAt: now, since: now, spaced: false)
+                        effects.refused.append((waiter, refusal(until: until, reason: reason, now: now)))
+                        return false
+                    }
                 }
             }
+            if case .hold(_, let reason) = verdict { effects.changes.append(.held(reason)) }
+            waiters.append(
+                Waiter(
+                    exchange: exchange, loop: waiterLoop, giveUpAt: now + maxWait.milliseconds, since: now,
+                    spaced: state.gate != .open))
+            effects.reschedule = true
+            return false
         }
-        if case .hold(_, let reason) = verdict { onChange?(.held(reason)) }
-        waiters.append(
-            Waiter(exchange: exchange, giveUpAt: now + maxWait.milliseconds, since: now, spaced: bucket.gate != .open))
-        schedule(now: now)
-        return false
     }
 
     /// Whether the window's quota is counted in Redis rather than here: shared and reachable, for a vendor that
     /// reports its quota. Even before this instance has seen a report, another may have: Redis answers `.local`
     /// when it knows nothing either.
     private var sharesQuota: Bool {
-        shared?.isConnected == true && bucket.policy.pace && bucket.knowledge != .absent
+        shared?.isConnected == true && state.policy.pace && state.knowledge != .absent
     }
 
     /// Whether a report is worth a call to Redis: a new window, a window nearly spent, or a quarter second since the
@@ -121,141 +185,175 @@ final class BucketGate {
     }
 
     /// Takes one admission for the next attempt when the bucket would let it go: from the local estimate, or from
-    /// a lease of the shared one. Returns false when it must wait (a lease is being asked for).
-    private func releaseNext(now: Int64) -> Bool {
+    /// a lease of the shared one. Returns false when it must wait (a lease is being asked for). Under the lock.
+    private func releaseNext(now: Int64, _ effects: inout Effects) -> Bool {
         let shared = sharesQuota && !decideLocally
         if shared && deniedUntil > now { return false }
         if shared && !(lease.count > 0 && lease.end > now) {
-            requestLease(now: now)
+            requestLease(now: now, &effects)
             return false
         }
-        guard case .go = bucket.admit(now: now, countsQuota: !shared) else { return false }
+        guard case .go = state.admit(now: now, countsQuota: !shared) else { return false }
         if shared { lease.count -= 1 }
         decideLocally = false
         return true
     }
 
-    /// Asks Redis for a lease of the window's quota, unless a call is out already.
-    private func requestLease(now: Int64) {
+    /// Asks Redis for a lease of the window's quota, unless a call is out already. Under the lock.
+    private func requestLease(now: Int64, _ effects: inout Effects) {
         guard let shared, !takePending else { return }
         takePending = true
-        let seed = bucket.knowledge == .reported ? bucket.window : nil
-        shared.take(
-            upstream: upstream, bucket: name, now: now, reserve: bucket.policy.reserve,
-            margin: bucket.policy.resetMargin, seed: seed
-        ) {
-            [weak self] take in self?.leaseAnswered(take)
+        let seed = state.knowledge == .reported ? state.window : nil
+        let (upstream, name, reserve, margin) = (upstream, name, state.policy.reserve, state.policy.resetMargin)
+        effects.owned.append { [weak self] in
+            shared.take(
+                upstream: upstream, bucket: name, now: now, reserve: reserve, margin: margin, seed: seed
+            ) { [weak self] take in self?.leaseAnswered(take) }
         }
     }
 
     private func leaseAnswered(_ take: SharedQuota.Take) {
-        takePending = false
-        switch take {
-        case .granted(let count, let left, let end):
-            bucket.adopt(remaining: left, end: end)
-            lease = (count, end)
-        case .denied(let end):
-            // Spent everywhere: the local estimate holds everyone until the window ends, then asks again.
-            lease = (0, 0)
-            deniedUntil = end
-            bucket.adopt(remaining: bucket.policy.reserve, end: end)
-            for _ in waiters { onChange?(.held(.quotaSpent)) }
-        case .local:
-            decideLocally = true
+        locked { effects in
+            takePending = false
+            switch take {
+            case .granted(let count, let left, let end):
+                state.adopt(remaining: left, end: end)
+                lease = (count, end)
+            case .denied(let end):
+                // Spent everywhere: the local estimate holds everyone until the window ends, then asks again.
+                lease = (0, 0)
+                deniedUntil = end
+                state.adopt(remaining: state.policy.reserve, end: end)
+                for _ in waiters { effects.changes.append(.held(.quotaSpent)) }
+            case .local:
+                decideLocally = true
+            }
+            releaseWaiters(now: Sys.wallClockMilliseconds(), &effects)
         }
-        release()
     }
 
     /// Forgets a waiter (its client left or retryd is shutting down).
     func withdraw(_ exchange: GateWaiter) {
-        waiters.removeAll { $0.exchange == nil || $0.exchange === exchange }
-        if waiters.isEmpty { loop.cancel(timer) }
+        locked { effects in
+            waiters.removeAll { $0.exchange == nil || $0.exchange === exchange }
+            if waiters.isEmpty && timerArmed { effects.reschedule = true }
+        }
     }
 
     /// A response arrived for an attempt of this bucket.
     func observe(status: Int, headers: [(name: String, value: String)]) {
         let now = Sys.wallClockMilliseconds()
-        let wasTrial = bucket.gate == .trial
-        if let closed = bucket.observe(status: status, headers: headers, now: now) {
-            onChange?(.closed(until: closed.until, cause: closed.cause, waiting: waiters.count))
-            shared?.announceClosure(upstream: upstream, bucket: name, until: closed.until, cause: closed.cause)
-        } else if wasTrial && bucket.gate == .open {
-            onChange?(.opened(waiting: waiters.count))
+        locked { effects in
+            let wasTrial = state.gate == .trial
+            if let closed = state.observe(status: status, headers: headers, now: now) {
+                effects.changes.append(.closed(until: closed.until, cause: closed.cause, waiting: waiters.count))
+                if let shared {
+                    let (upstream, name) = (upstream, name)
+                    effects.owned.append {
+                        shared.announceClosure(
+                            upstream: upstream, bucket: name, until: closed.until, cause: closed.cause)
+                    }
+                }
+            } else if wasTrial && state.gate == .open {
+                effects.changes.append(.opened(waiting: waiters.count))
+            }
+            if let shared, let window = state.window, QuotaReport.parse(headers, now: Double(now) / 1000) != nil,
+                shouldReport(window, now: now)
+            {
+                lastReport = (window.end, now)
+                let (upstream, name) = (upstream, name)
+                effects.owned.append { shared.report(upstream: upstream, bucket: name, window: window, now: now) }
+            }
+            if !waiters.isEmpty || timerArmed { effects.reschedule = true }
         }
-        if let shared, let window = bucket.window, QuotaReport.parse(headers, now: Double(now) / 1000) != nil,
-            shouldReport(window, now: now)
-        {
-            lastReport = (window.end, now)
-            shared.report(upstream: upstream, bucket: name, window: window, now: now)
-        }
-        schedule(now: now)
     }
 
     /// Another instance closed the gate (through Redis).
     func close(until: Int64, cause: GateCause) {
-        if bucket.close(until: until, cause: cause) {
-            onChange?(.closed(until: until, cause: cause, waiting: waiters.count))
+        locked { effects in
+            if state.close(until: until, cause: cause) {
+                effects.changes.append(.closed(until: until, cause: cause, waiting: waiters.count))
+            }
+            if !waiters.isEmpty || timerArmed { effects.reschedule = true }
         }
-        schedule(now: Sys.wallClockMilliseconds())
     }
 
-    /// An admitted attempt ended; a held request may go now.
+    /// An admitted attempt ended (or was not used); a held request may go now.
     func finished() {
-        bucket.finished()
-        if !waiters.isEmpty { loop.schedule(timer, after: .zero) }
+        locked { effects in
+            state.finished()
+            if !waiters.isEmpty { effects.reschedule = true }
+        }
+    }
+
+    /// Releases what the bucket lets go; the timer's action, on the owning loop.
+    private func release() {
+        locked { effects in
+            timerArmed = false
+            releaseWaiters(now: Sys.wallClockMilliseconds(), &effects)
+        }
     }
 
     /// Releases the waiters the bucket lets go (a reopening's backlog one spacing apart) and refuses those whose
-    /// wait ran out.
-    private func release() {
-        let now = Sys.wallClockMilliseconds()
+    /// wait ran out. Under the lock.
+    private func releaseWaiters(now: Int64, _ effects: inout Effects) {
         let expired = waiters.filter { $0.giveUpAt <= now || $0.exchange == nil }
         waiters.removeAll { $0.giveUpAt <= now || $0.exchange == nil }
-        for waiter in expired {
-            guard let exchange = waiter.exchange else { continue }
-            onChange?(.refused)
-            exchange.refused(refusal(until: holdUntil(now: now), reason: nil, now: now))
+        for waiter in expired where waiter.exchange != nil {
+            effects.changes.append(.refused)
+            effects.refused.append((waiter, refusal(until: holdUntil(now: now), reason: nil, now: now)))
         }
         while let first = waiters.first {
-            if first.spaced && now < lastRelease + bucket.releaseSpacing.milliseconds { break }
-            guard releaseNext(now: now) else { break }
+            if first.spaced && now < lastRelease + state.releaseSpacing.milliseconds { break }
+            guard releaseNext(now: now, &effects) else { break }
             waiters.removeFirst()
             if first.spaced { lastRelease = now }
-            onChange?(.released(waited: .milliseconds(now - first.since)))
-            first.exchange?.admitted()
+            effects.changes.append(.released(waited: .milliseconds(now - first.since)))
+            effects.admitted.append(first)
         }
-        schedule(now: now)
+        effects.reschedule = true
     }
 
     /// Arms the one timer for the earliest moment something may change: the gate or window opening, the next
     /// release slot, or a waiter's wait running out. An attempt ending (``finished()``) and a lease arriving
-    /// wake it too.
-    private func schedule(now: Int64) {
-        guard let first = waiters.first, let earliestGiveUp = waiters.map(\.giveUpAt).min() else {
-            loop.cancel(timer)
-            return
+    /// wake it too. On the owning loop.
+    private func armTimer() {
+        let now = Sys.wallClockMilliseconds()
+        let wake: Int64? = lock.withLock {
+            timerArmed = nextWake(now: now) != nil
+            return nextWake(now: now)
         }
+        if let wake {
+            loop.schedule(timer, after: .milliseconds(max(wake - now, 0)))
+        } else {
+            loop.cancel(timer)
+        }
+    }
+
+    /// When the timer should fire next, nil without waiters. Under the lock.
+    private func nextWake(now: Int64) -> Int64? {
+        guard let first = waiters.first, let earliestGiveUp = waiters.map(\.giveUpAt).min() else { return nil }
         var wake = earliestGiveUp
         switch peekVerdict(now: now) {
         case .go where !takePending:
-            wake = min(wake, first.spaced ? max(lastRelease + bucket.releaseSpacing.milliseconds, now) : now)
+            wake = min(wake, first.spaced ? max(lastRelease + state.releaseSpacing.milliseconds, now) : now)
         case .go, .hold(nil, _): break
         case .hold(let until?, _): wake = min(wake, until)
         }
-        loop.schedule(timer, after: .milliseconds(max(wake - now, 0)))
+        return wake
     }
 
-    /// When the bucket would let an attempt go again, if it holds them until a known time.
+    /// When the bucket would let an attempt go again, if it holds them until a known time. Under the lock.
     private func holdUntil(now: Int64) -> Int64? {
         if case .hold(let until?, _) = peekVerdict(now: now) { return until }
         return nil
     }
 
     /// What the bucket would answer now, without taking anything: with the quota shared, the window's count is
-    /// Redis's, and a denial holds until the window ends.
+    /// Redis's, and a denial holds until the window ends. Under the lock.
     private func peekVerdict(now: Int64) -> QuotaBucket.Verdict {
         let shared = sharesQuota && !decideLocally
-        var copy = bucket
+        var copy = state
         let verdict = copy.admit(now: now, countsQuota: !shared)
         if case .go = verdict, shared, deniedUntil > now { return .hold(until: deniedUntil, reason: .quotaSpent) }
         return verdict

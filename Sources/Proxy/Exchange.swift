@@ -140,7 +140,7 @@ final class Exchange: RequestSink {
             loop.schedule(timer, after: delay)
         case .admit(let maxWait):
             // An immediate refusal answers inside admit(); otherwise admitted() or refused() follows later.
-            if gate?.admit(self, maxWait: maxWait) ?? true { perform(machine.admitted(now: loop.now)) }
+            if gate?.admit(self, on: loop, maxWait: maxWait) ?? true { gateAdmitted() }
         case .start(let start):
             startTransfer(start)
         case .probe(let timeout):
@@ -321,7 +321,15 @@ extension Exchange: TransferDelegate {
 
 extension Exchange: GateWaiter {
     func admitted() {
-        perform(machine.admitted(now: loop.now))
+        gateAdmitted()
+    }
+
+    /// The gate counted an attempt out for this exchange. Unless an attempt starts (the deadline passed, or the
+    /// verdict of another loop's gate crossed this exchange's end), the place is handed back at once.
+    private func gateAdmitted() {
+        let step = machine.admitted(now: loop.now)
+        if case .start = step {} else { gate?.finished() }
+        perform(step)
     }
 
     func refused(_ refusal: GateRefusal) {

@@ -3,12 +3,13 @@ import Config
 import Logging
 import Loop
 import Redis
+import Synchronization
 
 /// The gates and quota estimates of every upstream, shared with the other instances through Redis (`[shared]`).
 ///
 /// Redis is never a single point of failure: every call has a short timeout, and while Redis cannot be reached each
 /// instance keeps its own state (one warning when it goes, one line when it is back, reconnecting with backoff).
-final class SharedQuota {
+final class SharedQuota: @unchecked Sendable {
     /// The outcome of asking Redis for one request of a window's quota.
     enum Take {
         /// Granted `count` requests (this one and a lease of the rest): `left` remain in the window ending at `end`.
@@ -51,10 +52,12 @@ final class SharedQuota {
         subscriber.close()
     }
 
-    /// Whether Redis answers now.
-    var isConnected: Bool { client.state == .connected }
+    /// Whether Redis answers now; read by the gates of every loop, so kept apart from the client's own state.
+    var isConnected: Bool { connected.load(ordering: .relaxed) }
+    private let connected = Atomic<Bool>(false)
 
     private func stateChanged(_ state: RedisConnectionState) {
+        connected.store(state == .connected, ordering: .relaxed)
         switch state {
         case .connected:
             // Loaded first, so no call's EVALSHA misses and falls back to EVAL behind calls sent after it: a report

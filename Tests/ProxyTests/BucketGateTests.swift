@@ -49,7 +49,7 @@ extension Timing {
                     names.filter { name in
                         let waiter = Recorder(name, log: log)
                         waiters.append(waiter)
-                        return gate!.admit(waiter, maxWait: .seconds(10))
+                        return gate!.admit(waiter, on: thread.loop, maxWait: .seconds(10))
                     }
                 }
             }
