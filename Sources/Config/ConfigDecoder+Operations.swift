@@ -1,11 +1,14 @@
 extension ConfigDecoder {
     /// Top-level keys and tables that configure how retryd is operated rather than what it proxies.
-    static let operationsKeys = ["log_format", "log_level", "admin", "notify", "shared", "state_dir", "journal"]
+    static let operationsKeys = [
+        "log_format", "log_level", "admin", "notify", "shared", "state_dir", "journal", "workers",
+    ]
     static let notifyKeys = ["webhook", "max_queue", "max_attempts", "timeout", "headers"]
     /// Advice for top-level keys written below a table header, where TOML files them under that table.
     static let misplacedTopLevelKeys = [
         "log_format": "log_format is a top-level key; move it above the first table",
         "log_level": "log_level is a top-level key; move it above the first table",
+        "workers": "workers is a top-level key; move it above the first table",
     ]
 
     /// Decodes the top-level `log_format` and `log_level` keys.

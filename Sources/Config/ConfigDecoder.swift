@@ -52,6 +52,10 @@ struct ConfigDecoder {
         var config = RetrydConfig(upstreams: upstreams, limits: limits)
         config.log = try Self.decodeLog(root)
         try Self.decodeJournal(root, into: &config)
+        if let value = root["workers"] {
+            // Past a few dozen loops the shared gates' lock, not the CPUs, would set the pace.
+            config.workers = try value.integer(in: 1...64)
+        }
         if let value = root["admin"] {
             config.admin = try Self.decodeAdmin(try value.table(), upstreams: upstreams)
         }

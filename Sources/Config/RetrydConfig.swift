@@ -24,6 +24,14 @@ package struct RetrydConfig: Sendable, Equatable {
     package var stateDir: String?
     /// The journal's retention and bounds (`[journal]`).
     package var journal = JournalPolicy()
+    /// Event loops serving the listeners (`workers`); nil for one per CPU the process may run on, resolved by
+    /// ``workerCount``.
+    package var workers: Int?
+
+    /// The loops to run: `workers`, else the CPUs of the process's affinity mask (`sched_getaffinity`).
+    package func workerCount(availableCPUs: Int) -> Int {
+        workers ?? max(availableCPUs, 1)
+    }
 
     /// Creates a configuration.
     package init(upstreams: [UpstreamConfig], limits: Limits = Limits(), source: String? = nil, secrets: [String] = [])

@@ -28,11 +28,23 @@ extension ProxyRuntime {
         let timer = LoopTimer { [unowned self] in self.shutdownTimedOut() }
         shutdownTimer = timer
         loop.schedule(timer, after: config.limits.shutdownTimeout)
+        workersDraining = workers.count
+        let timeout = config.limits.shutdownTimeout
+        for worker in workers {
+            worker.loop.runOnLoop { [unowned self] in
+                worker.beginShutdown(timeout: timeout) {
+                    self.loop.runOnLoop {
+                        self.workersDraining -= 1
+                        self.stopIfDrained()
+                    }
+                }
+            }
+        }
         stopIfDrained()
     }
 
     private func stopIfDrained() {
-        guard isShuttingDown, inFlight == 0 else { return }
+        guard isShuttingDown, inFlight == 0, workersDraining == 0 else { return }
         let open =
             servers.values.reduce(0) { $0 + $1.connectionCount }
             + retiring.values.reduce(0) { $0 + $1.server.connectionCount }
@@ -92,6 +104,14 @@ extension ProxyRuntime {
             }
         }
         for (server, service) in moved { retire(server, service) }
+        let added = UnsafeTransfer(
+            bound.compactMap { server, service -> (UpstreamConfig, Server, ProxyService)? in
+                new.upstreams.first { $0.name == service.upstream.name }.map { ($0, server, service) }
+            })
+        let inherited = inherited
+        for worker in workers {
+            worker.loop.runOnLoop { worker.reload(new, bound: added.value, inherited: inherited) }
+        }
         logger.notice(
             "configuration reloaded: \(new.upstreams.count) upstreams, \(bound.count) listeners bound, \(moved.count) retired"
         )

@@ -1,8 +1,9 @@
 /// What the admin endpoints report about a running runtime.
 extension ProxyRuntime {
-    /// Exchanges in flight per upstream name (waiting, attempting or streaming); read on the loop thread.
+    /// Exchanges in flight per upstream name on every loop (waiting, attempting or streaming); read on the first
+    /// loop's thread.
     package var inFlightExchanges: [String: Int] {
-        services.mapValues(\.inFlight)
+        services.mapValues(\.upstreamInFlight.current)
     }
 
     /// Response bytes queued toward clients and not yet written, across all listeners; read on the loop thread.

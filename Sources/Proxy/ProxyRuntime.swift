@@ -35,11 +35,21 @@ package final class ProxyRuntime: @unchecked Sendable {
     var observers: [ExchangeObserver] = []
     /// Gates and quotas shared with other instances through Redis, when `[shared]` is configured.
     let shared: SharedQuota?
+    /// The other event loops (`workers` - 1), each with its own listening sockets beside this loop's.
+    let workers: [ProxyWorker]
+    /// Loops whose drain is not over yet, during a graceful shutdown.
+    var workersDraining = 0
+    /// Runs first on each other loop's thread (to batch its log lines, as on this one).
+    package var workerThreadStarted: ((EventLoop) -> Void)?
+    /// Runs last on each other loop's thread.
+    package var workerThreadFinished: (() -> Void)?
 
-    /// Builds the runtime and binds every upstream's listener.
+    /// Builds the runtime and binds every upstream's listener, on each of `workers` event loops.
     /// - Throws: `SysError` when a listener cannot be bound (the error names the call and errno).
-    /// - Parameter inherited: listening sockets from socket activation, by upstream name; others are bound here.
-    package init(config: RetrydConfig, logger: Logger, inherited: [String: Int32] = [:]) throws {
+    /// - Parameters:
+    ///   - inherited: listening sockets from socket activation, by upstream name; others are bound here.
+    ///   - workers: event loops to serve the listeners on (``RetrydConfig/workerCount(availableCPUs:)``).
+    package init(config: RetrydConfig, logger: Logger, inherited: [String: Int32] = [:], workers: Int = 1) throws {
         self.config = config
         self.logger = logger
         self.inherited = inherited
@@ -51,8 +61,17 @@ package final class ProxyRuntime: @unchecked Sendable {
         } else {
             shared = nil
         }
+        let budget = budget
+        self.workers = try (1..<max(workers, 1)).map { index in
+            try ProxyWorker(index: index, budget: budget, logger: logger)
+        }
         for upstream in config.upstreams {
-            try bind(upstream)
+            let (server, service) = try bind(upstream)
+            for worker in self.workers {
+                try worker.bind(
+                    upstream, like: server, sharing: service, limits: config.limits,
+                    inheritedFD: inherited[upstream.name])
+            }
         }
         shared?.onRemoteClosure = { [unowned self] upstream, bucket, until, cause in
             self.services[upstream]?.quota.gate(named: bucket).close(until: until, cause: cause)
@@ -75,12 +94,17 @@ package final class ProxyRuntime: @unchecked Sendable {
             guard let address = SocketAddress(host: upstream.listen.host, port: upstream.listen.port) else {
                 throw SysError(call: "bind \(upstream.listen)", errno: EINVAL)
             }
-            server = try Server(loop: loop, address: address, limits: limits, budget: budget, handler: service)
+            server = try Server(
+                loop: loop, address: address, limits: limits, budget: budget, handler: service,
+                reusePort: !workers.isEmpty)
         }
         service.observers = observers
         service.quota.shared = shared
         let name = upstream.name
-        server.onRefused = { [unowned self] in self.connectionRefused(upstream: name) }
+        server.onRefused = { [unowned self] in
+            // Other loops' listeners call this too: the warning's throttle and the observers live on this loop.
+            self.loop.runOnLoop { self.connectionRefused(upstream: name) }
+        }
         services[upstream.name] = service
         servers[upstream.name] = server
         logger.info(
@@ -89,11 +113,16 @@ package final class ProxyRuntime: @unchecked Sendable {
         return (server, service)
     }
 
-    /// Adds an observer to every upstream's exchanges (metrics, notifications).
+    /// Adds an observer to every upstream's exchanges on every loop (metrics, notifications).
     package func addObserver(_ observer: ExchangeObserver) {
         observers.append(observer)
         for service in services.values { service.observers = observers }
+        let (all, first) = (UnsafeTransfer(observers), loop)
+        for worker in workers { worker.loop.runOnLoop { worker.setObservers(all.value, firstLoop: first) } }
     }
+
+    /// The event loops serving the listeners.
+    package var loopCount: Int { workers.count + 1 }
 
     /// The port each upstream's listener is bound to (useful when the configuration asked for port 0).
     /// What the listeners serve, for systemd's status line: "vendor on 127.0.0.1:8080, other on [::1]:8081".
@@ -105,13 +134,17 @@ package final class ProxyRuntime: @unchecked Sendable {
         servers.mapValues { $0.localAddress.port }
     }
 
-    /// Runs the loop until ``stop()``, then closes every listener, client connection and upstream connection.
+    /// Runs this loop and the other workers' until ``stop()``, then closes every listener, client connection and
+    /// upstream connection.
     package func run() throws {
+        for worker in workers { worker.start(prepare: workerThreadStarted, finish: workerThreadFinished) }
         defer { tearDown() }
         try loop.run()
     }
 
     private func tearDown() {
+        for worker in workers { worker.stop() }
+        for worker in workers { worker.join() }
         for server in servers.values { server.closeAll() }
         for (server, _) in retiring.values { server.closeAll() }
         forwarder.shutDown()

@@ -6,6 +6,7 @@ import Listener
 import Logging
 import Loop
 import Retry
+import Synchronization
 
 /// The proxy for one configured upstream: it turns each request arriving on its listener into an ``Exchange``.
 package final class ProxyService: RequestHandler {
@@ -25,22 +26,39 @@ package final class ProxyService: RequestHandler {
     let loop: EventLoop
     let logger: Logger
     private var exchanges: [ObjectIdentifier: Exchange] = [:]
-    /// Exchanges in flight (waiting, attempting or streaming).
+    /// Exchanges in flight on this loop (waiting, attempting or streaming).
     package var inFlight: Int { exchanges.count }
+    /// Exchanges in flight for the upstream on every loop, readable from any thread (for `/status`).
+    let upstreamInFlight: InFlightCount
+    /// Whether this service keeps the upstream-wide state (the first loop's does; the other loops' share it).
+    private let ownsUpstreamState: Bool
     /// Called when the last in-flight exchange finishes (used to finish a drain).
     package var onIdle: (() -> Void)?
 
     /// Creates the proxy for `upstream`, sending through `forwarder` on `loop`.
-    package init(upstream: UpstreamConfig, replayLimit: Int, forwarder: Forwarder, loop: EventLoop, logger: Logger) {
+    /// - Parameter sharing: the first loop's proxy of the same upstream, whose quota gates, budget, breaker and
+    ///   in-flight count this one shares; nil for the first loop's own.
+    package init(
+        upstream: UpstreamConfig, replayLimit: Int, forwarder: Forwarder, loop: EventLoop, logger: Logger,
+        sharing: ProxyService? = nil
+    ) {
         self.upstream = upstream
         self.replayLimit = replayLimit
         profile = UpstreamProfile(upstream: upstream, replayLimit: replayLimit)
-        quota = QuotaKeeper(upstream: upstream.name, policy: upstream.quota, loop: loop)
-        health = HealthMonitor(budget: upstream.budget, breaker: upstream.breaker, now: loop.now)
+        if let sharing {
+            quota = sharing.quota
+            health = sharing.health
+            upstreamInFlight = sharing.upstreamInFlight
+        } else {
+            quota = QuotaKeeper(upstream: upstream.name, policy: upstream.quota, loop: loop)
+            health = HealthMonitor(budget: upstream.budget, breaker: upstream.breaker, now: loop.now)
+            upstreamInFlight = InFlightCount()
+        }
+        ownsUpstreamState = sharing == nil
         self.forwarder = forwarder
         self.loop = loop
         self.logger = logger
-        quota.onChange = { [unowned self] gate, change in self.gateChanged(gate, change) }
+        if sharing == nil { quota.onChange = { [unowned self] gate, change in self.gateChanged(gate, change) } }
     }
 
     /// Starts the exchange for a request that arrived on this upstream's listener.
@@ -48,6 +66,7 @@ package final class ProxyService: RequestHandler {
         for observer in observers { observer.exchangeStarted(upstream: upstream.name) }
         let exchange = Exchange(head: head, connection: connection, service: self, profile: profile)
         exchanges[ObjectIdentifier(exchange)] = exchange
+        upstreamInFlight.add(1)
         exchange.begin()
         return exchange
     }
@@ -57,17 +76,32 @@ package final class ProxyService: RequestHandler {
         self.upstream = upstream
         self.replayLimit = replayLimit
         profile = UpstreamProfile(upstream: upstream, replayLimit: replayLimit)
+        // The first loop's proxy reconfigures the shared state, once for all loops.
+        guard ownsUpstreamState else { return }
         quota.reconfigure(policy: upstream.quota)
         health.reconfigure(budget: upstream.budget, breaker: upstream.breaker, now: loop.now)
     }
 
     func exchangeFinished(_ exchange: Exchange) {
-        exchanges[ObjectIdentifier(exchange)] = nil
+        guard exchanges.removeValue(forKey: ObjectIdentifier(exchange)) != nil else { return }
+        upstreamInFlight.add(-1)
         if exchanges.isEmpty { onIdle?() }
     }
 
     /// Ends every unfinished exchange now (the shutdown timeout passed).
     package func finishAllForShutdown() {
         for exchange in Array(exchanges.values) { exchange.finishForShutdown() }
+    }
+}
+
+/// A count several loops change and any thread reads.
+final class InFlightCount: Sendable {
+    private let value = Atomic<Int>(0)
+
+    /// The count now.
+    var current: Int { value.load(ordering: .relaxed) }
+
+    func add(_ delta: Int) {
+        value.wrappingAdd(delta, ordering: .relaxed)
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Config
 import Foundation
+import Loop
 
 /// `retryd check`: validates the configuration and prints each upstream's effective policy.
 struct Check: ParsableCommand {
@@ -16,6 +17,10 @@ struct Check: ParsableCommand {
     func run() throws {
         let config = try source.load(environment: ProcessInfo.processInfo.environment)
         print(config.summary)
+        let cpus = Sys.availableCPUs()
+        print(
+            config.workers.map { "workers: \($0) event loops" }
+                ?? "workers: \(config.workerCount(availableCPUs: cpus)) event loops (one per CPU this process may use)")
         let journal = Self.journalLine(config)
         print(journal.line)
         if let problem = journal.problem {

@@ -39,7 +39,8 @@ struct Run: ParsableCommand {
         let activation = SocketActivation.fromEnvironment(environment, pid: getpid())
         SocketActivation.unsetEnvironment()
         let runtime = try ProxyRuntime(
-            config: loaded, logger: logger, inherited: Self.inheritedSockets(activation, for: loaded))
+            config: loaded, logger: logger, inherited: Self.inheritedSockets(activation, for: loaded),
+            workers: loaded.workerCount(availableCPUs: Sys.availableCPUs()))
         let metrics = RetrydMetrics()
         let journal = Self.startJournal(loaded, logger: logger, metrics: metrics)
         let admin = try loaded.admin.map { adminConfig in
@@ -64,10 +65,16 @@ struct Run: ParsableCommand {
             logLevelOverride: logLevel)
         let signals = try SignalWatcher(loop: runtime.loop) { supervisor.handle(signal: $0) }
         supervisor.startWatchdog(interval: SystemdNotifier.watchdogInterval(environment: environment, pid: getpid()))
+        logger.info("\(runtime.loopCount) event \(runtime.loopCount == 1 ? "loop" : "loops") serving the listeners")
         notifier?.ready(status: "serving \(runtime.servingDescription)")
         // The loop's own log lines (one access line per request) go out once per iteration, not once per line.
         LogBatch.standardError.adoptCurrentThread()
         runtime.loop.afterIteration = { LogBatch.standardError.flush() }
+        runtime.workerThreadStarted = { loop in
+            LogBatch.standardError.adoptCurrentThread()
+            loop.afterIteration = { LogBatch.standardError.flush() }
+        }
+        runtime.workerThreadFinished = { LogBatch.standardError.release() }
         defer { LogBatch.standardError.release() }
         try runtime.run()
         admin?.close()

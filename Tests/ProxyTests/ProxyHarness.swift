@@ -11,17 +11,20 @@ final class ProxyHarness: @unchecked Sendable {
     private let thread: RuntimeThread
 
     /// Starts retryd for `upstreamURL`; `configure` adjusts the upstream and limits before binding.
-    /// - Parameter shared: `[shared]`, for instances that share gates and quotas through a Redis.
+    /// - Parameters:
+    ///   - shared: `[shared]`, for instances that share gates and quotas through a Redis.
+    ///   - workers: event loops serving the listener.
     init(
         upstreamURL: String,
         logger: Logger = Logger(label: "retryd-test", factory: { _ in SwiftLogNoOpLogHandler() }),
         shared: SharedConfig? = nil,
+        workers: Int = 1,
         configure: (inout UpstreamConfig, inout Limits) -> Void = { _, _ in }
     ) throws {
         var config = try RetrydConfig.quickStart(listen: "127.0.0.1:0", upstream: upstreamURL)
         config.shared = shared
         configure(&config.upstreams[0], &config.limits)
-        runtime = try ProxyRuntime(config: config, logger: logger)
+        runtime = try ProxyRuntime(config: config, logger: logger, workers: workers)
         port = runtime.boundPorts[config.upstreams[0].name]!
         thread = RuntimeThread(runtime)
     }

@@ -21,18 +21,20 @@ extension ProxyHarness {
     static func quick(
         _ upstream: TestUpstream,
         logger: Logger = Logger(label: "retryd-test", factory: { _ in SwiftLogNoOpLogHandler() }),
+        workers: Int = 1,
         configure: (inout UpstreamConfig, inout Limits) -> Void = { _, _ in }
     ) throws -> ProxyHarness {
-        try quick(upstreamURL: upstream.baseURL, logger: logger, configure: configure)
+        try quick(upstreamURL: upstream.baseURL, logger: logger, workers: workers, configure: configure)
     }
 
     /// retryd in front of `upstreamURL` with `RetryPolicy.quick()`; `configure` adjusts it further.
     static func quick(
         upstreamURL: String,
         logger: Logger = Logger(label: "retryd-test", factory: { _ in SwiftLogNoOpLogHandler() }),
+        workers: Int = 1,
         configure: (inout UpstreamConfig, inout Limits) -> Void = { _, _ in }
     ) throws -> ProxyHarness {
-        try ProxyHarness(upstreamURL: upstreamURL, logger: logger) { upstream, limits in
+        try ProxyHarness(upstreamURL: upstreamURL, logger: logger, workers: workers) { upstream, limits in
             upstream.retry = .quick()
             configure(&upstream, &limits)
         }

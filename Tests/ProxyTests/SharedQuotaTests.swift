@@ -8,9 +8,11 @@ extension Timing {
     /// Two instances in front of one vendor share its gate through a real redis-server the test starts.
     @Suite("Shared quota")
     struct SharedQuotaTests {
-        static func instance(_ upstream: TestUpstream, redis: RedisServerProcess, name: String) throws -> ProxyHarness {
+        static func instance(
+            _ upstream: TestUpstream, redis: RedisServerProcess, name: String, workers: Int = 1
+        ) throws -> ProxyHarness {
             let shared = SharedConfig(redis: try RedisURL(parsing: redis.urlString), instance: name)
-            return try ProxyHarness(upstreamURL: upstream.baseURL, shared: shared) { upstream, _ in
+            return try ProxyHarness(upstreamURL: upstream.baseURL, shared: shared, workers: workers) { upstream, _ in
                 upstream.retry = .quick(maxAttempts: 1)
             }
         }
@@ -75,6 +77,45 @@ extension Timing {
             let (after, afterElapsed) = try measure { try second.request(target: "/v1/jobs/3") }
             #expect(after.status == 200)
             #expect(afterElapsed >= .milliseconds(1_500), "sharing did not resume: \(afterElapsed)")
+        }
+
+        @Test("an instance of two loops: another instance's 429 holds the requests of both, and leases work from both")
+        func instanceWithTwoLoops() async throws {
+            let redis = try RedisServerProcess()
+            let remaining = LockedBox(1_000)
+            let upstream = try TestUpstream(handler: { request, _ in
+                if request.target.hasPrefix("/limit") {
+                    return .respond(status: 429, headers: [("Retry-After", "2")], text: "slow down")
+                }
+                var left = 0
+                remaining.mutate {
+                    $0 -= 1
+                    left = $0
+                }
+                return .respond(
+                    status: 200,
+                    headers: [
+                        ("Ratelimit-Limit", "1000"), ("Ratelimit-Remaining", String(left)), ("Ratelimit-Reset", "30"),
+                    ],
+                    text: "ok")
+            })
+            let first = try Self.instance(upstream, redis: redis, name: "first")
+            let second = try Self.instance(upstream, redis: redis, name: "second", workers: 2)
+            #expect(Self.waitConnected(first) && Self.waitConnected(second))
+            // Quota reports through both loops, then leases asked from both: every request is answered promptly.
+            let pacedStart = ContinuousClock.now
+            let paced = try await WorkerTests.requests(16, to: second, target: "/v1/assets")
+            let pacedElapsed = ContinuousClock.now - pacedStart
+            #expect(paced.allSatisfy { $0.status == 200 }, "\(paced.map(\.status))")
+            #expect(pacedElapsed < .seconds(3), "leases from the second loop stalled: \(pacedElapsed)")
+            #expect(try first.request(target: "/limit").status == 429)
+            let closedAt = ContinuousClock.now
+            try await Task.sleep(for: .milliseconds(100))
+            let held = try await WorkerTests.requests(8, to: second, target: "/v1/jobs")
+            #expect(held.allSatisfy { $0.status == 200 })
+            let arrivals = upstream.requests.filter { $0.target.hasPrefix("/v1/jobs") }.map { $0.receivedAt - closedAt }
+            #expect(arrivals.count == 8)
+            #expect(arrivals.allSatisfy { $0 >= .milliseconds(1_500) }, "a loop sent before the reset: \(arrivals)")
         }
     }
 }
