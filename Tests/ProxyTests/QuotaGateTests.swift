@@ -7,7 +7,7 @@ extension Timing {
     /// One 429 closes the upstream's gate for every request; quota headers hold requests before the window is spent.
     @Suite("Quota gate")
     struct QuotaGateTests {
-        /// Sends `count` GETs at once on their own threads; returns when all are answered.
+        /// Sends `count` GETs at once, each on its own thread and connection; returns when all are answered.
         static func concurrent(_ count: Int, to proxy: ProxyHarness, target: String) async throws -> [ReceivedResponse]
         {
             try await withThrowingTaskGroup(of: ReceivedResponse.self) { group in

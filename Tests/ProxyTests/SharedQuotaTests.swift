@@ -104,14 +104,14 @@ extension Timing {
             #expect(Self.waitConnected(first) && Self.waitConnected(second))
             // Quota reports through both loops, then leases asked from both: every request is answered promptly.
             let pacedStart = ContinuousClock.now
-            let paced = try await WorkerTests.requests(16, to: second, target: "/v1/assets")
+            let paced = try await QuotaGateTests.concurrent(16, to: second, target: "/v1/assets")
             let pacedElapsed = ContinuousClock.now - pacedStart
             #expect(paced.allSatisfy { $0.status == 200 }, "\(paced.map(\.status))")
             #expect(pacedElapsed < .seconds(3), "leases from the second loop stalled: \(pacedElapsed)")
             #expect(try first.request(target: "/limit").status == 429)
             let closedAt = ContinuousClock.now
             try await Task.sleep(for: .milliseconds(100))
-            let held = try await WorkerTests.requests(8, to: second, target: "/v1/jobs")
+            let held = try await QuotaGateTests.concurrent(8, to: second, target: "/v1/jobs")
             #expect(held.allSatisfy { $0.status == 200 })
             let arrivals = upstream.requests.filter { $0.target.hasPrefix("/v1/jobs") }.map { $0.receivedAt - closedAt }
             #expect(arrivals.count == 8)

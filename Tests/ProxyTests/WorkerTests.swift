@@ -23,23 +23,13 @@ extension Timing {
             func gaveUp(_ report: GiveUpReport) {}
         }
 
-        /// Opens `count` connections at once, each sending one request and reading its answer.
-        static func requests(_ count: Int, to proxy: ProxyHarness, target: String) async throws -> [ReceivedResponse] {
-            try await withThrowingTaskGroup(of: ReceivedResponse.self) { group in
-                for index in 0..<count {
-                    group.addTask { try await onOwnThread { try proxy.request(target: "\(target)/\(index)") } }
-                }
-                return try await group.reduce(into: []) { $0.append($1) }
-            }
-        }
-
         @Test("connections are spread over both loops, and every request is answered once")
         func bothLoopsServe() async throws {
             let upstream = try TestUpstream(handler: { request, _ in .respond(status: 200, text: request.target) })
             let proxy = try ProxyHarness.quick(upstream, workers: 2)
             let observer = ThreadObserver()
             try proxy.onLoop { $0.addObserver(observer) }
-            let responses = try await Self.requests(24, to: proxy, target: "/v1/assets")
+            let responses = try await QuotaGateTests.concurrent(24, to: proxy, target: "/v1/assets")
             #expect(responses.count == 24)
             #expect(responses.allSatisfy { $0.status == 200 })
             #expect(
@@ -64,7 +54,7 @@ extension Timing {
             async let first = onOwnThread { try proxy.request(target: "/v1/jobs/first") }
             #expect(upstream.waitForRequests(1))
             let closedAt = ContinuousClock.now
-            let later = try await Self.requests(12, to: proxy, target: "/v1/jobs/later")
+            let later = try await QuotaGateTests.concurrent(12, to: proxy, target: "/v1/jobs/later")
             #expect(try await first.status == 200, "the first request is retried after the announced wait")
             #expect(later.allSatisfy { $0.status == 200 })
             #expect(Set(observer.threads.value).count == 2, "the later requests did not reach both loops")
@@ -94,7 +84,7 @@ extension Timing {
                 .delay(.seconds(1), then: .respond(status: 200, text: "slow"))
             })
             let proxy = try ProxyHarness.quick(upstream, workers: 2)
-            async let answers = Self.requests(8, to: proxy, target: "/v1/slow")
+            async let answers = QuotaGateTests.concurrent(8, to: proxy, target: "/v1/slow")
             #expect(upstream.waitForRequests(8))
             // The status count is the sum of what each loop has in flight, read on that loop.
             let counts = LockedBox<(total: Int, first: Int, second: Int)>((0, 0, 0))
