@@ -1,6 +1,10 @@
 import CCurl
 import Loop
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 extension Forwarder {
     /// Turns an ``UpstreamRequest`` into easy-handle options that send it byte for byte. A pooled handle already
     /// configured for the same upstream only gets the per-request options.
@@ -17,6 +21,15 @@ extension Forwarder {
         try configureRequest(transfer)
     }
 
+    /// Whether none of the variables libcurl reads to find a proxy is set. libcurl looks them up on every transfer
+    /// (five `getenv` calls and their comparisons, 1.7% of a proxied request's instructions under callgrind); the
+    /// environment does not change while retryd runs, so without any of them each handle is told once that there is
+    /// no proxy. With one set, libcurl goes on finding the proxy itself, as before.
+    static let environmentNamesNoProxy: Bool = {
+        let names = ["http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY"]
+        return names.allSatisfy { name in getenv(name) == nil }
+    }()
+
     /// The options that depend only on the upstream, set once per pooled handle.
     func configureBase(_ handle: EasyHandle, _ base: EasyBase) throws(ForwarderError) {
         let easy = handle.easy
@@ -32,6 +45,10 @@ extension Forwarder {
             ccurl_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(base.connectTimeout.nanoseconds / 1_000_000)),
             "CURLOPT_CONNECTTIMEOUT_MS")
         check.check(ccurl_easy_setopt_share(easy, share), "CURLOPT_SHARE")
+        if Self.environmentNamesNoProxy {
+            check.check(ccurl_easy_setopt_string(easy, CURLOPT_PROXY, ""), "CURLOPT_PROXY")
+            check.check(ccurl_easy_setopt_string(easy, CURLOPT_NOPROXY, ""), "CURLOPT_NOPROXY")
+        }
         if let caFile = base.caFile {
             check.check(ccurl_easy_setopt_string(easy, CURLOPT_CAINFO, caFile), "CURLOPT_CAINFO")
         }
