@@ -28,7 +28,7 @@ package struct RetrydConfig: Sendable, Equatable {
     /// ``workerCount``.
     package var workers: Int?
 
-    /// The loops to run: `workers`, else the CPUs of the process's affinity mask (`sched_getaffinity`).
+    /// The loops to run: `workers`, else `availableCPUs` (the affinity mask, lowered to a cgroup CPU quota).
     package func workerCount(availableCPUs: Int) -> Int {
         workers ?? max(availableCPUs, 1)
     }

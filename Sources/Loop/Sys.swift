@@ -91,8 +91,32 @@ package enum Sys {
     }
 
     /// The CPUs this process may run on (its affinity mask, which cpusets and `taskset` narrow), at least 1.
-    package static func availableCPUs() -> Int {
-        Int(clinux_available_cpus())
+    /// Lowered to the cgroup's CPU quota when one is set (`cpu.max`, as a container runtime's `--cpus` writes it),
+    /// as Go's automaxprocs and the JVM do: a sidecar limited to one CPU of a 64-core host runs one loop, not 64.
+    package static func availableCPUs(cpuMaxPath: String = "/sys/fs/cgroup/cpu.max") -> Int {
+        let affinity = max(Int(clinux_available_cpus()), 1)
+        guard let text = readSmallFile(cpuMaxPath), let quota = cpuQuota(cpuMax: text) else { return affinity }
+        return min(affinity, quota)
+    }
+
+    /// The CPUs a cgroup v2 `cpu.max` line ("QUOTA PERIOD", or "max PERIOD" for none) allows, rounded up; nil for
+    /// no limit or a line that does not parse.
+    package static func cpuQuota(cpuMax: String) -> Int? {
+        let fields = cpuMax.split(whereSeparator: { $0 == " " || $0 == "\n" })
+        guard fields.count == 2, let quota = Int(fields[0]), let period = Int(fields[1]), quota > 0, period > 0
+        else { return nil }
+        return (quota + period - 1) / period
+    }
+
+    /// A short text file read whole (a /sys or /proc entry); nil when it cannot be read.
+    static func readSmallFile(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { Self.close(fd) }
+        var bytes = [UInt8](repeating: 0, count: 256)
+        let count = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+        guard count > 0 else { return nil }
+        return String(decoding: bytes[..<count], as: UTF8.self)
     }
 
     /// A close-on-exec duplicate of `fd`: one descriptor per event loop for a socket systemd passed, so that each

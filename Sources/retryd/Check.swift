@@ -20,7 +20,8 @@ struct Check: ParsableCommand {
         let cpus = Sys.availableCPUs()
         print(
             config.workers.map { "workers: \($0) event loops" }
-                ?? "workers: \(config.workerCount(availableCPUs: cpus)) event loops (one per CPU this process may use)")
+                ?? "workers: \(config.workerCount(availableCPUs: cpus)) event loops (one per CPU this process may use, within its cgroup quota)"
+        )
         let journal = Self.journalLine(config)
         print(journal.line)
         if let problem = journal.problem {
