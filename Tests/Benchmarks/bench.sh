@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Throughput, latency, CPU per request and memory of retryd against direct access, nginx proxy_pass and libcurl alone,
 # for a plain and a verified HTTPS upstream (a CA made by the script), in one run on this machine.
-#   bash Tests/Benchmarks/bench.sh            # DURATION=10 CONNECTIONS=64 DOWNLOAD_MIB=1024 to change
+#   bash Tests/Benchmarks/bench.sh [path-to-retryd]   # no path: builds the release binary first
+#   DURATION=4 CONNECTIONS=64 DOWNLOAD_MIB=1024 to change (DURATION: seconds of each wrk run)
 # Not a test: figures depend on the machine. Loopback only; every run is bounded in time.
 set -euo pipefail
+# A relative path means the caller's directory, not the repository's.
+RETRYD=${1:-${RETRYD:-}}
+[[ -n $RETRYD ]] && RETRYD=$(realpath "$RETRYD")
 cd "$(dirname "$0")/../.."
 
-DURATION=${DURATION:-10}
+DURATION=${DURATION:-4}
 CONNECTIONS=${CONNECTIONS:-64}
 DOWNLOAD_MIB=${DOWNLOAD_MIB:-1024}
 UPSTREAM_PORT=${UPSTREAM_PORT:-18081}
@@ -23,9 +27,12 @@ if ! need nginx || ! need wrk || ! need curl || ! dpkg -s libcurl4-openssl-dev >
 fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
-echo "building retryd (release)..."
-swift build -c release --product retryd 2>&1 | tail -1
-RETRYD=$(swift build -c release --show-bin-path)/retryd
+if [[ -z $RETRYD ]]; then
+    echo "building retryd (release)..."
+    swift build -c release --product retryd 2>&1 | tail -1
+    RETRYD=$(swift build -c release --show-bin-path)/retryd
+fi
+[[ -x $RETRYD ]] || { echo "not an executable: $RETRYD" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/retryd-bench.XXXXXX)
 chmod 755 "$work"  # nginx workers run unprivileged
@@ -118,22 +125,60 @@ NGINX
 "$NGINX" -c "$work/upstream.conf"
 "$NGINX" -c "$work/proxy.conf"
 
-"$RETRYD" --listen 127.0.0.1:$RETRYD_PORT --upstream http://127.0.0.1:$UPSTREAM_PORT 2>"$work/logs/retryd.log" &
-retryd_pid=$!
-pids+=("$retryd_pid")
-for _ in $(seq 50); do curl -sf -o /dev/null http://127.0.0.1:$RETRYD_PORT/v1/jobs/1234 && break; sleep 0.1; done
-cat >"$work/retryd-tls.toml" <<TOML
-state_dir = ""
+# One retryd process serves both upstreams (only one is loaded at a time), from a file so that `workers` can be set.
+write_retryd_conf() { # file workers-or-empty plain-port tls-port
+    {
+        echo 'state_dir = ""'
+        [[ -n $2 ]] && echo "workers = $2"
+        cat <<TOML
+[[upstream]]
+name = "vendor"
+listen = "127.0.0.1:$3"
+url = "http://127.0.0.1:$UPSTREAM_PORT"
 [[upstream]]
 name = "vendor-tls"
-listen = "127.0.0.1:$RETRYD_TLS_PORT"
+listen = "127.0.0.1:$4"
 url = "https://127.0.0.1:$TLS_UPSTREAM_PORT"
 ca_file = "$work/ca.pem"
 TOML
-"$RETRYD" --config "$work/retryd-tls.toml" 2>"$work/logs/retryd-tls.log" &
-retryd_tls_pid=$!
-pids+=("$retryd_tls_pid")
-for _ in $(seq 50); do curl -sf -o /dev/null http://127.0.0.1:$RETRYD_TLS_PORT/v1/jobs/1234 && break; sleep 0.1; done
+    } >"$1"
+}
+# Starts a proxy command and waits until every port answers; sets started_pid. Fails if it exits or stays silent.
+start_proxy() { # log port... -- command...
+    local log=$1 ports=() pid port ready
+    shift
+    while [[ $1 != -- ]]; do ports+=("$1"); shift; done
+    shift
+    "$@" >"$log" 2>&1 &
+    pid=$!
+    for _ in $(seq 50); do
+        ready=1
+        for port in "${ports[@]}"; do
+            curl -sf -o /dev/null "http://127.0.0.1:$port/v1/jobs/1234" || { ready=0; break; }
+        done
+        ((ready)) && { started_pid=$pid; pids+=("$pid"); return 0; }
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    return 1
+}
+# workers = 1 is retryd's leanest form; a build from before the key rejects it, and runs one loop without it.
+write_retryd_conf "$work/retryd-1.toml" 1 $RETRYD_PORT $RETRYD_TLS_PORT
+has_workers=1
+if ! start_proxy "$work/logs/retryd-1.log" $RETRYD_PORT $RETRYD_TLS_PORT -- "$RETRYD" --config "$work/retryd-1.toml"; then
+    if ! grep -q workers "$work/logs/retryd-1.log"; then
+        echo "retryd did not start:" >&2; cat "$work/logs/retryd-1.log" >&2; exit 1
+    fi
+    echo "this retryd does not know workers ($(head -1 "$work/logs/retryd-1.log")): it runs its one loop without the key"
+    has_workers=0
+    write_retryd_conf "$work/retryd-1.toml" "" $RETRYD_PORT $RETRYD_TLS_PORT
+    start_proxy "$work/logs/retryd-1.log" $RETRYD_PORT $RETRYD_TLS_PORT -- "$RETRYD" --config "$work/retryd-1.toml" \
+        || { echo "retryd did not start:" >&2; cat "$work/logs/retryd-1.log" >&2; exit 1; }
+fi
+retryd_pid=$started_pid
+retryd_tls_pid=$started_pid
 
 # wrk's latency percentiles, normalised to milliseconds.
 to_ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) printf "%.3f", v / 1000; else if (v ~ /ms$/) printf "%.3f", v + 0; else printf "%.3f", v * 1000 }'; }
