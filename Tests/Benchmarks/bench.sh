@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Throughput, latency, CPU per request and memory of retryd against direct access, nginx proxy_pass and libcurl alone,
-# for a plain and a verified HTTPS upstream (a CA made by the script), in one run on this machine.
+# Throughput, latency, CPU per request and memory of retryd (one event loop, and one per core) against direct access,
+# nginx proxy_pass, HAProxy and libcurl alone, for a plain and a verified HTTPS upstream (a CA made by the script),
+# in one run on this machine.
 #   bash Tests/Benchmarks/bench.sh [path-to-retryd]   # no path: builds the release binary first
-#   DURATION=4 CONNECTIONS=64 DOWNLOAD_MIB=1024 to change (DURATION: seconds of each wrk run)
+#   DURATION=4 CONNECTIONS=64 LOOPS=$(nproc) DOWNLOAD_MIB=1024 to change (DURATION: seconds of each wrk run,
+#   LOOPS: workers of the "N loops" rows); KEEP=1 keeps the work directory (configs, logs)
 # Not a test: figures depend on the machine. Loopback only; every run is bounded in time.
 set -euo pipefail
 # A relative path means the caller's directory, not the repository's.
@@ -19,6 +21,13 @@ RETRYD_PORT=${RETRYD_PORT:-18083}
 TLS_UPSTREAM_PORT=${TLS_UPSTREAM_PORT:-18084}
 NGINX_TLS_PROXY_PORT=${NGINX_TLS_PROXY_PORT:-18085}
 RETRYD_TLS_PORT=${RETRYD_TLS_PORT:-18086}
+HAPROXY_PORT=${HAPROXY_PORT:-18091}
+HAPROXY_TLS_PORT=${HAPROXY_TLS_PORT:-18092}
+RETRYD_N_PORT=${RETRYD_N_PORT:-18093}
+RETRYD_N_TLS_PORT=${RETRYD_N_TLS_PORT:-18094}
+LOOPS=${LOOPS:-$(nproc)}
+ports=($UPSTREAM_PORT $NGINX_PROXY_PORT $RETRYD_PORT $TLS_UPSTREAM_PORT $NGINX_TLS_PROXY_PORT $RETRYD_TLS_PORT
+    $HAPROXY_PORT $HAPROXY_TLS_PORT $RETRYD_N_PORT $RETRYD_N_TLS_PORT)
 
 need() { command -v "$1" >/dev/null 2>&1; }
 if ! need nginx || ! need wrk || ! need curl || ! dpkg -s libcurl4-openssl-dev >/dev/null 2>&1; then
@@ -26,6 +35,13 @@ if ! need nginx || ! need wrk || ! need curl || ! dpkg -s libcurl4-openssl-dev >
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx wrk curl libcurl4-openssl-dev >/dev/null
 fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+# A port some other program holds would measure that program, or fail half-way through.
+for port in "${ports[@]}"; do
+    if need ss && ss -Hltn "sport = :$port" | grep -q .; then
+        echo "port $port is in use; move the benchmark with the *_PORT variables" >&2
+        exit 1
+    fi
+done
 
 if [[ -z $RETRYD ]]; then
     echo "building retryd (release)..."
@@ -42,7 +58,7 @@ cleanup() {
     for pidfile in "$work"/upstream.pid "$work"/proxy.pid; do
         [[ -f $pidfile ]] && kill "$(cat "$pidfile")" 2>/dev/null
     done
-    rm -rf "$work"
+    [[ -n ${KEEP:-} ]] && echo "kept $work" || rm -rf "$work"
 }
 trap cleanup EXIT
 
@@ -177,66 +193,173 @@ if ! start_proxy "$work/logs/retryd-1.log" $RETRYD_PORT $RETRYD_TLS_PORT -- "$RE
     start_proxy "$work/logs/retryd-1.log" $RETRYD_PORT $RETRYD_TLS_PORT -- "$RETRYD" --config "$work/retryd-1.toml" \
         || { echo "retryd did not start:" >&2; cat "$work/logs/retryd-1.log" >&2; exit 1; }
 fi
-retryd_pid=$started_pid
-retryd_tls_pid=$started_pid
+retryd1_pid=$started_pid
+declare -A rps p50 p99 cpu skip
+# LOOPS loops (by default one per core, retryd's own default here), written out so that the row says what it ran.
+retrydN_pid=
+if ((LOOPS < 2)); then
+    skip[retrydN]="LOOPS=$LOOPS, nothing to compare with one loop"
+elif ((!has_workers)); then
+    skip[retrydN]="this retryd has no workers key"
+else
+    write_retryd_conf "$work/retryd-n.toml" "$LOOPS" $RETRYD_N_PORT $RETRYD_N_TLS_PORT
+    start_proxy "$work/logs/retryd-n.log" $RETRYD_N_PORT $RETRYD_N_TLS_PORT -- "$RETRYD" --config "$work/retryd-n.toml" \
+        || { echo "retryd (workers = $LOOPS) did not start:" >&2; cat "$work/logs/retryd-n.log" >&2; exit 1; }
+    retrydN_pid=$started_pid
+fi
+skip[retrydN-tls]=${skip[retrydN]:-}
 
-# wrk's latency percentiles, normalised to milliseconds.
-to_ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) printf "%.3f", v / 1000; else if (v ~ /ms$/) printf "%.3f", v + 0; else printf "%.3f", v * 1000 }'; }
-declare -A rps p50 p99 cpu
-# CPU time (user + system) of one process, in clock ticks.
+# HAProxy as a user would set it up in front of one API: one thread, idle server connections reused by any client
+# (http-reuse always), the HTTPS server verified against the run's CA and, through the SNI name, as localhost (like
+# nginx's proxy_ssl_name), one log line per request like the others.
+haproxy_pid=
+if ! need haproxy; then
+    skip[haproxy]="haproxy is not installed"
+else
+    cat >"$work/haproxy.cfg" <<HAPROXY
+global
+    nbthread 1
+    maxconn 4096
+    log stdout format raw local0
+defaults
+    mode http
+    log global
+    option httplog
+    http-reuse always
+    timeout connect 5s
+    timeout client 30s
+    timeout server 30s
+frontend plain
+    bind 127.0.0.1:$HAPROXY_PORT
+    default_backend vendor
+frontend tls
+    bind 127.0.0.1:$HAPROXY_TLS_PORT
+    default_backend vendor_tls
+backend vendor
+    server upstream 127.0.0.1:$UPSTREAM_PORT
+backend vendor_tls
+    server upstream 127.0.0.1:$TLS_UPSTREAM_PORT ssl verify required ca-file $work/ca.pem sni str(localhost)
+HAPROXY
+    if start_proxy "$work/logs/haproxy.log" $HAPROXY_PORT $HAPROXY_TLS_PORT -- haproxy -db -f "$work/haproxy.cfg"; then
+        haproxy_pid=$started_pid
+    else
+        skip[haproxy]="HAProxy did not start: $(grep -m1 -i alert "$work/logs/haproxy.log" || head -1 "$work/logs/haproxy.log")"
+    fi
+fi
+skip[haproxy-tls]=${skip[haproxy]:-}
+
+# wrk's latency percentiles, normalised to microseconds (wrk prints 45.00us, 1.20ms, 2.00s).
+to_us() {
+    awk -v v="$1" 'BEGIN { if (v == "") exit; if (v ~ /us$/) x = v + 0; else if (v ~ /ms$/) x = v * 1e3;
+        else if (v ~ /m$/) x = v * 6e7; else x = v * 1e6; printf "%.1f", x }'
+}
+# CPU time (user + system, all threads) of one process, in clock ticks.
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-measure() {
-    local name=$1 port=$2 pid=$3 out before
+# One wrk run against URL: requests/s, p50 and p99 (us), and CPU microseconds per request of process PID.
+measure() { # name url pid connections seconds [command wrk runs under, e.g. taskset -c 1]
+    local name=$1 url=$2 pid=$3 connections=$4 seconds=$5 out before errors
+    shift 5
+    [[ -n ${skip[$name]:-} ]] && return 0
     before=$(ticks "$pid")
-    out=$(wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "http://127.0.0.1:$port/v1/jobs/1234")
+    if ! out=$("$@" wrk -t1 -c"$connections" -d"${seconds}s" --latency "$url" 2>&1) \
+        || ! grep -q '^Requests/sec' <<<"$out"; then
+        skip[$name]="wrk failed: $(tail -1 <<<"$out")"
+        return 0
+    fi
     rps[$name]=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
-    p50[$name]=$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")
-    p99[$name]=$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")
-    # CPU microseconds per request of the process under test (for direct: the upstream nginx worker).
+    p50[$name]=$(to_us "$(awk '$1 == "50%" {print $2}' <<<"$out")")
+    p99[$name]=$(to_us "$(awk '$1 == "99%" {print $2}' <<<"$out")")
     cpu[$name]=$(awk -v t="$(($(ticks "$pid") - before))" -v hz="$(getconf CLK_TCK)" \
         -v n="$(awk '/requests in/ {print $1}' <<<"$out")" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }')
-    local errors
     errors=$(awk '/Non-2xx|Socket errors/' <<<"$out")
     [[ -n $errors ]] && echo "  $name: $errors"
     return 0
 }
 upstream_worker=$(pgrep -P "$(cat "$work/upstream.pid")" | head -1)
 proxy_worker=$(pgrep -P "$(cat "$work/proxy.pid")" | head -1)
-echo "wrk -t1 -c$CONNECTIONS -d${DURATION}s, small JSON body, loopback, $(nproc) cores"
-measure direct $UPSTREAM_PORT "$upstream_worker"
-measure retryd $RETRYD_PORT "$retryd_pid"
-measure nginx $NGINX_PROXY_PORT "$proxy_worker"
-# The same through an HTTPS upstream (verified, keep-alive); direct is the TLS server's worker answering plain wrk, so
-# only the proxies' rows compare.
-measure retryd-tls $RETRYD_TLS_PORT "$retryd_tls_pid"
-measure nginx-tls $NGINX_TLS_PROXY_PORT "$proxy_worker"
-
-printf '%-10s %12s %10s %10s %12s %12s %14s\n' target "requests/s" "p50 ms" "p99 ms" "vs direct" "vs nginx" "CPU us/req"
-for name in direct retryd nginx retryd-tls nginx-tls; do
-    reference=nginx
-    [[ $name == *-tls ]] && reference=nginx-tls
-    printf '%-10s %12.0f %10s %10s %11.2fx %11.2fx %14s\n' "$name" "${rps[$name]}" "${p50[$name]}" "${p99[$name]}" \
-        "$(awk -v a="${rps[$name]}" -v b="${rps[direct]}" 'BEGIN { print a / b }')" \
-        "$(awk -v a="${rps[$name]}" -v b="${rps[$reference]}" 'BEGIN { print a / b }')" "${cpu[$name]}"
-done
-echo "(CPU us/req: the process under test; for direct, the upstream nginx worker; -tls rows: HTTPS upstream, vs nginx-tls)"
+job=/v1/jobs/1234
+echo "wrk -t1 -c$CONNECTIONS -d${DURATION}s, small JSON body, loopback; wrk, the upstream and the proxy share $(nproc) cores"
+measure direct "http://127.0.0.1:$UPSTREAM_PORT$job" "$upstream_worker" "$CONNECTIONS" "$DURATION"
+measure retryd1 "http://127.0.0.1:$RETRYD_PORT$job" "$retryd1_pid" "$CONNECTIONS" "$DURATION"
+measure retrydN "http://127.0.0.1:$RETRYD_N_PORT$job" "$retrydN_pid" "$CONNECTIONS" "$DURATION"
+measure nginx "http://127.0.0.1:$NGINX_PROXY_PORT$job" "$proxy_worker" "$CONNECTIONS" "$DURATION"
+measure haproxy "http://127.0.0.1:$HAPROXY_PORT$job" "$haproxy_pid" "$CONNECTIONS" "$DURATION"
+# The same through the HTTPS upstream (verified, keep-alive). direct is wrk speaking TLS to the upstream itself (wrk
+# does not verify), as an application calling the vendor would; the proxies take plain HTTP and speak TLS upstream.
+measure direct-tls "https://127.0.0.1:$TLS_UPSTREAM_PORT$job" "$upstream_worker" "$CONNECTIONS" "$DURATION"
+measure retryd1-tls "http://127.0.0.1:$RETRYD_TLS_PORT$job" "$retryd1_pid" "$CONNECTIONS" "$DURATION"
+measure retrydN-tls "http://127.0.0.1:$RETRYD_N_TLS_PORT$job" "$retrydN_pid" "$CONNECTIONS" "$DURATION"
+measure nginx-tls "http://127.0.0.1:$NGINX_TLS_PROXY_PORT$job" "$proxy_worker" "$CONNECTIONS" "$DURATION"
+measure haproxy-tls "http://127.0.0.1:$HAPROXY_TLS_PORT$job" "$haproxy_pid" "$CONNECTIONS" "$DURATION"
 
 # libcurl's own cost per request, with nothing of retryd around it and a core to itself (no wrk running).
 floor_bin="$work/curl-floor"
+floor() { # name url
+    local out
+    out=$(CURL_FLOOR_CAINFO=$work/ca.pem "$floor_bin" "$2" "$CONNECTIONS" "$DURATION" 2>&1) || true
+    if [[ $out =~ ^([0-9]+)\ requests/s,\ ([0-9.]+)\ us\ CPU\ per\ request,\ ([0-9]+)\ failed ]]; then
+        rps[$1]=${BASH_REMATCH[1]}
+        cpu[$1]=${BASH_REMATCH[2]}
+        ((BASH_REMATCH[3] == 0)) || echo "  $1: ${BASH_REMATCH[3]} transfers failed"
+    else
+        skip[$1]="curl-floor: $out"
+    fi
+}
 if ${CC:-cc} -O2 -o "$floor_bin" Tests/Benchmarks/curl-floor.c -lcurl 2>"$work/logs/cc.log"; then
-    echo "libcurl alone (Tests/Benchmarks/curl-floor.c, $CONNECTIONS transfers, multi_socket, no client side):" \
-        "$("$floor_bin" "http://127.0.0.1:$UPSTREAM_PORT/v1/jobs/1234" "$CONNECTIONS" "$DURATION")"
-    echo "libcurl alone, HTTPS upstream:" \
-        "$(CURL_FLOOR_CAINFO=$work/ca.pem "$floor_bin" "https://127.0.0.1:$TLS_UPSTREAM_PORT/v1/jobs/1234" \
-            "$CONNECTIONS" "$DURATION")"
+    floor libcurl "http://127.0.0.1:$UPSTREAM_PORT$job"
+    floor libcurl-tls "https://127.0.0.1:$TLS_UPSTREAM_PORT$job"
 else
-    echo "libcurl floor skipped: no C compiler (${CC:-cc})"
+    skip[libcurl]="no C compiler (${CC:-cc})"
+    skip[libcurl-tls]=${skip[libcurl]}
 fi
-echo "retryd added p99 vs direct: $(awk -v a="${p99[retryd]}" -v b="${p99[direct]}" 'BEGIN { printf "%.3f", a - b }') ms" \
-    "(nginx: $(awk -v a="${p99[nginx]}" -v b="${p99[direct]}" 'BEGIN { printf "%.3f", a - b }') ms)"
-rss_kib() { awk -v k="$2" '$1 == k":" {print $2}' "/proc/$1/status"; }
-echo "retryd peak RSS after the runs: $(rss_kib "$retryd_pid" VmHWM) KiB"
 
+targets=(direct retryd1 retrydN nginx haproxy libcurl)
+label() {
+    case $1 in
+        direct*) echo "direct" ;;
+        retryd1*) echo "retryd, 1 loop" ;;
+        retrydN*) echo "retryd, $LOOPS loops" ;;
+        nginx*) echo "nginx proxy_pass" ;;
+        haproxy*) echo "HAProxy" ;;
+        libcurl*) echo "libcurl alone" ;;
+    esac
+}
+# a / b as "1.23x", or "-" when either is missing.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "-"; else printf "%.2fx", a / b }'; }
+ms() { awk -v v="$1" 'BEGIN { if (v == "") print "-"; else printf "%.2f", v / 1000 }'; }
+print_rows() { # "" or -tls
+    local key name
+    printf '  %-18s %11s %8s %8s %11s %11s %9s\n' target requests/s "p50 ms" "p99 ms" "CPU us/req" "vs libcurl" "vs nginx"
+    for name in "${targets[@]}"; do
+        key=$name$1
+        if [[ -n ${skip[$key]:-} ]]; then
+            printf '  %-18s skipped: %s\n' "$(label "$name")" "${skip[$key]}"
+            continue
+        fi
+        local vs_curl=- vs_nginx=-
+        if [[ $name != direct ]]; then
+            vs_curl=$(ratio "${cpu[$key]}" "${cpu[libcurl$1]:-}")
+            vs_nginx=$(ratio "${cpu[$key]}" "${cpu[nginx$1]:-}")
+        fi
+        printf '  %-18s %11.0f %8s %8s %11s %11s %9s\n' "$(label "$name")" "${rps[$key]}" "$(ms "${p50[$key]:-}")" \
+            "$(ms "${p99[$key]:-}")" "${cpu[$key]}" "$vs_curl" "$vs_nginx"
+    done
+}
+echo "plain HTTP upstream:"
+print_rows ""
+echo "HTTPS upstream (verified against the run's CA, keep-alive; direct: wrk speaks TLS to it):"
+print_rows -tls
+echo "(CPU us/req: user + system time of the process under test over the run, all its threads, per request; for" \
+    "direct, the upstream nginx worker; libcurl alone: curl-floor.c, $CONNECTIONS transfers, multi_socket, no client" \
+    "side, no wrk running. Ratios are of CPU per request. Every proxy writes one access log line per request.)"
+added() { awk -v a="${p99[$1]:-}" -v b="${p99[direct]:-}" 'BEGIN { if (a == "" || b == "") print "-"; else printf "%.2f", (a - b) / 1000 }'; }
+echo "added p99 over direct at -c$CONNECTIONS: retryd $(added retryd1) ms with 1 loop, $(added retrydN) ms with $LOOPS;" \
+    "nginx $(added nginx) ms; HAProxy $(added haproxy) ms"
+rss_kib() { awk -v k="$2" '$1 == k":" {print $2}' "/proc/$1/status"; }
+echo "retryd peak RSS after the runs: $(rss_kib "$retryd1_pid" VmHWM) KiB with 1 loop${retrydN_pid:+,\
+ $(rss_kib "$retrydN_pid" VmHWM) KiB with $LOOPS}"
+
+retryd_pid=$retryd1_pid
 before=$(rss_kib "$retryd_pid" VmRSS)
 start=$(date +%s.%N)
 curl -s -o /dev/null -w '%{size_download}' "http://127.0.0.1:$RETRYD_PORT/large.bin" >"$work/size" &
@@ -250,6 +373,6 @@ done
 wait "$curl_pid"
 end=$(date +%s.%N)
 bytes=$(cat "$work/size")
-echo "download ${DOWNLOAD_MIB} MiB through retryd: $bytes bytes in $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }') s;" \
+echo "download ${DOWNLOAD_MIB} MiB through retryd (1 loop): $bytes bytes in $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }') s;" \
     "RSS $before KiB before, $peak KiB at most during it (growth $((peak - before)) KiB)"
 [[ $bytes -eq $((DOWNLOAD_MIB * 1024 * 1024)) ]] || { echo "download incomplete" >&2; exit 1; }
