@@ -3,8 +3,9 @@
 # nginx proxy_pass, HAProxy and libcurl alone, for a plain and a verified HTTPS upstream (a CA made by the script),
 # in one run on this machine.
 #   bash Tests/Benchmarks/bench.sh [path-to-retryd]   # no path: builds the release binary first
-#   DURATION=4 CONNECTIONS=64 LOOPS=$(nproc) DOWNLOAD_MIB=1024 to change (DURATION: seconds of each wrk run,
-#   LOOPS: workers of the "N loops" rows); KEEP=1 keeps the work directory (configs, logs)
+#   DURATION=4 IDLE_DURATION=3 CONNECTIONS=64 LOOPS=$(nproc) DOWNLOAD_MIB=1024 to change
+#   (seconds of each loaded and unloaded wrk run; LOOPS: workers of the "N loops" rows);
+#   KEEP=1 keeps the work directory (configs, logs)
 # Not a test: figures depend on the machine. Loopback only; every run is bounded in time.
 set -euo pipefail
 # A relative path means the caller's directory, not the repository's.
@@ -13,6 +14,7 @@ RETRYD=${1:-${RETRYD:-}}
 cd "$(dirname "$0")/../.."
 
 DURATION=${DURATION:-4}
+IDLE_DURATION=${IDLE_DURATION:-3}
 CONNECTIONS=${CONNECTIONS:-64}
 DOWNLOAD_MIB=${DOWNLOAD_MIB:-1024}
 UPSTREAM_PORT=${UPSTREAM_PORT:-18081}
@@ -355,6 +357,26 @@ echo "(CPU us/req: user + system time of the process under test over the run, al
 added() { awk -v a="${p99[$1]:-}" -v b="${p99[direct]:-}" 'BEGIN { if (a == "" || b == "") print "-"; else printf "%.2f", (a - b) / 1000 }'; }
 echo "added p99 over direct at -c$CONNECTIONS: retryd $(added retryd1) ms with 1 loop, $(added retrydN) ms with $LOOPS;" \
     "nginx $(added nginx) ms; HAProxy $(added haproxy) ms"
+# One request at a time: what each hop adds when nothing queues, which is what retryd costs at the rates a legacy
+# application calls a vendor API (the loaded p50 above is queueing at saturation).
+echo "unloaded: wrk -t1 -c1 -d${IDLE_DURATION}s --latency, one request at a time, plain HTTP upstream"
+measure idle-direct "http://127.0.0.1:$UPSTREAM_PORT$job" "$upstream_worker" 1 "$IDLE_DURATION"
+measure idle-retryd1 "http://127.0.0.1:$RETRYD_PORT$job" "$retryd1_pid" 1 "$IDLE_DURATION"
+measure idle-nginx "http://127.0.0.1:$NGINX_PROXY_PORT$job" "$proxy_worker" 1 "$IDLE_DURATION"
+# p50 of idle-NAME minus direct's, in microseconds.
+added_p50() {
+    awk -v a="${p50[idle-$1]:-}" -v b="${p50[idle-direct]:-}" 'BEGIN { if (a == "" || b == "") print "-"; else printf "%.1f", a - b }'
+}
+printf '  %-18s %9s %9s %22s\n' target "p50 us" "p99 us" "added p50 over direct"
+for name in direct retryd1 nginx; do
+    if [[ -n ${skip[idle-$name]:-} ]]; then
+        printf '  %-18s skipped: %s\n' "$(label "$name")" "${skip[idle-$name]}"
+        continue
+    fi
+    printf '  %-18s %9.1f %9.1f %22s\n' "$(label "$name")" "${p50[idle-$name]}" "${p99[idle-$name]}" \
+        "$([[ $name == direct ]] && echo - || added_p50 "$name")"
+done
+
 rss_kib() { awk -v k="$2" '$1 == k":" {print $2}' "/proc/$1/status"; }
 echo "retryd peak RSS after the runs: $(rss_kib "$retryd1_pid" VmHWM) KiB with 1 loop${retrydN_pid:+,\
  $(rss_kib "$retrydN_pid" VmHWM) KiB with $LOOPS}"
