@@ -3,8 +3,8 @@
 # nginx proxy_pass, HAProxy and libcurl alone, for a plain and a verified HTTPS upstream (a CA made by the script),
 # in one run on this machine.
 #   bash Tests/Benchmarks/bench.sh [path-to-retryd]   # no path: builds the release binary first
-#   DURATION=4 IDLE_DURATION=3 CONNECTIONS=64 LOOPS=$(nproc) DOWNLOAD_MIB=1024 to change
-#   (seconds of each loaded and unloaded wrk run; LOOPS: workers of the "N loops" rows);
+#   DURATION=4 IDLE_DURATION=3 SCALE_DURATION=4 CONNECTIONS=64 LOOPS=$(nproc) DOWNLOAD_MIB=1024 to change
+#   (seconds of each loaded, unloaded and scaling wrk run; LOOPS: workers of the "N loops" rows);
 #   KEEP=1 keeps the work directory (configs, logs)
 # Not a test: figures depend on the machine. Loopback only; every run is bounded in time.
 set -euo pipefail
@@ -15,6 +15,7 @@ cd "$(dirname "$0")/../.."
 
 DURATION=${DURATION:-4}
 IDLE_DURATION=${IDLE_DURATION:-3}
+SCALE_DURATION=${SCALE_DURATION:-$DURATION}
 CONNECTIONS=${CONNECTIONS:-64}
 DOWNLOAD_MIB=${DOWNLOAD_MIB:-1024}
 UPSTREAM_PORT=${UPSTREAM_PORT:-18081}
@@ -376,6 +377,35 @@ for name in direct retryd1 nginx; do
     printf '  %-18s %9.1f %9.1f %22s\n' "$(label "$name")" "${p50[idle-$name]}" "${p99[idle-$name]}" \
         "$([[ $name == direct ]] && echo - || added_p50 "$name")"
 done
+
+# Does a second loop buy throughput? On two cores wrk and the upstream would take the second loop's core, so they are
+# put on core 1 together and retryd left free to use both: the second loop competes with them for core 1.
+scaled=0
+if (($(nproc) < 2)); then
+    echo "scaling: skipped, one core"
+elif [[ -n ${skip[retrydN]:-} ]]; then
+    echo "scaling: skipped, ${skip[retrydN]}"
+else
+    echo "scaling: retryd unpinned with 1 and $LOOPS loops; wrk (taskset -c 1) and the upstream nginx worker share core 1;" \
+        "wrk -t1 -c$CONNECTIONS -d${SCALE_DURATION}s, plain HTTP upstream"
+    upstream_cpus=$(taskset -pc "$upstream_worker" | awk '{print $NF}')
+    taskset -pc 1 "$upstream_worker" >/dev/null
+    measure scale-retryd1 "http://127.0.0.1:$RETRYD_PORT$job" "$retryd1_pid" "$CONNECTIONS" "$SCALE_DURATION" taskset -c 1
+    measure scale-retrydN "http://127.0.0.1:$RETRYD_N_PORT$job" "$retrydN_pid" "$CONNECTIONS" "$SCALE_DURATION" \
+        taskset -c 1
+    taskset -pc "$upstream_cpus" "$upstream_worker" >/dev/null
+    printf '  %-18s %11s %8s %11s\n' target requests/s "p99 ms" "CPU us/req"
+    for name in retryd1 retrydN; do
+        if [[ -n ${skip[scale-$name]:-} ]]; then
+            printf '  %-18s skipped: %s\n' "$(label "$name")" "${skip[scale-$name]}"
+            continue
+        fi
+        printf '  %-18s %11.0f %8s %11s\n' "$(label "$name")" "${rps[scale-$name]}" "$(ms "${p99[scale-$name]}")" \
+            "${cpu[scale-$name]}"
+    done
+    [[ -n ${rps[scale-retryd1]:-} && -n ${rps[scale-retrydN]:-} ]] && scaled=1
+    ((scaled)) && echo "  $LOOPS loops / 1 loop: $(ratio "${rps[scale-retrydN]}" "${rps[scale-retryd1]}") the throughput"
+fi
 
 rss_kib() { awk -v k="$2" '$1 == k":" {print $2}' "/proc/$1/status"; }
 echo "retryd peak RSS after the runs: $(rss_kib "$retryd1_pid" VmHWM) KiB with 1 loop${retrydN_pid:+,\
