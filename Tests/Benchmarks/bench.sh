@@ -425,6 +425,60 @@ done
 wait "$curl_pid"
 end=$(date +%s.%N)
 bytes=$(cat "$work/size")
-echo "download ${DOWNLOAD_MIB} MiB through retryd (1 loop): $bytes bytes in $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }') s;" \
+seconds=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }')
+echo "download ${DOWNLOAD_MIB} MiB through retryd (1 loop): $bytes bytes in $seconds s;" \
     "RSS $before KiB before, $peak KiB at most during it (growth $((peak - before)) KiB)"
 [[ $bytes -eq $((DOWNLOAD_MIB * 1024 * 1024)) ]] || { echo "download incomplete" >&2; exit 1; }
+
+# The same figures as Markdown, to paste into the README's Figures.
+commas() { awk -v n="$1" 'BEGIN { s = sprintf("%.0f", n); while (s ~ /[0-9][0-9][0-9][0-9]/) sub(/[0-9][0-9][0-9]($|,)/, ",&", s); print s }'; }
+md_ms() { awk -v v="$1" 'BEGIN { if (v != "") printf "%.2f ms", v / 1000 }'; }
+md_us() { awk -v v="$1" 'BEGIN { if (v != "") printf "%.0f µs", v }'; }
+md_ratio() { ratio "$1" "$2" | sed 's/x$/×/; s/^-$//'; }
+echo
+echo "Markdown ($(date +%F), $(nproc) cores; wrk -t1 -c$CONNECTIONS -d${DURATION}s; wrk, the upstream and the proxy share the cores;" \
+    "CPU per request of the proxy process, ratios of CPU per request):"
+echo
+echo "| upstream | target | requests/s | p50 | p99 | CPU per request | vs libcurl | vs nginx |"
+echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+for suffix in "" -tls; do
+    upstream=plain
+    [[ $suffix == -tls ]] && upstream="HTTPS (verified)"
+    for name in "${targets[@]}"; do
+        key=$name$suffix
+        if [[ -n ${skip[$key]:-} ]]; then
+            echo "| $upstream | $(label "$name") | skipped: ${skip[$key]} | | | | | |"
+        elif [[ $name == direct ]]; then
+            echo "| $upstream | direct to the upstream | $(commas "${rps[$key]}") | $(md_ms "${p50[$key]}") |" \
+                "$(md_ms "${p99[$key]}") | ${cpu[$key]} µs (upstream) | | |"
+        else
+            echo "| $upstream | $(label "$name") | $(commas "${rps[$key]}") | $(md_ms "${p50[$key]:-}") |" \
+                "$(md_ms "${p99[$key]:-}") | ${cpu[$key]} µs | $(md_ratio "${cpu[$key]}" "${cpu[libcurl$suffix]:-}") |" \
+                "$(md_ratio "${cpu[$key]}" "${cpu[nginx$suffix]:-}") |"
+        fi
+    done
+done
+echo
+echo "| unloaded (wrk -t1 -c1 -d${IDLE_DURATION}s) | p50 | p99 | added p50 over direct |"
+echo "| --- | ---: | ---: | ---: |"
+for name in direct retryd1 nginx; do
+    if [[ -n ${skip[idle-$name]:-} ]]; then
+        echo "| $(label "$name") | skipped: ${skip[idle-$name]} | | |"
+    else
+        echo "| $(label "$name") | $(md_us "${p50[idle-$name]}") | $(md_us "${p99[idle-$name]}") |" \
+            "$([[ $name == direct ]] || md_us "$(added_p50 "$name")") |"
+    fi
+done
+if ((scaled)); then
+    echo
+    echo "| retryd unpinned, wrk and the upstream on core 1 (wrk -c$CONNECTIONS -d${SCALE_DURATION}s) | requests/s | p99 |" \
+        "CPU per request | vs 1 loop |"
+    echo "| --- | ---: | ---: | ---: | ---: |"
+    for name in retryd1 retrydN; do
+        echo "| $(label "$name") | $(commas "${rps[scale-$name]}") | $(md_ms "${p99[scale-$name]}") |" \
+            "${cpu[scale-$name]} µs | $(md_ratio "${rps[scale-$name]}" "${rps[scale-retryd1]}") |"
+    done
+fi
+echo
+echo "Peak RSS after the runs $(rss_kib "$retryd1_pid" VmHWM) KiB (1 loop); the ${DOWNLOAD_MIB} MiB download took $seconds s" \
+    "and grew RSS by $((peak - before)) KiB."
