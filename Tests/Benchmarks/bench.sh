@@ -184,17 +184,18 @@ start_proxy() { # log port... -- command...
     return 1
 }
 # workers = 1 is retryd's leanest form; a build from before the key rejects it, and runs one loop without it.
+retryd1_log=$work/logs/retryd-1.log
 write_retryd_conf "$work/retryd-1.toml" 1 $RETRYD_PORT $RETRYD_TLS_PORT
 has_workers=1
-if ! start_proxy "$work/logs/retryd-1.log" $RETRYD_PORT $RETRYD_TLS_PORT -- "$RETRYD" --config "$work/retryd-1.toml"; then
-    if ! grep -q workers "$work/logs/retryd-1.log"; then
-        echo "retryd did not start:" >&2; cat "$work/logs/retryd-1.log" >&2; exit 1
+if ! start_proxy "$retryd1_log" $RETRYD_PORT $RETRYD_TLS_PORT -- "$RETRYD" --config "$work/retryd-1.toml"; then
+    if ! grep -q workers "$retryd1_log"; then
+        echo "retryd did not start:" >&2; cat "$retryd1_log" >&2; exit 1
     fi
-    echo "this retryd does not know workers ($(head -1 "$work/logs/retryd-1.log")): it runs its one loop without the key"
+    echo "this retryd does not know workers ($(head -1 "$retryd1_log")): it runs its one loop without the key"
     has_workers=0
     write_retryd_conf "$work/retryd-1.toml" "" $RETRYD_PORT $RETRYD_TLS_PORT
-    start_proxy "$work/logs/retryd-1.log" $RETRYD_PORT $RETRYD_TLS_PORT -- "$RETRYD" --config "$work/retryd-1.toml" \
-        || { echo "retryd did not start:" >&2; cat "$work/logs/retryd-1.log" >&2; exit 1; }
+    start_proxy "$retryd1_log" $RETRYD_PORT $RETRYD_TLS_PORT -- "$RETRYD" --config "$work/retryd-1.toml" \
+        || { echo "retryd did not start:" >&2; cat "$retryd1_log" >&2; exit 1; }
 fi
 retryd1_pid=$started_pid
 declare -A rps p50 p99 cpu skip
@@ -206,7 +207,8 @@ elif ((!has_workers)); then
     skip[retrydN]="this retryd has no workers key"
 else
     write_retryd_conf "$work/retryd-n.toml" "$LOOPS" $RETRYD_N_PORT $RETRYD_N_TLS_PORT
-    start_proxy "$work/logs/retryd-n.log" $RETRYD_N_PORT $RETRYD_N_TLS_PORT -- "$RETRYD" --config "$work/retryd-n.toml" \
+    start_proxy "$work/logs/retryd-n.log" $RETRYD_N_PORT $RETRYD_N_TLS_PORT -- \
+        "$RETRYD" --config "$work/retryd-n.toml" \
         || { echo "retryd (workers = $LOOPS) did not start:" >&2; cat "$work/logs/retryd-n.log" >&2; exit 1; }
     retrydN_pid=$started_pid
 fi
@@ -246,7 +248,8 @@ HAPROXY
     if start_proxy "$work/logs/haproxy.log" $HAPROXY_PORT $HAPROXY_TLS_PORT -- haproxy -db -f "$work/haproxy.cfg"; then
         haproxy_pid=$started_pid
     else
-        skip[haproxy]="HAProxy did not start: $(grep -m1 -i alert "$work/logs/haproxy.log" || head -1 "$work/logs/haproxy.log")"
+        skip[haproxy]="HAProxy did not start: $(grep -m1 -i alert "$work/logs/haproxy.log" \
+            || head -1 "$work/logs/haproxy.log")"
     fi
 fi
 skip[haproxy-tls]=${skip[haproxy]:-}
@@ -281,7 +284,8 @@ measure() { # name url pid connections seconds [command wrk runs under, e.g. tas
 upstream_worker=$(pgrep -P "$(cat "$work/upstream.pid")" | head -1)
 proxy_worker=$(pgrep -P "$(cat "$work/proxy.pid")" | head -1)
 job=/v1/jobs/1234
-echo "wrk -t1 -c$CONNECTIONS -d${DURATION}s, small JSON body, loopback; wrk, the upstream and the proxy share $(nproc) cores"
+echo "wrk -t1 -c$CONNECTIONS -d${DURATION}s, small JSON body, loopback;" \
+    "wrk, the upstream and the proxy share $(nproc) cores"
 measure direct "http://127.0.0.1:$UPSTREAM_PORT$job" "$upstream_worker" "$CONNECTIONS" "$DURATION"
 measure retryd1 "http://127.0.0.1:$RETRYD_PORT$job" "$retryd1_pid" "$CONNECTIONS" "$DURATION"
 measure retrydN "http://127.0.0.1:$RETRYD_N_PORT$job" "$retrydN_pid" "$CONNECTIONS" "$DURATION"
@@ -332,7 +336,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) pri
 ms() { awk -v v="$1" 'BEGIN { if (v == "") print "-"; else printf "%.2f", v / 1000 }'; }
 print_rows() { # "" or -tls
     local key name
-    printf '  %-18s %11s %8s %8s %11s %11s %9s\n' target requests/s "p50 ms" "p99 ms" "CPU us/req" "vs libcurl" "vs nginx"
+    printf '  %-18s %11s %8s %8s %11s %11s %9s\n' target requests/s "p50 ms" "p99 ms" "CPU us/req" "vs libcurl" \
+        "vs nginx"
     for name in "${targets[@]}"; do
         key=$name$1
         if [[ -n ${skip[$key]:-} ]]; then
@@ -355,9 +360,17 @@ print_rows -tls
 echo "(CPU us/req: user + system time of the process under test over the run, all its threads, per request; for" \
     "direct, the upstream nginx worker; libcurl alone: curl-floor.c, $CONNECTIONS transfers, multi_socket, no client" \
     "side, no wrk running. Ratios are of CPU per request. Every proxy writes one access log line per request.)"
-added() { awk -v a="${p99[$1]:-}" -v b="${p99[direct]:-}" 'BEGIN { if (a == "" || b == "") print "-"; else printf "%.2f", (a - b) / 1000 }'; }
-echo "added p99 over direct at -c$CONNECTIONS: retryd $(added retryd1) ms with 1 loop, $(added retrydN) ms with $LOOPS;" \
-    "nginx $(added nginx) ms; HAProxy $(added haproxy) ms"
+# (a - b) / scale printed with format, or "-" when either is missing.
+minus() {
+    awk -v a="$1" -v b="$2" -v s="$3" -v f="$4" \
+        'BEGIN { if (a == "" || b == "") print "-"; else printf f, (a - b) / s }'
+}
+added=()
+for name in retryd1 retrydN nginx haproxy; do
+    [[ -n ${p99[$name]:-} ]] && added+=("$(label "$name"): $(minus "${p99[$name]}" "${p99[direct]:-}" 1000 %.2f) ms")
+done
+added=$(printf '%s; ' "${added[@]}")
+echo "added p99 over direct at -c$CONNECTIONS: ${added%; }"
 # One request at a time: what each hop adds when nothing queues, which is what retryd costs at the rates a legacy
 # application calls a vendor API (the loaded p50 above is queueing at saturation).
 echo "unloaded: wrk -t1 -c1 -d${IDLE_DURATION}s --latency, one request at a time, plain HTTP upstream"
@@ -365,9 +378,7 @@ measure idle-direct "http://127.0.0.1:$UPSTREAM_PORT$job" "$upstream_worker" 1 "
 measure idle-retryd1 "http://127.0.0.1:$RETRYD_PORT$job" "$retryd1_pid" 1 "$IDLE_DURATION"
 measure idle-nginx "http://127.0.0.1:$NGINX_PROXY_PORT$job" "$proxy_worker" 1 "$IDLE_DURATION"
 # p50 of idle-NAME minus direct's, in microseconds.
-added_p50() {
-    awk -v a="${p50[idle-$1]:-}" -v b="${p50[idle-direct]:-}" 'BEGIN { if (a == "" || b == "") print "-"; else printf "%.1f", a - b }'
-}
+added_p50() { minus "${p50[idle-$1]:-}" "${p50[idle-direct]:-}" 1 %.1f; }
 printf '  %-18s %9s %9s %22s\n' target "p50 us" "p99 us" "added p50 over direct"
 for name in direct retryd1 nginx; do
     if [[ -n ${skip[idle-$name]:-} ]]; then
@@ -386,11 +397,12 @@ if (($(nproc) < 2)); then
 elif [[ -n ${skip[retrydN]:-} ]]; then
     echo "scaling: skipped, ${skip[retrydN]}"
 else
-    echo "scaling: retryd unpinned with 1 and $LOOPS loops; wrk (taskset -c 1) and the upstream nginx worker share core 1;" \
-        "wrk -t1 -c$CONNECTIONS -d${SCALE_DURATION}s, plain HTTP upstream"
+    echo "scaling: retryd unpinned with 1 and $LOOPS loops; wrk (taskset -c 1) and the upstream nginx worker share" \
+        "core 1; wrk -t1 -c$CONNECTIONS -d${SCALE_DURATION}s, plain HTTP upstream"
     upstream_cpus=$(taskset -pc "$upstream_worker" | awk '{print $NF}')
     taskset -pc 1 "$upstream_worker" >/dev/null
-    measure scale-retryd1 "http://127.0.0.1:$RETRYD_PORT$job" "$retryd1_pid" "$CONNECTIONS" "$SCALE_DURATION" taskset -c 1
+    measure scale-retryd1 "http://127.0.0.1:$RETRYD_PORT$job" "$retryd1_pid" "$CONNECTIONS" "$SCALE_DURATION" \
+        taskset -c 1
     measure scale-retrydN "http://127.0.0.1:$RETRYD_N_PORT$job" "$retrydN_pid" "$CONNECTIONS" "$SCALE_DURATION" \
         taskset -c 1
     taskset -pc "$upstream_cpus" "$upstream_worker" >/dev/null
@@ -404,21 +416,21 @@ else
             "${cpu[scale-$name]}"
     done
     [[ -n ${rps[scale-retryd1]:-} && -n ${rps[scale-retrydN]:-} ]] && scaled=1
-    ((scaled)) && echo "  $LOOPS loops / 1 loop: $(ratio "${rps[scale-retrydN]}" "${rps[scale-retryd1]}") the throughput"
+    ((scaled)) && echo "  $LOOPS loops / 1 loop: $(ratio "${rps[scale-retrydN]}" "${rps[scale-retryd1]}")" \
+        "the throughput"
 fi
 
 rss_kib() { awk -v k="$2" '$1 == k":" {print $2}' "/proc/$1/status"; }
 echo "retryd peak RSS after the runs: $(rss_kib "$retryd1_pid" VmHWM) KiB with 1 loop${retrydN_pid:+,\
  $(rss_kib "$retrydN_pid" VmHWM) KiB with $LOOPS}"
 
-retryd_pid=$retryd1_pid
-before=$(rss_kib "$retryd_pid" VmRSS)
+before=$(rss_kib "$retryd1_pid" VmRSS)
 start=$(date +%s.%N)
 curl -s -o /dev/null -w '%{size_download}' "http://127.0.0.1:$RETRYD_PORT/large.bin" >"$work/size" &
 curl_pid=$!
 peak=$before
 while kill -0 "$curl_pid" 2>/dev/null; do
-    now=$(rss_kib "$retryd_pid" VmRSS)
+    now=$(rss_kib "$retryd1_pid" VmRSS)
     ((now > peak)) && peak=$now
     sleep 0.05
 done
@@ -431,15 +443,19 @@ echo "download ${DOWNLOAD_MIB} MiB through retryd (1 loop): $bytes bytes in $sec
 [[ $bytes -eq $((DOWNLOAD_MIB * 1024 * 1024)) ]] || { echo "download incomplete" >&2; exit 1; }
 
 # The same figures as Markdown, to paste into the README's Figures.
-commas() { awk -v n="$1" 'BEGIN { s = sprintf("%.0f", n); while (s ~ /[0-9][0-9][0-9][0-9]/) sub(/[0-9][0-9][0-9]($|,)/, ",&", s); print s }'; }
-md_ms() { awk -v v="$1" 'BEGIN { if (v != "") printf "%.2f ms", v / 1000 }'; }
-md_us() { awk -v v="$1" 'BEGIN { if (v != "") printf "%.0f µs", v }'; }
+commas() {
+    # mawk has no interval expressions ({3}).
+    awk -v n="$1" 'BEGIN { s = sprintf("%.0f", n)
+        while (s ~ /[0-9][0-9][0-9][0-9]/) sub(/[0-9][0-9][0-9]($|,)/, ",&", s); print s }'
+}
+md_ms() { awk -v v="$1" 'BEGIN { if (v != "" && v != "-") printf "%.2f ms", v / 1000 }'; }
+md_us() { awk -v v="$1" 'BEGIN { if (v != "" && v != "-") printf "%.0f µs", v }'; }
 md_ratio() { ratio "$1" "$2" | sed 's/x$/×/; s/^-$//'; }
 echo
-echo "Markdown ($(date +%F), $(nproc) cores; wrk -t1 -c$CONNECTIONS -d${DURATION}s; wrk, the upstream and the proxy share the cores;" \
-    "CPU per request of the proxy process, ratios of CPU per request):"
+echo "Markdown ($(date +%F), $(nproc) cores; wrk -t1 -c$CONNECTIONS -d${DURATION}s; wrk, the upstream and the proxy" \
+    "share the cores; CPU per request of the proxy process, ratios of CPU per request):"
 echo
-echo "| upstream | target | requests/s | p50 | p99 | CPU per request | vs libcurl | vs nginx |"
+echo "| upstream | target | requests/s | p50 | p99 | CPU per request | CPU vs libcurl | CPU vs nginx |"
 echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
 for suffix in "" -tls; do
     upstream=plain
@@ -453,7 +469,8 @@ for suffix in "" -tls; do
                 "$(md_ms "${p99[$key]}") | ${cpu[$key]} µs (upstream) | | |"
         else
             echo "| $upstream | $(label "$name") | $(commas "${rps[$key]}") | $(md_ms "${p50[$key]:-}") |" \
-                "$(md_ms "${p99[$key]:-}") | ${cpu[$key]} µs | $(md_ratio "${cpu[$key]}" "${cpu[libcurl$suffix]:-}") |" \
+                "$(md_ms "${p99[$key]:-}") | ${cpu[$key]} µs |" \
+                "$(md_ratio "${cpu[$key]}" "${cpu[libcurl$suffix]:-}") |" \
                 "$(md_ratio "${cpu[$key]}" "${cpu[nginx$suffix]:-}") |"
         fi
     done
@@ -471,8 +488,8 @@ for name in direct retryd1 nginx; do
 done
 if ((scaled)); then
     echo
-    echo "| retryd unpinned, wrk and the upstream on core 1 (wrk -c$CONNECTIONS -d${SCALE_DURATION}s) | requests/s | p99 |" \
-        "CPU per request | vs 1 loop |"
+    echo "| retryd unpinned, wrk and the upstream on core 1 (wrk -c$CONNECTIONS -d${SCALE_DURATION}s) |" \
+        "requests/s | p99 | CPU per request | vs 1 loop |"
     echo "| --- | ---: | ---: | ---: | ---: |"
     for name in retryd1 retrydN; do
         echo "| $(label "$name") | $(commas "${rps[scale-$name]}") | $(md_ms "${p99[scale-$name]}") |" \
@@ -480,5 +497,5 @@ if ((scaled)); then
     done
 fi
 echo
-echo "Peak RSS after the runs $(rss_kib "$retryd1_pid" VmHWM) KiB (1 loop); the ${DOWNLOAD_MIB} MiB download took $seconds s" \
-    "and grew RSS by $((peak - before)) KiB."
+echo "Peak RSS after the runs $(rss_kib "$retryd1_pid" VmHWM) KiB (1 loop); the ${DOWNLOAD_MIB} MiB download took" \
+    "$seconds s and grew RSS by $((peak - before)) KiB."
