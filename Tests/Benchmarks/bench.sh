@@ -421,7 +421,9 @@ else
 fi
 
 rss_kib() { awk -v k="$2" '$1 == k":" {print $2}' "/proc/$1/status"; }
-echo "retryd peak RSS after the runs: $(rss_kib "$retryd1_pid" VmHWM) KiB with 1 loop${retrydN_pid:+,\
+# Read before the download, which moves the high-water mark.
+peak_after_runs=$(rss_kib "$retryd1_pid" VmHWM)
+echo "retryd peak RSS after the runs: $peak_after_runs KiB with 1 loop${retrydN_pid:+,\
  $(rss_kib "$retrydN_pid" VmHWM) KiB with $LOOPS}"
 
 before=$(rss_kib "$retryd1_pid" VmRSS)
@@ -497,5 +499,5 @@ if ((scaled)); then
     done
 fi
 echo
-echo "Peak RSS after the runs $(rss_kib "$retryd1_pid" VmHWM) KiB (1 loop); the ${DOWNLOAD_MIB} MiB download took" \
+echo "Peak RSS after the runs $peak_after_runs KiB (1 loop); the ${DOWNLOAD_MIB} MiB download took" \
     "$seconds s and grew RSS by $((peak - before)) KiB."
