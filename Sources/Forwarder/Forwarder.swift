@@ -28,6 +28,12 @@ package final class Forwarder {
     private var pool: [EasyHandle] = []
     private var insideCurl = false
     private var deferred: [() -> Void] = []
+    /// Whether ``runDeferred()`` is queued on the loop.
+    private var deferredScheduled = false
+    /// Whether libcurl asked for its timeout now (``updateTimer(milliseconds:)`` with 0).
+    private var timeoutDue = false
+    /// Set while that timeout runs: a further 0 goes to the loop's timer.
+    private var inDeferredTimeout = false
     private var active: [ObjectIdentifier: Transfer] = [:]
     /// Transfers libcurl refused to start, completed at the end of the loop iteration.
     private var failedStarts: [(Transfer, UpstreamError)] = []
@@ -216,9 +222,17 @@ package final class Forwarder {
         )
     }
 
+    /// libcurl's timer callback. A timeout of 0 (every new transfer asks for one) is served as deferred work at the
+    /// end of the current handler rather than by the loop's timer, which would cost an `epoll_wait` with no wait
+    /// first; one asked for while that work runs goes to the timer, so libcurl can never keep the loop from I/O.
     func updateTimer(milliseconds: Int) {
+        timeoutDue = false
         if milliseconds < 0 {
             loop.cancel(timer)
+        } else if milliseconds == 0 && !inDeferredTimeout {
+            loop.cancel(timer)
+            timeoutDue = true
+            scheduleDeferredWork()
         } else {
             loop.schedule(timer, at: Sys.monotonicNanoseconds() + Int64(milliseconds) * 1_000_000)
         }
@@ -234,11 +248,21 @@ extension Forwarder: DeferredWork {
     }
 
     fileprivate func scheduleDeferredWork() {
-        if failedStarts.count + unwatchedSockets.count == 1 { loop.runAtEndOfIteration(self) }
+        guard !deferredScheduled else { return }
+        deferredScheduled = true
+        loop.runAtEndOfIteration(self)
     }
 
-    /// Completes the transfers that failed to start, now that their callers have them, and fails unwatched sockets.
+    /// Completes the transfers that failed to start, now that their callers have them, fails unwatched sockets, and
+    /// runs libcurl's due timeout.
     package func runDeferred() {
+        deferredScheduled = false
+        if timeoutDue && !isShutDown {
+            timeoutDue = false
+            inDeferredTimeout = true
+            socketAction(CCURL_SOCKET_TIMEOUT, 0)
+            inDeferredTimeout = false
+        }
         let failed = failedStarts
         failedStarts.removeAll()
         for (transfer, error) in failed { finish(transfer, .failure(error)) }
