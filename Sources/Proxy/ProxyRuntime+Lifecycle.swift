@@ -15,8 +15,11 @@ extension ProxyRuntime {
         guard !isShuttingDown else { return }
         isShuttingDown = true
         logger.notice(
-            "shutting down: \(inFlight) exchanges in flight, waiting up to \(Durations.format(config.limits.shutdownTimeout))"
+            "shutting down: \(inFlightExchanges.values.reduce(0, +)) exchanges in flight, waiting up to \(Durations.format(config.limits.shutdownTimeout))"
         )
+        // Counted before any listener drains: a listener without connections reports drained at once, and the
+        // first loop must not stop while another loop still has exchanges in flight.
+        workersDraining = workers.count
         let all = Array(servers.values) + retiring.values.map(\.server)
         for server in all {
             server.onDrained = { [unowned self] in self.stopIfDrained() }
@@ -28,7 +31,6 @@ extension ProxyRuntime {
         let timer = LoopTimer { [unowned self] in self.shutdownTimedOut() }
         shutdownTimer = timer
         loop.schedule(timer, after: config.limits.shutdownTimeout)
-        workersDraining = workers.count
         let timeout = config.limits.shutdownTimeout
         for worker in workers {
             worker.loop.runOnLoop { [unowned self] in

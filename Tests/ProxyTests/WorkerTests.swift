@@ -115,5 +115,36 @@ extension Timing {
             #expect(responses.allSatisfy { $0.status == 200 && $0.body == Array("slow".utf8) })
             #expect(proxy.waitUntilStopped(timeout: .seconds(5)))
         }
+
+        @Test("a stop while only the second loop has an exchange in flight waits for it")
+        func drainWaitsForTheOtherLoopAlone() throws {
+            let upstream = try TestUpstream(handler: { request, _ in
+                request.target == "/v1/slow"
+                    ? .delay(.milliseconds(600), then: .respond(status: 200, text: "slow"))
+                    : .respond(status: 200, text: "warm")
+            })
+            let proxy = try ProxyHarness.quick(upstream, workers: 2)
+            #expect(try proxy.request(target: "/v1/warm").status == 200)
+            // Connect until the kernel hands a connection to the second loop, the first loop's exchanges all done.
+            var client: TestClient?
+            for _ in 0..<30 {
+                let candidate = try proxy.client()
+                try candidate.send("GET /v1/slow HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                #expect(upstream.waitForRequests(upstream.requests.count + 1))
+                let onFirst = LockedBox(0)
+                try proxy.onLoop { runtime in onFirst.set(runtime.inFlight) }
+                if onFirst.value == 0 {
+                    client = candidate
+                    break
+                }
+                #expect(try candidate.readResponse().status == 200)
+            }
+            let slow = try #require(client, "no connection reached the second loop")
+            try proxy.onLoop { $0.beginShutdown() }
+            let answer = try slow.readResponse()
+            #expect(answer.status == 200)
+            #expect(answer.body == Array("slow".utf8), "the first loop stopped the second one mid-exchange")
+            #expect(proxy.waitUntilStopped(timeout: .seconds(5)))
+        }
     }
 }
