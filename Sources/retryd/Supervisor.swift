@@ -73,6 +73,10 @@ final class Supervisor {
             // The journal's writer thread and file are set up once, at start.
             logger.warning("state_dir and [journal] changes take effect at the next restart")
         }
+        if loaded.workers != runtime.config.workers {
+            // The loops' threads, listening sockets and curl handles are made once, at start.
+            logger.warning("a workers change takes effect at the next restart; \(runtime.loopCount) loops keep serving")
+        }
         do {
             try runtime.reload(loaded)
             let settings = LogSettings(loaded, override: logLevelOverride, environment: environment)
