@@ -4,63 +4,32 @@ import Loop
 import Retry
 
 extension ProxyRuntime {
-    /// Exchanges in flight across all listeners, retiring ones included.
-    package var inFlight: Int {
-        services.values.reduce(0) { $0 + $1.inFlight } + retiring.values.reduce(0) { $0 + $1.service.inFlight }
-    }
+    /// Exchanges in flight on this loop's listeners, retiring ones included.
+    package var inFlight: Int { listeners.inFlight }
 
-    /// Stops accepting and lets in-flight exchanges (waits for a retry included) finish; after `shutdown_timeout`
-    /// the rest get their last upstream response or 503, then the loop stops. Call on the loop thread.
+    /// Stops accepting and lets in-flight exchanges (waits for a retry included) finish on every loop; after
+    /// `shutdown_timeout` the rest get their last upstream response or 503, then the loops stop. Call on the loop
+    /// thread.
     package func beginShutdown() {
         guard !isShuttingDown else { return }
         isShuttingDown = true
         logger.notice(
             "shutting down: \(inFlightExchanges.values.reduce(0, +)) exchanges in flight, waiting up to \(Durations.format(config.limits.shutdownTimeout))"
         )
-        // Counted before any listener drains: a listener without connections reports drained at once, and the
-        // first loop must not stop while another loop still has exchanges in flight.
-        workersDraining = workers.count
-        let all = Array(servers.values) + retiring.values.map(\.server)
-        for server in all {
-            server.onDrained = { [unowned self] in self.stopIfDrained() }
-            server.drain()
-        }
-        for service in Array(services.values) + retiring.values.map(\.service) {
-            service.onIdle = { [unowned self] in self.stopIfDrained() }
-        }
-        let timer = LoopTimer { [unowned self] in self.shutdownTimedOut() }
-        shutdownTimer = timer
-        loop.schedule(timer, after: config.limits.shutdownTimeout)
+        // Counted before any loop drains: a loop without connections reports drained at once, and this loop must
+        // not stop while another one still has exchanges in flight.
+        loopsDraining = workers.count + 1
         let timeout = config.limits.shutdownTimeout
-        for worker in workers {
-            worker.loop.runOnLoop { [unowned self] in
-                worker.beginShutdown(timeout: timeout) {
-                    self.loop.runOnLoop {
-                        self.workersDraining -= 1
-                        self.stopIfDrained()
-                    }
-                }
+        let drained = { [unowned self] in
+            self.loop.runOnLoop {
+                self.loopsDraining -= 1
+                if self.loopsDraining == 0 { self.loop.stop() }
             }
         }
-        stopIfDrained()
-    }
-
-    private func stopIfDrained() {
-        guard isShuttingDown, inFlight == 0, workersDraining == 0 else { return }
-        let open =
-            servers.values.reduce(0) { $0 + $1.connectionCount }
-            + retiring.values.reduce(0) { $0 + $1.server.connectionCount }
-        if open == 0 { loop.stop() }
-    }
-
-    private func shutdownTimedOut() {
-        logger.warning("shutdown timeout: answering \(inFlight) unfinished exchanges now")
-        for service in Array(services.values) + retiring.values.map(\.service) { service.finishAllForShutdown() }
-        // Let the final responses flush, then stop whatever is left.
-        let last = LoopTimer { [unowned self] in self.loop.stop() }
-        shutdownTimer = last
-        loop.schedule(last, after: .seconds(1))
-        stopIfDrained()
+        listeners.drain(timeout: timeout, drained: drained)
+        for worker in workers {
+            worker.loop.runOnLoop { worker.listeners.drain(timeout: timeout, drained: drained) }
+        }
     }
 
     /// Applies a new configuration atomically: new listeners are bound first (on failure nothing changes), unchanged
@@ -105,7 +74,7 @@ extension ProxyRuntime {
                 moved.append((server, service))
             }
         }
-        for (server, service) in moved { retire(server, service) }
+        for (server, service) in moved { listeners.retire(server, service) }
         let added = UnsafeTransfer(
             bound.compactMap { server, service -> (UpstreamConfig, Server, ProxyService)? in
                 new.upstreams.first { $0.name == service.upstream.name }.map { ($0, server, service) }
@@ -117,15 +86,5 @@ extension ProxyRuntime {
         logger.notice(
             "configuration reloaded: \(new.upstreams.count) upstreams, \(bound.count) listeners bound, \(moved.count) retired"
         )
-    }
-
-    private func retire(_ server: Server, _ service: ProxyService) {
-        let key = ObjectIdentifier(server)
-        retiring[key] = (server, service)
-        server.onDrained = { [unowned self] in
-            self.retiring[key] = nil
-            self.stopIfDrained()
-        }
-        server.drain()
     }
 }

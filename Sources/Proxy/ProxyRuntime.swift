@@ -21,13 +21,18 @@ package final class ProxyRuntime: @unchecked Sendable {
     package let forwarder: Forwarder
     let budget: ConnectionBudget
     let logger: Logger
-    var services: [String: ProxyService] = [:]
-    var servers: [String: Server] = [:]
-    /// Listeners removed or moved by a reload, finishing their last exchanges.
-    var retiring: [ObjectIdentifier: (server: Server, service: ProxyService)] = [:]
+    /// This loop's listeners and their proxies; the other loops' are beside them, in ``workers``.
+    let listeners: ListenerSet
+    var services: [String: ProxyService] {
+        get { listeners.services }
+        set { listeners.services = newValue }
+    }
+    var servers: [String: Server] {
+        get { listeners.servers }
+        set { listeners.servers = newValue }
+    }
     /// Listening sockets inherited through systemd socket activation, by upstream name.
     let inherited: [String: Int32]
-    var shutdownTimer: LoopTimer?
     /// At most one warning per interval while connections are being refused at the limit.
     var refusalWarnings = LogThrottle(interval: .seconds(10))
     /// True once a graceful shutdown has begun.
@@ -38,7 +43,7 @@ package final class ProxyRuntime: @unchecked Sendable {
     /// The other event loops (`workers` - 1), each with its own listening sockets beside this loop's.
     let workers: [ProxyWorker]
     /// Loops whose drain is not over yet, during a graceful shutdown.
-    var workersDraining = 0
+    var loopsDraining = 0
     /// Runs first on each other loop's thread (to batch its log lines, as on this one).
     package var workerThreadStarted: ((EventLoop) -> Void)?
     /// Runs last on each other loop's thread.
@@ -55,6 +60,7 @@ package final class ProxyRuntime: @unchecked Sendable {
         self.inherited = inherited
         loop = try EventLoop()
         forwarder = try Forwarder(loop: loop)
+        listeners = ListenerSet(loop: loop, logger: logger)
         budget = ConnectionBudget(limit: config.limits.maxConnections)
         if let sharing = config.shared {
             shared = SharedQuota(config: sharing, loop: loop, logger: logger)
@@ -145,8 +151,7 @@ package final class ProxyRuntime: @unchecked Sendable {
     private func tearDown() {
         for worker in workers { worker.stop() }
         for worker in workers { worker.join() }
-        for server in servers.values { server.closeAll() }
-        for (server, _) in retiring.values { server.closeAll() }
+        listeners.closeAll()
         forwarder.shutDown()
     }
 

@@ -17,14 +17,9 @@ final class ProxyWorker: @unchecked Sendable {
     let forwarder: Forwarder
     private let logger: Logger
     private let budget: ConnectionBudget
-    private var services: [String: ProxyService] = [:]
-    private var servers: [String: Server] = [:]
-    /// Listeners a reload removed or moved, finishing their last exchanges.
-    private var retiring: [ObjectIdentifier: (server: Server, service: ProxyService)] = [:]
+    /// This loop's listeners and their proxies.
+    let listeners: ListenerSet
     private var observers: [ExchangeObserver] = []
-    private var shutdownTimer: LoopTimer?
-    /// Called once on this loop when a drain is over, or on the first loop when the loop stops.
-    private var onDrained: (() -> Void)?
     private let finished = DispatchSemaphore(value: 0)
     private var started = false
 
@@ -34,6 +29,7 @@ final class ProxyWorker: @unchecked Sendable {
         self.logger = logger
         loop = try EventLoop()
         forwarder = try Forwarder(loop: loop)
+        listeners = ListenerSet(loop: loop, logger: logger)
     }
 
     /// Adds this loop's listener for `upstream` beside the first loop's `server`, sharing `service`'s state.
@@ -62,15 +58,15 @@ final class ProxyWorker: @unchecked Sendable {
                 reusePort: true)
         }
         listener.onRefused = server.onRefused
-        services[upstream.name] = own
-        servers[upstream.name] = listener
+        listeners.services[upstream.name] = own
+        listeners.servers[upstream.name] = listener
     }
 
     /// Every upstream's exchanges report to `observers` (those that keep their own loop's state get a hand-off).
     func setObservers(_ observers: [ExchangeObserver], firstLoop: EventLoop) {
         self.observers = observers.map { HandOffObserver.wrapping($0, for: firstLoop) }
-        for service in services.values { service.observers = self.observers }
-        for (_, service) in retiring.values { service.observers = self.observers }
+        for service in listeners.services.values { service.observers = self.observers }
+        for (_, service) in listeners.retiring.values { service.observers = self.observers }
     }
 
     /// Starts the loop on a thread of its own; `prepare` runs there first (to batch its log lines).
@@ -99,53 +95,12 @@ final class ProxyWorker: @unchecked Sendable {
     }
 
     private func tearDown() {
-        for server in servers.values { server.closeAll() }
-        for (server, _) in retiring.values { server.closeAll() }
+        listeners.closeAll()
         forwarder.shutDown()
     }
 
     /// Exchanges in flight on this loop; on its thread.
-    var inFlight: Int {
-        services.values.reduce(0) { $0 + $1.inFlight } + retiring.values.reduce(0) { $0 + $1.service.inFlight }
-    }
-
-    /// Stops accepting and lets in-flight exchanges finish; after `timeout` the rest are answered. `drained` runs
-    /// on this loop once nothing is left.
-    func beginShutdown(timeout: Duration, drained: @escaping () -> Void) {
-        onDrained = drained
-        for server in Array(servers.values) + retiring.values.map(\.server) {
-            server.onDrained = { [unowned self] in self.finishIfDrained() }
-            server.drain()
-        }
-        for service in Array(services.values) + retiring.values.map(\.service) {
-            service.onIdle = { [unowned self] in self.finishIfDrained() }
-        }
-        let timer = LoopTimer { [unowned self] in
-            for service in Array(services.values) + retiring.values.map(\.service) { service.finishAllForShutdown() }
-            let last = LoopTimer { [unowned self] in self.reportDrained() }
-            shutdownTimer = last
-            loop.schedule(last, after: .seconds(1))
-            finishIfDrained()
-        }
-        shutdownTimer = timer
-        loop.schedule(timer, after: timeout)
-        finishIfDrained()
-    }
-
-    private func finishIfDrained() {
-        guard inFlight == 0 else { return }
-        let open =
-            servers.values.reduce(0) { $0 + $1.connectionCount }
-            + retiring.values.reduce(0) { $0 + $1.server.connectionCount }
-        if open == 0 { reportDrained() }
-    }
-
-    private func reportDrained() {
-        if let shutdownTimer { loop.cancel(shutdownTimer) }
-        let drained = onDrained
-        onDrained = nil
-        drained?()
-    }
+    var inFlight: Int { listeners.inFlight }
 
     /// Takes a reloaded configuration: `bound` lists the first loop's listeners that are new or moved (this loop
     /// adds its own beside them), unchanged ones take the new policies, removed or moved ones retire.
@@ -154,8 +109,8 @@ final class ProxyWorker: @unchecked Sendable {
     ) {
         var moved: [(server: Server, service: ProxyService)] = []
         for (upstream, server, service) in bound {
-            if let oldServer = servers.removeValue(forKey: upstream.name),
-                let oldService = services.removeValue(forKey: upstream.name)
+            if let oldServer = listeners.servers.removeValue(forKey: upstream.name),
+                let oldService = listeners.services.removeValue(forKey: upstream.name)
             {
                 moved.append((oldServer, oldService))
             }
@@ -168,21 +123,19 @@ final class ProxyWorker: @unchecked Sendable {
             }
         }
         for upstream in new.upstreams {
-            guard let service = services[upstream.name], let server = servers[upstream.name] else { continue }
+            guard let service = listeners.services[upstream.name], let server = listeners.servers[upstream.name]
+            else { continue }
             service.reconfigure(upstream: upstream, replayLimit: new.limits.replayLimit)
             server.limits = new.limits.connection
         }
-        for name in Array(servers.keys) where !new.upstreams.contains(where: { $0.name == name }) {
-            if let server = servers.removeValue(forKey: name), let service = services.removeValue(forKey: name) {
+        for name in Array(listeners.servers.keys) where !new.upstreams.contains(where: { $0.name == name }) {
+            if let server = listeners.servers.removeValue(forKey: name),
+                let service = listeners.services.removeValue(forKey: name)
+            {
                 moved.append((server, service))
             }
         }
-        for (server, service) in moved {
-            let key = ObjectIdentifier(server)
-            retiring[key] = (server, service)
-            server.onDrained = { [unowned self] in self.retiring[key] = nil }
-            server.drain()
-        }
+        for (server, service) in moved { listeners.retire(server, service) }
     }
 }
 
