@@ -63,12 +63,7 @@ final class NotifyHarness: @unchecked Sendable {
 
     /// Polls `condition` every 5 ms until it holds or `timeout` passes; returns whether it held.
     func waitUntil(timeout: Duration = .seconds(5), _ condition: () -> Bool) -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if condition() { return true }
-            Thread.sleep(forTimeInterval: 0.005)
-        }
-        return condition()
+        poll(timeout: timeout, until: condition)
     }
 }
 

@@ -78,11 +78,6 @@ extension ProxyHarness {
     func waitForUpstreamSockets(
         timeout: Duration, _ condition: ((known: Int, registered: Int)) -> Bool
     ) throws -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while !condition(try upstreamSockets()) {
-            if ContinuousClock.now >= deadline { return false }
-            Thread.sleep(forTimeInterval: 0.005)
-        }
-        return true
+        try poll(timeout: timeout) { condition(try upstreamSockets()) }
     }
 }

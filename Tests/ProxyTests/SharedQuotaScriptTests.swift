@@ -36,12 +36,7 @@ import Testing
 
         /// Waits until every instance is connected.
         func connected() -> Bool {
-            let deadline = ContinuousClock.now + .seconds(5)
-            while ContinuousClock.now < deadline {
-                if thread.sync({ [self] in instances.allSatisfy(\.isConnected) }) { return true }
-                usleep(2_000)
-            }
-            return false
+            poll(every: .milliseconds(2)) { thread.sync({ [self] in instances.allSatisfy(\.isConnected) }) }
         }
 
         /// One take by instance `index`, waited for.

@@ -19,14 +19,11 @@ extension Timing {
 
         /// Waits until `harness` reports its shared state connected.
         static func waitConnected(_ harness: ProxyHarness, _ connected: Bool = true) -> Bool {
-            let deadline = ContinuousClock.now + .seconds(10)
-            while ContinuousClock.now < deadline {
+            poll(every: .milliseconds(20)) {
                 let state = LockedBox(false)
                 try? harness.onLoop { state.set($0.sharedStateConnected == true) }
-                if state.value == connected { return true }
-                Thread.sleep(forTimeInterval: 0.02)
+                return state.value == connected
             }
-            return false
         }
 
         /// An upstream that answers 429 with `Retry-After: 2` to requests for /limit and 200 to the rest.

@@ -35,14 +35,10 @@ extension Timing {
 
         /// Sends requests until one gets `status` or `timeout` passes; returns that response.
         static func poll(_ proxy: ProxyHarness, until status: Int, timeout: Duration) throws -> ReceivedResponse? {
-            let clock = ContinuousClock()
-            let deadline = clock.now + timeout
-            while clock.now < deadline {
+            try TestSupport.poll(timeout: timeout, every: .milliseconds(50)) {
                 let response = try proxy.request(target: "/v1/jobs/poll")
-                if response.status == status { return response }
-                Thread.sleep(forTimeInterval: 0.05)
+                return response.status == status ? response : nil
             }
-            return nil
         }
 
         @Test(

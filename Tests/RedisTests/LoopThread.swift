@@ -7,13 +7,7 @@ extension LoopThread {
     /// Checks `condition` on the loop every millisecond until it holds; false if it did not within `timeout`.
     /// `condition` runs on the loop, so it must not call ``sync(_:)`` itself.
     func wait(timeout: Duration, until condition: @escaping () -> Bool) -> Bool {
-        let clock = ContinuousClock()
-        let deadline = clock.now + timeout
-        while clock.now < deadline {
-            if sync(condition) { return true }
-            usleep(1_000)
-        }
-        return sync(condition)
+        poll(timeout: timeout, every: .milliseconds(1)) { sync(condition) }
     }
 }
 

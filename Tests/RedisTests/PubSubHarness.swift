@@ -43,14 +43,10 @@ final class PubSubHarness: @unchecked Sendable {
 
     /// Waits until the server counts `count` subscribers on `events`.
     func waitForSubscription(count: Int = 1, timeout: Duration = .seconds(3)) -> Bool {
-        let clock = ContinuousClock()
-        let deadline = clock.now + timeout
-        while clock.now < deadline {
+        poll(timeout: timeout, every: .milliseconds(2)) {
             let reply = try? clients.call(["PUBSUB", "NUMSUB", "events"], timeout: .milliseconds(200))?.get()
-            if reply?.elements?.last == .integer(Int64(count)) { return true }
-            usleep(2_000)
+            return reply?.elements?.last == .integer(Int64(count))
         }
-        return false
     }
 
     /// Publishes on the loop; returns the loop-monotonic time it was sent.

@@ -77,12 +77,7 @@ struct JournalProcessTests {
     }
 
     static func poll(timeout: Duration = .seconds(10), _ condition: () throws -> Bool) rethrows -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try condition() { return true }
-            Thread.sleep(forTimeInterval: 0.02)
-        }
-        return try condition()
+        try TestSupport.poll(timeout: timeout, every: .milliseconds(20), until: condition)
     }
 
     @Test(

@@ -34,11 +34,6 @@ package final class LogCapture: Sendable {
     ///
     /// Polls: retryd logs from its own thread and offers nothing to block on.
     package func waitForMessage(timeout: Duration = .seconds(5), where predicate: (String) -> Bool) -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while !messages.contains(where: { predicate($0.message) }) {
-            if ContinuousClock.now >= deadline { return false }
-            Thread.sleep(forTimeInterval: 0.005)
-        }
-        return true
+        poll(timeout: timeout) { messages.contains(where: { predicate($0.message) }) }
     }
 }
