@@ -113,6 +113,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
+                "Loop",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ],

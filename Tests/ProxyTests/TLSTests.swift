@@ -1,4 +1,5 @@
 import Foundation
+import Loop
 import TestSupport
 import Testing
 
@@ -61,7 +62,7 @@ final class TLSUpstream: @unchecked Sendable {
             "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
             "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", folder + "/key.pem", "-out", folder + "/cert.pem",
         ])
-        guard status == 0 else { throw SocketError(call: "openssl", errno: status) }
+        guard status == 0 else { throw SysError(call: "openssl", errno: status) }
         let script = """
             import http.server, ssl, sys
             class Handler(http.server.BaseHTTPRequestHandler):
@@ -85,7 +86,7 @@ final class TLSUpstream: @unchecked Sendable {
         server = try Spawned(["python3", folder + "/server.py", folder + "/cert.pem", folder + "/key.pem"])
         guard let line = server.readLine(timeout: .seconds(10)), let port = UInt16(line) else {
             server.kill()
-            throw SocketError(call: "python3 https server", errno: 0)
+            throw SysError(call: "python3 https server", errno: 0)
         }
         self.port = port
     }
@@ -103,7 +104,7 @@ final class Spawned: @unchecked Sendable {
 
     init(_ arguments: [String]) throws {
         var pipeFDs: [Int32] = [0, 0]
-        guard pipe(&pipeFDs) == 0 else { throw SocketError(call: "pipe", errno: errno) }
+        guard pipe(&pipeFDs) == 0 else { throw SysError(call: "pipe", errno: errno) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -118,7 +119,7 @@ final class Spawned: @unchecked Sendable {
         close(pipeFDs[1])
         guard rc == 0 else {
             close(pipeFDs[0])
-            throw SocketError(call: "posix_spawnp \(arguments[0])", errno: rc)
+            throw SysError(call: "posix_spawnp \(arguments[0])", errno: rc)
         }
         pid = child
         output = pipeFDs[0]

@@ -1,4 +1,5 @@
 import Foundation
+import Loop
 import TestSupport
 import Testing
 
@@ -22,7 +23,7 @@ final class ScratchMount {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         guard Self.run("/bin/mount", ["-t", "tmpfs", "-o", options, "tmpfs", path]) == 0 else {
             try? FileManager.default.removeItem(atPath: path)
-            throw SocketError(call: "mount tmpfs", errno: EPERM)
+            throw SysError(call: "mount tmpfs", errno: EPERM)
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Loop
 import TestSupport
 import Testing
 
@@ -33,7 +34,7 @@ struct ServiceProcessTests {
                     bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
                 }
             }
-            guard rc == 0 else { throw SocketError(call: "bind", errno: errno) }
+            guard rc == 0 else { throw SysError(call: "bind", errno: errno) }
         }
 
         deinit {

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Loop
 
 /// Runs `body` and returns its result with how long it took on the continuous clock.
 package func measure<T>(_ body: () throws -> T) rethrows -> (T, Duration) {
@@ -28,8 +29,8 @@ package final class RefusingPort: Sendable {
     private let fd: Int32
 
     /// Binds a kernel-chosen port.
-    /// - Throws: `SocketError` if no socket can be bound.
-    package init() throws(SocketError) {
+    /// - Throws: `SysError` if no socket can be bound.
+    package init() throws(SysError) {
         (fd, port) = try Socket.bindLoopback()
     }
 

@@ -1,31 +1,32 @@
 import Glibc
+import Loop
 
 /// Every socket syscall the test helpers make, wrapped once: EINTR is retried and failures name the call.
 enum Socket {
     /// `POLLRDHUP` (peer shut down its writing half); Glibc's module map leaves it out without `_GNU_SOURCE`.
     static let pollPeerHangUp: Int16 = 0x2000
 
-    /// Runs `body` until it stops failing with EINTR; a negative result becomes a `SocketError` named `call`.
+    /// Runs `body` until it stops failing with EINTR; a negative result becomes a `SysError` named `call`.
     @discardableResult
-    static func retryingEINTR(_ call: String, _ body: () -> Int) throws(SocketError) -> Int {
+    static func retryingEINTR(_ call: String, _ body: () -> Int) throws(SysError) -> Int {
         while true {
             let result = body()
             if result >= 0 { return result }
-            if errno != EINTR { throw SocketError(call: call, errno: errno) }
+            if errno != EINTR { throw SysError(call: call, errno: errno) }
         }
     }
 
     /// A new blocking IPv4 TCP socket (close-on-exec, so a spawned retryd does not inherit it).
-    static func makeTCP() throws(SocketError) -> Int32 {
+    static func makeTCP() throws(SysError) -> Int32 {
         Int32(
             try retryingEINTR("socket") { Int(socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)) }
         )
     }
 
     /// A listening socket on 127.0.0.1 with a kernel-chosen port.
-    static func listenOnLoopback(backlog: Int32 = 128) throws(SocketError) -> (fd: Int32, port: UInt16) {
+    static func listenOnLoopback(backlog: Int32 = 128) throws(SysError) -> (fd: Int32, port: UInt16) {
         let (fd, port) = try bindLoopback()
-        do throws(SocketError) {
+        do throws(SysError) {
             try retryingEINTR("listen") { Int(listen(fd, backlog)) }
             return (fd, port)
         } catch {
@@ -35,9 +36,9 @@ enum Socket {
     }
 
     /// A socket bound to 127.0.0.1 with a kernel-chosen port, not listening: connections to it are refused.
-    static func bindLoopback() throws(SocketError) -> (fd: Int32, port: UInt16) {
+    static func bindLoopback() throws(SysError) -> (fd: Int32, port: UInt16) {
         let fd = try makeTCP()
-        do throws(SocketError) {
+        do throws(SysError) {
             try setOption(fd, SOL_SOCKET, SO_REUSEADDR, 1)
             var address = loopback(port: 0)
             try retryingEINTR("bind") {
@@ -57,9 +58,9 @@ enum Socket {
 
     /// A socket connected to 127.0.0.1:`port`; `receiveBuffer` is applied before connecting so the window
     /// the peer sees is small from the first segment.
-    static func connectToLoopback(port: UInt16, receiveBuffer: Int? = nil) throws(SocketError) -> Int32 {
+    static func connectToLoopback(port: UInt16, receiveBuffer: Int? = nil) throws(SysError) -> Int32 {
         let fd = try makeTCP()
-        do throws(SocketError) {
+        do throws(SysError) {
             if let receiveBuffer { try setOption(fd, SOL_SOCKET, SO_RCVBUF, Int32(receiveBuffer)) }
             var address = loopback(port: port)
             try retryingEINTR("connect") {
@@ -78,14 +79,14 @@ enum Socket {
     }
 
     /// Accepts one connection from a listening socket (close-on-exec).
-    static func accept(_ fd: Int32) throws(SocketError) -> Int32 {
+    static func accept(_ fd: Int32) throws(SysError) -> Int32 {
         let connection = Int32(try retryingEINTR("accept") { Int(Glibc.accept(fd, nil, nil)) })
         _ = fcntl(connection, F_SETFD, FD_CLOEXEC)  // Glibc hides accept4 without _GNU_SOURCE
         return connection
     }
 
     /// The local port a socket is bound to.
-    static func localPort(of fd: Int32) throws(SocketError) -> UInt16 {
+    static func localPort(of fd: Int32) throws(SysError) -> UInt16 {
         var address = sockaddr_in()
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         try retryingEINTR("getsockname") {
@@ -98,7 +99,7 @@ enum Socket {
     }
 
     /// Sets an integer socket option.
-    static func setOption(_ fd: Int32, _ level: Int32, _ name: Int32, _ value: Int32) throws(SocketError) {
+    static func setOption(_ fd: Int32, _ level: Int32, _ name: Int32, _ value: Int32) throws(SysError) {
         var value = value
         try retryingEINTR("setsockopt") {
             Int(setsockopt(fd, level, name, &value, socklen_t(MemoryLayout<Int32>.size)))
@@ -106,7 +107,7 @@ enum Socket {
     }
 
     /// Bounds every blocking `recv` (`SO_RCVTIMEO`) and `send` (`SO_SNDTIMEO`) on `fd`.
-    static func setTimeouts(_ fd: Int32, receive: Duration, send: Duration) throws(SocketError) {
+    static func setTimeouts(_ fd: Int32, receive: Duration, send: Duration) throws(SysError) {
         for (name, duration) in [(SO_RCVTIMEO, receive), (SO_SNDTIMEO, send)] {
             var value = timeval(duration)
             try retryingEINTR("setsockopt") {
@@ -122,7 +123,7 @@ enum Socket {
     }
 
     /// Writes all of `bytes`, blocking as the peer reads; never raises SIGPIPE.
-    static func sendAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) throws(SocketError) {
+    static func sendAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) throws(SysError) {
         var offset = 0
         while offset < bytes.count {
             let remaining = UnsafeRawBufferPointer(rebasing: bytes[offset...])
@@ -133,18 +134,18 @@ enum Socket {
     }
 
     /// Writes all of `bytes`; see `sendAll(_:_:)`.
-    static func sendAll(_ fd: Int32, _ bytes: [UInt8]) throws(SocketError) {
+    static func sendAll(_ fd: Int32, _ bytes: [UInt8]) throws(SysError) {
         // withUnsafeBytes rethrows untyped errors, so the failure is carried out by hand.
-        var failure: SocketError?
+        var failure: SysError?
         bytes.withUnsafeBytes { buffer in
-            do throws(SocketError) { try sendAll(fd, buffer) } catch { failure = error }
+            do throws(SysError) { try sendAll(fd, buffer) } catch { failure = error }
         }
         if let failure { throw failure }
     }
 
     /// One `recv` into `buffer`; 0 means the peer closed.
     static func receive(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, flags: Int32 = 0)
-        throws(SocketError) -> Int
+        throws(SysError) -> Int
     {
         try retryingEINTR("recv") { recv(fd, buffer.baseAddress, buffer.count, flags) }
     }

@@ -1,4 +1,5 @@
 import Glibc
+import Loop
 
 /// Buffered reads from one blocking socket with a deadline, shared by the upstream and the client.
 ///
@@ -48,9 +49,9 @@ final class SocketReader {
             if isCancelled != nil { wait = wait < 0 ? Self.cancellationSlice : min(wait, Self.cancellationSlice) }
             if Socket.poll(fd, events: Int16(POLLIN), milliseconds: Int32(wait)) == 0 { continue }
             let received: Int
-            do throws(SocketError) {
+            do throws(SysError) {
                 received = try withUnsafeTemporaryAllocation(byteCount: Self.receiveSize, alignment: 1) {
-                    (scratch) throws(SocketError) in
+                    (scratch) throws(SysError) in
                     let count = try Socket.receive(fd, into: scratch)
                     buffer.append(contentsOf: scratch[..<count])
                     return count

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Loop
 
 /// A raw HTTP/1.1 client over one TCP connection to 127.0.0.1, so tests see exactly what is on the wire.
 ///
@@ -23,7 +24,7 @@ package final class TestClient: @unchecked Sendable {
     ///     back-pressures the peer quickly (the kernel doubles the value and applies a minimum).
     /// - Throws: `.connectFailed(errno)` if nothing listens there.
     package init(port: UInt16, timeout: Duration = .seconds(10), receiveBufferBytes: Int? = nil) throws(ClientError) {
-        do throws(SocketError) {
+        do throws(SysError) {
             fd = try Socket.connectToLoopback(port: port, receiveBuffer: receiveBufferBytes)
         } catch let error where error.call == "connect" {
             throw .connectFailed(error.errno)
@@ -46,7 +47,7 @@ package final class TestClient: @unchecked Sendable {
         writeLock.lock()
         defer { writeLock.unlock() }
         guard !isClosed else { throw .socketFailed(call: "send", errno: EBADF) }
-        do throws(SocketError) {
+        do throws(SysError) {
             try Socket.sendAll(fd, bytes)
         } catch let error where error.errno == EAGAIN || error.errno == EWOULDBLOCK {
             throw .timeout
@@ -122,7 +123,7 @@ package final class TestClient: @unchecked Sendable {
     /// Sets `SO_RCVBUF` on the open connection; prefer `init(receiveBufferBytes:)`, which also shrinks the
     /// window the peer is first offered.
     package func setReceiveBuffer(bytes: Int) throws(ClientError) {
-        do throws(SocketError) {
+        do throws(SysError) {
             try Socket.setOption(fd, SOL_SOCKET, SO_RCVBUF, Int32(bytes))
         } catch {
             throw .socketFailed(call: error.call, errno: error.errno)

@@ -1,3 +1,5 @@
+import Loop
+
 /// A scripted in-process HTTP/1.1 server on 127.0.0.1 for live tests.
 ///
 /// Each request is read completely (Content-Length or chunked body; `Expect: 100-continue` is answered first),
@@ -10,15 +12,15 @@ package final class TestUpstream: Sendable {
 
     /// Binds 127.0.0.1:0 and serves with keep-alive until stopped.
     /// - Parameter handler: Called per request with the request and its 0-based overall index.
-    /// - Throws: `SocketError` if the listener cannot be set up.
-    package init(handler: @escaping @Sendable (RecordedRequest, Int) -> UpstreamAction) throws(SocketError) {
+    /// - Throws: `SysError` if the listener cannot be set up.
+    package init(handler: @escaping @Sendable (RecordedRequest, Int) -> UpstreamAction) throws(SysError) {
         core = try UpstreamCore(handler: handler)
         core.start()
     }
 
     /// Serves the i-th request with `responses[i]`; the last response repeats (an empty script answers 500).
-    /// - Throws: `SocketError` if the listener cannot be set up.
-    package convenience init(responses: [UpstreamAction]) throws(SocketError) {
+    /// - Throws: `SysError` if the listener cannot be set up.
+    package convenience init(responses: [UpstreamAction]) throws(SysError) {
         let fallback = UpstreamAction.respond(status: 500, text: "TestUpstream: no scripted response")
         try self.init { _, index in responses.isEmpty ? fallback : responses[min(index, responses.count - 1)] }
     }

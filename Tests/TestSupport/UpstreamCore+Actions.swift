@@ -1,9 +1,10 @@
 import Glibc
+import Loop
 
 extension UpstreamCore {
     /// Carries out `action` for `request` and says how the connection goes on.
     func perform(_ action: UpstreamAction, for request: RecordedRequest, on fd: Int32) -> Ending {
-        do throws(SocketError) {
+        do throws(SysError) {
             switch action {
             case .respond(let status, let reason, let headers, let body, let chunked):
                 let noBody = HeadSyntax.hasNoBody(status: status, requestMethod: request.method)
@@ -38,7 +39,7 @@ extension UpstreamCore {
     }
 
     /// Writes the generated body with blocking sends, counting each piece once the kernel has taken it.
-    private func stream(_ totalBytes: Int, in chunkSize: Int, chunked: Bool, on fd: Int32) throws(SocketError) {
+    private func stream(_ totalBytes: Int, in chunkSize: Int, chunked: Bool, on fd: Int32) throws(SysError) {
         // One pattern long enough for any piece at any phase of the 251-byte cycle.
         let pattern = (0..<chunkSize + 251).map(UpstreamAction.streamByte(at:))
         var offset = 0

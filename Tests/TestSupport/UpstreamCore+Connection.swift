@@ -1,4 +1,5 @@
 import Glibc
+import Loop
 
 extension UpstreamCore {
     /// How a connection ends once its thread is done with it.
@@ -51,7 +52,7 @@ extension UpstreamCore {
         }
         let expectsBody = chunked || (length ?? 0) > 0
         if expectsBody, HeadSyntax.value(of: "Expect", in: headers)?.lowercased() == "100-continue" {
-            do throws(SocketError) {
+            do throws(SysError) {
                 try Socket.sendAll(reader.fd, Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
             } catch {
                 throw .reset(errno: error.errno)

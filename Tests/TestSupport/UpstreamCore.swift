@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Loop
 
 /// The test upstream's state and threads: one acceptor, one thread per connection.
 ///
@@ -35,11 +36,11 @@ final class UpstreamCore: @unchecked Sendable {
     private var state: State
 
     /// Binds 127.0.0.1:0; `start()` begins accepting.
-    init(handler: @escaping Handler) throws(SocketError) {
+    init(handler: @escaping Handler) throws(SysError) {
         (listenFD, port) = try Socket.listenOnLoopback()
         var pipeFDs: [Int32] = [-1, -1]
         guard pipe(&pipeFDs) == 0 else {
-            let error = SocketError(call: "pipe", errno: errno)
+            let error = SysError(call: "pipe", errno: errno)
             Glibc.close(listenFD)
             throw error
         }
@@ -112,7 +113,7 @@ final class UpstreamCore: @unchecked Sendable {
             if ready < 0 && errno == EINTR { continue }
             if ready < 0 || entries[1].revents != 0 { return }
             let fd: Int32
-            do throws(SocketError) {
+            do throws(SysError) {
                 fd = try Socket.accept(listenFD)
             } catch let error where [ECONNABORTED, EAGAIN, EPROTO].contains(error.errno) {
                 continue  // the peer gave up before we got to it
