@@ -34,13 +34,16 @@ final class ClientHarness: @unchecked Sendable {
     }
 
     /// Waits up to `timeout` for the client to reach `state`.
-    func wait(for state: RedisConnectionState, timeout: Duration = .seconds(3)) -> Bool {
+    func wait(for state: RedisConnectionState, timeout: Duration = .seconds(10)) -> Bool {
         let client = client
         return thread.wait(timeout: timeout) { client.value!.state == state }
     }
 
     /// Sends one command and waits for its outcome (at most `timeout` plus a second, so a hang fails the test).
-    func call(_ arguments: [String], timeout: Duration? = nil) -> Result<RedisValue, RedisError>? {
+    ///
+    /// The default is generous where the client's own is 50 ms: these calls check what Redis answers, and on a
+    /// loaded machine a loopback round trip can take longer than that. Tests of the timeout pass their own.
+    func call(_ arguments: [String], timeout: Duration? = .seconds(5)) -> Result<RedisValue, RedisError>? {
         let outcome = LockedBox<Result<RedisValue, RedisError>?>(nil)
         let done = DispatchSemaphore(value: 0)
         onLoop { client in

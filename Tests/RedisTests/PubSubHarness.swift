@@ -42,9 +42,9 @@ final class PubSubHarness: @unchecked Sendable {
     }
 
     /// Waits until the server counts `count` subscribers on `events`.
-    func waitForSubscription(count: Int = 1, timeout: Duration = .seconds(3)) -> Bool {
+    func waitForSubscription(count: Int = 1, timeout: Duration = .seconds(10)) -> Bool {
         poll(timeout: timeout, every: .milliseconds(2)) {
-            let reply = try? clients.call(["PUBSUB", "NUMSUB", "events"], timeout: .milliseconds(200))?.get()
+            let reply = try? clients.call(["PUBSUB", "NUMSUB", "events"], timeout: .seconds(2))?.get()
             return reply?.elements?.last == .integer(Int64(count))
         }
     }
@@ -58,7 +58,7 @@ final class PubSubHarness: @unchecked Sendable {
         }
     }
 
-    func waitForMessages(_ count: Int, timeout: Duration = .seconds(1)) -> Bool {
+    func waitForMessages(_ count: Int, timeout: Duration = .seconds(5)) -> Bool {
         clients.thread.wait(timeout: timeout) { self.received.value.count >= count }
     }
 }
