@@ -83,17 +83,18 @@ extension Timing {
         func schedule() throws {
             let upstream = try RetryFixture.upstream(failing: 3, with: RetryFixture.status(502))
             let proxy = try ProxyHarness.quick(upstream) { upstream, _ in
-                // Backoff alone would wait 2 s first: any gap near that means the schedule was ignored.
-                upstream.retry.backoff.initial = .seconds(2)
-                upstream.retry.schedule = [.milliseconds(500), .milliseconds(50)]
+                // Backoff alone would wait 10 s first: any gap near that means the schedule was ignored. The
+                // entries are far apart, so a repeated first entry cannot pass for the last on a slow machine.
+                upstream.retry.backoff.initial = .seconds(10)
+                upstream.retry.schedule = [.seconds(2), .milliseconds(50)]
             }
             let response = try proxy.request(target: "/v1/jobs")
             #expect(response.status == 200)
             let gaps = upstream.arrivalGaps
             try #require(gaps.count == 3)
-            #expect(gaps[0] >= .milliseconds(480) && gaps[0] < .milliseconds(1500), "first wait \(gaps[0])")
-            #expect(gaps[1] >= .milliseconds(40) && gaps[1] < .milliseconds(400), "second wait \(gaps[1])")
-            #expect(gaps[2] >= .milliseconds(40) && gaps[2] < .milliseconds(400), "repeated wait \(gaps[2])")
+            #expect(gaps[0] >= .milliseconds(1_980) && gaps[0] < .seconds(6), "first wait \(gaps[0])")
+            #expect(gaps[1] >= .milliseconds(40) && gaps[1] < .seconds(1), "second wait \(gaps[1])")
+            #expect(gaps[2] >= .milliseconds(40) && gaps[2] < .seconds(1), "repeated wait \(gaps[2])")
         }
 
         /// Expects the upstream's first two requests to lie between the bounds apart.

@@ -61,11 +61,12 @@ extension Timing {
             #expect(Self.waitConnected(first, false) && Self.waitConnected(second, false))
             let (during, elapsed) = try measure { try second.request(target: "/v1/jobs") }
             #expect(during.status == 200)
-            #expect(elapsed < .milliseconds(500), "a request waited on the missing Redis for \(elapsed)")
+            #expect(elapsed < .seconds(1), "a request waited on the missing Redis for \(elapsed)")
             // Local state only: the first instance's 429 does not reach the second.
             #expect(try first.request(target: "/limit").status == 429)
             let (alone, aloneElapsed) = try measure { try second.request(target: "/v1/jobs/2") }
-            #expect(alone.status == 200 && aloneElapsed < .milliseconds(500))
+            // Not held for the first instance's 2 s.
+            #expect(alone.status == 200 && aloneElapsed < .seconds(1))
             try redis.start()
             #expect(Self.waitConnected(first) && Self.waitConnected(second), "no reconnect after the restart")
             Thread.sleep(forTimeInterval: 2.1)

@@ -75,7 +75,8 @@ extension Timing {
             #expect(failing.allSatisfy { $0.status == 503 && $0.bodyString == "vendor says 503" })
             #expect(upstream.requests.count == 10)
             let (response, elapsed) = try measure { try proxy.request(target: "/v1/jobs/fast") }
-            #expect(elapsed < .milliseconds(100), "answered after \(elapsed)")
+            // Retryd's own answer, not a forwarded attempt with a retry after it (the count below shows none went).
+            #expect(elapsed < .seconds(1), "answered after \(elapsed)")
             #expect(response.status == 503)
             #expect(response.header("Content-Type") == "application/json")
             let retryAfter = try #require(response.header("Retry-After").flatMap { Int($0) })

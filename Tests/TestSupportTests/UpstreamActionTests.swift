@@ -102,7 +102,7 @@ import Testing
         let start = ContinuousClock.now
         #expect(try exchange.client.readResponse().status == 200)
         let elapsed = ContinuousClock.now - start
-        #expect(elapsed >= .milliseconds(290) && elapsed < .milliseconds(800))
+        #expect(elapsed >= .milliseconds(290) && elapsed < .seconds(3))
     }
 
     @Test func delayEndsAtOnceWhenThePeerLeaves() throws {
