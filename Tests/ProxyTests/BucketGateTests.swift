@@ -6,7 +6,7 @@ import Testing
 @testable import Admission
 @testable import Proxy
 
-extension Timing {
+extension Live {
     /// The gate's release order and pace, driven on a loop thread with waiters that record when they were let go.
     @Suite("Bucket gate")
     struct BucketGateTests {

@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-extension Timing {
+extension Live {
     /// Bad input and broken upstreams get a clear answer; every request gets exactly one.
     @Suite("Errors")
     struct ErrorTests {

@@ -3,7 +3,7 @@ import Foundation
 import TestSupport
 import Testing
 
-extension Timing {
+extension Live {
     /// When retrying stops: what the client gets, and the warning the operator gets.
     @Suite("Giving up")
     struct GiveUpTests {

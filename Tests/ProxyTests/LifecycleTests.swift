@@ -4,7 +4,7 @@ import Retry
 import TestSupport
 import Testing
 
-extension Timing {
+extension Live {
     /// Graceful shutdown and reload, driven on the runtime as the signal handlers do.
     @Suite("Lifecycle")
     struct LifecycleTests {

@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-extension Timing {
+extension Live {
     /// max_attempts and the deadline bound the whole exchange.
     @Suite("Retry budgets")
     struct RetryBudgetTests {

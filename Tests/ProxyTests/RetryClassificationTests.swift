@@ -3,7 +3,7 @@ import Retry
 import TestSupport
 import Testing
 
-extension Timing {
+extension Live {
     /// Which attempts retryd repeats: retry statuses and transport failures are retried, everything else is final.
     @Suite("Retry classification")
     struct RetryClassificationTests {

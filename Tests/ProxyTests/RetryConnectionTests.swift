@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-extension Timing {
+extension Live {
     /// Retries and the connections around them: a client that leaves, an upstream connection that dies.
     @Suite("Retry connections")
     struct RetryConnectionTests {

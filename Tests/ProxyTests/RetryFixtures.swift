@@ -67,13 +67,3 @@ extension RecordedRequest {
         headers.filter { $0.name.lowercased() == name.lowercased() }.map(\.value)
     }
 }
-
-/// Runs blocking client work on a thread of its own and awaits it.
-///
-/// Swift Testing runs tests on as many threads as there are cores; a test that sits out a one-second announced
-/// wait in a blocking read would hold one of them, and such tests would run one after another.
-func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread { continuation.resume(with: Result { try body() }) }.start()
-    }
-}

@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-extension Timing {
+extension Live {
     /// How long retryd waits between attempts: the upstream's announced reset, else backoff or the schedule.
     @Suite("Retry waits")
     struct RetryWaitTests {
@@ -12,11 +12,11 @@ extension Timing {
                 ("Retry-After", "1"), ("RateLimit-Reset", "1"), ("RateLimit", "\"default\";r=0;t=1"),
                 ("X-RateLimit-Reset", "1"),
             ])
-        func announcedReset(name: String, value: String) async throws {
+        func announcedReset(name: String, value: String) throws {
             let upstream = try RetryFixture.upstream(
                 failing: 1, with: RetryFixture.status(429, headers: [(name, value)]))
             let proxy = try ProxyHarness.quick(upstream)
-            let response = try await onOwnThread { try proxy.request(target: "/v1/quota") }
+            let response = try proxy.request(target: "/v1/quota")
             #expect(response.status == 200)
             #expect(response.header("X-Retryd-Attempts") == "2")
             #expect(upstream.requests.count == 2)
@@ -24,7 +24,7 @@ extension Timing {
         }
 
         @Test("a reset given as epoch seconds is waited for: retryd compares it with the wall clock")
-        func epochReset() async throws {
+        func epochReset() throws {
             let upstream = try TestUpstream(handler: { _, index in
                 // Two whole seconds ahead: whatever the sub-second phase, the wait is over one second.
                 let reset = String(Int(Date().timeIntervalSince1970) + 2)
@@ -33,17 +33,17 @@ extension Timing {
                     : .respond(status: 200, text: "ok")
             })
             let proxy = try ProxyHarness.quick(upstream)
-            #expect(try await onOwnThread { try proxy.request(target: "/v1/quota") }.status == 200)
+            #expect(try proxy.request(target: "/v1/quota").status == 200)
             #expect(upstream.requests.count == 2)
             try expectWait(upstream, atLeast: .milliseconds(900), below: .seconds(3), "X-RateLimit-Reset epoch")
         }
 
         @Test("a 503 with Retry-After waits as announced, not the backoff")
-        func retryAfterOn503() async throws {
+        func retryAfterOn503() throws {
             let upstream = try RetryFixture.upstream(
                 failing: 1, with: RetryFixture.status(503, headers: [("Retry-After", "1")]))
             let proxy = try ProxyHarness.quick(upstream)
-            #expect(try await onOwnThread { try proxy.request(target: "/v1/jobs") }.status == 200)
+            #expect(try proxy.request(target: "/v1/jobs").status == 200)
             #expect(upstream.requests.count == 2)
             try expectWait(upstream, atLeast: .milliseconds(900), below: .seconds(3), "Retry-After: 1 on 503")
         }

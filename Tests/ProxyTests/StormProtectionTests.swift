@@ -6,24 +6,17 @@ import Retry
 import TestSupport
 import Testing
 
-extension Timing {
+extension Live {
     /// The retry budget and the circuit breaker against an upstream that is down.
     @Suite("Storm protection")
     struct StormProtectionTests {
         /// Sends `count` GETs from `clients` threads, each one after the other on its thread; returns every answer.
-        static func requests(_ count: Int, clients: Int, to proxy: ProxyHarness) async throws -> [ReceivedResponse] {
-            try await withThrowingTaskGroup(of: [ReceivedResponse].self) { group in
-                for client in 0..<clients {
-                    group.addTask {
-                        try await onOwnThread {
-                            try stride(from: client, to: count, by: clients).map { index in
-                                try proxy.request(target: "/v1/jobs/\(index)")
-                            }
-                        }
-                    }
+        static func requests(_ count: Int, clients: Int, to proxy: ProxyHarness) throws -> [ReceivedResponse] {
+            try concurrently(clients) { client in
+                try stride(from: client, to: count, by: clients).map { index in
+                    try proxy.request(target: "/v1/jobs/\(index)")
                 }
-                return try await group.reduce(into: []) { $0 += $1 }
-            }
+            }.flatMap { $0 }
         }
 
         /// The upstream's breaker as `/status` shows it.
@@ -43,7 +36,7 @@ extension Timing {
 
         @Test(
             "an upstream failing every request sees at most requests × (1 + ratio) + min_per_second × window attempts")
-        func budgetBoundsTheAttempts() async throws {
+        func budgetBoundsTheAttempts() throws {
             let upstream = try TestUpstream(responses: [RetryFixture.status(503)])
             let proxy = try ProxyHarness.quick(upstream) { upstream, _ in
                 upstream.budget.ratio = 0.2
@@ -51,7 +44,7 @@ extension Timing {
                 upstream.budget.window = .seconds(10)
                 upstream.breaker.enabled = false
             }
-            let responses = try await Self.requests(50, clients: 10, to: proxy)
+            let responses = try Self.requests(50, clients: 10, to: proxy)
             let bound = 50 + 10 + 10  // 50 requests, 0.2 × 50 retries, 1/s × 10 s of floor
             #expect(upstream.requests.count <= bound, "\(upstream.requests.count) attempts for 50 requests")
             #expect(upstream.requests.count > 50, "the budget allows some retries")
@@ -63,7 +56,7 @@ extension Timing {
         }
 
         @Test("enough failures open the breaker: clients then get retryd's 503 with Retry-After in milliseconds")
-        func breakerOpensAndFailsFast() async throws {
+        func breakerOpensAndFailsFast() throws {
             let upstream = try TestUpstream(responses: [RetryFixture.status(503)])
             let proxy = try ProxyHarness.quick(upstream) { upstream, _ in
                 upstream.retry.maxAttempts = 2
@@ -71,7 +64,7 @@ extension Timing {
                 upstream.breaker.minRequests = 5
                 upstream.breaker.openFor = .seconds(30)
             }
-            let failing = try await Self.requests(5, clients: 1, to: proxy)
+            let failing = try Self.requests(5, clients: 1, to: proxy)
             #expect(failing.allSatisfy { $0.status == 503 && $0.bodyString == "vendor says 503" })
             #expect(upstream.requests.count == 10)
             let (response, elapsed) = try measure { try proxy.request(target: "/v1/jobs/fast") }
@@ -80,7 +73,7 @@ extension Timing {
             #expect(response.status == 503)
             #expect(response.header("Content-Type") == "application/json")
             let retryAfter = try #require(response.header("Retry-After").flatMap { Int($0) })
-            #expect((29...30).contains(retryAfter))
+            #expect((29...30).contains(retryAfter), "\(upstream.requests.map(\.target)) \(response.bodyString)")
             #expect(response.jsonObject?["error"] as? String == "circuit_open")
             let detail = try #require(response.jsonObject?["detail"] as? String)
             #expect(detail.hasPrefix("upstream default is failing"), "\(detail)")
@@ -93,7 +86,7 @@ extension Timing {
         }
 
         @Test("after open_for a failed trial opens it again; once the upstream recovers the trials close it")
-        func breakerRecovers() async throws {
+        func breakerRecovers() throws {
             let healthy = LockedBox(false)
             let upstream = try TestUpstream(handler: { _, index in
                 healthy.value ? .respond(status: 200, text: "ok \(index)") : RetryFixture.status(502)
@@ -104,7 +97,7 @@ extension Timing {
                 upstream.breaker.openFor = .milliseconds(400)
                 upstream.breaker.trialRequests = 2
             }
-            _ = try await Self.requests(3, clients: 1, to: proxy)
+            _ = try Self.requests(3, clients: 1, to: proxy)
             #expect(try Self.breaker(of: proxy)?.state == "open")
             // The first request after open_for is a trial; it fails and the breaker opens again.
             let trial = try #require(try Self.poll(proxy, until: 502, timeout: .seconds(3)), "no trial went")
@@ -122,12 +115,12 @@ extension Timing {
             let second = try proxy.request(target: "/v1/jobs/second")
             #expect(second.status == 200)
             #expect(try Self.breaker(of: proxy)?.state == "closed")
-            let later = try await Self.requests(6, clients: 3, to: proxy)
+            let later = try Self.requests(6, clients: 3, to: proxy)
             #expect(later.allSatisfy { $0.status == 200 })
         }
 
         @Test("a trial the vendor rate-limits is retried as the same trial, and its success closes the breaker")
-        func rateLimitedTrial() async throws {
+        func rateLimitedTrial() throws {
             let upstream = try TestUpstream(handler: { _, index in
                 switch index {
                 case 0..<6: RetryFixture.status(503)
@@ -142,7 +135,7 @@ extension Timing {
                 upstream.breaker.openFor = .milliseconds(300)
                 upstream.breaker.trialRequests = 1
             }
-            _ = try await Self.requests(3, clients: 1, to: proxy)
+            _ = try Self.requests(3, clients: 1, to: proxy)
             #expect(upstream.requests.count == 6, "each of the three failures was retried once")
             // Only after open_for is the next request let through, as the one trial.
             let trial = try #require(try Self.poll(proxy, until: 200, timeout: .seconds(3)), "the trial never went")
@@ -151,14 +144,14 @@ extension Timing {
         }
 
         @Test("a reload keeps an open breaker; one that turns it off lets requests go at once")
-        func reloadKeepsTheBreaker() async throws {
+        func reloadKeepsTheBreaker() throws {
             let upstream = try TestUpstream(responses: [RetryFixture.status(503)])
             let proxy = try ProxyHarness.quick(upstream) { upstream, _ in
                 upstream.retry.maxAttempts = 1
                 upstream.breaker.minRequests = 3
                 upstream.breaker.openFor = .seconds(30)
             }
-            _ = try await Self.requests(3, clients: 1, to: proxy)
+            _ = try Self.requests(3, clients: 1, to: proxy)
             var same = proxy.runtime.config
             same.upstreams[0].retry.maxAttempts = 2
             let unchanged = same
@@ -171,11 +164,11 @@ extension Timing {
             try proxy.onLoop { try $0.reload(disabled) }
             #expect(try proxy.request(target: "/v1/jobs/b").bodyString == "vendor says 503")
             #expect(try Self.breaker(of: proxy) == nil)
-            #expect(upstream.requests.count == 5)
+            #expect(upstream.requests.count == 5, "\(upstream.requests.map(\.target))")
         }
 
         @Test("a rule with breaker = false is tried while the breaker is open")
-        func ruleOptsOut() async throws {
+        func ruleOptsOut() throws {
             let upstream = try TestUpstream(responses: [RetryFixture.status(503)])
             let proxy = try ProxyHarness.quick(upstream) { upstream, _ in
                 upstream.retry.maxAttempts = 1
@@ -185,11 +178,11 @@ extension Timing {
                 rule.usesBreaker = false
                 upstream.rules = [rule]
             }
-            _ = try await Self.requests(3, clients: 1, to: proxy)
+            _ = try Self.requests(3, clients: 1, to: proxy)
             #expect(try proxy.request(target: "/v1/jobs/1").jsonObject?["error"] as? String == "circuit_open")
             let health = try proxy.request(target: "/v1/health")
             #expect(health.bodyString == "vendor says 503")
-            #expect(upstream.requests.count == 4)
+            #expect(upstream.requests.count == 4, "\(upstream.requests.map(\.target))")
         }
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-extension Timing {
+extension Live {
     /// Large responses stream with back-pressure; truncated ones never look complete.
     @Suite("Streaming")
     struct StreamingTests {

@@ -7,7 +7,7 @@ import Testing
 
 @testable import Proxy
 
-extension Timing {
+extension Live {
     /// `workers = 2`: both loops serve the listener, and the upstream-wide state (quota gate, connection budget,
     /// in-flight count, drain) is one for both.
     @Suite("Several event loops")
@@ -24,12 +24,12 @@ extension Timing {
         }
 
         @Test("connections are spread over both loops, and every request is answered once")
-        func bothLoopsServe() async throws {
+        func bothLoopsServe() throws {
             let upstream = try TestUpstream(handler: { request, _ in .respond(status: 200, text: request.target) })
             let proxy = try ProxyHarness.quick(upstream, workers: 2)
             let observer = ThreadObserver()
             try proxy.onLoop { $0.addObserver(observer) }
-            let responses = try await QuotaGateTests.concurrent(24, to: proxy, target: "/v1/assets")
+            let responses = try QuotaGateTests.concurrent(24, to: proxy, target: "/v1/assets")
             #expect(responses.count == 24)
             #expect(responses.allSatisfy { $0.status == 200 })
             #expect(
@@ -42,7 +42,7 @@ extension Timing {
         }
 
         @Test("a 429 answered on one loop holds the requests of the other loop until the announced reset")
-        func oneGateForBothLoops() async throws {
+        func oneGateForBothLoops() throws {
             let upstream = try TestUpstream(handler: { _, index in
                 index == 0
                     ? .respond(status: 429, headers: [("Retry-After", "1")], text: "slow down")
@@ -51,11 +51,11 @@ extension Timing {
             let proxy = try ProxyHarness.quick(upstream, workers: 2)
             let observer = ThreadObserver()
             try proxy.onLoop { $0.addObserver(observer) }
-            async let first = onOwnThread { try proxy.request(target: "/v1/jobs/first") }
+            let first = Background { try proxy.request(target: "/v1/jobs/first") }
             #expect(upstream.waitForRequests(1))
             let closedAt = ContinuousClock.now
-            let later = try await QuotaGateTests.concurrent(12, to: proxy, target: "/v1/jobs/later")
-            #expect(try await first.status == 200, "the first request is retried after the announced wait")
+            let later = try QuotaGateTests.concurrent(12, to: proxy, target: "/v1/jobs/later")
+            #expect(try first.value().status == 200, "the first request is retried after the announced wait")
             #expect(later.allSatisfy { $0.status == 200 })
             #expect(Set(observer.threads.value).count == 2, "the later requests did not reach both loops")
             // Nothing reached the vendor from either loop before the reset.
@@ -79,7 +79,7 @@ extension Timing {
         }
 
         @Test("a graceful shutdown lets an exchange in flight on either loop finish, then both loops stop")
-        func drainCoversBothLoops() async throws {
+        func drainCoversBothLoops() throws {
             let upstream = try TestUpstream(handler: { _, index in
                 index == 0
                     ? .respond(status: 200, text: "warm")
@@ -89,7 +89,7 @@ extension Timing {
             // Until the vendor's first answer the gate lets one request go at a time (it may announce a quota).
             #expect(try proxy.request(target: "/v1/warm").status == 200)
             // 16 connections: the odds that SO_REUSEPORT puts all on one loop are 2 in 2^16.
-            async let answers = QuotaGateTests.concurrent(16, to: proxy, target: "/v1/slow")
+            let answers = (0..<16).map { index in Background { try proxy.request(target: "/v1/slow/\(index)") } }
             #expect(upstream.waitForRequests(17))
             // The status count is the sum of what each loop has in flight, read on that loop.
             let counts = LockedBox<(total: Int, first: Int, second: Int)>((0, 0, 0))
@@ -110,7 +110,8 @@ extension Timing {
             #expect(seen.first > 0 && seen.second > 0, "\(seen)")
             #expect(seen.total == seen.first + seen.second, "\(seen)")
             try proxy.onLoop { $0.beginShutdown() }
-            let responses = try await answers
+            var responses: [ReceivedResponse] = []
+            for answer in answers { responses.append(try answer.value()) }
             #expect(responses.count == 16)
             #expect(responses.allSatisfy { $0.status == 200 && $0.body == Array("slow".utf8) })
             #expect(proxy.waitUntilStopped(timeout: .seconds(5)))
