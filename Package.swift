@@ -127,7 +127,7 @@ let package = Package(
         .testTarget(name: "LoopTests", dependencies: ["Loop", "TestSupport"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "Loop", "TestSupport"]),
         .testTarget(name: "ListenerTests", dependencies: ["Listener", "Loop", "TestSupport"]),
-        .testTarget(name: "ForwarderTests", dependencies: ["Forwarder", "CCurl", "Loop", "TestSupport"]),
+        .testTarget(name: "ForwarderTests", dependencies: ["Forwarder", "CCurl", "Loop", "HTTP1", "TestSupport"]),
         .testTarget(
             name: "ServiceTests",
             dependencies: ["Service", "Loop", "Retry", .product(name: "Logging", package: "swift-log")]),
