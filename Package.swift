@@ -4,7 +4,8 @@ import PackageDescription
 // Dependencies point one way:
 //   retryd -> {Admin, Notify, Proxy, Service, Journal}
 //   Admin -> {Listener, Events}        Notify -> {Forwarder, Events, Journal}      Service -> {Loop, Retry, HTTP1}
-//   Proxy -> {Listener, Forwarder, Events, Retry, HTTP1, Config}
+//   Proxy -> {Listener, Forwarder, Events, Retry, HTTP1, Config, ExchangeCore}
+//   ExchangeCore -> {Retry, HTTP1} (the exchange's pure state machine: the compiler keeps I/O out of it)
 //   Listener -> {Loop, HTTP1}          Forwarder -> {Loop, CCurl, HTTP1, Retry}    Redis -> {Loop, CHiredis}
 //   Loop -> CLinux
 //   Events -> Retry                    Config -> {Retry, HTTP1, Listener (for its ServerLimits), Journal (policy)}
@@ -51,6 +52,7 @@ let package = Package(
         ),
         .target(name: "HTTP1"),
         .target(name: "Retry"),
+        .target(name: "ExchangeCore", dependencies: ["Retry", "HTTP1"]),
         .target(name: "Admission", dependencies: ["Retry"]),
         .target(
             name: "Config",
@@ -80,7 +82,7 @@ let package = Package(
             name: "Proxy",
             dependencies: [
                 "Listener", "Loop", "Forwarder", "Retry", "HTTP1", "Config", "Events", "Admission", "Redis",
-                .product(name: "Logging", package: "swift-log"),
+                "ExchangeCore", .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
@@ -128,7 +130,8 @@ let package = Package(
         .testTarget(name: "LoopTests", dependencies: ["Loop", "TestSupport"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "Loop", "TestSupport"]),
         .testTarget(name: "ListenerTests", dependencies: ["Listener", "Loop", "TestSupport"]),
-        .testTarget(name: "ForwarderTests", dependencies: ["Forwarder", "CCurl", "Loop", "TestSupport"]),
+        .testTarget(name: "ForwarderTests", dependencies: ["Forwarder", "CCurl", "Loop", "HTTP1", "TestSupport"]),
+        .testTarget(name: "ExchangeCoreTests", dependencies: ["ExchangeCore", "HTTP1", "Retry", "TestSupport"]),
         .testTarget(
             name: "ServiceTests",
             dependencies: ["Service", "Loop", "Retry", .product(name: "Logging", package: "swift-log")]),

@@ -1,4 +1,5 @@
 import CCurl
+import HTTP1
 import Loop
 
 #if canImport(Glibc)

@@ -1,3 +1,5 @@
+import HTTP1
+
 /// What the receiver did with a piece of response body.
 package enum BodyDisposition: Sendable, Equatable {
     /// Taken; keep going.
@@ -5,16 +7,6 @@ package enum BodyDisposition: Sendable, Equatable {
     /// Not taken: the client is full. libcurl holds it until ``Forwarder/resume(_:)``.
     case pause
     /// Stop the transfer (the client is gone).
-    case abort
-}
-
-/// What the request-body source produced for libcurl.
-package enum BodyRead: Sendable, Equatable {
-    /// This many bytes were copied into the buffer; 0 means the body is complete.
-    case bytes(Int)
-    /// Nothing available yet; libcurl waits until ``Forwarder/resume(_:)``.
-    case pause
-    /// The body cannot be completed (the client went away).
     case abort
 }
 

@@ -1,4 +1,5 @@
 import Events
+import ExchangeCore
 import Forwarder
 import HTTP1
 import Logging
@@ -8,7 +9,6 @@ import Retry
 extension Exchange {
     /// One attempt ended: observers hear its status (nil for a failure) and duration.
     func attemptEnded(_ ended: ExchangeStateMachine.AttemptEnd) {
-        ticket.attemptEnded(status: ended.status)
         for observer in service.observers {
             observer.attemptFinished(upstream: upstreamName, status: ended.status, duration: ended.duration)
         }

@@ -1,4 +1,5 @@
 import Config
+import ExchangeCore
 import Forwarder
 import HTTP1
 import Listener
@@ -9,6 +10,7 @@ import Retry
 /// One client request from its head to its single final response: the I/O shell around an
 /// ``ExchangeStateMachine``, which decides everything; this class only carries its actions out.
 final class Exchange: RequestSink {
+    /// Decides everything; read here only for what its inputs need and what the reports print.
     private(set) var machine: ExchangeStateMachine
     private weak var connection: ClientConnection?
     unowned let service: ProxyService
@@ -20,12 +22,10 @@ final class Exchange: RequestSink {
     private let upstreamHeaders: [(name: String, value: String)]
     /// The transfer of the attempt (or probe) in flight: the handle the machine's actions refer to.
     private var transfer: Transfer?
-    /// Whether that transfer is a probe, which the quota gate did not admit.
-    private var transferIsProbe = false
     /// The quota gate the attempts ask first; nil when the upstream respects no quota.
     private let gate: BucketGate?
-    /// What this exchange holds of its upstream's retry budget and breaker: its rule, its trial, its attempts.
-    var ticket = HealthTicket()
+    /// The upstream's retry budget and breaker; nil when neither is on, so nothing is asked.
+    let health: HealthMonitor?
     private lazy var timer = LoopTimer { [unowned self] in self.timerFired() }
     private var random = SystemRandomNumberGenerator()
 
@@ -55,7 +55,8 @@ final class Exchange: RequestSink {
         var configuration = profile.machine
         configuration.usesGate = profile.usesGate
         configuration.consultsHealth = service.health.isActive
-        ticket.usesBreaker = rule?.usesBreaker ?? true
+        configuration.usesBreaker = rule?.usesBreaker ?? true
+        health = configuration.consultsHealth ? service.health : nil
         gate = profile.usesGate ? service.quota.gate(named: rule?.bucket ?? QuotaKeeper.defaultBucket) : nil
         machine = ExchangeStateMachine(
             request: head, policy: policy, configuration: configuration, hasUpstreamTarget: target != nil,
@@ -87,80 +88,82 @@ final class Exchange: RequestSink {
         return result.map { ($0.name, $0.value) }
     }
 
+    /// The request head arrived.
     func begin() {
-        switch machine.begin(now: loop.now) {
-        case .none:
-            break
-        case .sendContinue:
-            connection?.sendContinue()
-        case .step(let step, let sendContinue):
-            if sendContinue { connection?.sendContinue() }
-            perform(step)
-        case .finish(let finish):
-            perform(.finish(finish, ended: nil))
-        }
+        perform(machine.begin(now: loop.now))
     }
 
     /// The shutdown timeout passed with this exchange unfinished.
     func finishForShutdown() {
-        if let finish = machine.shutdown() { perform(.finish(finish, ended: nil)) }
+        perform(machine.shutdown())
     }
 
     // MARK: RequestSink
 
     func requestBody(_ bytes: UnsafeRawBufferPointer) {
-        carryOut(machine.requestBody(bytes, now: loop.now))
+        perform(machine.requestBody(bytes, now: loop.now))
     }
 
     func requestEnd() {
-        carryOut(machine.requestEnd(now: loop.now))
+        perform(machine.requestEnd(now: loop.now))
     }
 
     func responseWritable() {
-        if machine.clientWritable(), let transfer { forwarder.resume(transfer) }
+        perform(machine.clientWritable())
     }
 
     func clientGone() {
-        if let finish = machine.clientGone() { perform(.finish(finish, ended: nil)) }
+        perform(machine.clientGone())
     }
 
     // MARK: Carrying out actions
 
-    private func carryOut(_ action: ExchangeStateMachine.UploadAction) {
-        if action.pauseClientReading { connection?.setReadingPaused(true) }
-        if action.resumeTransfer, let transfer { forwarder.resume(transfer) }
-        perform(action.step)
-    }
-
-    func perform(_ step: ExchangeStateMachine.Step) {
-        switch step {
+    /// Carries out what the machine decided, outside libcurl's callbacks. The answers for libcurl's callbacks are
+    /// carried out where those callbacks return them (``TransferDelegate``).
+    func perform(_ action: ExchangeStateMachine.Action) {
+        switch action {
         case .none:
             break
-        case .rearm(let delay):
+        case .sendContinue(let then):
+            connection?.sendContinue()
+            perform(then)
+        case .flowUpload(let resumeTransfer, let pauseClientReading):
+            if pauseClientReading { connection?.setReadingPaused(true) }
+            if resumeTransfer, let transfer { forwarder.resume(transfer) }
+        case .resumeTransfer:
+            if let transfer { forwarder.resume(transfer) }
+        case .rearmTimer(let delay):
             loop.schedule(timer, after: delay)
-        case .admit(let maxWait):
+        case .askGate(let maxWait):
             // An immediate refusal answers inside admit(); otherwise admitted() or refused() follows later.
-            if gate?.admit(self, on: loop, maxWait: maxWait) ?? true { gateAdmitted() }
-        case .start(let start):
+            if gate?.admit(self, on: loop, maxWait: maxWait) ?? true { admitted() }
+        case .consultHealth(let firstAttempt, let usesBreaker):
+            perform(machine.consulted(consult(firstAttempt: firstAttempt, usesBreaker: usesBreaker), now: loop.now))
+        case .startAttempt(let start):
             startTransfer(start)
-        case .probe(let timeout):
+        case .startProbe(let timeout):
             startProbe(timeout: timeout)
         case .verified(let verdict, let then):
             verified(verdict)
             perform(then)
-        case .retry(let plan, let ended, let cancelTransfer):
-            if let ended {
-                attemptEnded(ended)
-                retryDecided(plan)
+        case .release(let cancelTransfer, let gatePlace, let then):
+            if cancelTransfer, let transfer {
+                forwarder.cancel(transfer)
+                self.transfer = nil
             }
-            if cancelTransfer { cancelCurrentTransfer() }
-            retryScheduled(plan)
-            loop.schedule(timer, after: plan.wait)
-        case .finish(let finish, let ended):
-            if let ended { attemptEnded(ended) }
+            if gatePlace { gate?.finished() }
+            perform(then)
+        case .retry(let retry):
+            if let ended = retry.ended { attemptEnded(ended) }
+            if retry.spendsBudget { health?.withdrawRetry(now: loop.now) }
+            retryScheduled(retry.plan)
+            loop.schedule(timer, after: retry.plan.wait)
+        case .finish(let finish):
+            if let ended = finish.ended { attemptEnded(ended) }
             complete(finish)
-        case .consult(let firstAttempt):
-            perform(machine.consulted(consult(firstAttempt: firstAttempt), now: loop.now))
+        case .uploadRead, .abortTransfer, .discardResponse, .deliverResponse, .relayBody, .pauseTransfer:
+            // The inputs of libcurl's callbacks return these, and only to those callbacks.
+            assertionFailure("\(action) outside libcurl's callbacks")
         }
     }
 
@@ -168,10 +171,9 @@ final class Exchange: RequestSink {
         let request = UpstreamRequest(
             method: machine.request.method, origin: profile.origin, target: target, headers: upstreamHeaders,
             body: start.body, connectTimeout: profile.upstream.connectTimeout, caFile: profile.upstream.caFile)
-        // A probe whose bound passed may still be in flight when the verdict starts the repeat.
-        cancelCurrentTransfer()
+        // Every way out of a phase with a transfer released it first.
+        assert(transfer == nil, "an attempt starts while a transfer is in flight")
         loop.schedule(timer, after: start.timeout)
-        transferIsProbe = false
         transfer = forwarder.start(request, delegate: self)
     }
 
@@ -187,42 +189,26 @@ final class Exchange: RequestSink {
         let request = UpstreamRequest(
             method: verification.probe.method, origin: profile.origin, target: verification.target, headers: headers,
             body: .none, connectTimeout: profile.upstream.connectTimeout, caFile: profile.upstream.caFile)
-        cancelCurrentTransfer()
+        assert(transfer == nil, "a probe starts while a transfer is in flight")
         loop.schedule(timer, after: timeout)
-        transferIsProbe = true
         transfer = forwarder.start(request, delegate: self)
     }
 
-    private func cancelCurrentTransfer() {
-        guard let transfer else { return }
-        forwarder.cancel(transfer)
-        transferEnded()
-    }
-
-    /// The admitted attempt is over, whatever ended it: its place in the gate's count of attempts out is free.
-    private func transferEnded() {
-        transfer = nil
-        if !transferIsProbe { gate?.finished() }
-    }
-
-    /// Tells the planner whether the upstream takes another retry now; called before each input that may decide one.
-    private func refreshAllowance() {
-        guard machine.configuration.consultsHealth else { return }
-        machine.planner.allowance = service.health.retryAllowance(usesBreaker: ticket.usesBreaker, now: loop.now)
+    /// Whether the upstream takes another retry now, for the inputs that may decide one.
+    private var allowance: RetryAllowance {
+        health?.retryAllowance(usesBreaker: machine.configuration.usesBreaker, now: loop.now) ?? .allowed
     }
 
     private func timerFired() {
-        refreshAllowance()
-        let step = machine.timerFired(
-            now: loop.now, mayHaveBeenSent: transfer?.mayHaveBeenSent ?? false, wallClock: Sys.wallClockSeconds(),
-            random: &random)
-        perform(step)
+        perform(
+            machine.timerFired(
+                now: loop.now, mayHaveBeenSent: transfer?.mayHaveBeenSent ?? false, allowance: allowance,
+                wallClock: Sys.wallClockSeconds(), random: &random))
     }
 
     /// Writes the answer, then reports the exchange; the machine has already moved to `.finished`.
     private func complete(_ finish: ExchangeStateMachine.Finish) {
         loop.cancel(timer)
-        cancelCurrentTransfer()
         if finish.leaveGate, let gate { gate.withdraw(self) }
         switch finish.answer {
         case .none:
@@ -247,7 +233,7 @@ final class Exchange: RequestSink {
             body.withUnsafeBytes { _ = connection?.writeBody($0) }
             connection?.finishResponse()
         }
-        healthFinished(finish)
+        if let outcome = finish.health { healthFinished(outcome) }
         report(finish)
         service.exchangeFinished(self)
     }
@@ -263,76 +249,92 @@ extension Exchange: TransferDelegate {
     func transfer(_ transfer: Transfer, didReceiveHeaderLine line: UnsafeRawBufferPointer) -> Bool {
         // A retry can only be decided on the blank line that ends a head: ask the budget and breaker then, not on
         // every field (their lock and arithmetic were 4.7% of a proxied request's instructions).
-        if line.count <= 2, line.first == 0x0D || line.first == 0x0A { refreshAllowance() }
-        let action = machine.headerLine(line, now: loop.now, wallClock: Sys.wallClockSeconds(), random: &random)
+        let endsHead = line.count <= 2 && (line.first == 0x0D || line.first == 0x0A)
+        let action = machine.headerLine(
+            line, allowance: endsHead ? allowance : .allowed, now: loop.now, wallClock: Sys.wallClockSeconds(),
+            random: &random)
         switch action {
-        case .more:
+        case .none:
             return true
-        case .abort:
+        case .abortTransfer:
             return false
-        case .discard(let ended, let timeout):
+        case .discardResponse(let ended, _, let spendsBudget, let timeout):
             attemptEnded(ended)
-            if case .discarding(_, let pending) = machine.state { retryDecided(pending.plan) }
+            if spendsBudget { health?.withdrawRetry(now: loop.now) }
             if let status = ended.status { gate?.observe(status: status, headers: machine.lastHeaders) }
             if let timeout { loop.schedule(timer, after: timeout) }
             return true
-        case .deliver(let ended, let head, let framing, let timeout):
+        case .deliverResponse(let ended, let head, let framing, let timeout):
             attemptEnded(ended)
             if let status = ended.status { gate?.observe(status: status, headers: machine.lastHeaders) }
             loop.schedule(timer, after: timeout)
             guard let connection else { return false }
             connection.writeResponseHead(head, framing: framing)
             return true
+        default:
+            assertionFailure("\(action) from a header line")
+            return false
         }
     }
 
     func transfer(_ transfer: Transfer, didReceiveBody bytes: UnsafeRawBufferPointer) -> BodyDisposition {
         let hasRoom = connection?.hasRoomForBody ?? false
-        switch machine.responseBody(
+        let action = machine.responseBody(
             bytes, receivedBefore: transfer.bodyBytesReceived, clientHasRoom: hasRoom, now: loop.now)
-        {
-        case .relay:
+        switch action {
+        case .relayBody:
             guard let connection else { return .abort }
-            if !connection.writeBody(bytes) { machine.clientFull() }
+            if !connection.writeBody(bytes) { perform(machine.clientFull()) }
             return .accepted
-        case .discard:
+        case .none:
             return .accepted
-        case .pause:
+        case .pauseTransfer:
             connection?.notifyWhenWritable()
             return .pause
-        case .abort:
+        case .abortTransfer:
+            return .abort
+        default:
+            assertionFailure("\(action) from a piece of response body")
             return .abort
         }
     }
 
     func transfer(_ transfer: Transfer, readBodyInto buffer: UnsafeMutableRawBufferPointer) -> BodyRead {
-        let (read, resumeClient) = machine.readUpload(into: buffer)
+        let action = machine.readUpload(into: buffer)
+        guard case .uploadRead(let read, let resumeClient) = action else {
+            assertionFailure("\(action) from an upload read")
+            return .abort
+        }
         if resumeClient { connection?.setReadingPaused(false) }
         return read
     }
 
     func transfer(_ transfer: Transfer, didCompleteWith result: Result<Void, UpstreamError>) {
         guard self.transfer === transfer else { return }
-        transferEnded()
-        refreshAllowance()
-        perform(machine.transferCompleted(result, now: loop.now, wallClock: Sys.wallClockSeconds(), random: &random))
+        // libcurl is done with it: the machine's release says whether its gate place goes back.
+        self.transfer = nil
+        let outcome: ExchangeStateMachine.TransferResult
+        switch result {
+        case .success: outcome = .success
+        case .failure(let error): outcome = .failure(error.transportFailure, isPermanent: error.isPermanent)
+        }
+        perform(
+            machine.transferCompleted(
+                outcome, allowance: allowance, now: loop.now, wallClock: Sys.wallClockSeconds(), random: &random))
     }
 }
 
 extension Exchange: GateWaiter {
+    /// The gate counted an attempt out for this exchange.
     func admitted() {
-        gateAdmitted()
-    }
-
-    /// The gate counted an attempt out for this exchange. Unless an attempt starts (the deadline passed, or the
-    /// verdict of another loop's gate crossed this exchange's end), the place is handed back at once.
-    private func gateAdmitted() {
-        let step = machine.admitted(now: loop.now)
-        if case .start = step {} else { gate?.finished() }
-        perform(step)
+        perform(machine.admitted(now: loop.now))
     }
 
     func refused(_ refusal: GateRefusal) {
-        if let finish = machine.refusedAtGate(refusal) { perform(.finish(finish, ended: nil)) }
+        perform(
+            machine.refusedAtGate(
+                .init(
+                    status: refusal.status, code: refusal.code, retryAfter: refusal.retryAfter,
+                    detail: refusal.detail)))
     }
 }

@@ -1,4 +1,5 @@
 import Config
+import ExchangeCore
 import Retry
 
 /// An upstream's configuration as the exchanges started under it see it: built once per configuration and held by

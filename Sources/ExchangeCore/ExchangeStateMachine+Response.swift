@@ -1,12 +1,14 @@
-import Forwarder
 import HTTP1
 import Retry
 
 extension ExchangeStateMachine {
     /// One raw header line of the current attempt's response (libcurl's header callback).
-    mutating func headerLine(
-        _ line: UnsafeRawBufferPointer, now: Int64, wallClock: Double, random: inout some RandomNumberGenerator
-    ) -> HeadAction {
+    /// - Parameter allowance: Whether the upstream as a whole takes another retry now; read only on the line that
+    ///   ends a head, the one place a retry is decided, so the shell may ask for it on that line alone.
+    package mutating func headerLine(
+        _ line: UnsafeRawBufferPointer, allowance: RetryAllowance, now: Int64, wallClock: Double,
+        random: inout some RandomNumberGenerator
+    ) -> Action {
         switch state {
         case .attempting(let attempt):
             let event: UpstreamHeadParser.Event
@@ -15,9 +17,10 @@ extension ExchangeStateMachine {
             } catch {
                 // libcurl then ends the transfer with a write error; the completion reports this instead.
                 state = .attempting(Attempt(number: attempt.number, startedAt: attempt.startedAt, refusal: error))
-                return .abort
+                return .abortTransfer
             }
-            guard case .complete(let response, let contentLength, let isChunked) = event else { return .more }
+            guard case .complete(let response, let contentLength, let isChunked) = event else { return .none }
+            planner.allowance = allowance
             return responseHead(
                 response, contentLength: isChunked ? nil : contentLength, attempt: attempt, now: now,
                 wallClock: wallClock, random: &random)
@@ -25,9 +28,14 @@ extension ExchangeStateMachine {
             return probeHeaderLine(line, probe: probe)
         case .discarding, .delivering:
             // Trailers of a chunked body arrive as header lines too.
-            return .more
-        case .receivingRequest, .waitingAtGate, .waiting, .finished:
-            return .abort
+            return .none
+        case .finished:
+            // The exchange ended inside this transfer's callbacks (the client left): its cancel waits for libcurl.
+            return .abortTransfer
+        case .receivingRequest, .waitingAtGate, .waiting, .modifying:
+            // Only a transfer in flight has header lines, and leaving its phase cancels it.
+            assertionFailure("header line in \(phase)")
+            return .abortTransfer
         }
     }
 
@@ -35,8 +43,8 @@ extension ExchangeStateMachine {
     private mutating func responseHead(
         _ response: ResponseHead, contentLength: Int?, attempt: Attempt, now: Int64, wallClock: Double,
         random: inout some RandomNumberGenerator
-    ) -> HeadAction {
-        let ended = AttemptEnd(status: response.status, duration: .nanoseconds(now - attempt.startedAt))
+    ) -> Action {
+        let ended = attemptEnded(status: response.status, at: now, startedAt: attempt.startedAt)
         lastHeaders = response.headers.map { ($0.name, $0.value) }
         let outcome = AttemptOutcome.response(status: response.status, headers: lastHeaders)
         if needsVerification(outcome) {
@@ -45,7 +53,7 @@ extension ExchangeStateMachine {
             let kept = KeptResponse(head: response, body: [], isComplete: false)
             state = .discarding(attempt, PendingRetry(plan: plan, kept: kept, uncertain: uncertain))
             let timeout = planner.attemptBudget(elapsed: elapsed(at: now), attemptTimeout: configuration.attemptTimeout)
-            return .discard(ended: ended, timeout: timeout)
+            return .discardResponse(ended: ended, retry: plan, spendsBudget: spendsBudget(plan), timeout: timeout)
         }
         let decision = planner.decide(
             .response(status: response.status, headers: lastHeaders), attempt: attempt.number,
@@ -58,7 +66,7 @@ extension ExchangeStateMachine {
             state = .discarding(attempt, PendingRetry(plan: plan, kept: kept))
             // The body is read within what is left of the exchange; past the deadline the old bound stays.
             let timeout = planner.attemptBudget(elapsed: elapsed(at: now), attemptTimeout: configuration.attemptTimeout)
-            return .discard(ended: ended, timeout: timeout)
+            return .discardResponse(ended: ended, retry: plan, spendsBudget: spendsBudget(plan), timeout: timeout)
         case .giveUp(let reason):
             giveUp = reason
         case .deliver:
@@ -70,55 +78,68 @@ extension ExchangeStateMachine {
         let framing = ResponseWriter.framing(
             requestMethod: request.method, clientVersion: request.version, status: response.status,
             contentLength: contentLength)
-        return .deliver(
+        return .deliverResponse(
             ended: ended, head: relayed(response), framing: framing, timeout: configuration.attemptTimeout)
     }
 
     /// A piece of the response body; `receivedBefore` counts the bytes of this response taken before it.
-    mutating func responseBody(
+    package mutating func responseBody(
         _ bytes: UnsafeRawBufferPointer, receivedBefore: Int, clientHasRoom: Bool, now: Int64
-    ) -> BodyAction {
+    ) -> Action {
         switch state {
         case .discarding(let attempt, var pending):
             remember(bytes)
             // A large error body is not worth reading for connection reuse.
-            guard receivedBefore + bytes.count <= configuration.discardLimit else { return .abort }
-            state = .waiting(pending)  // keeps the kept body uniquely referenced while it grows
+            guard receivedBefore + bytes.count <= configuration.discardLimit else { return .abortTransfer }
+            state = .modifying  // keeps the kept body uniquely referenced while it grows
             pending.kept?.body.append(contentsOf: bytes)
             state = .discarding(attempt, pending)
-            return .discard
+            return .none
         case .probing(let probe):
             return probeBody(bytes, probe: probe)
         case .delivering(var delivery):
             if delivery.flow == .clientFull || !clientHasRoom {
                 delivery.flow = .clientFull
                 state = .delivering(delivery)
-                return .pause
+                return .pauseTransfer
             }
             // Only bytes taken count: a paused piece is delivered again by libcurl.
             if delivery.giveUp != nil { remember(bytes) }
             delivery.bytes += bytes.count
             delivery.lastByteAt = now
             state = .delivering(delivery)
-            return .relay
-        case .receivingRequest, .waitingAtGate, .attempting, .waiting, .finished:
-            return .abort
+            return .relayBody
+        case .attempting:
+            // libcurl gives a body only after its head, whose end moved the attempt on.
+            assertionFailure("response body while attempting")
+            return .abortTransfer
+        case .finished:
+            // The exchange ended inside this transfer's callbacks (the client left): its cancel waits for libcurl.
+            return .abortTransfer
+        case .receivingRequest, .waitingAtGate, .waiting, .modifying:
+            assertionFailure("response body in \(phase)")
+            return .abortTransfer
         }
     }
 
-    /// The client's output went over its high watermark after a relayed piece.
-    mutating func clientFull() {
-        guard case .delivering(var delivery) = state else { return }
+    /// The client's output went over its high watermark after a relayed piece: the next piece pauses the transfer.
+    package mutating func clientFull() -> Action {
+        // Writing the piece may have found the client gone, which ended the exchange.
+        guard case .delivering(var delivery) = state else {
+            assert(isFinished, "client full in \(phase)")
+            return .none
+        }
         delivery.flow = .clientFull
         state = .delivering(delivery)
+        return .none
     }
 
-    /// The client's output drained; returns whether the transfer should be resumed.
-    mutating func clientWritable() -> Bool {
-        guard case .delivering(var delivery) = state else { return false }
+    /// The client's output drained: a paused delivery goes on.
+    package mutating func clientWritable() -> Action {
+        guard case .delivering(var delivery) = state else { return .none }
         delivery.flow = .flowing
         state = .delivering(delivery)
-        return true
+        return .resumeTransfer
     }
 
     /// Keeps the first bytes of a response body for the give-up report.

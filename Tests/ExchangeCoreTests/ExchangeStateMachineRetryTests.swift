@@ -1,10 +1,9 @@
-import Forwarder
 import HTTP1
 import Retry
 import TestSupport
 import Testing
 
-@testable import Proxy
+@testable import ExchangeCore
 
 /// Retries, give-ups, the client leaving and shutdown, as transitions of the exchange's state machine.
 @Suite("Exchange state machine: retries and endings")
@@ -29,15 +28,19 @@ struct ExchangeStateMachineRetryTests {
         var machine = Self.attempting()
         let action = machine.head(
             "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\n\r\n", now: second / 10, random: &random)
-        #expect(action == .discard(ended: .init(status: 503, duration: .milliseconds(100)), timeout: .seconds(1)))
-        #expect(machine.body("busy", now: second / 10) == .discard)
-        #expect(machine.lastBody == Array("busy".utf8))
         let plan = ExchangeStateMachine.RetryPlan(attempt: 1, wait: .milliseconds(50), reason: .status(503))
-        #expect(machine.completed(now: second / 10, random: &random) == .retry(plan, ended: nil, cancelTransfer: false))
+        #expect(
+            action
+                == .discardResponse(
+                    ended: .init(status: 503, duration: .milliseconds(100)), retry: plan, spendsBudget: false,
+                    timeout: .seconds(1)))
+        #expect(machine.body("busy", now: second / 10) == .none)
+        #expect(machine.lastBody == Array("busy".utf8))
+        #expect(machine.completed(now: second / 10, random: &random) == .retry(.init(plan: plan)))
         #expect(machine.phase == "waiting after 1")
         #expect(machine.timer(now: second / 5, random: &random) == start(2))
         guard
-            case .deliver(_, let head, _, _) = machine.head(
+            case .deliverResponse(_, let head, _, _) = machine.head(
                 "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", now: second / 5, random: &random)
         else {
             Issue.record("not delivered")
@@ -53,23 +56,23 @@ struct ExchangeStateMachineRetryTests {
         _ = machine.head(
             "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 1\r\nContent-Length: 0\r\n\r\n", now: 0, random: &random)
         let plan = ExchangeStateMachine.RetryPlan(attempt: 1, wait: .seconds(1), reason: .rateLimited(429))
-        #expect(machine.completed(now: 0, random: &random) == .retry(plan, ended: nil, cancelTransfer: false))
+        #expect(machine.completed(now: 0, random: &random) == .retry(.init(plan: plan)))
     }
 
     @Test("when attempts run out the retryable response goes to the client as a give-up, its body remembered")
     mutating func attemptsExhausted() {
         var machine = Self.attempting(policy: .quick(maxAttempts: 1))
         guard
-            case .deliver(_, let head, let framing, _) = machine.head(
+            case .deliverResponse(_, let head, let framing, _) = machine.head(
                 "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 3\r\n\r\n", now: 0, random: &random)
         else {
             Issue.record("not delivered")
             return
         }
         #expect(head.status == 502 && framing == .contentLength(3))
-        #expect(machine.body("bad", now: 0) == .relay)
+        #expect(machine.body("bad", now: 0) == .relayBody)
         #expect(machine.lastBody == Array("bad".utf8))
-        guard case .finish(let finish, nil) = machine.completed(now: 0, random: &random) else {
+        guard case .finish(let finish) = machine.completed(now: 0, random: &random) else {
             Issue.record("open")
             return
         }
@@ -81,20 +84,22 @@ struct ExchangeStateMachineRetryTests {
         var machine = Self.attempting()
         _ = machine.head(
             "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 100000\r\n\r\n", now: 0, random: &random)
-        #expect(machine.body("x", receivedBefore: 64 * 1024, now: 0) == .abort)
-        guard case .retry(_, nil, false) = machine.completed(.failure(.reset), now: 0, random: &random) else {
+        #expect(machine.body("x", receivedBefore: 64 * 1024, now: 0) == .abortTransfer)
+        guard case .retry(let retry) = machine.completed(.reset, now: 0, random: &random), retry.ended == nil else {
             Issue.record("no retry")
             return
         }
         // Not kept whole, so a shutdown now answers 503 rather than a partial response.
-        #expect(machine.shutdown()?.status == 503)
+        #expect(machine.shutdown().finish?.status == 503)
     }
 
     @Test("a retryable body that stalls is given up on at the attempt bound, and the retry goes on")
     mutating func stalledRetryableBody() {
         var machine = Self.attempting()
         _ = machine.head("HTTP/1.1 500 Internal Server Error\r\nContent-Length: 10\r\n\r\n", now: 0, random: &random)
-        guard case .retry(_, nil, true) = machine.timer(now: second, random: &random) else {
+        guard case .release(true, false, .retry(let retry)) = machine.timer(now: second, random: &random),
+            retry.ended == nil
+        else {
             Issue.record("no retry")
             return
         }
@@ -105,32 +110,32 @@ struct ExchangeStateMachineRetryTests {
         "a malformed or cut-off head is a maybe-processed failure: a GET retries, a POST gets 502",
         arguments: [
             (
-                "HTTP/1.1 200 OK\r\nBad Header\r\n\r\n", Result<Void, UpstreamError>.failure(.reset),
+                "HTTP/1.1 200 OK\r\nBad Header\r\n\r\n", Machine.TransferResult.reset,
                 "The upstream sent a malformed header field."
             ),
             (
-                "HTTP/1.1 200 OK\r\nContent-Type: appli", .success(()),
+                "HTTP/1.1 200 OK\r\nContent-Type: appli", .success,
                 "the upstream closed the connection inside the response head"
             ),
             (
-                "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n", .failure(.reset),
+                "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n", .reset,
                 "the upstream closed the connection inside the response head"
             ),
         ])
-    func badHeads(head: String, result: Result<Void, UpstreamError>, message: String) {
+    func badHeads(head: String, result: Machine.TransferResult, message: String) {
         var random = SplitMix64(seed: 3)
         var get = Self.attempting()
         _ = get.head(head, now: 0, random: &random)
-        guard case .retry(let plan, let ended, false) = get.completed(result, now: 0, random: &random) else {
+        guard case .retry(let retry) = get.completed(result, now: 0, random: &random), let ended = retry.ended else {
             Issue.record("GET not retried")
             return
         }
-        #expect(plan.reason == .maybeProcessed && ended?.status == nil)
+        #expect(retry.plan.reason == .maybeProcessed && ended.status == nil)
         #expect(get.planner.history.first?.outcome == message)
 
         var post = Self.attempting(method: "POST")
         _ = post.head(head, now: 0, random: &random)
-        guard case .finish(let finish, _) = post.completed(result, now: 0, random: &random) else {
+        guard case .finish(let finish) = post.completed(result, now: 0, random: &random) else {
             Issue.record("POST retried")
             return
         }
@@ -145,22 +150,21 @@ struct ExchangeStateMachineRetryTests {
     @Test("transport failures: unsent is retried even for a POST, maybe-processed is not, permanent never is")
     mutating func transportFailures() {
         var unsent = Self.attempting(method: "POST")
-        guard case .retry(let plan, _, false) = unsent.completed(.failure(.refused), now: 0, random: &random) else {
+        guard case .retry(let retry) = unsent.completed(.refused, now: 0, random: &random) else {
             Issue.record("unsent POST not retried")
             return
         }
-        #expect(plan.reason == .unsent)
+        #expect(retry.plan.reason == .unsent)
 
         var reset = Self.attempting(method: "POST")
-        guard case .finish(let finish, let ended) = reset.completed(.failure(.reset), now: 0, random: &random) else {
+        guard case .finish(let finish) = reset.completed(.reset, now: 0, random: &random) else {
             Issue.record("maybe-processed POST retried")
             return
         }
-        #expect(finish.status == 502 && finish.giveUp == .notSafeToRetry && ended != nil)
+        #expect(finish.status == 502 && finish.giveUp == .notSafeToRetry && finish.ended != nil)
 
         var certificate = Self.attempting()
-        guard case .finish(let refused, _) = certificate.completed(.failure(.badCertificate), now: 0, random: &random)
-        else {
+        guard case .finish(let refused) = certificate.completed(.badCertificate, now: 0, random: &random) else {
             Issue.record("certificate failure retried")
             return
         }
@@ -171,21 +175,22 @@ struct ExchangeStateMachineRetryTests {
     @Test("an attempt that times out: a GET retries (cancelling it), a sent POST gets 504, an unsent one retries")
     mutating func attemptTimeout() {
         var get = Self.attempting()
-        guard case .retry(_, let ended, true) = get.timer(now: second, random: &random) else {
+        guard case .release(true, false, .retry(let retry)) = get.timer(now: second, random: &random) else {
             Issue.record("GET not retried")
             return
         }
-        #expect(ended == .init(status: nil, duration: .seconds(1)))
+        #expect(retry.ended == .init(status: nil, duration: .seconds(1)))
 
         var post = Self.attempting(method: "POST")
-        guard case .finish(let finish, _) = post.timer(now: second, mayHaveBeenSent: true, random: &random) else {
+        guard case .release(true, false, .finish(let finish)) = post.timer(now: second, random: &random) else {
             Issue.record("sent POST retried")
             return
         }
-        #expect(finish.status == 504 && finish.cancelTransfer)
+        #expect(finish.status == 504)
 
         var unsent = Self.attempting(method: "POST")
-        guard case .retry(_, _, true) = unsent.timer(now: second, mayHaveBeenSent: false, random: &random) else {
+        guard case .release(true, false, .retry) = unsent.timer(now: second, mayHaveBeenSent: false, random: &random)
+        else {
             Issue.record("unsent POST not retried")
             return
         }
@@ -194,8 +199,8 @@ struct ExchangeStateMachineRetryTests {
     @Test("a wait that ends past the deadline finishes the exchange instead of starting an attempt")
     mutating func waitEndsPastDeadline() {
         var machine = Self.attempting(policy: .quick(maxAttempts: 3, deadline: .seconds(2)))
-        _ = machine.completed(.failure(.reset), now: 0, random: &random)
-        guard case .finish(let finish, nil) = machine.timer(now: 3 * second, random: &random) else {
+        _ = machine.completed(.reset, now: 0, random: &random)
+        guard case .finish(let finish) = machine.timer(now: 3 * second, random: &random) else {
             Issue.record("started after the deadline")
             return
         }
@@ -206,20 +211,20 @@ struct ExchangeStateMachineRetryTests {
     mutating func clientGoneInEveryPhase() {
         var receiving = ExchangeStateMachine.make(method: "POST", framing: .contentLength(5))
         _ = receiving.begin(now: 0)
-        #expect(receiving.clientGone() == .init(status: 499, answer: .none, cancelTransfer: false, giveUp: nil))
+        #expect(receiving.clientGone() == .finish(.init(status: 499, answer: .none)))
 
         var attempting = Self.attempting()
-        #expect(attempting.clientGone()?.cancelTransfer == true)
-        #expect(attempting.clientGone() == nil, "only once")
+        #expect(attempting.clientGone().cancelsTransfer)
+        #expect(attempting.clientGone() == .none, "only once")
 
         var waiting = Self.attempting()
-        _ = waiting.completed(.failure(.reset), now: 0, random: &random)
-        #expect(waiting.clientGone()?.cancelTransfer == false)
+        _ = waiting.completed(.reset, now: 0, random: &random)
+        #expect(!waiting.clientGone().cancelsTransfer)
 
         var delivering = Self.attempting(policy: .quick(maxAttempts: 1))
         _ = delivering.head("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 1\r\n\r\n", now: 0, random: &random)
         let gone = delivering.clientGone()
-        #expect(gone?.cancelTransfer == true && gone?.giveUp == .notRetryable && gone?.status == 499)
+        #expect(gone.cancelsTransfer && gone.finish?.giveUp == .notRetryable && gone.finish?.status == 499)
     }
 
     @Test("shutdown: a kept retryable response is delivered whole, otherwise 503, a streaming body is cut")
@@ -230,17 +235,20 @@ struct ExchangeStateMachineRetryTests {
         )
         _ = waiting.body("busy", now: 0)
         _ = waiting.completed(now: 0, random: &random)
-        let kept = waiting.shutdown()
+        let keptAction = waiting.shutdown()
+        #expect(!keptAction.cancelsTransfer)
+        let kept = keptAction.finish
         let head = ResponseHead(
             status: 503, reason: "Service Unavailable",
             headers: [("Content-Length", "4"), ("X-Request-Id", "r1"), ("X-Retryd-Attempts", "1")])
         #expect(kept?.answer == .kept(head: head, framing: .contentLength(4), body: Array("busy".utf8)))
-        #expect(kept?.status == 503 && kept?.bytesDelivered == 4 && kept?.cancelTransfer == false)
+        #expect(kept?.status == 503 && kept?.bytesDelivered == 4)
 
         var discarding = Self.attempting()
         _ = discarding.head("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\n\r\n", now: 0, random: &random)
-        let cut = discarding.shutdown()
-        #expect(cut?.status == 503 && cut?.cancelTransfer == true)
+        let cutAction = discarding.shutdown()
+        let cut = cutAction.finish
+        #expect(cut?.status == 503 && cutAction.cancelsTransfer)
         guard case .error(503, "shutting_down", _)? = cut?.answer else {
             Issue.record("not shutting_down")
             return
@@ -248,28 +256,20 @@ struct ExchangeStateMachineRetryTests {
 
         var delivering = Self.attempting()
         _ = delivering.head("HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n", now: 0, random: &random)
-        #expect(delivering.shutdown()?.answer == .abortResponse)
-        #expect(delivering.shutdown() == nil)
+        #expect(delivering.shutdown().finish?.answer == .abortResponse)
+        #expect(delivering.shutdown() == .none)
 
         var receiving = ExchangeStateMachine.make(method: "POST", framing: .contentLength(5))
         _ = receiving.begin(now: 0)
-        #expect(receiving.shutdown()?.cancelTransfer == false)
+        let receivingAction = receiving.shutdown()
+        #expect(!receivingAction.cancelsTransfer && receivingAction.finish?.status == 503)
     }
 
-    @Test("inputs that do not belong to a phase change nothing")
-    mutating func strayInputs() {
+    @Test("a drained client with nothing paused changes nothing")
+    mutating func drainedClientOutsideADelivery() {
         var receiving = ExchangeStateMachine.make(method: "POST", framing: .contentLength(5))
         _ = receiving.begin(now: 0)
-        #expect(receiving.timer(now: second, random: &random) == .none)
-        #expect(receiving.completed(now: 0, random: &random) == .none)
-        #expect(receiving.body("x", now: 0) == .abort)
-        let writable = receiving.clientWritable()
-        #expect(!writable)
+        #expect(receiving.clientWritable() == .none)
         #expect(receiving.phase == "receivingRequest")
-
-        var waiting = Self.attempting()
-        _ = waiting.completed(.failure(.reset), now: 0, random: &random)
-        #expect(waiting.completed(now: 0, random: &random) == .none)
-        #expect(waiting.phase == "waiting after 1")
     }
 }

@@ -1,10 +1,9 @@
-import Forwarder
 import HTTP1
 import Retry
 import TestSupport
 import Testing
 
-@testable import Proxy
+@testable import ExchangeCore
 
 /// A POST that may have been processed is probed, and what the probe says decides between a repeat, an "applied"
 /// answer and the original failure.
@@ -36,19 +35,19 @@ struct ExchangeStateMachineVerifyTests {
         _ = machine.body("gw", now: 0)
         let plan = ExchangeStateMachine.RetryPlan(
             attempt: 1, wait: .milliseconds(50), reason: .status(504), verifying: true)
-        #expect(machine.completed(now: 0, random: &random) == .retry(plan, ended: nil, cancelTransfer: false))
-        #expect(machine.timer(now: second / 20, random: &random) == .probe(timeout: .seconds(1)))
+        #expect(machine.completed(now: 0, random: &random) == .retry(.init(plan: plan)))
+        #expect(machine.timer(now: second / 20, random: &random) == .startProbe(timeout: .seconds(1)))
         #expect(machine.phase == "probing 1")
     }
 
     /// Answers the probe in flight.
     mutating func answer(_ machine: inout ExchangeStateMachine, _ status: Int, _ body: String, now: Int64 = second / 10)
-        -> ExchangeStateMachine.Step
+        -> Action
     {
         #expect(
             machine.head("HTTP/1.1 \(status) X\r\nContent-Type: application/json\r\n\r\n", now: now, random: &random)
-                == .more)
-        if !body.isEmpty { #expect(machine.body(body, now: now) == .discard) }
+                == .none)
+        if !body.isEmpty { #expect(machine.body(body, now: now) == .none) }
         return machine.completed(now: now, random: &random)
     }
 
@@ -57,7 +56,7 @@ struct ExchangeStateMachineVerifyTests {
         var machine = Self.attempting()
         probing(&machine)
         let body = #"{"data":{"status":"RUNNING"}}"#
-        guard case .verified(let verdict, .finish(let finish, nil)) = answer(&machine, 200, body),
+        guard case .verified(let verdict, .finish(let finish)) = answer(&machine, 200, body),
             case .kept(let head, _, let kept) = finish.answer
         else {
             Issue.record("not concluded")
@@ -88,9 +87,9 @@ struct ExchangeStateMachineVerifyTests {
         probing(&machine)
         let plan = ExchangeStateMachine.RetryPlan(
             attempt: 1, wait: .milliseconds(50), reason: .status(503), verifying: true)
-        #expect(answer(&machine, 503, "") == .retry(plan, ended: nil, cancelTransfer: false))
-        #expect(machine.timer(now: second / 5, random: &random) == .probe(timeout: .seconds(1)))
-        guard case .verified(let verdict, .finish(let finish, nil)) = answer(&machine, 503, ""),
+        #expect(answer(&machine, 503, "") == .retry(.init(plan: plan)))
+        #expect(machine.timer(now: second / 5, random: &random) == .startProbe(timeout: .seconds(1)))
+        guard case .verified(let verdict, .finish(let finish)) = answer(&machine, 503, ""),
             case .kept(let head, _, let body) = finish.answer
         else {
             Issue.record("not concluded")
@@ -107,11 +106,11 @@ struct ExchangeStateMachineVerifyTests {
         var machine = Self.attempting(policy: .quick(maxAttempts: 1))
         let plan = ExchangeStateMachine.RetryPlan(attempt: 1, wait: .zero, reason: .maybeProcessed, verifying: true)
         #expect(
-            machine.completed(.failure(.reset), now: 0, random: &random)
-                == .retry(plan, ended: .init(status: nil, duration: .zero), cancelTransfer: false))
-        #expect(machine.timer(now: 0, random: &random) == .probe(timeout: .seconds(1)))
+            machine.completed(.reset, now: 0, random: &random)
+                == .retry(.init(plan: plan, ended: .init(status: nil, duration: .zero))))
+        #expect(machine.timer(now: 0, random: &random) == .startProbe(timeout: .seconds(1)))
         guard
-            case .verified(.notApplied, .finish(let finish, nil)) = answer(
+            case .verified(.notApplied, .finish(let finish)) = answer(
                 &machine, 200, #"{"data":{"status":"CREATED"}}"#)
         else {
             Issue.record("not concluded")
@@ -127,10 +126,10 @@ struct ExchangeStateMachineVerifyTests {
         var get = Self.attempting(method: "GET")
         _ = get.head("HTTP/1.1 504 X\r\nContent-Length: 0\r\n\r\n", now: 0, random: &random)
         let plan = ExchangeStateMachine.RetryPlan(attempt: 1, wait: .milliseconds(50), reason: .status(504))
-        #expect(get.completed(now: 0, random: &random) == .retry(plan, ended: nil, cancelTransfer: false))
+        #expect(get.completed(now: 0, random: &random) == .retry(.init(plan: plan)))
         var keyed = Self.attempting(headers: [("Host", "vendor"), ("Idempotency-Key", "k")])
         _ = keyed.head("HTTP/1.1 504 X\r\nContent-Length: 0\r\n\r\n", now: 0, random: &random)
-        #expect(keyed.completed(now: 0, random: &random) == .retry(plan, ended: nil, cancelTransfer: false))
+        #expect(keyed.completed(now: 0, random: &random) == .retry(.init(plan: plan)))
     }
 
     @Test("a probe without an answer in time counts as a failed probe and its transfer is cancelled")
@@ -138,11 +137,11 @@ struct ExchangeStateMachineVerifyTests {
         var machine = Self.attempting()
         probing(&machine)
         let step = machine.timer(now: second + second / 20, random: &random)
-        guard case .retry(let plan, nil, true) = step else {
+        guard case .release(true, false, .retry(let retry)) = step, retry.ended == nil else {
             Issue.record("\(step)")
             return
         }
-        #expect(plan.verifying)
+        #expect(retry.plan.verifying)
         #expect(machine.probeHistory.map(\.outcome) == ["no probe response in time"])
     }
 }

@@ -1,4 +1,3 @@
-import Forwarder
 import HTTP1
 import Retry
 
@@ -13,6 +12,8 @@ extension ExchangeStateMachine {
         case held([UInt8])
         /// Larger than the replay limit: passed through as it arrives; not replayable once sent.
         case streaming(StreamingUpload)
+        /// Held only while a case's payload is changed in place, so it stays uniquely referenced.
+        case modifying
 
         /// Picks the mode from the request's framing.
         init(framing: BodyFraming, replayLimit: Int) {
@@ -42,6 +43,7 @@ extension ExchangeStateMachine {
             case .none: return .none
             case .receiving(let body), .held(let body): return .buffered(body)
             case .streaming(let upload): return .streaming(length: upload.declaredLength)
+            case .modifying: preconditionFailure("request body read while modifying")
             }
         }
     }
@@ -60,11 +62,11 @@ extension ExchangeStateMachine {
     }
 
     /// A piece of the client's body arrived.
-    mutating func requestBody(_ bytes: UnsafeRawBufferPointer, now: Int64) -> UploadAction {
+    package mutating func requestBody(_ bytes: UnsafeRawBufferPointer, now: Int64) -> Action {
         if isFinished { return .none }
         switch upload {
         case .receiving(var body):
-            upload = .none  // keeps `body` uniquely referenced while it grows
+            upload = .modifying  // keeps `body` uniquely referenced while it grows
             body.append(contentsOf: bytes)
             guard body.count > configuration.replayLimit else {
                 upload = .receiving(body)
@@ -76,55 +78,68 @@ extension ExchangeStateMachine {
                 policy: planner.policy,
                 request: RequestTraits(
                     method: request.method, hasIdempotencyKey: planner.request.hasIdempotencyKey, replayable: false))
-            return UploadAction(step: nextAttempt(now: now))
+            return nextAttempt(now: now)
         case .streaming(var streaming):
-            upload = .none
+            upload = .modifying
             streaming.window.append(contentsOf: bytes)
-            var action = UploadAction.none
-            if streaming.upstreamWaiting {
-                streaming.upstreamWaiting = false
-                action.resumeTransfer = true
-            }
-            action.pauseClientReading = streaming.window.count - streaming.offset > configuration.replayLimit
+            let resume = streaming.upstreamWaiting
+            streaming.upstreamWaiting = false
+            let pause = streaming.window.count - streaming.offset > configuration.replayLimit
             upload = .streaming(streaming)
-            return action
+            return resume || pause ? .flowUpload(resumeTransfer: resume, pauseClientReading: pause) : .none
         case .none, .held:
+            // The client's framing says there is no more: the listener ends the body before such bytes.
+            assertionFailure("request body after its end")
             return .none
+        case .modifying:
+            preconditionFailure("request body while modifying")
         }
     }
 
     /// The client's body ended (for a bodiless request, right after its head).
-    mutating func requestEnd(now: Int64) -> UploadAction {
+    package mutating func requestEnd(now: Int64) -> Action {
         if isFinished { return .none }
         switch upload {
         case .none:
-            return UploadAction(step: nextAttempt(now: now))
+            // Its end comes once, right after the head: a second one would start a second attempt.
+            guard case .receivingRequest = state else {
+                assertionFailure("a bodiless request ended in \(phase)")
+                return .none
+            }
+            return nextAttempt(now: now)
         case .receiving(let body):
             upload = .held(body)
-            return UploadAction(step: nextAttempt(now: now))
+            return nextAttempt(now: now)
         case .streaming(var streaming):
             streaming.ended = true
             let resume = streaming.upstreamWaiting
             streaming.upstreamWaiting = false
             upload = .streaming(streaming)
-            return UploadAction(resumeTransfer: resume)
+            return resume ? .flowUpload(resumeTransfer: true, pauseClientReading: false) : .none
         case .held:
+            assertionFailure("request body ended twice")
             return .none
+        case .modifying:
+            preconditionFailure("request end while modifying")
         }
     }
 
     /// libcurl wants more of a streaming body: copies what is there into `buffer`. Also says whether reading the
     /// client may resume, since libcurl has made room.
-    mutating func readUpload(into buffer: UnsafeMutableRawBufferPointer) -> (BodyRead, resumeClientReading: Bool) {
-        guard case .streaming(var streaming) = upload else { return (.abort, false) }
-        upload = .none
+    package mutating func readUpload(into buffer: UnsafeMutableRawBufferPointer) -> Action {
+        guard case .streaming(var streaming) = upload else {
+            // libcurl reads only a streaming body through here; a held one is handed over whole.
+            assertionFailure("upload read of a body that does not stream")
+            return .uploadRead(.abort, resumeClientReading: false)
+        }
+        upload = .modifying
         defer { upload = .streaming(streaming) }
         let available = streaming.window.count - streaming.offset
         if available == 0 {
-            if streaming.ended { return (.bytes(0), false) }
-            if isFinished { return (.abort, false) }
+            if streaming.ended { return .uploadRead(.bytes(0), resumeClientReading: false) }
+            if isFinished { return .uploadRead(.abort, resumeClientReading: false) }
             streaming.upstreamWaiting = true
-            return (.pause, false)
+            return .uploadRead(.pause, resumeClientReading: false)
         }
         let count = min(available, buffer.count)
         streaming.window.withUnsafeBytes { source in
@@ -137,62 +152,6 @@ extension ExchangeStateMachine {
             streaming.offset = 0
         }
         let resume = streaming.window.count - streaming.offset <= configuration.replayLimit / 2
-        return (.bytes(count), resume)
-    }
-
-    /// The next attempt (through the quota gate when there is one), or the end of the exchange when the deadline
-    /// leaves no time for one.
-    mutating func nextAttempt(now: Int64) -> Step {
-        guard timeLeft(at: now) != nil else { return deadlinePassed() }
-        // An open breaker answers at once, before any wait at the gate.
-        if configuration.consultsHealth { return .consult(firstAttempt: attempts == 0) }
-        return throughGate(now: now)
-    }
-
-    /// The next attempt, through the quota gate when there is one.
-    mutating func throughGate(now: Int64) -> Step {
-        guard configuration.usesGate else { return startAttempt(now: now) }
-        state = .waitingAtGate(number: attempts + 1)
-        let remaining = planner.policy.deadline - elapsed(at: now)
-        return .admit(maxWait: min(planner.policy.maxRateLimitWait, remaining))
-    }
-
-    /// The gate let the waiting attempt go.
-    mutating func admitted(now: Int64) -> Step {
-        guard isAtGate else { return .none }
-        guard timeLeft(at: now) != nil else { return deadlinePassed() }
-        return startAttempt(now: now)
-    }
-
-    /// The gate cannot let the attempt go in time: the client gets 429 at once. After attempts that reached the
-    /// vendor it is a give-up: the vendor's announced wait is longer than this exchange may wait.
-    mutating func refusedAtGate(_ refusal: GateRefusal) -> Finish? {
-        guard isAtGate else { return nil }
-        let giveUp: GiveUpReason? = attempts > 0 ? .waitTooLong(.seconds(refusal.retryAfter)) : nil
-        return finish(status: refusal.status, answer: .refusal(refusal), giveUp: giveUp)
-    }
-
-    private func timeLeft(at now: Int64) -> Duration? {
-        planner.attemptBudget(elapsed: elapsed(at: now), attemptTimeout: configuration.attemptTimeout)
-    }
-
-    private mutating func deadlinePassed() -> Step {
-        let failure = TransportFailure(
-            kind: .unsent, isTimeout: true, message: "deadline passed before the next attempt")
-        return .finish(giveUp(failure, reason: .deadlineExceeded), ended: nil)
-    }
-
-    private mutating func startAttempt(now: Int64) -> Step {
-        guard let timeout = timeLeft(at: now) else { return deadlinePassed() }
-        attempts += 1
-        if case .streaming(var streaming) = upload {
-            // Only an unsent attempt is ever retried with a streaming body, so nothing of it was taken.
-            streaming.offset = 0
-            upload = .streaming(streaming)
-        }
-        lastBody.removeAll(keepingCapacity: true)
-        head.reset()
-        state = .attempting(Attempt(number: attempts, startedAt: now, refusal: nil))
-        return .start(AttemptStart(number: attempts, timeout: timeout, body: upload.requestBody))
+        return .uploadRead(.bytes(count), resumeClientReading: resume)
     }
 }

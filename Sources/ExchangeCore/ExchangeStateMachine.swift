@@ -1,31 +1,51 @@
-import Forwarder
 import HTTP1
 import Retry
 
 /// One client exchange, from its request head to its single final response, as a pure state machine.
 ///
 /// It performs no I/O and reads no clock: every input carries the loop's monotonic time (`now`, in nanoseconds) and,
-/// where a retry may be decided, the wall-clock time and a random source. Each input moves ``state`` and returns what
-/// the thin shell, ``Exchange``, must do (start, cancel, pause or resume a transfer; write; arm the timer; finish).
-/// One timer serves every phase: it bounds an attempt, the silence of a streaming body, or a wait before a retry.
-struct ExchangeStateMachine {
+/// where a retry may be decided, the wall-clock time, a random source and what the upstream's health allows. What
+/// the world outside decides (the quota gate's verdict, the breaker's answer) comes in as an input too. Every input
+/// moves the private state and returns one ``Action`` that the thin shell (`Exchange`, in Proxy) carries out
+/// exactly, like AsyncHTTPClient's `HTTPRequestStateMachine`. The module imports no I/O layer, so the compiler
+/// keeps it pure. One timer serves every phase: it bounds an attempt, the silence of a streaming body, or a wait.
+package struct ExchangeStateMachine {
     /// What an exchange keeps from its upstream's configuration at its start; a reload changes later exchanges only.
-    struct Configuration: Equatable {
+    package struct Configuration: Equatable, Sendable {
         /// Request bodies up to this size are held so they can be replayed; larger ones stream through.
-        var replayLimit: Int
+        package var replayLimit: Int
         /// Bounds each attempt up to its response head, and the silence between body bytes while streaming.
-        var attemptTimeout: Duration
+        package var attemptTimeout: Duration
         /// `X-Retryd-Attempts` (or the configured name) on every response; nil when turned off.
-        var attemptsHeader: String?
+        package var attemptsHeader: String?
         /// Retryable response bodies are read (for connection reuse and a shutdown delivery) up to this size.
-        var discardLimit = 64 * 1024
+        package var discardLimit = 64 * 1024
         /// How much of a give-up's last body is kept: the report's prefix, or the first 64 KiB when request ids are
         /// read from the body.
-        var keptBodyLimit = GiveUpReport.bodyPrefixLimit
-        /// Whether every attempt asks the upstream's quota gate first (``Step/admit(maxWait:)``).
-        var usesGate = false
-        /// Whether every attempt asks the upstream's health (breaker, budget) first (``Step/consult(firstAttempt:)``).
-        var consultsHealth = false
+        package var keptBodyLimit = GiveUpReport.bodyPrefixLimit
+        /// Whether every attempt asks the upstream's quota gate first (``Action/askGate(maxWait:)``).
+        package var usesGate = false
+        /// Whether every attempt asks the upstream's health (breaker, budget) first
+        /// (``Action/consultHealth(firstAttempt:usesBreaker:)``).
+        package var consultsHealth = false
+        /// Whether the request's rule lets the upstream's breaker stop it and count its outcome.
+        package var usesBreaker = true
+
+        /// Creates the settings of one exchange.
+        package init(
+            replayLimit: Int, attemptTimeout: Duration, attemptsHeader: String?, discardLimit: Int = 64 * 1024,
+            keptBodyLimit: Int = GiveUpReport.bodyPrefixLimit, usesGate: Bool = false, consultsHealth: Bool = false,
+            usesBreaker: Bool = true
+        ) {
+            self.replayLimit = replayLimit
+            self.attemptTimeout = attemptTimeout
+            self.attemptsHeader = attemptsHeader
+            self.discardLimit = discardLimit
+            self.keptBodyLimit = keptBodyLimit
+            self.usesGate = usesGate
+            self.consultsHealth = consultsHealth
+            self.usesBreaker = usesBreaker
+        }
     }
 
     /// The phases of an exchange; each carries what only it needs.
@@ -38,7 +58,7 @@ struct ExchangeStateMachine {
         case attempting(Attempt)
         /// The attempt's response is retryable: its body is read but not relayed, then the retry waits.
         case discarding(Attempt, PendingRetry)
-        /// Waiting before the next attempt.
+        /// Waiting before the next attempt (or probe); the upstream's health may be asked about it.
         case waiting(PendingRetry)
         /// A probe is in flight to find out whether the request, which may have been processed, was applied.
         case probing(ProbeAttempt)
@@ -46,9 +66,12 @@ struct ExchangeStateMachine {
         case delivering(Delivery)
         /// The client has its answer, or has left.
         case finished(status: Int)
+        /// Held only while a case's payload is changed in place, so it stays uniquely referenced; never seen by an
+        /// input.
+        case modifying
     }
 
-    /// One attempt in flight. Its head parser is the machine's ``head``: kept out of the state so that each of the
+    /// One attempt in flight. Its head parser is the machine's `head`: kept out of the state so that each of the
     /// attempt's header lines does not copy the parser out of the enum and back.
     struct Attempt {
         /// 1-based.
@@ -103,45 +126,49 @@ struct ExchangeStateMachine {
     }
 
     /// The client's request head.
-    let request: RequestHead
+    package let request: RequestHead
     /// The upstream's settings as of the start.
-    let configuration: Configuration
+    package let configuration: Configuration
     /// Loop time at the start.
     let startedAt: Int64
     /// Whether the request can be forwarded at all (a reverse proxy has no target for authority-form).
     let hasUpstreamTarget: Bool
-    /// The current phase; the stored properties below are written only by the inputs in the extensions.
+    /// The current phase; only the inputs move it. Internal to this module, which holds nothing but the machine:
+    /// the shell cannot read or write it, and learns of it through the inputs' actions alone.
     var state = State.receivingRequest
     /// The request body, as far as the client has sent it.
     var upload: Upload
     /// Decides retries; keeps the history for the give-up report.
-    var planner: RetryPlanner
+    package internal(set) var planner: RetryPlanner
     /// Attempts started so far.
-    var attempts = 0
+    package internal(set) var attempts = 0
     /// Assembles the response head of the attempt or probe in flight from libcurl's header lines.
     var head = UpstreamHeadParser()
-    /// The latest response's headers and first body bytes, for the give-up report.
-    var lastHeaders: [(name: String, value: String)] = []
-    var lastBody: [UInt8] = []
+    /// The latest response's headers, for the quota gate and the give-up report.
+    package internal(set) var lastHeaders: [(name: String, value: String)] = []
+    /// The first bytes of the latest response's body, for the give-up report.
+    package internal(set) var lastBody: [UInt8] = []
     /// The rule's probe, when the request is under a verify rule.
-    let verification: Verification?
-    /// Probes started so far, and their history for the give-up report.
-    var probes = 0
+    package let verification: Verification?
+    /// Probes started so far.
+    package internal(set) var probes = 0
     /// Decides probe retries; made by the first probe, so an exchange that never probes never pays for it.
     var probePlanner: RetryPlanner?
     /// The probes made so far, for the give-up report.
-    var probeHistory: [GiveUpReport.Attempt] { probePlanner?.history ?? [] }
+    package var probeHistory: [GiveUpReport.Attempt] { probePlanner?.history ?? [] }
     /// What the last probe found, if one ran.
-    var lastVerdict: ProbeVerdict?
+    package internal(set) var lastVerdict: ProbeVerdict?
     /// The idempotency key in effect (the client's, or the one retryd added), for the give-up report.
-    let idempotencyKey: String?
+    package let idempotencyKey: String?
+    /// What the exchange holds of its upstream's breaker: its trial, and how its attempts ended.
+    var health = HealthRecord()
 
     /// Creates the machine for one request.
     /// - Parameters:
     ///   - idempotencyKey: The key the request carries toward the upstream under the policy's header (the client's or
     ///     one retryd added); it makes the request safe to repeat.
     ///   - verification: The rule's probe, when the request is under a verify rule.
-    init(
+    package init(
         request: RequestHead, policy: RetryPolicy, configuration: Configuration, hasUpstreamTarget: Bool, now: Int64,
         idempotencyKey: String? = nil, verification: Verification? = nil
     ) {
@@ -162,91 +189,81 @@ struct ExchangeStateMachine {
                 replayable: replayable))
     }
 
+    /// The phase's name, for logs and tests: `"attempting 2"`, `"waiting after 1"`, `"finished 200"`.
+    package var phase: String {
+        switch state {
+        case .receivingRequest: "receivingRequest"
+        case .waitingAtGate(let number): "waitingAtGate \(number)"
+        case .attempting(let attempt): "attempting \(attempt.number)"
+        case .discarding(let attempt, _): "discarding \(attempt.number)"
+        case .probing(let probe): "probing \(probe.number)"
+        case .waiting(let pending): "waiting after \(pending.plan.attempt)"
+        case .delivering(let delivery): "delivering \(delivery.status)"
+        case .finished(let status): "finished \(status)"
+        case .modifying: "modifying"
+        }
+    }
+
     /// Whether the exchange has ended.
     var isFinished: Bool {
         if case .finished = state { return true }
         return false
     }
 
-    /// Whether a transfer is in flight.
-    var hasTransfer: Bool {
-        switch state {
-        case .attempting, .discarding, .probing, .delivering: return true
-        case .receivingRequest, .waitingAtGate, .waiting, .finished: return false
-        }
-    }
-
-    /// Whether the exchange waits at the quota gate.
-    var isAtGate: Bool {
-        if case .waitingAtGate = state { return true }
-        return false
-    }
-
     /// The request head arrived: refuse what cannot be forwarded, start a streaming body's attempt at once.
-    mutating func begin(now: Int64) -> BeginAction {
+    package mutating func begin(now: Int64) -> Action {
+        guard case .receivingRequest = state else {
+            assertionFailure("begin in \(phase)")
+            return .none
+        }
         if request.method == "CONNECT" {
-            return .finish(finish(error: 405, "method_not_allowed", "CONNECT is not supported by a reverse proxy"))
+            return finish(error: 405, "method_not_allowed", "CONNECT is not supported by a reverse proxy")
         }
         if !hasUpstreamTarget {
-            return .finish(
-                finish(error: 400, "bad_request_target", "the request-target must be a path such as /v1/jobs"))
+            return finish(error: 400, "bad_request_target", "the request-target must be a path such as /v1/jobs")
         }
         let sendContinue = request.expectsContinue && !upload.isEmpty
-        guard case .streaming = upload else { return sendContinue ? .sendContinue : .none }
-        return .step(nextAttempt(now: now), sendContinue: sendContinue)
+        guard case .streaming = upload else { return sendContinue ? .sendContinue(then: .none) : .none }
+        let next = nextAttempt(now: now)
+        return sendContinue ? .sendContinue(then: next) : next
     }
 
     /// The client left (or timed out): no further attempt; the transfer and any wait end.
-    mutating func clientGone() -> Finish? {
-        if isFinished { return nil }
-        var giveUp: GiveUpReason?
-        if case .delivering(let delivery) = state { giveUp = delivery.giveUp }
-        return finish(status: 499, answer: .none, giveUp: giveUp)
+    package mutating func clientGone() -> Action {
+        let phase = state
+        let action: Action
+        switch phase {
+        case .finished:
+            return .none
+        case .delivering(let delivery):
+            action = finish(status: 499, answer: .none, giveUp: delivery.giveUp)
+        case .modifying:
+            preconditionFailure("clientGone while modifying")
+        case .receivingRequest, .waitingAtGate, .attempting, .discarding, .waiting, .probing:
+            action = finish(status: 499, answer: .none)
+        }
+        return endingTransfer(of: phase, cancel: true, then: action)
     }
 
     /// The shutdown timeout passed with this exchange unfinished: the client gets the last retryable response if it
     /// was kept whole, else 503; a response already streaming is cut, so the truncation shows.
-    mutating func shutdown() -> Finish? {
-        switch state {
+    package mutating func shutdown() -> Action {
+        let phase = state
+        let action: Action
+        switch phase {
         case .finished:
-            return nil
+            return .none
         case .delivering(let delivery):
-            return finish(status: delivery.status, answer: .abortResponse, giveUp: delivery.giveUp)
-        case .discarding(_, let pending), .waiting(let pending):
-            if let kept = pending.kept, kept.isComplete {
-                let framing = ResponseWriter.framing(
-                    requestMethod: request.method, clientVersion: request.version, status: kept.head.status,
-                    contentLength: kept.body.count)
-                return finish(
-                    status: kept.head.status, answer: .kept(head: relayed(kept.head), framing: framing, body: kept.body)
-                )
-            }
-        case .receivingRequest, .waitingAtGate, .attempting, .probing:
-            break
+            action = finish(status: delivery.status, answer: .abortResponse, giveUp: delivery.giveUp)
+        case .discarding(_, let pending) where pending.kept?.isComplete == true,
+            .waiting(let pending) where pending.kept?.isComplete == true:
+            action = finish(keeping: pending.kept!)
+        case .modifying:
+            preconditionFailure("shutdown while modifying")
+        case .receivingRequest, .waitingAtGate, .attempting, .discarding, .waiting, .probing:
+            action = finish(error: 503, "shutting_down", "retryd is shutting down before this request could complete")
         }
-        return finish(error: 503, "shutting_down", "retryd is shutting down before this request could complete")
-    }
-
-    // MARK: Finishing
-
-    /// Ends the exchange with retryd's own JSON error.
-    mutating func finish(error status: Int, _ code: String, _ detail: String, giveUp: GiveUpReason? = nil) -> Finish {
-        finish(status: status, answer: .error(status: status, code: code, detail: detail), giveUp: giveUp)
-    }
-
-    /// Ends the exchange; a transfer still in flight is to be cancelled.
-    mutating func finish(
-        status: Int, answer: Answer, giveUp: GiveUpReason? = nil, warning: String? = nil
-    ) -> Finish {
-        let cancelTransfer = hasTransfer
-        let leaveGate = isAtGate
-        var bytesDelivered = 0
-        if case .delivering(let delivery) = state { bytesDelivered = delivery.bytes }
-        if case .kept(_, _, let body) = answer { bytesDelivered = body.count }
-        state = .finished(status: status)
-        return Finish(
-            status: status, answer: answer, cancelTransfer: cancelTransfer, giveUp: giveUp, warning: warning,
-            bytesDelivered: bytesDelivered, leaveGate: leaveGate)
+        return endingTransfer(of: phase, cancel: true, then: action)
     }
 
     /// A response head as relayed: hop-by-hop fields removed, the attempts header set.
@@ -258,7 +275,7 @@ struct ExchangeStateMachine {
     }
 
     /// Time since the exchange began.
-    func elapsed(at now: Int64) -> Duration {
+    package func elapsed(at now: Int64) -> Duration {
         .nanoseconds(now - startedAt)
     }
 }

@@ -1,14 +1,19 @@
-import Forwarder
 import HTTP1
 import Retry
 
 extension ExchangeStateMachine {
     /// A rule's probe, ready for this exchange: the probe and its target with the request path's captures filled in.
-    struct Verification: Equatable {
+    package struct Verification: Equatable, Sendable {
         /// What to ask and how to read the answer.
-        var probe: VerifyProbe
+        package var probe: VerifyProbe
         /// The probe's request-target as sent upstream.
-        var target: String
+        package var target: String
+
+        /// Creates a verification.
+        package init(probe: VerifyProbe, target: String) {
+            self.probe = probe
+            self.target = target
+        }
     }
 
     /// A non-idempotent request that may have been processed, held while probes find out.
@@ -65,7 +70,7 @@ extension ExchangeStateMachine {
     }
 
     /// The wait before a probe is over: send it.
-    mutating func startProbe(_ uncertain: Uncertain, kept: KeptResponse?, now: Int64) -> Step {
+    mutating func startProbe(_ uncertain: Uncertain, kept: KeptResponse?, now: Int64) -> Action {
         guard
             let timeout = planner.attemptBudget(elapsed: elapsed(at: now), attemptTimeout: configuration.attemptTimeout)
         else {
@@ -81,36 +86,36 @@ extension ExchangeStateMachine {
             ProbeAttempt(
                 number: probes, startedAt: now, response: nil, body: [], kept: kept,
                 uncertain: uncertain))
-        return .probe(timeout: timeout)
+        return .startProbe(timeout: timeout)
     }
 
     /// A header line of the probe's response.
-    mutating func probeHeaderLine(_ line: UnsafeRawBufferPointer, probe: ProbeAttempt) -> HeadAction {
+    mutating func probeHeaderLine(_ line: UnsafeRawBufferPointer, probe: ProbeAttempt) -> Action {
         var probe = probe
         guard case .complete(let response, _, _)? = try? head.feed(line: line) else {
             // A refused head ends the probe; its completion then finds no response and treats it as a failure.
-            return head.isInsideHead ? .more : .abort
+            return head.isInsideHead ? .none : .abortTransfer
         }
         probe.response = response
         state = .probing(probe)
-        return .more
+        return .none
     }
 
     /// A piece of the probe's body: kept up to the limit, then the probe stops and is judged on what it has.
-    mutating func probeBody(_ bytes: UnsafeRawBufferPointer, probe: ProbeAttempt) -> BodyAction {
+    mutating func probeBody(_ bytes: UnsafeRawBufferPointer, probe: ProbeAttempt) -> Action {
         var probe = probe
-        state = .finished(status: 0)  // keeps the body uniquely referenced while it grows
+        state = .modifying  // keeps the body uniquely referenced while it grows
         let room = Self.probeBodyLimit - probe.body.count
         probe.body.append(contentsOf: bytes.prefix(max(room, 0)))
         state = .probing(probe)
-        return room >= bytes.count ? .discard : .abort
+        return room >= bytes.count ? .none : .abortTransfer
     }
 
     /// The probe's transfer ended (or its timer fired, with `failure`): read its answer, or probe again.
     mutating func probeEnded(
         _ probe: ProbeAttempt, failure: TransportFailure?, now: Int64, wallClock: Double,
         random: inout some RandomNumberGenerator
-    ) -> Step {
+    ) -> Action {
         let verification = verification!
         var outcome = AttemptOutcome.failure(
             failure ?? TransportFailure(kind: .maybeProcessed, isBadResponse: true, message: "no probe response"))
@@ -135,7 +140,7 @@ extension ExchangeStateMachine {
         }
         let plan = RetryPlan(attempt: probe.number, wait: wait, reason: reason, verifying: true)
         state = .waiting(PendingRetry(plan: plan, kept: probe.kept, uncertain: probe.uncertain))
-        return .retry(plan, ended: nil, cancelTransfer: false)
+        return .retry(Retry(plan: plan))
     }
 
     private func probeAnswer(_ probe: ProbeAttempt) -> (head: ResponseHead, body: [UInt8])? {
@@ -146,7 +151,7 @@ extension ExchangeStateMachine {
     private mutating func conclude(
         _ verdict: ProbeVerdict, _ uncertain: Uncertain, _ kept: KeptResponse?,
         probeHead: (head: ResponseHead, body: [UInt8])?, now: Int64
-    ) -> Step {
+    ) -> Action {
         lastVerdict = verdict
         switch verdict {
         case .notApplied:
@@ -155,9 +160,9 @@ extension ExchangeStateMachine {
                 // The wait was taken before the probe: the repeat goes now.
                 return .verified(verdict, then: nextAttempt(now: now))
             case .giveUp(let reason):
-                return .verified(verdict, then: .finish(original(verdict, uncertain, kept, giveUp: reason), ended: nil))
+                return .verified(verdict, then: .finish(original(verdict, uncertain, kept, giveUp: reason)))
             case .deliver:
-                return .verified(verdict, then: .finish(original(verdict, uncertain, kept, giveUp: nil), ended: nil))
+                return .verified(verdict, then: .finish(original(verdict, uncertain, kept, giveUp: nil)))
             }
         case .applied:
             if verification?.probe.onApplied == .accepted, let (head, body) = probeHead {
@@ -169,12 +174,12 @@ extension ExchangeStateMachine {
                     requestMethod: request.method, clientVersion: request.version, status: 202,
                     contentLength: body.count)
                 let finish = finish(status: 202, answer: .kept(head: accepted, framing: framing, body: body))
-                return .verified(verdict, then: .finish(finish, ended: nil))
+                return .verified(verdict, then: finish)
             }
-            return .verified(verdict, then: .finish(original(verdict, uncertain, kept, giveUp: nil), ended: nil))
+            return .verified(verdict, then: .finish(original(verdict, uncertain, kept, giveUp: nil)))
         case .inconclusive:
             let finish = original(verdict, uncertain, kept, giveUp: .verifyInconclusive)
-            return .verified(verdict, then: .finish(finish, ended: nil))
+            return .verified(verdict, then: .finish(finish))
         }
     }
 
@@ -188,12 +193,12 @@ extension ExchangeStateMachine {
             let framing = ResponseWriter.framing(
                 requestMethod: request.method, clientVersion: request.version, status: kept.head.status,
                 contentLength: kept.body.count)
-            return finish(
+            return finishing(
                 status: kept.head.status, answer: .kept(head: head, framing: framing, body: kept.body), giveUp: giveUp)
         }
         var result: Finish
         if let kept {
-            result = finish(
+            result = finishing(
                 error: kept.head.status, "upstream_failed",
                 "the upstream answered \(kept.head.status) with a body too large to hold while verifying",
                 giveUp: giveUp)
@@ -201,7 +206,7 @@ extension ExchangeStateMachine {
             let failure =
                 uncertain.failure ?? TransportFailure(kind: .maybeProcessed, message: "no response from the upstream")
             // The failure's own 502 or 504; the reason only words its detail.
-            result = self.giveUp(failure, reason: giveUp ?? .notSafeToRetry)
+            result = givingUp(failure, reason: giveUp ?? .notSafeToRetry)
             result.giveUp = giveUp
         }
         result.verified = verdict.headerValue
@@ -209,5 +214,5 @@ extension ExchangeStateMachine {
     }
 
     /// The response header that tells the client what a probe found: `applied`, `not-applied` or `unknown`.
-    static let verifiedHeader = "X-Retryd-Verified"
+    package static let verifiedHeader = "X-Retryd-Verified"
 }
