@@ -106,7 +106,7 @@ struct JournalProcessTests {
         }
         // Written to the journal, and the webhook is failing the first event.
         let reader = { try JournalStore(readingIn: directory + "/state") }
-        #expect(try Self.poll { (try? reader().count()) == giveUps })
+        #expect(Self.poll { (try? reader().count()) == giveUps })
         #expect(webhook.waitForRequests(1))
         first.crash()
         let keys = Set(try reader().giveUps(matching: GiveUpQuery()).map(\.idempotencyKey))

@@ -68,7 +68,7 @@ struct ServiceProcessTests {
             shutdown_timeout = "5s"
 
             """
-        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
     }
 
     @Test("READY, RELOADING and STOPPING reach the notify socket; reloads apply or are refused; SIGTERM drains")
