@@ -12,7 +12,9 @@ import CCurl
 /// the registration is dropped and libcurl's own liveness check discards the connection at its next use.
 ///
 /// libcurl 7.88 closes a connect attempt that never completed (cut by a timeout, abandoned with its transfer) with a
-/// plain `close`, not through the close-socket callback; such a socket is recognised when libcurl stops watching it.
+/// plain `close`, not through the close-socket callback; such a socket is recognised when libcurl stops watching it,
+/// by the descriptor no longer referring to the socket it was created for (with several loops, or in the tests,
+/// another thread may have been handed the same number in between).
 final class CurlSocket: EventHandler {
     unowned let forwarder: Forwarder
     let fd: Int32
@@ -26,11 +28,20 @@ final class CurlSocket: EventHandler {
     /// Whether libcurl ever waited to read from it: only a connected socket is read, and libcurl closes those
     /// through the callback.
     var wasRead = false
+    /// The socket `fd` referred to when libcurl created it (connection sockets only).
+    let identity: FileIdentity?
 
     init(forwarder: Forwarder, fd: Int32, closesThroughCallback: Bool) {
         self.forwarder = forwarder
         self.fd = fd
         self.closesThroughCallback = closesThroughCallback
+        identity = closesThroughCallback ? Sys.identity(of: fd) : nil
+    }
+
+    /// Whether `fd` still refers to the socket libcurl created, as far as can be told.
+    var isStillOpen: Bool {
+        guard let identity else { return Sys.isOpen(fd) }
+        return Sys.identity(of: fd) == identity
     }
 
     func handle(_ events: EPollEvents) {
@@ -90,8 +101,8 @@ final class CurlSockets {
         if what == CCURL_POLL_REMOVE {
             socket.watched = false
             // A socket never read from may be a connect attempt libcurl has just closed without the callback: the
-            // REMOVE follows that close within the same libcurl call, before the number can be handed out again.
-            if !socket.closesThroughCallback || (!socket.wasRead && !Sys.isOpen(fd)) {
+            // REMOVE follows that close within the same libcurl call.
+            if !socket.closesThroughCallback || (!socket.wasRead && !socket.isStillOpen) {
                 unregister(socket)
                 byFD[fd] = nil
             }

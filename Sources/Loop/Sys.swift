@@ -77,6 +77,16 @@ package enum Sys {
         Glibc.fcntl(fd, F_GETFD) >= 0 || Glibc.errno != EBADF
     }
 
+    /// What `fd` refers to now, or nil when it is not open.
+    ///
+    /// A descriptor number closed behind the caller's back can be handed out again at once by another thread's
+    /// `socket` or `accept`; only the open file's identity tells the two apart.
+    package static func identity(of fd: Int32) -> FileIdentity? {
+        var info = stat()
+        guard Glibc.fstat(fd, &info) == 0 else { return nil }
+        return FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+    }
+
     /// Shuts down the write side so the peer sees end of stream while we can still drain its input.
     package static func shutdownWrite(_ fd: Int32) {
         _ = Glibc.shutdown(fd, Int32(SHUT_WR))
