@@ -1,4 +1,3 @@
-import Config
 import Events
 import Retry
 
@@ -85,9 +84,9 @@ package struct StatusReport: Sendable, Equatable, Encodable {
     /// The shared state (Redis), when configured.
     package var shared: SharedStatus?
 
-    /// Builds the report from the configuration and live counts (absent counts read as zero).
+    /// Builds the report from the upstreams in force and live counts (absent counts read as zero).
     package init(
-        config: RetrydConfig,
+        upstreams configured: [ConfiguredUpstream],
         boundPorts: [String: UInt16],
         inFlight: [String: Int],
         uptime: Duration,
@@ -102,16 +101,16 @@ package struct StatusReport: Sendable, Equatable, Encodable {
         let (seconds, attoseconds) = uptime.components
         uptimeSeconds = Double(seconds) + Double(attoseconds / 1_000_000_000_000_000) / 1000
         self.ready = ready
-        upstreams = config.upstreams.map { upstream in
+        upstreams = configured.map { upstream in
             Upstream(
                 name: upstream.name,
-                listen: upstream.listen.description,
+                listen: upstream.listen,
                 boundPort: boundPorts[upstream.name],
-                url: upstream.url.origin + upstream.url.basePath,
+                url: upstream.url,
                 inFlight: inFlight[upstream.name] ?? 0,
                 connectTimeout: Durations.format(upstream.connectTimeout),
                 attemptTimeout: Durations.format(upstream.attemptTimeout),
-                policy: PolicySummary(upstream.retry),
+                policy: PolicySummary(upstream.policy),
                 rules: upstream.rules.map(RuleSummary.init), quota: buckets[upstream.name] ?? [],
                 health: health[upstream.name])
         }

@@ -1,3 +1,9 @@
+import Admin
+import Forwarder
+import Listener
+import Notify
+import Proxy
+
 extension ConfigDecoder {
     /// Top-level keys and tables that configure how retryd is operated rather than what it proxies.
     static let operationsKeys = [
@@ -34,9 +40,11 @@ extension ConfigDecoder {
     }
 
     /// Decodes `[admin]`; its listener must not collide with an upstream's.
-    static func decodeAdmin(_ table: TableReader, upstreams: [UpstreamConfig]) throws(ConfigError) -> AdminConfig {
+    static func decodeAdmin(_ table: TableReader, upstreams: [UpstreamSettings]) throws(ConfigError)
+        -> AdminSettings
+    {
         try table.rejectUnknownKeys(allowed: ["listen"], hints: misplacedTopLevelKeys)
-        var admin = AdminConfig(listen: AdminConfig.defaultListen)
+        var admin = AdminSettings()
         let listenValue = table["listen"]
         if let listenValue { admin.listen = try parse(listenValue, with: ListenAddress.parsed) }
         if let other = upstreams.first(where: { $0.listen.conflicts(with: admin.listen) }) {
@@ -49,10 +57,10 @@ extension ConfigDecoder {
     }
 
     /// Decodes `[notify]`; the webhook's expanded parts and every header value become secrets.
-    mutating func decodeNotify(_ table: TableReader) throws(ConfigError) -> NotifyConfig {
+    mutating func decodeNotify(_ table: TableReader) throws(ConfigError) -> NotifySettings {
         try table.rejectUnknownKeys(
             allowed: Self.notifyKeys, hints: Self.misplacedTopLevelKeys.merging(["url": "the key is webhook"]) { $1 })
-        var notify = NotifyConfig(webhook: try decodeWebhook(try table.required("webhook")))
+        var notify = NotifySettings(webhook: try decodeWebhook(try table.required("webhook")))
         if let value = table["max_queue"] { notify.maxQueue = try value.integer(in: 1...Int.max) }
         if let value = table["max_attempts"] { notify.maxAttempts = try value.integer(in: 1...100) }
         if let value = table["timeout"] { notify.timeout = try value.duration(allowingZero: false) }
@@ -72,7 +80,7 @@ extension ConfigDecoder {
         }
         switch UpstreamURL.parsed(expansion.value) {
         case .success(let url): return url
-        case .failure(let problem): throw value.error("\"\(written)\": \(problem.message)")
+        case .failure(let problem): throw value.error("\"\(written)\": \(problem)")
         }
     }
 }

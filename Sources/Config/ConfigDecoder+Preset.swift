@@ -1,3 +1,4 @@
+import Proxy
 import Retry
 import TOMLKit
 
@@ -29,7 +30,8 @@ extension ConfigDecoder {
     /// Applies the retry behaviour: built-in defaults, then the preset's keys (if any), then the file's, recording
     /// where each setting came from. The file's rules come first, so they win over the preset's.
     mutating func applyPolicy(
-        file: TableReader, preset: (Preset, TableReader)?, to upstream: inout UpstreamConfig
+        file: TableReader, preset: (Preset, TableReader)?, to upstream: inout UpstreamSettings,
+        provenance: inout UpstreamProvenance
     ) throws(ConfigError) {
         let layers = [preset.map { (ValueOrigin.preset($0.0.name), $0.1) }, (ValueOrigin.file, file)].compactMap { $0 }
         var retry = RetryPolicy()
@@ -37,14 +39,14 @@ extension ConfigDecoder {
             guard let value = table["retry"] else { continue }
             let retryTable = try value.table()
             retry = try Self.applyRetryKeys(from: retryTable, to: retry, inRule: false)
-            for key in Self.retryKeys where retryTable[key] != nil { upstream.origins["retry.\(key)"] = origin }
+            for key in Self.retryKeys where retryTable[key] != nil { provenance.origins["retry.\(key)"] = origin }
         }
         for (origin, table) in layers {
             if let value = table["request_id_headers"] {
                 upstream.requestIDHeaders = try value.array().map { (element) throws(ConfigError) in
                     try Self.headerName(element)
                 }
-                upstream.origins["request_id_headers"] = origin
+                provenance.origins["request_id_headers"] = origin
             }
             if let value = table["request_id_fields"] {
                 upstream.requestIDFields = try value.array().map { (element) throws(ConfigError) in
@@ -54,11 +56,11 @@ extension ConfigDecoder {
                     }
                     return field
                 }
-                upstream.origins["request_id_fields"] = origin
+                provenance.origins["request_id_fields"] = origin
             }
             if let value = table["idempotency_key"] {
                 retry.idempotencyKey = try Self.idempotencyKeyName(value)
-                upstream.origins["idempotency_key"] = origin
+                provenance.origins["idempotency_key"] = origin
             }
         }
         upstream.retry = retry
@@ -66,7 +68,7 @@ extension ConfigDecoder {
             guard let value = table["rule"] else { continue }
             for rule in try value.tables() {
                 upstream.rules.append(try Self.decodeRule(rule, inheriting: retry))
-                upstream.ruleOrigins.append(origin)
+                provenance.ruleOrigins.append(origin)
             }
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Proxy
 import Redis
 
 extension ConfigDecoder {
@@ -6,7 +7,7 @@ extension ConfigDecoder {
     static let sharedKeys = ["redis", "prefix", "instance"]
 
     /// Decodes `[shared]`; a password in the Redis URL becomes a secret.
-    mutating func decodeShared(_ table: TableReader) throws(ConfigError) -> SharedConfig {
+    mutating func decodeShared(_ table: TableReader) throws(ConfigError) -> SharedSettings {
         try table.rejectUnknownKeys(allowed: Self.sharedKeys, hints: Self.misplacedTopLevelKeys)
         let redisValue = try table.required("redis")
         let text = try redisValue.string()
@@ -17,7 +18,7 @@ extension ConfigDecoder {
             throw redisValue.error("\(error)")
         }
         if let password = url.password, !password.isEmpty { secrets.append(password) }
-        var shared = SharedConfig(
+        var shared = SharedSettings(
             redis: url, instance: "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)")
         if let value = table["prefix"] {
             let prefix = try value.string()

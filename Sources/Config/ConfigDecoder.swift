@@ -1,5 +1,8 @@
+import Forwarder
 import Foundation
 import HTTP1
+import Listener
+import Proxy
 import Retry
 
 /// Turns the parsed TOML tree into a `RetrydConfig`, checking every key, type and value on the way.
@@ -31,9 +34,10 @@ struct ConfigDecoder {
         guard !tables.isEmpty else {
             throw context.error(at: upstreamPath, "at least one [[upstream]] table is required")
         }
-        var upstreams: [UpstreamConfig] = []
+        var upstreams: [UpstreamSettings] = []
+        var provenance: [String: UpstreamProvenance] = [:]
         for table in tables {
-            let upstream = try decodeUpstream(table)
+            let (upstream, origins) = try decodeUpstream(table)
             if let other = upstreams.first(where: { $0.name == upstream.name }) {
                 throw context.error(at: table.path.appending("name"), "duplicate name \"\(other.name)\"")
             }
@@ -44,12 +48,14 @@ struct ConfigDecoder {
                 )
             }
             upstreams.append(upstream)
+            provenance[upstream.name] = origins
         }
-        var limits = Limits()
+        var limits = ProxyLimits()
         if let value = root["limits"] {
             limits = try Self.decodeLimits(try value.table())
         }
         var config = RetrydConfig(upstreams: upstreams, limits: limits)
+        config.provenance = provenance
         config.log = try Self.decodeLog(root)
         try Self.decodeJournal(root, into: &config)
         if let value = root["workers"] {
@@ -69,8 +75,8 @@ struct ConfigDecoder {
         return config
     }
 
-    /// Decodes one `[[upstream]]` table.
-    mutating func decodeUpstream(_ table: TableReader) throws(ConfigError) -> UpstreamConfig {
+    /// Decodes one `[[upstream]]` table, and where its settings came from.
+    mutating func decodeUpstream(_ table: TableReader) throws(ConfigError) -> (UpstreamSettings, UpstreamProvenance) {
         try table.rejectUnknownKeys(allowed: Self.upstreamKeys, hints: Self.misplacedTopLevelKeys)
         let nameValue = try table.required("name")
         let name = try nameValue.string()
@@ -83,7 +89,8 @@ struct ConfigDecoder {
         let urlValue = try table.required("url")
         let url = try Self.parse(urlValue, with: UpstreamURL.parsed)
 
-        var upstream = UpstreamConfig(name: name, listen: listen, url: url)
+        var upstream = UpstreamSettings(name: name, listen: listen, url: url)
+        var provenance = UpstreamProvenance()
         if let value = table["connect_timeout"] { upstream.connectTimeout = try value.duration(allowingZero: false) }
         if let value = table["attempt_timeout"] { upstream.attemptTimeout = try value.duration(allowingZero: false) }
         if let value = table["ca_file"] { upstream.caFile = try Self.readableFile(value) }
@@ -96,9 +103,9 @@ struct ConfigDecoder {
         var preset: (Preset, TableReader)?
         if let value = table["preset"] {
             preset = try presetTable(value)
-            upstream.preset = preset?.0.name
+            provenance.preset = preset?.0.name
         }
-        try applyPolicy(file: table, preset: preset, to: &upstream)
+        try applyPolicy(file: table, preset: preset, to: &upstream, provenance: &provenance)
         // The budget and the breaker are the file's alone: they are about this fleet's load, not the vendor's API.
         if let budget = try table["retry"]?.table()["budget"] { upstream.budget = try Self.decodeBudget(budget) }
         if let value = table["breaker"] { upstream.breaker = try Self.decodeBreaker(try value.table()) }
@@ -107,7 +114,7 @@ struct ConfigDecoder {
             upstream.quota = try Self.decodeQuota(
                 try value.table(), rateLimitStatuses: upstream.retry.rateLimitStatuses)
         }
-        return upstream
+        return (upstream, provenance)
     }
 
     /// Decodes a table of request headers in the order written, recording which values must be redacted.
@@ -147,14 +154,14 @@ struct ConfigDecoder {
     }
 
     /// A string checked by one of the value parsers, whose explanation becomes the error message.
-    static func parse<T>(
+    static func parse<T, Problem: Error & CustomStringConvertible>(
         _ value: ValueReader,
-        with parser: (String) -> Result<T, ValueProblem>
+        with parser: (String) -> Result<T, Problem>
     ) throws(ConfigError) -> T {
         let text = try value.string()
         switch parser(text) {
         case .success(let parsed): return parsed
-        case .failure(let problem): throw value.error("\"\(text)\": \(problem.message)")
+        case .failure(let problem): throw value.error("\"\(text)\": \(problem)")
         }
     }
 

@@ -1,8 +1,9 @@
+import Proxy
 import Retry
 
 extension RetrydConfig {
     /// Each setting of an upstream's retry behaviour with its value and origin (default, preset or file), one a line.
-    static func settings(of upstream: UpstreamConfig) -> [String] {
+    static func settings(of upstream: UpstreamSettings, provenance: UpstreamProvenance) -> [String] {
         let retry = upstream.retry
         let backoff = retry.backoff
         let values: [(String, String)] = [
@@ -30,7 +31,7 @@ extension RetrydConfig {
         ]
         let width = values.map(\.0.count).max() ?? 0
         return values.map { key, value in
-            let origin = upstream.origins[key] ?? .builtIn
+            let origin = provenance.origins[key] ?? .builtIn
             return key.padding(toLength: width, withPad: " ", startingAt: 0) + " = \(value)  (\(origin))"
         }
     }

@@ -1,4 +1,6 @@
 import Admission
+import Notify
+import Proxy
 import Retry
 
 extension RetrydConfig {
@@ -6,6 +8,7 @@ extension RetrydConfig {
     package var summary: String {
         var lines: [String] = []
         for upstream in upstreams {
+            let provenance = self.provenance[upstream.name] ?? UpstreamProvenance()
             lines.append(
                 "upstream \(upstream.name): \(upstream.listen) -> \(upstream.url.origin)\(upstream.url.basePath)")
             lines.append(
@@ -20,9 +23,9 @@ extension RetrydConfig {
                 lines.append("  request id headers: " + upstream.requestIDHeaders.joined(separator: ", "))
             }
             lines.append("  attempts header: " + (upstream.attemptsHeader ?? "off"))
-            if let preset = upstream.preset { lines.append("  preset: \(preset)") }
+            if let preset = provenance.preset { lines.append("  preset: \(preset)") }
             lines.append("  policy: " + Self.describe(upstream.retry))
-            lines.append(contentsOf: Self.settings(of: upstream).map { "    " + $0 })
+            lines.append(contentsOf: Self.settings(of: upstream, provenance: provenance).map { "    " + $0 })
             lines.append("  quota: " + Self.describe(upstream.quota))
             lines.append("  retry budget: " + Self.describe(upstream.budget))
             lines.append("  breaker: " + Self.describe(upstream.breaker))
@@ -33,8 +36,8 @@ extension RetrydConfig {
                 if !rule.usesBreaker { bucket += " [no breaker]" }
                 // Where a rule came from matters only when a preset brought rules of its own.
                 let origin =
-                    upstream.preset != nil && index < upstream.ruleOrigins.count
-                    ? " (\(upstream.ruleOrigins[index]))" : ""
+                    provenance.preset != nil && index < provenance.ruleOrigins.count
+                    ? " (\(provenance.ruleOrigins[index]))" : ""
                 // A preset rule the file repeats never matches: say so rather than let it look active.
                 let earlier = upstream.rules[..<index].firstIndex { $0.methods == rule.methods && $0.path == rule.path }
                 let shadowed = earlier.map { " (shadowed by rule \($0 + 1))" } ?? ""

@@ -1,4 +1,3 @@
-import Config
 import Forwarder
 import HTTP1
 import Listener

@@ -1,4 +1,6 @@
 import Config
+import Forwarder
+import Listener
 import Testing
 
 @Suite struct UpstreamURLTests {

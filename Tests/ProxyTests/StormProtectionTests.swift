@@ -1,4 +1,3 @@
-import Config
 import Events
 import Foundation
 import Proxy
@@ -158,7 +157,7 @@ extension Timing {
                 upstream.breaker.openFor = .seconds(30)
             }
             _ = try await Self.requests(3, clients: 1, to: proxy)
-            var same = proxy.runtime.config
+            var same = proxy.runtime.settings
             same.upstreams[0].retry.maxAttempts = 2
             let unchanged = same
             try proxy.onLoop { try $0.reload(unchanged) }

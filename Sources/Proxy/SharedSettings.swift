@@ -1,7 +1,7 @@
 import Redis
 
 /// Sharing the upstreams' gates and quota estimates with other instances through Redis: `[shared]`.
-package struct SharedConfig: Sendable, Equatable {
+package struct SharedSettings: Sendable, Equatable {
     /// The Redis server; a password in the URL is redacted wherever the URL is printed.
     package var redis: RedisURL
     /// Prefix of every key and channel: instances share a bucket when prefix, upstream name and bucket agree.
