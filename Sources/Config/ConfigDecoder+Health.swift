@@ -8,8 +8,8 @@ extension ConfigDecoder {
 
     /// Decodes `budget` in `[upstream.retry]`: a table of the keys it changes, `true` for the defaults, or `false`.
     static func decodeBudget(_ value: ValueReader) throws(ConfigError) -> RetryBudgetPolicy {
-        if value.value.type == .bool { return try value.bool() ? RetryBudgetPolicy() : .off }
-        guard value.value.type == .table else {
+        if value.kind == .bool { return try value.bool() ? RetryBudgetPolicy() : .off }
+        guard value.kind == .table else {
             throw value.mismatch(
                 expected: "a table such as { ratio = 0.2, min_per_second = 3, window = \"10s\" } or false")
         }

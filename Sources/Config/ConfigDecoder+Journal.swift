@@ -24,7 +24,7 @@ extension ConfigDecoder {
 
     /// A duration string that also takes days, since retention is counted in them: `"7d"`, `"36h"`.
     private static func retentionDuration(_ value: ValueReader) throws(ConfigError) -> Duration {
-        if let text = value.value.string, text.hasSuffix("d"), let days = Int(text.dropLast()) {
+        if let text = value.literalString, text.hasSuffix("d"), let days = Int(text.dropLast()) {
             guard days > 0, days <= 36_500 else { throw value.error("\(days) days is out of range 1...36500") }
             return .seconds(days * 86_400)
         }

@@ -71,7 +71,7 @@ extension ConfigDecoder {
     /// The webhook URL. Errors quote it as written, so a token substituted from the environment stays out of them.
     private mutating func decodeWebhook(_ value: ValueReader) throws(ConfigError) -> UpstreamURL {
         let expansion = try value.expandedString()
-        let written = value.value.string ?? expansion.value
+        let written = value.literalString ?? expansion.value
         // Slack-style webhooks carry their token in the path: whatever came from the environment is secret.
         secrets.append(contentsOf: expansion.substitutions)
         guard !expansion.value.contains("?"), !expansion.value.contains("#") else {

@@ -1,6 +1,5 @@
 import Proxy
 import Retry
-import TOMLKit
 
 extension ConfigDecoder {
     /// Upstream keys that make up its retry behaviour, which a preset may supply and the file overrides.
@@ -13,16 +12,9 @@ extension ConfigDecoder {
             let names = Preset.all.map { "\"\($0.name)\"" }.joined(separator: ", ")
             throw value.error("\"\(name)\" is not a preset; use one of \(names)")
         }
-        let file = "preset \(name)"
-        let table: TOMLTable
-        do {
-            table = try TOMLTable(string: preset.toml)
-        } catch {
-            throw ConfigError(file: file, line: nil, key: "", message: "\(error)")
-        }
         let presetContext = LoadContext(
-            file: file, sourceMap: SourceMap(scanning: preset.toml), expander: context.expander)
-        let reader = TableReader(table: table, path: .root, context: presetContext)
+            file: "preset \(name)", sourceMap: SourceMap(scanning: preset.toml), expander: context.expander)
+        let reader = try TableReader.document(preset.toml, context: presetContext)
         try reader.rejectUnknownKeys(allowed: Preset.allowedKeys)
         return (preset, reader)
     }

@@ -72,9 +72,9 @@ extension ConfigDecoder {
     private static func fieldValues(_ value: ValueReader) throws(ConfigError) -> Set<String> {
         var values: Set<String> = []
         for element in try value.array() {
-            if let integer = element.value.int {
+            if let integer = element.literalInteger {
                 values.insert(String(integer))
-            } else if let bool = element.value.bool {
+            } else if let bool = element.literalBool {
                 values.insert(String(bool))
             } else {
                 values.insert(try element.string())
