@@ -143,6 +143,11 @@ struct ConfigDecoder {
         return name
     }
 
+    /// An idempotency key header name; `""` turns off one inherited from the upstream.
+    static func idempotencyKeyName(_ value: ValueReader) throws(ConfigError) -> String? {
+        try value.string().isEmpty ? nil : try headerName(value)
+    }
+
     /// A string checked by one of the value parsers, whose explanation becomes the error message.
     static func parse<T, Problem: Error & CustomStringConvertible>(
         _ value: ValueReader,

@@ -51,7 +51,7 @@ enum RuleKeys {
         var secrets: [String] = []
         try self.table.read(table, into: &rule, secrets: &secrets)
         if let value = table[verify.name] {
-            rule.verify = try ConfigDecoder.decodeVerify(value, in: table, pattern: rule.path)
+            rule.verify = try VerifyKeys.decode(value, in: table, pattern: rule.path)
         } else if let value = table[verifyOn.name] ?? table[onApplied.name] {
             throw value.error("has no effect without verify")
         }
