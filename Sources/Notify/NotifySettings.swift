@@ -12,17 +12,10 @@ package struct NotifySettings: Sendable, Equatable {
     /// Bound on one delivery attempt.
     package var timeout: Duration = .seconds(10)
     /// Extra request headers (e.g. an authorization token from `${…}`).
-    package var headers: [(name: String, value: String)] = []
+    @ComparableHeaders package var headers: [(name: String, value: String)] = []
 
     /// Creates the notification settings for `webhook`.
     package init(webhook: UpstreamURL) {
         self.webhook = webhook
-    }
-
-    /// Compares field by field (tuples are not Equatable).
-    package static func == (lhs: NotifySettings, rhs: NotifySettings) -> Bool {
-        lhs.webhook == rhs.webhook && lhs.maxQueue == rhs.maxQueue && lhs.maxAttempts == rhs.maxAttempts
-            && lhs.timeout == rhs.timeout
-            && lhs.headers.elementsEqual(rhs.headers) { $0.name == $1.name && $0.value == $1.value }
     }
 }

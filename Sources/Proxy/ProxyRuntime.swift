@@ -14,7 +14,7 @@ import Retry
 package final class ProxyRuntime: @unchecked Sendable {
     /// The loop; `run()` blocks on it.
     package let loop: EventLoop
-    /// The configuration the listeners were built from.
+    /// The settings the listeners were built from (replaced on reload).
     package internal(set) var settings: ProxySettings
     /// The libcurl forwarder on this loop (also used to deliver notifications).
     package let forwarder: Forwarder
@@ -52,7 +52,7 @@ package final class ProxyRuntime: @unchecked Sendable {
     /// - Throws: `SysError` when a listener cannot be bound (the error names the call and errno).
     /// - Parameters:
     ///   - inherited: listening sockets from socket activation, by upstream name; others are bound here.
-    ///   - workers: event loops to serve the listeners on (``ProxySettings/workerCount(availableCPUs:)``).
+    ///   - workers: event loops to serve the listeners on (the executable resolves `workers` in the file).
     package init(settings: ProxySettings, logger: Logger, inherited: [String: Int32] = [:], workers: Int = 1) throws {
         self.settings = settings
         self.logger = logger

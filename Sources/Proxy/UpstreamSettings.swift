@@ -18,7 +18,7 @@ package struct UpstreamSettings: Sendable, Equatable {
     /// CA bundle used instead of the system store to verify the upstream, when set.
     package var caFile: String?
     /// Headers added to (or replacing those of) every request toward the upstream, in configuration order.
-    package var setHeaders: [(name: String, value: String)] = []
+    @ComparableHeaders package var setHeaders: [(name: String, value: String)] = []
     /// Extra response headers logged as vendor request ids on give-up (X-Request-Id and X-Resource-ID always are).
     package var requestIDHeaders: [String] = []
     /// Fields of a JSON response body (its first 64 KiB) logged as vendor request ids on give-up, e.g. `requestId`.
@@ -41,16 +41,5 @@ package struct UpstreamSettings: Sendable, Equatable {
         self.name = name
         self.listen = listen
         self.url = url
-    }
-
-    /// Field-by-field equality; written by hand because tuples are not `Equatable`.
-    package static func == (lhs: UpstreamSettings, rhs: UpstreamSettings) -> Bool {
-        lhs.name == rhs.name && lhs.listen == rhs.listen && lhs.url == rhs.url
-            && lhs.connectTimeout == rhs.connectTimeout && lhs.attemptTimeout == rhs.attemptTimeout
-            && lhs.caFile == rhs.caFile
-            && lhs.setHeaders.elementsEqual(rhs.setHeaders, by: { $0.name == $1.name && $0.value == $1.value })
-            && lhs.requestIDHeaders == rhs.requestIDHeaders && lhs.attemptsHeader == rhs.attemptsHeader
-            && lhs.requestIDFields == rhs.requestIDFields && lhs.retry == rhs.retry && lhs.rules == rhs.rules
-            && lhs.quota == rhs.quota && lhs.budget == rhs.budget && lhs.breaker == rhs.breaker
     }
 }
