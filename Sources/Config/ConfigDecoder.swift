@@ -52,12 +52,14 @@ struct ConfigDecoder {
         config.provenance = provenance
         // A file without state_dir keeps a journal where systemd's StateDirectory= puts it.
         config.stateDir = RetrydConfig.defaultStateDir
-        try RootKeys.table.read(root, into: &config, secrets: &secrets)
+        // `workers` after `[journal]`, as before the tables: with several mistakes, the same one is reported first.
+        try RootKeys.table.read(root, into: &config, secrets: &secrets) { $0.name != RootKeys.workers.name }
         if let value = root[RootKeys.journal.name] {
             config.journal = try JournalKeys.table.decode(
                 try value.table(), onto: config.journal,
                 hints: [RootKeys.stateDir.name: "\(RootKeys.stateDir.name) is a top-level key"])
         }
+        try RootKeys.table.read(root, into: &config, secrets: &secrets) { $0.name == RootKeys.workers.name }
         if let value = root[RootKeys.admin.name] {
             config.admin = try AdminKeys.decode(try value.table(), upstreams: upstreams)
         }
