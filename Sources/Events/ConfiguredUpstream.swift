@@ -1,24 +1,25 @@
 import Retry
 
-/// What `/status` shows of one upstream's settings, in terms Admin can read without importing the proxy that owns
-/// them. Header values are left out on purpose: `set_headers` usually carries API keys.
-package struct ConfiguredUpstream: Sendable, Equatable {
+/// What `/status` shows of one upstream's settings, with durations written as in the configuration file. It sits
+/// here so that Admin can show it without importing the proxy that owns the settings. Header values are left out on
+/// purpose: `set_headers` usually carries API keys.
+package struct ConfiguredUpstream: Sendable, Equatable, Encodable {
     /// The configured name.
     package var name: String
-    /// The configured listen address, as written (`127.0.0.1:8080`, `[::1]:0`).
+    /// The configured listen address (`127.0.0.1:8080`, `[::1]:0`).
     package var listen: String
     /// Where requests go: `scheme://host[:port]` plus the base path.
     package var url: String
-    /// Bound on establishing one upstream connection.
-    package var connectTimeout: Duration
-    /// Bound on one attempt.
-    package var attemptTimeout: Duration
+    /// Bound on connecting, e.g. "5s".
+    package var connectTimeout: String
+    /// Bound on one attempt, e.g. "30s".
+    package var attemptTimeout: String
     /// The upstream-wide retry policy.
-    package var policy: RetryPolicy
+    package var policy: PolicySummary
     /// Per-endpoint overrides, first match wins.
-    package var rules: [EndpointRule]
+    package var rules: [RuleSummary]
 
-    /// Creates the description of one upstream.
+    /// Describes one upstream.
     package init(
         name: String, listen: String, url: String, connectTimeout: Duration, attemptTimeout: Duration,
         policy: RetryPolicy, rules: [EndpointRule]
@@ -26,9 +27,9 @@ package struct ConfiguredUpstream: Sendable, Equatable {
         self.name = name
         self.listen = listen
         self.url = url
-        self.connectTimeout = connectTimeout
-        self.attemptTimeout = attemptTimeout
-        self.policy = policy
-        self.rules = rules
+        self.connectTimeout = Durations.format(connectTimeout)
+        self.attemptTimeout = Durations.format(attemptTimeout)
+        self.policy = PolicySummary(policy)
+        self.rules = rules.map(RuleSummary.init)
     }
 }
