@@ -27,12 +27,10 @@ struct SettingKey<Settings>: Sendable {
 
     /// A key stored in `field`: `parse` turns its value into the field's, `format` prints it for `retryd check`.
     static func field<Value>(
-        _ name: String, _ field: WritableKeyPath<Settings, Value>, presettable: Bool = false,
+        _ name: String, _ field: any WritableKeyPath<Settings, Value> & Sendable, presettable: Bool = false,
         format: (@Sendable (Value) -> String)? = nil,
         parse: @escaping @Sendable (ValueReader) throws(ConfigError) -> Value
     ) -> SettingKey {
-        // Key paths to stored fields hold no state; the compiler cannot tell from the generic type.
-        nonisolated(unsafe) let field = field
         var show: (@Sendable (Settings) -> String)?
         if let format { show = { settings in format(settings[keyPath: field]) } }
         let read: Reader = { (value: ValueReader, settings: inout Settings, _: inout [String]) throws(ConfigError) in
