@@ -2,14 +2,18 @@
 import PackageDescription
 
 // Dependencies point one way:
-//   retryd -> {Admin, Notify, Proxy, Service, Journal}
-//   Admin -> {Listener, Events}        Notify -> {Forwarder, Events, Journal}      Service -> {Loop, Retry, HTTP1}
-//   Proxy -> {Listener, Forwarder, Events, Retry, HTTP1, Config, ExchangeCore}
-//   ExchangeCore -> {Retry, HTTP1} (the exchange's pure state machine: the compiler keeps I/O out of it)
-//   Listener -> {Loop, HTTP1}          Forwarder -> {Loop, CCurl, HTTP1, Retry}    Redis -> {Loop, CHiredis}
-//   Loop -> CLinux
-//   Events -> Retry                    Config -> {Retry, HTTP1, Listener (for its ServerLimits), Journal (policy)}
-//   Journal -> {CSQLite, Retry, Events} (the give-up journal; its writer thread is the only one touching the disk)
+//   retryd -> {Config, Proxy, Admin, Notify, Service, Journal}   (the executable wires the modules together)
+//   Config -> {Proxy, Admin, Notify, Listener, Forwarder, Journal, Redis, Admission, Retry, HTTP1, TOMLKit}
+//   Proxy -> {ExchangeCore, Listener, Forwarder, Admission, Redis, Events, Retry, HTTP1}
+//   ExchangeCore -> {Retry, HTTP1}       (the exchange's pure state machine: the compiler keeps I/O out of it)
+//   Admin -> {Listener, Events, Retry, HTTP1}       Notify -> {Forwarder, Journal, Events, Retry, HTTP1}
+//   Service -> {Loop, Retry, HTTP1}                 Journal -> {CSQLite, Retry, Events} (its writer thread alone
+//                                                    touches the disk)
+//   Listener -> {Loop, HTTP1}                       Forwarder -> {Loop, CCurl, HTTP1, Retry}
+//   Redis -> {Loop, CHiredis}                       Admission -> Retry          Events -> Retry       Loop -> CLinux
+// Each module declares its own settings with their defaults (Proxy's UpstreamSettings and ProxyLimits, Admin's
+// AdminSettings, Notify's NotifySettings, Listener's ServerLimits and ListenAddress, Journal's JournalPolicy, Redis's
+// RedisURL); only Config reads the file and maps it onto them, and only the executable imports Config.
 // HTTP1 and Retry are pure (no I/O, no clock, no randomness) and depend on nothing of ours; only Loop imports
 // CLinux, only Forwarder imports CCurl, only Journal imports CSQLite and only Redis imports CHiredis (its socket
 // and timers live on the same loop). Nothing here may pull in SwiftNIO.
@@ -56,7 +60,10 @@ let package = Package(
         .target(name: "Admission", dependencies: ["Retry"]),
         .target(
             name: "Config",
-            dependencies: ["Retry", "HTTP1", "Listener", "Admission", "Redis", "Journal", "TOMLKit"]
+            dependencies: [
+                "Retry", "HTTP1", "Listener", "Forwarder", "Admission", "Redis", "Journal", "Proxy", "Admin", "Notify",
+                "TOMLKit",
+            ]
         ),
         .target(
             name: "Loop",
@@ -81,14 +88,14 @@ let package = Package(
         .target(
             name: "Proxy",
             dependencies: [
-                "Listener", "Loop", "Forwarder", "Retry", "HTTP1", "Config", "Events", "Admission", "Redis",
-                "ExchangeCore", .product(name: "Logging", package: "swift-log"),
+                "Listener", "Loop", "Forwarder", "Retry", "HTTP1", "Events", "Admission", "Redis", "ExchangeCore",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
             name: "Admin",
             dependencies: [
-                "Listener", "Loop", "HTTP1", "Events", "Config", "Retry",
+                "Listener", "Loop", "HTTP1", "Events", "Retry",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
@@ -96,7 +103,7 @@ let package = Package(
         .executableTarget(
             name: "retryd",
             dependencies: [
-                "Proxy", "Config", "Listener", "Loop", "Service", "Admin", "Notify", "Events", "Journal",
+                "Proxy", "Config", "Listener", "Forwarder", "Loop", "Service", "Admin", "Notify", "Events", "Journal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -104,7 +111,7 @@ let package = Package(
         .target(
             name: "Notify",
             dependencies: [
-                "Forwarder", "Loop", "Retry", "Events", "Config", "HTTP1", "Journal",
+                "Forwarder", "Loop", "Retry", "Events", "HTTP1", "Journal",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -126,7 +133,11 @@ let package = Package(
         .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"]),
         .testTarget(name: "RetryTests", dependencies: ["Retry", "TestSupport"]),
         .testTarget(name: "AdmissionTests", dependencies: ["Admission", "Retry"]),
-        .testTarget(name: "ConfigTests", dependencies: ["Config", "Retry", "Admission", "Redis", "Journal"]),
+        .testTarget(
+            name: "ConfigTests",
+            dependencies: [
+                "Config", "Retry", "Admission", "Redis", "Journal", "Listener", "Forwarder", "Proxy", "Admin", "Notify",
+            ]),
         .testTarget(name: "LoopTests", dependencies: ["Loop", "TestSupport"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "Loop", "TestSupport"]),
         .testTarget(name: "ListenerTests", dependencies: ["Listener", "Loop", "TestSupport"]),
@@ -137,25 +148,25 @@ let package = Package(
             dependencies: ["Service", "Loop", "Retry", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "RetrydTests",
-            dependencies: ["retryd", "Config", "Loop", "Events", "Journal", "Retry", "TestSupport"]),
+            dependencies: ["retryd", "Listener", "Loop", "Events", "Journal", "Retry", "TestSupport"]),
         .testTarget(
             name: "AdminTests",
             dependencies: [
-                "Admin", "Proxy", "Events", "Config", "Retry", "TestSupport",
+                "Admin", "Proxy", "Events", "Listener", "Forwarder", "Retry", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
             name: "ProxyTests",
             dependencies: [
-                "Proxy", "Forwarder", "Loop", "Events", "Config", "Retry", "Redis", "Admission", "TestSupport",
+                "Proxy", "Forwarder", "Listener", "Loop", "Events", "Retry", "Redis", "Admission", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
             name: "NotifyTests",
             dependencies: [
-                "Notify", "TestSupport", "Proxy", "Events", "Config", "Retry", "Journal",
+                "Notify", "TestSupport", "Proxy", "Events", "Forwarder", "Listener", "Retry", "Journal",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

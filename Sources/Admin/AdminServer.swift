@@ -1,4 +1,3 @@
-import Config
 import Events
 import HTTP1
 import Listener
@@ -58,27 +57,28 @@ package final class AdminServer: RequestHandler {
             handler: self)
     }
 
-    /// Starts the admin listener for `source` at `config.listen` and has `metrics` observe every exchange.
+    /// Starts the admin listener for `source` at `settings.listen` and has `metrics` observe every exchange.
     ///
     /// Ready means every configured upstream has a bound listener; replace ``readiness`` to say more.
     /// - Throws: `SysError` when the address is invalid or cannot be bound.
     package static func start(
         on source: some AdminSource,
-        config: AdminConfig,
+        settings: AdminSettings,
         version: String,
         metrics: RetrydMetrics = RetrydMetrics(),
         limits: ServerLimits = AdminServer.defaultLimits
     ) throws(SysError) -> AdminServer {
-        guard let address = SocketAddress(host: config.listen.host, port: config.listen.port) else {
-            throw SysError(call: "bind \(config.listen)", errno: EINVAL)
+        guard let address = SocketAddress(host: settings.listen.host, port: settings.listen.port) else {
+            throw SysError(call: "bind \(settings.listen)", errno: EINVAL)
         }
-        metrics.prepare(upstreams: source.config.upstreams.map(\.name))
+        metrics.prepare(upstreams: source.configuredUpstreams.map(\.name))
         let admin = try AdminServer(
             loop: source.loop, address: address, limits: limits, metrics: metrics,
-            readiness: { Set(source.boundPorts.keys) == Set(source.config.upstreams.map(\.name)) },
+            readiness: { Set(source.boundPorts.keys) == Set(source.configuredUpstreams.map(\.name)) },
             status: { uptime, ready in
                 StatusReport(
-                    config: source.config, boundPorts: source.boundPorts, inFlight: source.inFlightExchanges,
+                    upstreams: source.configuredUpstreams, boundPorts: source.boundPorts,
+                    inFlight: source.inFlightExchanges,
                     uptime: uptime, version: version, ready: ready, buckets: source.bucketStatuses,
                     shared: source.sharedStatus, health: source.healthStatuses)
             })

@@ -1,4 +1,3 @@
-import Config
 import Events
 import Loop
 
@@ -7,8 +6,8 @@ import Loop
 package protocol AdminSource: AnyObject {
     /// The loop everything runs on; the admin listener joins it.
     var loop: EventLoop { get }
-    /// The configuration in force.
-    var config: RetrydConfig { get }
+    /// The upstreams in force, in configuration order (they change on reload).
+    var configuredUpstreams: [ConfiguredUpstream] { get }
     /// The port each upstream's listener is bound to, by upstream name.
     var boundPorts: [String: UInt16] { get }
     /// Exchanges in flight per upstream name.

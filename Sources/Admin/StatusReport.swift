@@ -1,6 +1,4 @@
-import Config
 import Events
-import Retry
 
 /// The `/status` document: what each upstream forwards where, under which policies, and what is in flight.
 ///
@@ -8,70 +6,30 @@ import Retry
 package struct StatusReport: Sendable, Equatable, Encodable {
     /// One upstream as configured, with its live counts.
     package struct Upstream: Sendable, Equatable, Encodable {
-        /// The configured name.
-        package var name: String
-        /// The configured listen address.
-        package var listen: String
+        /// Name, addresses, timeouts, policy and rules, as the configuration set them.
+        package var configured: ConfiguredUpstream
         /// The port actually bound (differs from `listen` when it asked for port 0).
         package var boundPort: UInt16?
-        /// Where requests go: `scheme://host[:port]` plus the base path.
-        package var url: String
         /// Exchanges in progress now.
         package var inFlight: Int
-        /// Bound on connecting, e.g. "5s".
-        package var connectTimeout: String
-        /// Bound on one attempt, e.g. "30s".
-        package var attemptTimeout: String
-        /// The upstream-wide retry policy.
-        package var policy: PolicySummary
-        /// Per-endpoint overrides, first match wins.
-        package var rules: [RuleSummary]
         /// The quota buckets in use: the gate, the estimate of the vendor's window, who waits.
         package var quota: [BucketStatus]
         /// The retry budget (spent, left) and the circuit breaker (state, since when, failure ratio).
         package var health: HealthStatus?
-    }
 
-    /// A retry policy with durations written as in the configuration file.
-    package struct PolicySummary: Sendable, Equatable, Encodable {
-        /// Attempts in all, counting the first.
-        package var maxAttempts: Int
-        /// Bound on the whole exchange, waits included.
-        package var deadline: String
-        /// Statuses retried with backoff.
-        package var retryStatuses: [Int]
-        /// Statuses retried after the announced reset.
-        package var rateLimitStatuses: [Int]
-        /// Statuses on which non-idempotent requests are retried too.
-        package var nonIdempotentStatuses: [Int]
-        /// The longest announced wait sat out.
-        package var maxRateLimitWait: String
-        /// Exponential backoff; nil when a fixed schedule replaces it.
-        package var backoff: BackoffSummary?
-        /// Fixed waits (the last repeats); nil when backoff applies.
-        package var schedule: [String]?
-    }
+        private enum CodingKeys: String, CodingKey {
+            case boundPort, inFlight, quota, health
+        }
 
-    /// Exponential backoff parameters.
-    package struct BackoffSummary: Sendable, Equatable, Encodable {
-        /// The first wait.
-        package var initial: String
-        /// Growth factor between waits.
-        package var multiplier: Double
-        /// Cap on one wait.
-        package var max: String
-        /// "none", "full", "equal" or "decorrelated".
-        package var jitter: String
-    }
-
-    /// One endpoint rule: what it matches and its complete policy.
-    package struct RuleSummary: Sendable, Equatable, Encodable {
-        /// Methods matched, sorted; nil matches any.
-        package var methods: [String]?
-        /// Path glob matched; nil matches any.
-        package var path: String?
-        /// The effective policy when the rule matches.
-        package var policy: PolicySummary
+        /// One flat object: the configured fields beside the live ones, so a new setting needs no field here.
+        package func encode(to encoder: any Encoder) throws {
+            try configured.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encodeIfPresent(boundPort, forKey: .boundPort)
+            try container.encode(inFlight, forKey: .inFlight)
+            try container.encode(quota, forKey: .quota)
+            try container.encodeIfPresent(health, forKey: .health)
+        }
     }
 
     /// retryd's version.
@@ -85,9 +43,9 @@ package struct StatusReport: Sendable, Equatable, Encodable {
     /// The shared state (Redis), when configured.
     package var shared: SharedStatus?
 
-    /// Builds the report from the configuration and live counts (absent counts read as zero).
+    /// Builds the report from the upstreams in force and live counts (absent counts read as zero).
     package init(
-        config: RetrydConfig,
+        upstreams configured: [ConfiguredUpstream],
         boundPorts: [String: UInt16],
         inFlight: [String: Int],
         uptime: Duration,
@@ -102,46 +60,10 @@ package struct StatusReport: Sendable, Equatable, Encodable {
         let (seconds, attoseconds) = uptime.components
         uptimeSeconds = Double(seconds) + Double(attoseconds / 1_000_000_000_000_000) / 1000
         self.ready = ready
-        upstreams = config.upstreams.map { upstream in
+        upstreams = configured.map { upstream in
             Upstream(
-                name: upstream.name,
-                listen: upstream.listen.description,
-                boundPort: boundPorts[upstream.name],
-                url: upstream.url.origin + upstream.url.basePath,
-                inFlight: inFlight[upstream.name] ?? 0,
-                connectTimeout: Durations.format(upstream.connectTimeout),
-                attemptTimeout: Durations.format(upstream.attemptTimeout),
-                policy: PolicySummary(upstream.retry),
-                rules: upstream.rules.map(RuleSummary.init), quota: buckets[upstream.name] ?? [],
-                health: health[upstream.name])
+                configured: upstream, boundPort: boundPorts[upstream.name], inFlight: inFlight[upstream.name] ?? 0,
+                quota: buckets[upstream.name] ?? [], health: health[upstream.name])
         }
-    }
-}
-
-extension StatusReport.PolicySummary {
-    /// Summarizes `policy`.
-    package init(_ policy: RetryPolicy) {
-        maxAttempts = policy.maxAttempts
-        deadline = Durations.format(policy.deadline)
-        retryStatuses = policy.retryStatuses.sorted()
-        rateLimitStatuses = policy.rateLimitStatuses.sorted()
-        nonIdempotentStatuses = policy.nonIdempotentStatuses.sorted()
-        maxRateLimitWait = Durations.format(policy.maxRateLimitWait)
-        if let schedule = policy.schedule {
-            self.schedule = schedule.map(Durations.format)
-        } else {
-            backoff = StatusReport.BackoffSummary(
-                initial: Durations.format(policy.backoff.initial), multiplier: policy.backoff.multiplier,
-                max: Durations.format(policy.backoff.max), jitter: policy.backoff.jitter.rawValue)
-        }
-    }
-}
-
-extension StatusReport.RuleSummary {
-    /// Summarizes `rule`.
-    package init(_ rule: EndpointRule) {
-        methods = rule.methods?.sorted()
-        path = rule.path?.glob
-        policy = StatusReport.PolicySummary(rule.policy)
     }
 }

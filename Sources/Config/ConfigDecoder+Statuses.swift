@@ -6,11 +6,11 @@ extension ConfigDecoder {
     static func statuses(_ value: ValueReader) throws(ConfigError) -> Set<Int> {
         var statuses: Set<Int> = []
         for element in try value.array() {
-            if element.value.int != nil {
+            if element.literalInteger != nil {
                 statuses.insert(try element.integer(in: 100...599))
                 continue
             }
-            guard element.value.string != nil else {
+            guard element.literalString != nil else {
                 throw element.mismatch(expected: "a status (404), a range (\"500-599\") or a class (\"5xx\")")
             }
             let text = try element.string()

@@ -1,5 +1,9 @@
+import Admission
+import Forwarder
 import Foundation
 import HTTP1
+import Listener
+import Proxy
 import Retry
 
 /// Turns the parsed TOML tree into a `RetrydConfig`, checking every key, type and value on the way.
@@ -9,12 +13,6 @@ struct ConfigDecoder {
     /// Header values to redact from logs, gathered while decoding `set_headers`.
     var secrets: [String] = []
 
-    static let upstreamKeys = [
-        "name", "listen", "url", "connect_timeout", "attempt_timeout", "ca_file", "set_headers",
-        "request_id_headers", "request_id_fields", "idempotency_key", "attempts_header", "retry", "rule", "quota",
-        "preset", "breaker",
-    ]
-
     /// Creates a decoder.
     init(context: LoadContext) {
         self.context = context
@@ -22,98 +20,99 @@ struct ConfigDecoder {
 
     /// Decodes the whole document.
     mutating func decode(_ root: TableReader) throws(ConfigError) -> RetrydConfig {
-        try root.rejectUnknownKeys(
-            allowed: ["upstream", "limits"] + Self.operationsKeys,
-            hints: ["log": "write log_format and log_level at the top of the file, before any table"]
-        )
-        let upstreamPath = KeyPath.root.appending("upstream")
-        let tables = try root["upstream"]?.tables() ?? []
+        try RootKeys.table.rejectUnknownKeys(
+            in: root, hints: ["log": "write log_format and log_level at the top of the file, before any table"])
+        let upstreamPath = KeyPath.root.appending(RootKeys.upstream.name)
+        let tables = try root[RootKeys.upstream.name]?.tables() ?? []
         guard !tables.isEmpty else {
             throw context.error(at: upstreamPath, "at least one [[upstream]] table is required")
         }
-        var upstreams: [UpstreamConfig] = []
+        var upstreams: [UpstreamSettings] = []
+        var provenance: [String: UpstreamProvenance] = [:]
         for table in tables {
-            let upstream = try decodeUpstream(table)
+            let (upstream, origins) = try decodeUpstream(table)
             if let other = upstreams.first(where: { $0.name == upstream.name }) {
-                throw context.error(at: table.path.appending("name"), "duplicate name \"\(other.name)\"")
+                throw context.error(
+                    at: table.path.appending(UpstreamKeys.name.name), "duplicate name \"\(other.name)\"")
             }
             if let other = upstreams.first(where: { $0.listen.conflicts(with: upstream.listen) }) {
                 throw context.error(
-                    at: table.path.appending("listen"),
+                    at: table.path.appending(UpstreamKeys.listen.name),
                     "\(upstream.listen) is already the listen address of upstream \"\(other.name)\""
                 )
             }
             upstreams.append(upstream)
+            provenance[upstream.name] = origins
         }
-        var limits = Limits()
-        if let value = root["limits"] {
-            limits = try Self.decodeLimits(try value.table())
+        var limits = ProxyLimits()
+        if let value = root[RootKeys.limits.name] {
+            limits = try LimitsKeys.table.decode(try value.table(), onto: limits, hints: RootKeys.misplaced)
         }
         var config = RetrydConfig(upstreams: upstreams, limits: limits)
-        config.log = try Self.decodeLog(root)
-        try Self.decodeJournal(root, into: &config)
-        if let value = root["workers"] {
-            // Past a few dozen loops the shared gates' lock, not the CPUs, would set the pace.
-            config.workers = try value.integer(in: 1...64)
+        config.provenance = provenance
+        // A file without state_dir keeps a journal where systemd's StateDirectory= puts it.
+        config.stateDir = RetrydConfig.defaultStateDir
+        // `workers` after `[journal]`, as before the tables: with several mistakes, the same one is reported first.
+        try RootKeys.table.read(root, into: &config, secrets: &secrets) { $0.name != RootKeys.workers.name }
+        if let value = root[RootKeys.journal.name] {
+            config.journal = try JournalKeys.table.decode(
+                try value.table(), onto: config.journal,
+                hints: [RootKeys.stateDir.name: "\(RootKeys.stateDir.name) is a top-level key"])
         }
-        if let value = root["admin"] {
-            config.admin = try Self.decodeAdmin(try value.table(), upstreams: upstreams)
+        try RootKeys.table.read(root, into: &config, secrets: &secrets) { $0.name == RootKeys.workers.name }
+        if let value = root[RootKeys.admin.name] {
+            config.admin = try AdminKeys.decode(try value.table(), upstreams: upstreams)
         }
-        if let value = root["notify"] {
-            config.notify = try decodeNotify(try value.table())
+        if let value = root[RootKeys.notify.name] {
+            config.notify = try NotifyKeys.decode(try value.table(), secrets: &secrets)
         }
-        if let value = root["shared"] {
-            config.shared = try decodeShared(try value.table())
+        if let value = root[RootKeys.shared.name] {
+            config.shared = try SharedKeys.decode(try value.table(), secrets: &secrets)
         }
         config.secrets = secrets
         return config
     }
 
-    /// Decodes one `[[upstream]]` table.
-    mutating func decodeUpstream(_ table: TableReader) throws(ConfigError) -> UpstreamConfig {
-        try table.rejectUnknownKeys(allowed: Self.upstreamKeys, hints: Self.misplacedTopLevelKeys)
-        let nameValue = try table.required("name")
+    /// Decodes one `[[upstream]]` table, and where its settings came from.
+    mutating func decodeUpstream(_ table: TableReader) throws(ConfigError) -> (UpstreamSettings, UpstreamProvenance) {
+        try UpstreamKeys.table.rejectUnknownKeys(in: table, hints: RootKeys.misplaced)
+        let nameValue = try table.required(UpstreamKeys.name.name)
         let name = try nameValue.string()
         guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_.-".contains($0)) })
         else {
             throw nameValue.error("\"\(name)\" is not a valid name; use letters, digits, \"_\", \".\" and \"-\"")
         }
-        let listenValue = try table.required("listen")
-        let listen = try Self.parse(listenValue, with: ListenAddress.parsed)
-        let urlValue = try table.required("url")
-        let url = try Self.parse(urlValue, with: UpstreamURL.parsed)
+        let listen = try Self.parse(try table.required(UpstreamKeys.listen.name), with: ListenAddress.parsed)
+        let url = try Self.parse(try table.required(UpstreamKeys.url.name), with: UpstreamURL.parsed)
 
-        var upstream = UpstreamConfig(name: name, listen: listen, url: url)
-        if let value = table["connect_timeout"] { upstream.connectTimeout = try value.duration(allowingZero: false) }
-        if let value = table["attempt_timeout"] { upstream.attemptTimeout = try value.duration(allowingZero: false) }
-        if let value = table["ca_file"] { upstream.caFile = try Self.readableFile(value) }
-        if let value = table["set_headers"] {
-            upstream.setHeaders = try decodeHeaders(try value.table(), allSecret: false)
-        }
-        if let value = table["attempts_header"] {
-            upstream.attemptsHeader = try value.string().isEmpty ? nil : try Self.headerName(value)
-        }
+        var upstream = UpstreamSettings(name: name, listen: listen, url: url)
+        var provenance = UpstreamProvenance()
+        try UpstreamKeys.table.read(table, into: &upstream, secrets: &secrets) { !$0.presettable }
         var preset: (Preset, TableReader)?
-        if let value = table["preset"] {
+        if let value = table[UpstreamKeys.preset.name] {
             preset = try presetTable(value)
-            upstream.preset = preset?.0.name
+            provenance.preset = preset?.0.name
         }
-        try applyPolicy(file: table, preset: preset, to: &upstream)
+        try applyPolicy(file: table, preset: preset, to: &upstream, provenance: &provenance)
         // The budget and the breaker are the file's alone: they are about this fleet's load, not the vendor's API.
-        if let budget = try table["retry"]?.table()["budget"] { upstream.budget = try Self.decodeBudget(budget) }
-        if let value = table["breaker"] { upstream.breaker = try Self.decodeBreaker(try value.table()) }
-        upstream.quota.closingStatuses = upstream.retry.rateLimitStatuses.union([503])
-        if let value = table["quota"] {
-            upstream.quota = try Self.decodeQuota(
-                try value.table(), rateLimitStatuses: upstream.retry.rateLimitStatuses)
+        if let budget = try table[UpstreamKeys.retry.name]?.table()[RetryKeys.budget.name] {
+            upstream.budget = try BudgetKeys.decode(budget, onto: upstream.budget)
         }
-        return upstream
+        if let value = table[UpstreamKeys.breaker.name] {
+            upstream.breaker = try BreakerKeys.table.decode(try value.table(), onto: upstream.breaker)
+        }
+        upstream.quota.closingStatuses = upstream.retry.rateLimitStatuses.union([503])
+        if let value = table[UpstreamKeys.quota.name] {
+            upstream.quota = try QuotaKeys.decode(
+                try value.table(), onto: upstream.quota, rateLimitStatuses: upstream.retry.rateLimitStatuses)
+        }
+        return (upstream, provenance)
     }
 
     /// Decodes a table of request headers in the order written, recording which values must be redacted.
     ///
     /// - Parameter allSecret: Redact every value, not only expanded ones and those with credential-like names.
-    mutating func decodeHeaders(_ table: TableReader, allSecret: Bool) throws(ConfigError)
+    static func decodeHeaders(_ table: TableReader, allSecret: Bool, secrets: inout [String]) throws(ConfigError)
         -> [(name: String, value: String)]
     {
         var headers: [(name: String, value: String)] = []
@@ -146,20 +145,25 @@ struct ConfigDecoder {
         return name
     }
 
+    /// An idempotency key header name; `""` turns off one inherited from the upstream.
+    static func idempotencyKeyName(_ value: ValueReader) throws(ConfigError) -> String? {
+        try value.string().isEmpty ? nil : try headerName(value)
+    }
+
     /// A string checked by one of the value parsers, whose explanation becomes the error message.
-    static func parse<T>(
+    static func parse<T, Problem: Error & CustomStringConvertible>(
         _ value: ValueReader,
-        with parser: (String) -> Result<T, ValueProblem>
+        with parser: (String) -> Result<T, Problem>
     ) throws(ConfigError) -> T {
         let text = try value.string()
         switch parser(text) {
         case .success(let parsed): return parsed
-        case .failure(let problem): throw value.error("\"\(text)\": \(problem.message)")
+        case .failure(let problem): throw value.error("\"\(text)\": \(problem)")
         }
     }
 
     /// A path to a regular file that retryd can read now, so a typo fails at startup rather than at first TLS use.
-    private static func readableFile(_ value: ValueReader) throws(ConfigError) -> String {
+    static func readableFile(_ value: ValueReader) throws(ConfigError) -> String {
         let path = try value.string()
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {

@@ -1,5 +1,4 @@
 import Foundation
-import TOMLKit
 
 /// Reads retryd's TOML configuration; every problem is a `ConfigError` naming file, line and key.
 package enum ConfigLoader {
@@ -31,24 +30,16 @@ package enum ConfigLoader {
     ///   - text: The TOML document.
     ///   - file: The name used in errors.
     ///   - environment: Variables for `${NAME}` references.
-    /// - Throws: `ConfigError`; a TOML syntax error carries TOMLKit's line and an empty key.
+    /// - Throws: `ConfigError`; a TOML syntax error carries the parser's line and an empty key.
     package static func parse(_ text: String, file: String, environment: [String: String]) throws(ConfigError)
         -> RetrydConfig
     {
-        let root: TOMLTable
-        do {
-            root = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw ConfigError(file: file, line: error.source.begin.line, key: "", message: error.description)
-        } catch {
-            throw ConfigError(file: file, line: nil, key: "", message: "\(error)")
-        }
         let context = LoadContext(
             file: file,
             sourceMap: SourceMap(scanning: text),
             expander: EnvironmentExpander(environment: environment)
         )
         var decoder = ConfigDecoder(context: context)
-        return try decoder.decode(TableReader(table: root, path: .root, context: context))
+        return try decoder.decode(try TableReader.document(text, context: context))
     }
 }

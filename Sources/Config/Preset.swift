@@ -11,7 +11,7 @@ package struct Preset: Sendable, Equatable {
     package let toml: String
 
     /// Keys a preset may set; listener, URL and headers are the operator's.
-    static let allowedKeys = ["request_id_headers", "request_id_fields", "idempotency_key", "retry", "rule"]
+    static let allowedKeys = UpstreamKeys.table.keys.filter(\.presettable).map(\.name)
 
     /// Every preset, in the order `retryd check` lists them.
     package static let all: [Preset] = [bitmovin, mediagenix, bebanjo, agora, apivideo]

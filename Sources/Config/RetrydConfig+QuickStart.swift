@@ -1,3 +1,7 @@
+import Forwarder
+import Listener
+import Proxy
+
 extension RetrydConfig {
     /// The file name errors use for configuration given as flags.
     static let commandLine = "command line"
@@ -12,16 +16,16 @@ extension RetrydConfig {
         case .success(let parsed): address = parsed
         case .failure(let problem):
             throw ConfigError(
-                file: commandLine, line: nil, key: "--listen", message: "\"\(listen)\": \(problem.message)")
+                file: commandLine, line: nil, key: "--listen", message: "\"\(listen)\": \(problem)")
         }
         let url: UpstreamURL
         switch UpstreamURL.parsed(upstream) {
         case .success(let parsed): url = parsed
         case .failure(let problem):
             throw ConfigError(
-                file: commandLine, line: nil, key: "--upstream", message: "\"\(upstream)\": \(problem.message)"
+                file: commandLine, line: nil, key: "--upstream", message: "\"\(upstream)\": \(problem)"
             )
         }
-        return RetrydConfig(upstreams: [UpstreamConfig(name: "default", listen: address, url: url)])
+        return RetrydConfig(upstreams: [UpstreamSettings(name: "default", listen: address, url: url)])
     }
 }

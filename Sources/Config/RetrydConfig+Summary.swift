@@ -1,4 +1,6 @@
 import Admission
+import Notify
+import Proxy
 import Retry
 
 extension RetrydConfig {
@@ -6,11 +8,12 @@ extension RetrydConfig {
     package var summary: String {
         var lines: [String] = []
         for upstream in upstreams {
+            let provenance = self.provenance[upstream.name] ?? UpstreamProvenance()
             lines.append(
                 "upstream \(upstream.name): \(upstream.listen) -> \(upstream.url.origin)\(upstream.url.basePath)")
             lines.append(
-                "  timeouts: connect \(Durations.format(upstream.connectTimeout)),"
-                    + " attempt \(Durations.format(upstream.attemptTimeout))"
+                "  timeouts: connect \(UpstreamKeys.connectTimeout.shown(in: upstream)),"
+                    + " attempt \(UpstreamKeys.attemptTimeout.shown(in: upstream))"
             )
             if let caFile = upstream.caFile { lines.append("  ca file: \(caFile)") }
             if !upstream.setHeaders.isEmpty {
@@ -20,9 +23,9 @@ extension RetrydConfig {
                 lines.append("  request id headers: " + upstream.requestIDHeaders.joined(separator: ", "))
             }
             lines.append("  attempts header: " + (upstream.attemptsHeader ?? "off"))
-            if let preset = upstream.preset { lines.append("  preset: \(preset)") }
+            if let preset = provenance.preset { lines.append("  preset: \(preset)") }
             lines.append("  policy: " + Self.describe(upstream.retry))
-            lines.append(contentsOf: Self.settings(of: upstream).map { "    " + $0 })
+            lines.append(contentsOf: Self.settings(of: upstream, provenance: provenance).map { "    " + $0 })
             lines.append("  quota: " + Self.describe(upstream.quota))
             lines.append("  retry budget: " + Self.describe(upstream.budget))
             lines.append("  breaker: " + Self.describe(upstream.breaker))
@@ -33,8 +36,8 @@ extension RetrydConfig {
                 if !rule.usesBreaker { bucket += " [no breaker]" }
                 // Where a rule came from matters only when a preset brought rules of its own.
                 let origin =
-                    upstream.preset != nil && index < upstream.ruleOrigins.count
-                    ? " (\(upstream.ruleOrigins[index]))" : ""
+                    provenance.preset != nil && index < provenance.ruleOrigins.count
+                    ? " (\(provenance.ruleOrigins[index]))" : ""
                 // A preset rule the file repeats never matches: say so rather than let it look active.
                 let earlier = upstream.rules[..<index].firstIndex { $0.methods == rule.methods && $0.path == rule.path }
                 let shadowed = earlier.map { " (shadowed by rule \($0 + 1))" } ?? ""
@@ -48,20 +51,16 @@ extension RetrydConfig {
             }
         }
         lines.append(contentsOf: operationsSummary)
-        lines.append(
-            "limits: \(limits.maxConnections) connections, header \(Self.bytes(limits.maxHeaderBytes)),"
-                + " target \(Self.bytes(limits.maxRequestTargetBytes)), body \(Self.bytes(limits.maxBodyBytes)),"
-                + " replay up to \(Self.bytes(limits.replayLimit)); header timeout"
-                + " \(Durations.format(limits.headerTimeout)), idle \(Durations.format(limits.idleTimeout)),"
-                + " shutdown \(Durations.format(limits.shutdownTimeout))"
-        )
+        lines.append(LimitsKeys.summary(limits))
         return lines.joined(separator: "\n")
     }
 
     /// Log, admin and notification settings; the webhook shows its origin only, since its path may be a token.
     var operationsSummary: [String] {
-        var lines = ["log: \(log.format.rawValue) lines at level \(log.level) and above"]
-        if let admin { lines.append("admin: \(admin.listen)") }
+        var lines = [
+            "log: \(RootKeys.logFormat.shown(in: self)) lines at level \(RootKeys.logLevel.shown(in: self)) and above"
+        ]
+        if let admin { lines.append("admin: \(AdminKeys.listen.shown(in: admin))") }
         if let shared {
             // The URL's description hides the password.
             lines.append(
@@ -70,8 +69,8 @@ extension RetrydConfig {
         }
         if let notify {
             var line =
-                "notify: give-ups to \(notify.webhook.origin), up to \(notify.maxAttempts) attempts of"
-                + " \(Durations.format(notify.timeout)) each, queue \(notify.maxQueue)"
+                "notify: give-ups to \(notify.webhook.origin), up to \(NotifyKeys.maxAttempts.shown(in: notify)) attempts"
+                + " of \(NotifyKeys.timeout.shown(in: notify)) each, queue \(NotifyKeys.maxQueue.shown(in: notify))"
             if !notify.headers.isEmpty {
                 line += "; sets headers: " + notify.headers.map(\.name).joined(separator: ", ")
             }
@@ -124,7 +123,7 @@ extension RetrydConfig {
         return parts.joined(separator: ", ")
     }
 
-    private static func bytes(_ count: Int) -> String {
+    static func bytes(_ count: Int) -> String {
         for (unit, size) in [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)]
         where count >= size && count % size == 0 {
             return "\(count / size) \(unit)"

@@ -1,23 +1,24 @@
+import Admin
 import Foundation
 import HTTP1
 import Journal
+import Notify
+import Proxy
 
-/// Everything retryd needs to run: its upstreams and global limits.
+/// Everything retryd needs to run, read from one file: each module's settings, and where they came from.
 package struct RetrydConfig: Sendable, Equatable {
-    /// One entry per listener, in configuration order.
-    package var upstreams: [UpstreamConfig]
-    /// Global limits.
-    package var limits: Limits
+    /// The upstreams, their limits and the shared state: what the proxy runtime is built from.
+    package var proxy: ProxySettings
+    /// Where each upstream's settings came from, by upstream name; `retryd check` shows it.
+    package var provenance: [String: UpstreamProvenance] = [:]
     /// The file the configuration came from, or `nil` for flags.
     package var source: String?
     /// Values that must never reach a log: header values from environment expansion or with credential-like names.
     package var secrets: [String]
     /// The admin listener, when `[admin]` is configured.
-    package var admin: AdminConfig?
+    package var admin: AdminSettings?
     /// Give-up notifications, when `[notify]` is configured.
-    package var notify: NotifyConfig?
-    /// Gates and quota estimates shared with other instances, when `[shared]` is configured.
-    package var shared: SharedConfig?
+    package var notify: NotifySettings?
     /// Log format and level.
     package var log = LogConfig()
     /// Where the give-up journal lives; nil runs without one (quick start without `--state-dir`, or `state_dir = ""`).
@@ -34,12 +35,31 @@ package struct RetrydConfig: Sendable, Equatable {
     }
 
     /// Creates a configuration.
-    package init(upstreams: [UpstreamConfig], limits: Limits = Limits(), source: String? = nil, secrets: [String] = [])
-    {
-        self.upstreams = upstreams
-        self.limits = limits
+    package init(
+        upstreams: [UpstreamSettings], limits: ProxyLimits = ProxyLimits(), source: String? = nil,
+        secrets: [String] = []
+    ) {
+        proxy = ProxySettings(upstreams: upstreams, limits: limits)
         self.source = source
         self.secrets = secrets
+    }
+
+    /// One entry per listener, in configuration order.
+    package var upstreams: [UpstreamSettings] {
+        get { proxy.upstreams }
+        set { proxy.upstreams = newValue }
+    }
+
+    /// Global limits.
+    package var limits: ProxyLimits {
+        get { proxy.limits }
+        set { proxy.limits = newValue }
+    }
+
+    /// Gates and quotas shared with other instances, when `[shared]` is configured.
+    package var shared: SharedSettings? {
+        get { proxy.shared }
+        set { proxy.shared = newValue }
     }
 
     /// `text` with every secret replaced by the placeholder, for logging headers and configuration values.

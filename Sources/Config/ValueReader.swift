@@ -10,6 +10,35 @@ struct ValueReader {
     /// File, source map and environment.
     let context: LoadContext
 
+    /// What kind of value this is, in the config layer's own terms rather than the parser's.
+    enum Kind {
+        case table, array, string, integer, float, bool, date, time, dateTime
+    }
+
+    /// What kind of value this is.
+    var kind: Kind {
+        switch value.type {
+        case .table: .table
+        case .array: .array
+        case .string: .string
+        case .int: .integer
+        case .double: .float
+        case .bool: .bool
+        case .date: .date
+        case .time: .time
+        case .dateTime: .dateTime
+        }
+    }
+
+    /// The string as written, before `${NAME}` expansion; nil when the value is not a string.
+    var literalString: String? { value.string }
+
+    /// The integer; nil when the value is not one.
+    var literalInteger: Int? { value.int }
+
+    /// The boolean; nil when the value is not one.
+    var literalBool: Bool? { value.bool }
+
     /// The string, with `${NAME}` references expanded.
     func string() throws(ConfigError) -> String {
         try expandedString().value
@@ -46,7 +75,7 @@ struct ValueReader {
 
     /// A duration string such as `"2s"`; zero only when `allowingZero`.
     func duration(allowingZero: Bool = true) throws(ConfigError) -> Duration {
-        guard value.type == .string else { throw mismatch(expected: "a duration string like \"2s\"") }
+        guard kind == .string else { throw mismatch(expected: "a duration string like \"2s\"") }
         let text = try string()
         guard let duration = Durations.parse(text) else {
             throw error(
@@ -72,7 +101,7 @@ struct ValueReader {
 
     /// The tables of an array of tables (`[[name]]`).
     func tables() throws(ConfigError) -> [TableReader] {
-        guard value.type == .array else {
+        guard kind == .array else {
             let name = path.lastKey
             throw mismatch(expected: "an array of tables (write [[\(name)]], not [\(name)])")
         }
@@ -90,16 +119,16 @@ struct ValueReader {
 
     /// A wrong-type error that says what was found.
     func mismatch(expected: String) -> ConfigError {
-        error("expected \(expected), found \(Self.describe(value.type))")
+        error("expected \(expected), found \(Self.describe(kind))")
     }
 
-    private static func describe(_ type: TOMLType) -> String {
-        switch type {
+    private static func describe(_ kind: Kind) -> String {
+        switch kind {
         case .table: "a table"
         case .array: "an array"
         case .string: "a string"
-        case .int: "an integer"
-        case .double: "a float"
+        case .integer: "an integer"
+        case .float: "a float"
         case .bool: "a boolean"
         case .date: "a date"
         case .time: "a time"

@@ -1,4 +1,3 @@
-import Config
 import Retry
 
 extension GiveUpNotifier {
@@ -9,7 +8,7 @@ extension GiveUpNotifier {
             logger.debug("give-up event delivered after \(Self.attempts(attempts))")
         case .retry(let wait, let reason, let attempt):
             let text =
-                "give-up event delivery attempt \(attempt) of \(config.maxAttempts) failed (\(reason)),"
+                "give-up event delivery attempt \(attempt) of \(settings.maxAttempts) failed (\(reason)),"
                 + " retrying in \(Durations.format(wait))"
             logger.info("\(text)")
         case .rejected(let status, let attempts):
@@ -30,11 +29,12 @@ extension GiveUpNotifier {
         if journal != nil {
             // Not lost: the event stays pending in the journal and is loaded once the queue has room.
             logger.notice(
-                "notification queue full (max_queue \(config.maxQueue)): the oldest give-up event waits in the journal")
+                "notification queue full (max_queue \(settings.maxQueue)): the oldest give-up event waits in the journal"
+            )
             return
         }
         let text =
-            "notification queue full (max_queue \(config.maxQueue)): dropped the oldest give-up event,"
+            "notification queue full (max_queue \(settings.maxQueue)): dropped the oldest give-up event,"
             + " \(queue.dropped) dropped so far"
         logger.warning("\(text)")
     }

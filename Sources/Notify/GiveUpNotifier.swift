@@ -1,4 +1,3 @@
-import Config
 import Forwarder
 import HTTP1
 import Journal
@@ -13,7 +12,7 @@ import Retry
 /// oldest event past `max_queue`. Add it with `ProxyRuntime.addObserver` before the runtime runs.
 package final class GiveUpNotifier {
     /// The `[notify]` settings.
-    package let config: NotifyConfig
+    package let settings: NotifySettings
     /// Delivered, dropped and failed counts, readable from any thread.
     package let counters = DeliveryCounters()
     let forwarder: Forwarder
@@ -47,26 +46,27 @@ package final class GiveUpNotifier {
 
     /// Creates a notifier that sends with `forwarder`, whose loop must be `loop`.
     /// - Parameters:
-    ///   - config: Webhook, queue size, attempts, timeout and headers.
+    ///   - settings: Webhook, queue size, attempts, timeout and headers.
     ///   - policy: Backoff and limits beyond what the configuration sets.
     ///   - journal: Keeps events and their delivery state across restarts; the undelivered ones it holds are
     ///     loaded and sent once the loop runs.
     package init(
-        config: NotifyConfig, forwarder: Forwarder, loop: EventLoop, logger: Logger, policy: DeliveryPolicy = .init(),
+        settings: NotifySettings, forwarder: Forwarder, loop: EventLoop, logger: Logger,
+        policy: DeliveryPolicy = .init(),
         journal: Journal? = nil
     ) {
-        self.config = config
+        self.settings = settings
         self.journal = journal
         self.forwarder = forwarder
         self.loop = loop
         var logger = logger
         // The origin only: a webhook path often is the token itself.
-        logger[metadataKey: "webhook"] = .string(config.webhook.origin)
+        logger[metadataKey: "webhook"] = .string(settings.webhook.origin)
         self.logger = logger
         queue = DeliveryQueue(
-            capacity: config.maxQueue, policy: policy.retryPolicy(maxAttempts: config.maxAttempts))
+            capacity: settings.maxQueue, policy: policy.retryPolicy(maxAttempts: settings.maxAttempts))
         var headers: [(name: String, value: String)] = [("Content-Type", "application/json"), ("User-Agent", "retryd")]
-        for header in config.headers {
+        for header in settings.headers {
             headers.removeAll { $0.name.lowercased() == header.name.lowercased() }
             headers.append(header)
         }
@@ -105,16 +105,16 @@ package final class GiveUpNotifier {
         currentKey = event.idempotencyKey
         let request = UpstreamRequest(
             method: "POST",
-            origin: config.webhook.origin,
-            target: config.webhook.basePath.isEmpty ? "/" : config.webhook.basePath,
+            origin: settings.webhook.origin,
+            target: settings.webhook.basePath.isEmpty ? "/" : settings.webhook.basePath,
             headers: headers,
             body: .buffered(event.body),
-            connectTimeout: config.timeout
+            connectTimeout: settings.timeout
         )
         headParser.reset()
         responseHead = nil
         attemptActive = true
-        loop.schedule(timeoutTimer, after: config.timeout)
+        loop.schedule(timeoutTimer, after: settings.timeout)
         let started = forwarder.start(request, delegate: self)
         if attemptActive { transfer = started }
     }
@@ -134,7 +134,7 @@ package final class GiveUpNotifier {
         if let transfer { forwarder.cancel(transfer) }
         let failure = TransportFailure(
             kind: mayHaveBeenSent ? .maybeProcessed : .unsent, isTimeout: true,
-            message: "no response in \(Durations.format(config.timeout))")
+            message: "no response in \(Durations.format(settings.timeout))")
         attemptEnded(.failure(failure))
     }
 

@@ -1,4 +1,3 @@
-import Config
 import ExchangeCore
 import Forwarder
 import HTTP1

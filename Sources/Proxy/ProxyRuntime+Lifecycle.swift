@@ -1,4 +1,3 @@
-import Config
 import Listener
 import Loop
 import Retry
@@ -14,12 +13,12 @@ extension ProxyRuntime {
         guard !isShuttingDown else { return }
         isShuttingDown = true
         logger.notice(
-            "shutting down: \(inFlightExchanges.values.reduce(0, +)) exchanges in flight, waiting up to \(Durations.format(config.limits.shutdownTimeout))"
+            "shutting down: \(inFlightExchanges.values.reduce(0, +)) exchanges in flight, waiting up to \(Durations.format(settings.limits.shutdownTimeout))"
         )
         // Counted before any loop drains: a loop without connections reports drained at once, and this loop must
         // not stop while another one still has exchanges in flight.
         loopsDraining = workers.count + 1
-        let timeout = config.limits.shutdownTimeout
+        let timeout = settings.limits.shutdownTimeout
         let drained = { [unowned self] in
             self.loop.runOnLoop {
                 self.loopsDraining -= 1
@@ -36,13 +35,13 @@ extension ProxyRuntime {
     /// ones take the new policies for new requests, removed or moved ones stop accepting and finish their exchanges
     /// under the policy they started with. Call on the loop thread.
     /// - Throws: `SysError` when a new listener cannot be bound; the running configuration stays.
-    package func reload(_ new: RetrydConfig) throws {
-        let old = config
+    package func reload(_ new: ProxySettings) throws {
+        let old = settings
         var bound: [(Server, ProxyService)] = []
         var moved: [(server: Server, service: ProxyService)] = []
         let previousServers = servers
         let previousServices = services
-        config = new
+        settings = new
         do {
             for upstream in new.upstreams {
                 let existing = old.upstreams.first { $0.name == upstream.name }
@@ -56,7 +55,7 @@ extension ProxyRuntime {
             for (server, _) in bound { server.closeAll() }
             servers = previousServers
             services = previousServices
-            config = old
+            settings = old
             throw error
         }
         budget.limit = new.limits.maxConnections
@@ -76,7 +75,7 @@ extension ProxyRuntime {
         }
         for (server, service) in moved { listeners.retire(server, service) }
         let added = UnsafeTransfer(
-            bound.compactMap { server, service -> (UpstreamConfig, Server, ProxyService)? in
+            bound.compactMap { server, service -> (UpstreamSettings, Server, ProxyService)? in
                 new.upstreams.first { $0.name == service.upstream.name }.map { ($0, server, service) }
             })
         let inherited = inherited

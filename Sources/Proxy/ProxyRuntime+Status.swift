@@ -1,3 +1,5 @@
+import Events
+
 /// What the admin endpoints report about a running runtime.
 extension ProxyRuntime {
     /// Exchanges in flight per upstream name on every loop (waiting, attempting or streaming); read on the first
@@ -14,5 +16,10 @@ extension ProxyRuntime {
     /// Whether the shared state (Redis) answers now; nil when `[shared]` is not configured.
     package var sharedStateConnected: Bool? {
         shared.map(\.isConnected)
+    }
+
+    /// The upstreams in force, as `/status` shows them; they change on reload.
+    package var configuredUpstreams: [ConfiguredUpstream] {
+        settings.upstreams.map(ConfiguredUpstream.init)
     }
 }

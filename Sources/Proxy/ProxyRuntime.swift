@@ -1,4 +1,3 @@
-import Config
 import Events
 import Forwarder
 import HTTP1
@@ -15,8 +14,8 @@ import Retry
 package final class ProxyRuntime: @unchecked Sendable {
     /// The loop; `run()` blocks on it.
     package let loop: EventLoop
-    /// The configuration the listeners were built from.
-    package internal(set) var config: RetrydConfig
+    /// The settings the listeners were built from (replaced on reload).
+    package internal(set) var settings: ProxySettings
     /// The libcurl forwarder on this loop (also used to deliver notifications).
     package let forwarder: Forwarder
     let budget: ConnectionBudget
@@ -53,16 +52,16 @@ package final class ProxyRuntime: @unchecked Sendable {
     /// - Throws: `SysError` when a listener cannot be bound (the error names the call and errno).
     /// - Parameters:
     ///   - inherited: listening sockets from socket activation, by upstream name; others are bound here.
-    ///   - workers: event loops to serve the listeners on (``RetrydConfig/workerCount(availableCPUs:)``).
-    package init(config: RetrydConfig, logger: Logger, inherited: [String: Int32] = [:], workers: Int = 1) throws {
-        self.config = config
+    ///   - workers: event loops to serve the listeners on (the executable resolves `workers` in the file).
+    package init(settings: ProxySettings, logger: Logger, inherited: [String: Int32] = [:], workers: Int = 1) throws {
+        self.settings = settings
         self.logger = logger
         self.inherited = inherited
         loop = try EventLoop()
         forwarder = try Forwarder(loop: loop)
         listeners = ListenerSet(loop: loop, logger: logger)
-        budget = ConnectionBudget(limit: config.limits.maxConnections)
-        if let sharing = config.shared {
+        budget = ConnectionBudget(limit: settings.limits.maxConnections)
+        if let sharing = settings.shared {
             shared = SharedQuota(config: sharing, loop: loop, logger: logger)
         } else {
             shared = nil
@@ -71,11 +70,11 @@ package final class ProxyRuntime: @unchecked Sendable {
         self.workers = try (1..<max(workers, 1)).map { index in
             try ProxyWorker(index: index, budget: budget, logger: logger)
         }
-        for upstream in config.upstreams {
+        for upstream in settings.upstreams {
             let (server, service) = try bind(upstream)
             for worker in self.workers {
                 try worker.bind(
-                    upstream, like: server, sharing: service, limits: config.limits,
+                    upstream, like: server, sharing: service, limits: settings.limits,
                     inheritedFD: inherited[upstream.name])
             }
         }
@@ -88,11 +87,11 @@ package final class ProxyRuntime: @unchecked Sendable {
     }
 
     @discardableResult
-    func bind(_ upstream: UpstreamConfig) throws -> (Server, ProxyService) {
+    func bind(_ upstream: UpstreamSettings) throws -> (Server, ProxyService) {
         let service = ProxyService(
-            upstream: upstream, replayLimit: config.limits.replayLimit, forwarder: forwarder, loop: loop,
+            upstream: upstream, replayLimit: settings.limits.replayLimit, forwarder: forwarder, loop: loop,
             logger: logger)
-        let limits = config.limits.connection
+        let limits = settings.limits.connection
         let server: Server
         if let fd = inherited[upstream.name] {
             server = try Server(loop: loop, listeningFD: fd, limits: limits, budget: budget, handler: service)

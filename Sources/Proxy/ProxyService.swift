@@ -1,4 +1,3 @@
-import Config
 import Events
 import Forwarder
 import HTTP1
@@ -11,7 +10,7 @@ import Synchronization
 /// The proxy for one configured upstream: it turns each request arriving on its listener into an ``Exchange``.
 package final class ProxyService: RequestHandler {
     /// The upstream's configuration (policies included); a reload replaces it for new requests only.
-    package private(set) var upstream: UpstreamConfig
+    package private(set) var upstream: UpstreamSettings
     /// Request bodies up to this size are held so they can be replayed; larger ones stream through.
     package private(set) var replayLimit: Int
     /// What exchanges started from now on take as their configuration.
@@ -39,7 +38,7 @@ package final class ProxyService: RequestHandler {
     /// - Parameter sharing: the first loop's proxy of the same upstream, whose quota gates, budget, breaker and
     ///   in-flight count this one shares; nil for the first loop's own.
     package init(
-        upstream: UpstreamConfig, replayLimit: Int, forwarder: Forwarder, loop: EventLoop, logger: Logger,
+        upstream: UpstreamSettings, replayLimit: Int, forwarder: Forwarder, loop: EventLoop, logger: Logger,
         sharing: ProxyService? = nil
     ) {
         self.upstream = upstream
@@ -72,7 +71,7 @@ package final class ProxyService: RequestHandler {
     }
 
     /// Takes a reloaded configuration for the exchanges that start from now on; those in flight keep theirs.
-    package func reconfigure(upstream: UpstreamConfig, replayLimit: Int) {
+    package func reconfigure(upstream: UpstreamSettings, replayLimit: Int) {
         self.upstream = upstream
         self.replayLimit = replayLimit
         profile = UpstreamProfile(upstream: upstream, replayLimit: replayLimit)

@@ -1,4 +1,3 @@
-import Config
 import Events
 import Forwarder
 import Foundation
@@ -35,7 +34,7 @@ final class ProxyWorker: @unchecked Sendable {
     /// Adds this loop's listener for `upstream` beside the first loop's `server`, sharing `service`'s state.
     /// - Parameter inheritedFD: the socket systemd passed, shared by every loop (each registers a duplicate).
     func bind(
-        _ upstream: UpstreamConfig, like server: Server, sharing service: ProxyService, limits: Limits,
+        _ upstream: UpstreamSettings, like server: Server, sharing service: ProxyService, limits: ProxyLimits,
         inheritedFD: Int32?
     ) throws {
         let own = ProxyService(
@@ -105,7 +104,7 @@ final class ProxyWorker: @unchecked Sendable {
     /// Takes a reloaded configuration: `bound` lists the first loop's listeners that are new or moved (this loop
     /// adds its own beside them), unchanged ones take the new policies, removed or moved ones retire.
     func reload(
-        _ new: RetrydConfig, bound: [(UpstreamConfig, Server, ProxyService)], inherited: [String: Int32]
+        _ new: ProxySettings, bound: [(UpstreamSettings, Server, ProxyService)], inherited: [String: Int32]
     ) {
         var moved: [(server: Server, service: ProxyService)] = []
         for (upstream, server, service) in bound {

@@ -1,5 +1,4 @@
 import Admission
-import Config
 import Logging
 import Loop
 import Redis
@@ -20,7 +19,7 @@ final class SharedQuota: @unchecked Sendable {
         case local
     }
 
-    let config: SharedConfig
+    let config: SharedSettings
     private let client: RedisClient
     private let subscriber: RedisSubscriber
     private let logger: Logger
@@ -33,7 +32,7 @@ final class SharedQuota: @unchecked Sendable {
     static let callTimeout: Duration = .milliseconds(20)
 
     /// Connects to `config.redis`; `callTimeout` bounds each call (longer only in tests on a loaded machine).
-    init(config: SharedConfig, loop: EventLoop, logger: Logger, callTimeout: Duration = SharedQuota.callTimeout) {
+    init(config: SharedSettings, loop: EventLoop, logger: Logger, callTimeout: Duration = SharedQuota.callTimeout) {
         self.config = config
         self.logger = logger
         var options = RedisClientOptions()

@@ -1,4 +1,3 @@
-import Config
 import ExchangeCore
 import Retry
 
@@ -6,7 +5,7 @@ import Retry
 /// each exchange until it ends, so a reload changes later exchanges only.
 final class UpstreamProfile {
     /// The upstream's configuration.
-    let upstream: UpstreamConfig
+    let upstream: UpstreamSettings
     /// `upstream.url.origin`, built once rather than per attempt.
     let origin: String
     /// Picks each request's policy from the upstream's rules.
@@ -16,7 +15,7 @@ final class UpstreamProfile {
     /// Whether attempts ask the upstream's quota gate first.
     let usesGate: Bool
 
-    init(upstream: UpstreamConfig, replayLimit: Int) {
+    init(upstream: UpstreamSettings, replayLimit: Int) {
         self.upstream = upstream
         origin = upstream.url.origin
         policySelector = PolicySelector(base: upstream.retry, rules: upstream.rules)

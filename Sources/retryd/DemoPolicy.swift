@@ -1,4 +1,6 @@
-import Config
+import Forwarder
+import Listener
+import Proxy
 import Retry
 
 /// The configuration the demo runs retryd with: the real defaults shrunk so the whole tour takes seconds.
@@ -49,13 +51,13 @@ enum DemoPolicy {
     }
 
     /// retryd listening on `listen`, forwarding to the simulated vendor on 127.0.0.1:`vendorPort`.
-    static func config(listen: ListenAddress, vendorPort: UInt16) -> RetrydConfig {
-        var upstream = UpstreamConfig(
+    static func settings(listen: ListenAddress, vendorPort: UInt16) -> ProxySettings {
+        var upstream = UpstreamSettings(
             name: upstreamName, listen: listen, url: UpstreamURL(scheme: "http", host: "127.0.0.1", port: vendorPort))
         upstream.connectTimeout = .seconds(2)
         upstream.attemptTimeout = .seconds(5)
         upstream.retry = retry
         upstream.rules = [taskRule, renditionsRule, encodingStartRule, uploadsRule]
-        return RetrydConfig(upstreams: [upstream])
+        return ProxySettings(upstreams: [upstream])
     }
 }

@@ -1,4 +1,3 @@
-import Config
 import Foundation
 import Listener
 import Loop
@@ -38,9 +37,9 @@ final class DemoSession: @unchecked Sendable {
             throw error
         }
         let recorder = DemoLogRecorder()
-        let config = DemoPolicy.config(listen: listen, vendorPort: vendorPort)
+        let settings = DemoPolicy.settings(listen: listen, vendorPort: vendorPort)
         do {
-            runtime = try ProxyRuntime(config: config, logger: recorder.logger)
+            runtime = try ProxyRuntime(settings: settings, logger: recorder.logger)
         } catch {
             Sys.close(vendorFD)
             throw error

@@ -39,13 +39,13 @@ struct Run: ParsableCommand {
         let activation = SocketActivation.fromEnvironment(environment, pid: getpid())
         SocketActivation.unsetEnvironment()
         let runtime = try ProxyRuntime(
-            config: loaded, logger: logger, inherited: Self.inheritedSockets(activation, for: loaded),
+            settings: loaded.proxy, logger: logger, inherited: Self.inheritedSockets(activation, for: loaded),
             workers: loaded.workerCount(availableCPUs: Sys.availableCPUs()))
         let metrics = RetrydMetrics()
         let journal = Self.startJournal(loaded, logger: logger, metrics: metrics)
-        let admin = try loaded.admin.map { adminConfig in
+        let admin = try loaded.admin.map { adminSettings in
             let server = try AdminServer.start(
-                on: runtime, config: adminConfig, version: RetrydVersion.string, metrics: metrics)
+                on: runtime, settings: adminSettings, version: RetrydVersion.string, metrics: metrics)
             let bound = server.readiness
             server.readiness = { !runtime.isShuttingDown && bound() }
             server.giveUps = journal.map { Self.giveUpsResponder(directory: $0.directory) }
@@ -55,13 +55,15 @@ struct Run: ParsableCommand {
         if let notify = loaded.notify {
             runtime.addObserver(
                 GiveUpNotifier(
-                    config: notify, forwarder: runtime.forwarder, loop: runtime.loop, logger: logger, journal: journal))
+                    settings: notify, forwarder: runtime.forwarder, loop: runtime.loop, logger: logger, journal: journal
+                ))
         } else if let journal {
             runtime.addObserver(JournalRecorder(journal: journal))
         }
         let notifier = SystemdNotifier(environment: environment)
         let supervisor = Supervisor(
-            runtime: runtime, notifier: notifier, logger: logger, source: source, environment: environment,
+            runtime: runtime, config: loaded, notifier: notifier, logger: logger, source: source,
+            environment: environment,
             logLevelOverride: logLevel)
         let signals = try SignalWatcher(loop: runtime.loop) { supervisor.handle(signal: $0) }
         supervisor.startWatchdog(interval: SystemdNotifier.watchdogInterval(environment: environment, pid: getpid()))

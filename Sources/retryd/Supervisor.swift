@@ -12,6 +12,8 @@ import Service
 /// Turns signals into reloads and graceful stops, and keeps systemd informed; runs on the loop thread.
 final class Supervisor {
     let runtime: ProxyRuntime
+    /// The configuration in force: the runtime's settings and what is fixed until a restart.
+    private(set) var config: RetrydConfig
     let notifier: SystemdNotifier?
     let logger: Logger
     let source: ConfigOptions
@@ -20,10 +22,11 @@ final class Supervisor {
     private var watchdogTimer: LoopTimer?
 
     init(
-        runtime: ProxyRuntime, notifier: SystemdNotifier?, logger: Logger, source: ConfigOptions,
+        runtime: ProxyRuntime, config: RetrydConfig, notifier: SystemdNotifier?, logger: Logger, source: ConfigOptions,
         environment: [String: String], logLevelOverride: String?
     ) {
         self.runtime = runtime
+        self.config = config
         self.notifier = notifier
         self.logger = logger
         self.source = source
@@ -63,22 +66,21 @@ final class Supervisor {
             logger.error("reload failed, keeping the running configuration: \(error)")
             return
         }
-        if loaded.admin != runtime.config.admin || loaded.notify != runtime.config.notify
-            || loaded.shared != runtime.config.shared
-        {
+        if loaded.admin != config.admin || loaded.notify != config.notify || loaded.shared != config.shared {
             logger.warning(
                 "[admin], [notify] and [shared] changes take effect at the next restart; the rest is reloaded now")
         }
-        if loaded.stateDir != runtime.config.stateDir || loaded.journal != runtime.config.journal {
+        if loaded.stateDir != config.stateDir || loaded.journal != config.journal {
             // The journal's writer thread and file are set up once, at start.
             logger.warning("state_dir and [journal] changes take effect at the next restart")
         }
-        if loaded.workers != runtime.config.workers {
+        if loaded.workers != config.workers {
             // The loops' threads, listening sockets and curl handles are made once, at start.
             logger.warning("a workers change takes effect at the next restart; \(runtime.loopCount) loops keep serving")
         }
         do {
-            try runtime.reload(loaded)
+            try runtime.reload(loaded.proxy)
+            config = loaded
             let settings = LogSettings(loaded, override: logLevelOverride, environment: environment)
             RetrydLogHandler.reconfigure(format: settings.format, level: settings.level, redactor: settings.redactor)
         } catch {

@@ -1,6 +1,7 @@
 import Admin
-import Config
+import Forwarder
 import Foundation
+import Listener
 import Logging
 import Proxy
 import TestSupport
@@ -20,17 +21,17 @@ final class AdminHarness: @unchecked Sendable {
     /// Starts retryd and its admin listener for `upstream`; `configure` adjusts the upstream before binding.
     /// `giveUps` answers `/giveups`, as the journal does in retryd.
     init(
-        _ upstream: TestUpstream, configure: (inout UpstreamConfig) -> Void = { _ in },
+        _ upstream: TestUpstream, configure: (inout UpstreamSettings) -> Void = { _ in },
         giveUps: (@Sendable (String) -> AdminResponse)? = nil
     ) throws {
-        var config = try RetrydConfig.quickStart(listen: "127.0.0.1:0", upstream: upstream.baseURL)
-        config.upstreams[0].name = "api"
-        configure(&config.upstreams[0])
+        guard let url = UpstreamURL.parse(upstream.baseURL) else { throw AdminHarnessError.badURL(upstream.baseURL) }
+        var settings = UpstreamSettings(name: "api", listen: ListenAddress(host: "127.0.0.1", port: 0), url: url)
+        configure(&settings)
         let logger = Logger(label: "retryd-test", factory: { _ in SwiftLogNoOpLogHandler() })
-        runtime = try ProxyRuntime(config: config, logger: logger)
+        runtime = try ProxyRuntime(settings: ProxySettings(upstreams: [settings]), logger: logger)
         // Bound and wired before the loop runs: everything after this happens on the loop thread.
         admin = try AdminServer.start(
-            on: runtime, config: AdminConfig(listen: ListenAddress(host: "127.0.0.1", port: 0)),
+            on: runtime, settings: AdminSettings(listen: ListenAddress(host: "127.0.0.1", port: 0)),
             version: Self.version)
         let builtIn = admin.readiness
         let ready = ready
@@ -60,6 +61,11 @@ final class AdminHarness: @unchecked Sendable {
     func metricLines() throws -> Set<String> {
         Set(try request("/metrics").bodyString.split(separator: "\n").map(String.init))
     }
+}
+
+/// A fixture URL that does not parse.
+enum AdminHarnessError: Error {
+    case badURL(String)
 }
 
 /// A flag shared between the test thread and the loop thread.

@@ -1,4 +1,3 @@
-import Config
 import Events
 import Foundation
 import Retry
@@ -41,25 +40,20 @@ struct HealthReportingTests {
 
     @Test("/status shows each upstream's budget and breaker")
     func status() throws {
-        let config = try ConfigLoader.parse(
-            """
-            [[upstream]]
-            name = "pay"
-            listen = "127.0.0.1:0"
-            url = "https://api.vendor.example"
-            """, file: "retryd.toml", environment: [:])
+        let pay = ConfiguredUpstream(
+            name: "pay", listen: "127.0.0.1:0", url: "https://api.vendor.example", connectTimeout: .seconds(5),
+            attemptTimeout: .seconds(30), policy: RetryPolicy(), rules: [])
         let health = HealthStatus(
             budget: .init(spent: 12, left: 18, window: "10s"),
             breaker: .init(
                 state: "open", since: "2026-12-02T05:00:00.000Z", retryAfter: 4, failureRatio: 0.8, outcomes: 10,
                 failures: 8))
         let report = StatusReport(
-            config: config, boundPorts: [:], inFlight: [:], uptime: .zero, version: "x", ready: true,
+            upstreams: [pay], boundPorts: [:], inFlight: [:], uptime: .zero, version: "x", ready: true,
             health: ["pay": health])
         let body = AdminResponse.json(status: 200, report).body
         let json = try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])
-        let pay = try #require((json["upstreams"] as? [[String: Any]])?.first)
-        let reported = try #require(pay["health"] as? [String: Any])
+        let reported = try #require((json["upstreams"] as? [[String: Any]])?.first?["health"] as? [String: Any])
         let budget = try #require(reported["budget"] as? [String: Any])
         #expect(budget["spent"] as? Int == 12 && budget["left"] as? Int == 18 && budget["window"] as? String == "10s")
         let breaker = try #require(reported["breaker"] as? [String: Any])

@@ -1,23 +1,27 @@
 import Admin
-import Config
+import Events
+import Forwarder
 import Foundation
+import Listener
+import Proxy
 import Retry
 import Testing
 
 /// The `/status` document says what each upstream does, in the configuration's own terms, and hides header values.
 @Suite("StatusReport")
 struct StatusReportTests {
-    static func config() throws -> RetrydConfig {
-        var config = try RetrydConfig.quickStart(listen: "127.0.0.1:0", upstream: "https://api.vendor.example:8443/v2")
-        config.upstreams[0].name = "pay"
-        config.upstreams[0].setHeaders = [(name: "Authorization", value: "Bearer sk_live_secret")]
-        var strict = config.upstreams[0].retry
+    /// What the runtime hands the report: the upstream's settings as `/status` shows them.
+    static func upstreams() throws -> [ConfiguredUpstream] {
+        let url = try #require(UpstreamURL.parse("https://api.vendor.example:8443/v2"))
+        var upstream = UpstreamSettings(name: "pay", listen: ListenAddress(host: "127.0.0.1", port: 0), url: url)
+        upstream.setHeaders = [(name: "Authorization", value: "Bearer sk_live_secret")]
+        var strict = upstream.retry
         strict.maxAttempts = 2
         strict.schedule = [.milliseconds(250), .seconds(1)]
-        config.upstreams[0].rules = [
+        upstream.rules = [
             EndpointRule(methods: ["POST", "DELETE"], path: PathPattern("/charges/**"), policy: strict)
         ]
-        return config
+        return [ConfiguredUpstream(upstream)]
     }
 
     static func json(_ report: StatusReport) throws -> [String: Any] {
@@ -28,7 +32,8 @@ struct StatusReportTests {
     @Test("upstreams carry listen, bound port, URL, in-flight count and timeouts")
     func upstreams() throws {
         let report = StatusReport(
-            config: try Self.config(), boundPorts: ["pay": 41000], inFlight: ["pay": 3], uptime: .milliseconds(12_345),
+            upstreams: try Self.upstreams(), boundPorts: ["pay": 41000], inFlight: ["pay": 3],
+            uptime: .milliseconds(12_345),
             version: "1.2.3", ready: true)
         let json = try Self.json(report)
         #expect(json["version"] as? String == "1.2.3")
@@ -48,7 +53,7 @@ struct StatusReportTests {
     @Test("the policy and each rule's complete policy appear with durations as written in the configuration")
     func policies() throws {
         let report = StatusReport(
-            config: try Self.config(), boundPorts: [:], inFlight: [:], uptime: .zero, version: "x", ready: false)
+            upstreams: try Self.upstreams(), boundPorts: [:], inFlight: [:], uptime: .zero, version: "x", ready: false)
         let pay = try #require((try Self.json(report)["upstreams"] as? [[String: Any]])?.first)
         #expect(pay["in_flight"] as? Int == 0)
         let policy = try #require(pay["policy"] as? [String: Any])
@@ -77,7 +82,7 @@ struct StatusReportTests {
     @Test("header values configured for the upstream never appear")
     func noSecrets() throws {
         let report = StatusReport(
-            config: try Self.config(), boundPorts: [:], inFlight: [:], uptime: .zero, version: "x", ready: true)
+            upstreams: try Self.upstreams(), boundPorts: [:], inFlight: [:], uptime: .zero, version: "x", ready: true)
         let text = String(decoding: AdminResponse.json(status: 200, report).body, as: UTF8.self)
         #expect(!text.contains("sk_live_secret"))
         #expect(text.contains(#""url":"https://api.vendor.example:8443/v2""#))

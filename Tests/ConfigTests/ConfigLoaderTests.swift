@@ -1,12 +1,15 @@
 import Config
+import Forwarder
 import Foundation
+import Listener
+import Proxy
 import Retry
 import Testing
 
 @Suite struct ConfigLoaderTests {
     @Test func minimalUpstreamGetsEveryDefault() throws {
         let config = try parseConfig(minimalUpstream)
-        let expected = UpstreamConfig(
+        let expected = UpstreamSettings(
             name: "a",
             listen: ListenAddress(host: "127.0.0.1", port: 8080),
             url: UpstreamURL(scheme: "https", host: "api.example")
@@ -17,7 +20,7 @@ import Testing
         #expect(config.upstreams[0].attemptsHeader == "X-Retryd-Attempts")
         #expect(config.upstreams[0].retry == RetryPolicy())
         #expect(config.upstreams[0].rules.isEmpty)
-        #expect(config.limits == Limits())
+        #expect(config.limits == ProxyLimits())
         #expect(config.source == nil)
     }
 
@@ -194,7 +197,7 @@ import Testing
                 shutdown_timeout = "0s"
                 """
         )
-        var expected = Limits()
+        var expected = ProxyLimits()
         expected.maxConnections = 10
         expected.maxHeaderBytes = 4096
         expected.maxRequestTargetBytes = 1024
@@ -234,14 +237,14 @@ import Testing
         let config = try RetrydConfig.quickStart(listen: "127.0.0.1:8080", upstream: "https://api.vendor.example")
         #expect(
             config.upstreams == [
-                UpstreamConfig(
+                UpstreamSettings(
                     name: "default",
                     listen: ListenAddress(host: "127.0.0.1", port: 8080),
                     url: UpstreamURL(scheme: "https", host: "api.vendor.example")
                 )
             ]
         )
-        #expect(config.limits == Limits())
+        #expect(config.limits == ProxyLimits())
         #expect(config.source == nil)
     }
 

@@ -1,6 +1,11 @@
+import Admin
 import Config
+import Forwarder
 import Foundation
 import Journal
+import Listener
+import Notify
+import Proxy
 import Retry
 import Testing
 
@@ -42,14 +47,14 @@ import Testing
     @Test func exampleValuesAreTheDocumentedDefaults() throws {
         let config = try ConfigLoader.load(path: Self.examplePath, environment: ["VENDOR_KEY": "k"])
         let upstream = try #require(config.upstreams.first)
-        let defaults = UpstreamConfig(name: upstream.name, listen: upstream.listen, url: upstream.url)
+        let defaults = UpstreamSettings(name: upstream.name, listen: upstream.listen, url: upstream.url)
         #expect(upstream.connectTimeout == defaults.connectTimeout)
         #expect(upstream.attemptTimeout == defaults.attemptTimeout)
         #expect(upstream.attemptsHeader == defaults.attemptsHeader)
         #expect(upstream.retry == RetryPolicy())
         #expect(upstream.budget == defaults.budget)
         #expect(upstream.breaker == defaults.breaker)
-        #expect(config.limits == Limits())
+        #expect(config.limits == ProxyLimits())
         #expect(config.log == LogConfig())
         #expect(config.admin == nil)
         #expect(config.notify == nil)
@@ -96,9 +101,9 @@ import Testing
             text = text.replacingOccurrences(of: "\n# \(line)\n", with: "\n\(line)\n")
         }
         let config = try parseConfig(text, environment: ["VENDOR_KEY": "k", "HOOK_TOKEN": "h-1"])
-        #expect(config.admin == AdminConfig(listen: AdminConfig.defaultListen))
+        #expect(config.admin == AdminSettings(listen: AdminSettings.defaultListen))
         let notify = try #require(config.notify)
-        var expected = NotifyConfig(webhook: UpstreamURL(scheme: "https", host: "hooks.example", basePath: "/retryd"))
+        var expected = NotifySettings(webhook: UpstreamURL(scheme: "https", host: "hooks.example", basePath: "/retryd"))
         expected.headers = [("Authorization", "Bearer h-1")]
         #expect(notify == expected)
         #expect(config.secrets.contains("Bearer h-1"))

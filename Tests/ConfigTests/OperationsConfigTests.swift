@@ -1,4 +1,8 @@
+import Admin
 import Config
+import Forwarder
+import Listener
+import Notify
 import Testing
 
 /// `log_format`, `log_level`, `[admin]` and `[notify]`: values, defaults, secrets and located errors.
@@ -30,7 +34,7 @@ import Testing
         )
         #expect(config.log.format == .json)
         #expect(config.log.level == "debug")
-        #expect(config.admin == AdminConfig(listen: ListenAddress(host: "::1", port: 9000)))
+        #expect(config.admin == AdminSettings(listen: ListenAddress(host: "::1", port: 9000)))
         let notify = try #require(config.notify)
         #expect(notify.webhook == UpstreamURL(scheme: "http", host: "hooks.example", port: 8080, basePath: "/retryd"))
         #expect(notify.maxQueue == 10)
@@ -55,7 +59,7 @@ import Testing
 
     @Test func notifyWithOnlyAWebhookGetsEveryDefault() throws {
         let config = try parseConfig(minimalUpstream + "\n[notify]\nwebhook = \"https://hooks.example/retryd\"")
-        let expected = NotifyConfig(webhook: UpstreamURL(scheme: "https", host: "hooks.example", basePath: "/retryd"))
+        let expected = NotifySettings(webhook: UpstreamURL(scheme: "https", host: "hooks.example", basePath: "/retryd"))
         #expect(config.notify == expected)
         #expect(expected.maxQueue == 1000)
         #expect(expected.maxAttempts == 5)

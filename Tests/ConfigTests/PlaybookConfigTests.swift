@@ -1,4 +1,5 @@
 import Config
+import Proxy
 import Retry
 import Testing
 
@@ -112,14 +113,15 @@ import Testing
     func everyPresetLoads(_ name: String) throws {
         let config = try parseConfig(minimalUpstream + "\npreset = \"\(name)\"")
         let upstream = try #require(config.upstreams.first)
-        #expect(upstream.preset == name)
-        #expect(!upstream.origins.isEmpty, "the preset sets something")
-        #expect(upstream.origins.values.allSatisfy { $0 == .preset(name) })
+        let provenance = try #require(config.provenance[upstream.name])
+        #expect(provenance.preset == name)
+        #expect(!provenance.origins.isEmpty, "the preset sets something")
+        #expect(provenance.origins.values.allSatisfy { $0 == .preset(name) })
         #expect(config.summary.contains("(preset \(name))"))
     }
 
     @Test func presetsSayWhatTheirVendorsSay() throws {
-        func upstream(_ preset: String) throws -> UpstreamConfig {
+        func upstream(_ preset: String) throws -> UpstreamSettings {
             try #require(try parseConfig(minimalUpstream + "\npreset = \"\(preset)\"").upstreams.first)
         }
         let bitmovin = try upstream("bitmovin")
@@ -161,7 +163,7 @@ import Testing
         #expect(upstream.rules.first?.policy.retryStatuses == [503], "the file's rule matches first")
         #expect(upstream.rules.first?.policy.maxAttempts == 2, "preset rules inherit the merged policy")
         #expect(upstream.rules.last?.policy.maxAttempts == 2)
-        #expect(upstream.ruleOrigins == [.file, .preset("agora")])
+        #expect(config.provenance[upstream.name]?.ruleOrigins == [.file, .preset("agora")])
         let lines = config.summary.split(separator: "\n").map(String.init)
         #expect(lines.contains { $0.contains("retry.max_attempts") && $0.hasSuffix("= 2  (file)") })
         #expect(lines.contains { $0.contains("retry.schedule") && $0.hasSuffix("= 3s, 6s, 9s  (preset agora)") })

@@ -1,6 +1,7 @@
-import Config
+import Forwarder
 import Foundation
 import Journal
+import Listener
 import Logging
 import Notify
 import Proxy
@@ -26,26 +27,26 @@ final class NotifyHarness: @unchecked Sendable {
         vendorAttempts: Int = 1,
         logger: Logger = Logger(label: "retryd-test", factory: { _ in SwiftLogNoOpLogHandler() }),
         journal: Journal? = nil,
-        configure: (inout NotifyConfig, inout DeliveryPolicy) -> Void = { _, _ in },
-        configureUpstream: (inout UpstreamConfig) -> Void = { _ in }
+        configure: (inout NotifySettings, inout DeliveryPolicy) -> Void = { _, _ in },
+        configureUpstream: (inout UpstreamSettings) -> Void = { _ in }
     ) throws {
-        var config = try RetrydConfig.quickStart(listen: "127.0.0.1:0", upstream: vendor.baseURL)
-        config.upstreams[0].retry.maxAttempts = vendorAttempts
-        config.upstreams[0].retry.schedule = [.milliseconds(10)]
-        configureUpstream(&config.upstreams[0])
-        var notify = NotifyConfig(webhook: try requireURL(webhookURL))
+        var upstream = UpstreamSettings(
+            name: "default", listen: ListenAddress(host: "127.0.0.1", port: 0), url: try requireURL(vendor.baseURL))
+        upstream.retry.maxAttempts = vendorAttempts
+        upstream.retry.schedule = [.milliseconds(10)]
+        configureUpstream(&upstream)
+        var notify = NotifySettings(webhook: try requireURL(webhookURL))
         var policy = DeliveryPolicy()
         policy.backoff = Backoff(initial: .milliseconds(20), multiplier: 2, max: .seconds(1), jitter: .none)
         configure(&notify, &policy)
-        config.notify = notify
-        runtime = try ProxyRuntime(config: config, logger: logger)
+        runtime = try ProxyRuntime(settings: ProxySettings(upstreams: [upstream]), logger: logger)
         notifier = GiveUpNotifier(
-            config: notify, forwarder: runtime.forwarder, loop: runtime.loop, logger: logger, policy: policy,
+            settings: notify, forwarder: runtime.forwarder, loop: runtime.loop, logger: logger, policy: policy,
             journal: journal)
         counters = notifier.counters
         // Before the loop runs, so no exchange can miss the observer.
         runtime.addObserver(notifier)
-        port = runtime.boundPorts[config.upstreams[0].name]!
+        port = runtime.boundPorts[upstream.name]!
         thread = RuntimeThread(runtime)
     }
 

@@ -1,5 +1,5 @@
-import Config
 import Foundation
+import Proxy
 import TestSupport
 import Testing
 
@@ -91,7 +91,7 @@ extension Live {
             let upstream = try RetryFixture.upstream(failing: 1, with: RetryFixture.status(503))
             let refusing = try RefusingPort()
             let closed = refusing.url
-            let configure: (inout UpstreamConfig, inout Limits) -> Void = { upstream, _ in
+            let configure: (inout UpstreamSettings, inout ProxyLimits) -> Void = { upstream, _ in
                 upstream.retry.maxAttempts = 2
                 if !enabled { upstream.attemptsHeader = nil }
             }

@@ -1,5 +1,5 @@
-import Config
 import Foundation
+import Listener
 import Retry
 import TestSupport
 import Testing
@@ -97,7 +97,7 @@ extension Live {
             }
             #expect(try proxy.request(target: "/a").status == 503)
             #expect(upstream.requests.count == 1)
-            var next = proxy.runtime.config
+            var next = proxy.runtime.settings
             next.upstreams[0].retry.maxAttempts = 2
             next.upstreams[0].retry.backoff = Backoff(initial: .milliseconds(10), multiplier: 1, max: .milliseconds(10))
             let changed = next
@@ -126,7 +126,7 @@ extension Live {
                 Array("PUT /v1/assets/9 HTTP/1.1\r\nHost: vendor\r\nContent-Length: 2000\r\n\r\n".utf8)
                     + body.prefix(500))
             Thread.sleep(forTimeInterval: 0.1)
-            var lower = proxy.runtime.config
+            var lower = proxy.runtime.settings
             lower.limits.replayLimit = 1000
             let lowered = lower
             try proxy.onLoop { try $0.reload(lowered) }

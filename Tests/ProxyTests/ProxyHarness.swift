@@ -1,5 +1,6 @@
-import Config
+import Forwarder
 import Foundation
+import Listener
 import Logging
 import Proxy
 import TestSupport
@@ -17,15 +18,14 @@ final class ProxyHarness: @unchecked Sendable {
     init(
         upstreamURL: String,
         logger: Logger = Logger(label: "retryd-test", factory: { _ in SwiftLogNoOpLogHandler() }),
-        shared: SharedConfig? = nil,
+        shared: SharedSettings? = nil,
         workers: Int = 1,
-        configure: (inout UpstreamConfig, inout Limits) -> Void = { _, _ in }
+        configure: (inout UpstreamSettings, inout ProxyLimits) -> Void = { _, _ in }
     ) throws {
-        var config = try RetrydConfig.quickStart(listen: "127.0.0.1:0", upstream: upstreamURL)
-        config.shared = shared
-        configure(&config.upstreams[0], &config.limits)
-        runtime = try ProxyRuntime(config: config, logger: logger, workers: workers)
-        port = runtime.boundPorts[config.upstreams[0].name]!
+        var settings = ProxySettings(upstreams: [try .local(upstreamURL)], shared: shared)
+        configure(&settings.upstreams[0], &settings.limits)
+        runtime = try ProxyRuntime(settings: settings, logger: logger, workers: workers)
+        port = runtime.boundPorts[settings.upstreams[0].name]!
         thread = RuntimeThread(runtime)
     }
 
@@ -33,7 +33,7 @@ final class ProxyHarness: @unchecked Sendable {
     convenience init(
         _ upstream: TestUpstream,
         logger: Logger = Logger(label: "retryd-test", factory: { _ in SwiftLogNoOpLogHandler() }),
-        configure: (inout UpstreamConfig, inout Limits) -> Void = { _, _ in }
+        configure: (inout UpstreamSettings, inout ProxyLimits) -> Void = { _, _ in }
     ) throws {
         try self.init(upstreamURL: upstream.baseURL, logger: logger, configure: configure)
     }
@@ -71,6 +71,19 @@ extension ProxyHarness {
     func waitUntilStopped(timeout: Duration) -> Bool {
         thread.waitUntilStopped(timeout: timeout)
     }
+}
+
+extension UpstreamSettings {
+    /// An upstream named "default" on an ephemeral loopback port in front of `url`, defaults for the rest.
+    static func local(_ url: String) throws -> UpstreamSettings {
+        guard let parsed = UpstreamURL.parse(url) else { throw TestSettingsError.badURL(url) }
+        return UpstreamSettings(name: "default", listen: ListenAddress(host: "127.0.0.1", port: 0), url: parsed)
+    }
+}
+
+/// A fixture URL that does not parse.
+enum TestSettingsError: Error {
+    case badURL(String)
 }
 
 extension TestUpstream {

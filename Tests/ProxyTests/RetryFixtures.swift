@@ -1,6 +1,6 @@
-import Config
 import Foundation
 import Logging
+import Proxy
 import Retry
 import TestSupport
 
@@ -22,7 +22,7 @@ extension ProxyHarness {
         _ upstream: TestUpstream,
         logger: Logger = Logger(label: "retryd-test", factory: { _ in SwiftLogNoOpLogHandler() }),
         workers: Int = 1,
-        configure: (inout UpstreamConfig, inout Limits) -> Void = { _, _ in }
+        configure: (inout UpstreamSettings, inout ProxyLimits) -> Void = { _, _ in }
     ) throws -> ProxyHarness {
         try quick(upstreamURL: upstream.baseURL, logger: logger, workers: workers, configure: configure)
     }
@@ -32,7 +32,7 @@ extension ProxyHarness {
         upstreamURL: String,
         logger: Logger = Logger(label: "retryd-test", factory: { _ in SwiftLogNoOpLogHandler() }),
         workers: Int = 1,
-        configure: (inout UpstreamConfig, inout Limits) -> Void = { _, _ in }
+        configure: (inout UpstreamSettings, inout ProxyLimits) -> Void = { _, _ in }
     ) throws -> ProxyHarness {
         try ProxyHarness(upstreamURL: upstreamURL, logger: logger, workers: workers) { upstream, limits in
             upstream.retry = .quick()

@@ -1,4 +1,3 @@
-import Config
 import Foundation
 import Logging
 import Loop
@@ -23,7 +22,7 @@ import Testing
             instances = thread.sync {
                 names.map { name in
                     SharedQuota(
-                        config: SharedConfig(redis: url, instance: name), loop: loop, logger: Logger(label: name),
+                        config: SharedSettings(redis: url, instance: name), loop: loop, logger: Logger(label: name),
                         callTimeout: .seconds(1))
                 }
             }

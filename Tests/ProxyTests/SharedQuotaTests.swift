@@ -1,5 +1,5 @@
-import Config
 import Foundation
+import Proxy
 import Redis
 import TestSupport
 import Testing
@@ -11,7 +11,7 @@ extension Live {
         static func instance(
             _ upstream: TestUpstream, redis: RedisServerProcess, name: String, workers: Int = 1
         ) throws -> ProxyHarness {
-            let shared = SharedConfig(redis: try RedisURL(parsing: redis.urlString), instance: name)
+            let shared = SharedSettings(redis: try RedisURL(parsing: redis.urlString), instance: name)
             return try ProxyHarness(upstreamURL: upstream.baseURL, shared: shared, workers: workers) { upstream, _ in
                 upstream.retry = .quick(maxAttempts: 1)
             }

@@ -1,4 +1,3 @@
-import Config
 import Events
 import Foundation
 import Proxy
@@ -152,7 +151,7 @@ extension Live {
                 upstream.breaker.openFor = .seconds(30)
             }
             _ = try Self.requests(3, clients: 1, to: proxy)
-            var same = proxy.runtime.config
+            var same = proxy.runtime.settings
             same.upstreams[0].retry.maxAttempts = 2
             let unchanged = same
             try proxy.onLoop { try $0.reload(unchanged) }

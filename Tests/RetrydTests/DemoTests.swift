@@ -1,6 +1,6 @@
 import ArgumentParser
-import Config
 import Foundation
+import Listener
 import Loop
 import Testing
 

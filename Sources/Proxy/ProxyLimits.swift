@@ -2,7 +2,7 @@ import Listener
 
 /// Global limits that protect retryd from misbehaving clients. The per-connection ones are the listener's own
 /// ``ServerLimits``, held here rather than copied, so each default lives in one place.
-package struct Limits: Sendable, Equatable {
+package struct ProxyLimits: Sendable, Equatable {
     /// What every client connection is held to: header, target and body sizes, header and idle timeouts.
     package var connection = ServerLimits()
     /// Client connections open at once, across all listeners; past it, new ones are answered 503 and closed.

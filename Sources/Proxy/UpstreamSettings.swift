@@ -1,8 +1,10 @@
 import Admission
+import Forwarder
+import Listener
 import Retry
 
-/// One vendor API and the listener that fronts it.
-package struct UpstreamConfig: Sendable, Equatable {
+/// One vendor API and the listener that fronts it, as the proxy uses it; the defaults here are the only ones.
+package struct UpstreamSettings: Sendable, Equatable {
     /// Unique name used in logs and metrics (`[A-Za-z0-9_.-]+`).
     package var name: String
     /// Where this upstream's listener binds.
@@ -16,7 +18,7 @@ package struct UpstreamConfig: Sendable, Equatable {
     /// CA bundle used instead of the system store to verify the upstream, when set.
     package var caFile: String?
     /// Headers added to (or replacing those of) every request toward the upstream, in configuration order.
-    package var setHeaders: [(name: String, value: String)] = []
+    @ComparableHeaders package var setHeaders: [(name: String, value: String)] = []
     /// Extra response headers logged as vendor request ids on give-up (X-Request-Id and X-Resource-ID always are).
     package var requestIDHeaders: [String] = []
     /// Fields of a JSON response body (its first 64 KiB) logged as vendor request ids on give-up, e.g. `requestId`.
@@ -27,13 +29,6 @@ package struct UpstreamConfig: Sendable, Equatable {
     package var retry = RetryPolicy()
     /// Per-endpoint overrides, first match wins; each carries its complete effective policy.
     package var rules: [EndpointRule] = []
-    /// Which rules came from the file and which from the preset, in ``rules`` order.
-    package var ruleOrigins: [ValueOrigin] = []
-    /// The vendor preset the policy starts from, if any.
-    package var preset: String?
-    /// Where each setting that is not a built-in default came from, by key (`retry.max_attempts`,
-    /// `request_id_headers`…).
-    package var origins: [String: ValueOrigin] = [:]
     /// How the vendor's quota is respected (`[upstream.quota]`): the gate, pacing, a reserve, attempts out at once.
     package var quota = QuotaPolicy()
     /// How many retries may add to the upstream's load (`[upstream.retry] budget`).
@@ -46,17 +41,5 @@ package struct UpstreamConfig: Sendable, Equatable {
         self.name = name
         self.listen = listen
         self.url = url
-    }
-
-    /// Field-by-field equality; written by hand because tuples are not `Equatable`.
-    package static func == (lhs: UpstreamConfig, rhs: UpstreamConfig) -> Bool {
-        lhs.name == rhs.name && lhs.listen == rhs.listen && lhs.url == rhs.url
-            && lhs.connectTimeout == rhs.connectTimeout && lhs.attemptTimeout == rhs.attemptTimeout
-            && lhs.caFile == rhs.caFile
-            && lhs.setHeaders.elementsEqual(rhs.setHeaders, by: { $0.name == $1.name && $0.value == $1.value })
-            && lhs.requestIDHeaders == rhs.requestIDHeaders && lhs.attemptsHeader == rhs.attemptsHeader
-            && lhs.requestIDFields == rhs.requestIDFields && lhs.retry == rhs.retry && lhs.rules == rhs.rules
-            && lhs.ruleOrigins == rhs.ruleOrigins && lhs.preset == rhs.preset && lhs.origins == rhs.origins
-            && lhs.quota == rhs.quota && lhs.budget == rhs.budget && lhs.breaker == rhs.breaker
     }
 }

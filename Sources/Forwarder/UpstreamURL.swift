@@ -1,3 +1,5 @@
+import Loop
+
 /// The vendor API a listener forwards to: scheme, host, optional port and a base path prefixed to every request.
 package struct UpstreamURL: Sendable, Equatable {
     /// `http` or `https`.
@@ -49,27 +51,37 @@ package struct UpstreamURL: Sendable, Equatable {
         return origin + basePath + pathAndQuery
     }
 
+    /// Why a text is not an upstream URL, in words an error message can quote.
+    package struct Invalid: Error, Sendable, Equatable, CustomStringConvertible {
+        /// What is wrong.
+        package var description: String
+
+        init(_ description: String) {
+            self.description = description
+        }
+    }
+
     /// Parses like `parse(_:)` but says what is wrong.
-    static func parsed(_ text: String) -> Result<UpstreamURL, ValueProblem> {
+    package static func parsed(_ text: String) -> Result<UpstreamURL, Invalid> {
         guard let schemeEnd = text.range(of: "://") else {
-            return .failure(ValueProblem("expected an absolute URL like https://api.vendor.example/v2"))
+            return .failure(Invalid("expected an absolute URL like https://api.vendor.example/v2"))
         }
         let scheme = text[..<schemeEnd.lowerBound].lowercased()
         guard scheme == "http" || scheme == "https" else {
-            return .failure(ValueProblem("scheme must be http or https, not \"\(scheme)\""))
+            return .failure(Invalid("scheme must be http or https, not \"\(scheme)\""))
         }
         let rest = text[schemeEnd.upperBound...]
         guard !rest.contains("?"), !rest.contains("#") else {
-            return .failure(ValueProblem("a query or fragment is not allowed; the client's request supplies them"))
+            return .failure(Invalid("a query or fragment is not allowed; the client's request supplies them"))
         }
         guard !rest.contains(where: { $0.isWhitespace || $0.asciiValue.map { $0 < 0x20 || $0 == 0x7F } == true })
         else {
-            return .failure(ValueProblem("whitespace and control characters are not allowed"))
+            return .failure(Invalid("whitespace and control characters are not allowed"))
         }
         let pathStart = rest.firstIndex(of: "/") ?? rest.endIndex
         let authority = rest[..<pathStart]
         guard !authority.contains("@") else {
-            return .failure(ValueProblem("credentials in the URL are not supported; use set_headers"))
+            return .failure(Invalid("credentials in the URL are not supported; use set_headers"))
         }
         let hostAndPort: (host: String, port: Substring?)
         switch splitAuthority(authority) {
@@ -79,7 +91,7 @@ package struct UpstreamURL: Sendable, Equatable {
         var port: UInt16?
         if let portText = hostAndPort.port {
             guard let value = IPLiteral.port(portText, allowingZero: false) else {
-                return .failure(ValueProblem("port must be a number from 1 to 65535"))
+                return .failure(Invalid("port must be a number from 1 to 65535"))
             }
             port = value
         }
@@ -91,16 +103,16 @@ package struct UpstreamURL: Sendable, Equatable {
     /// Splits `host[:port]` or `[v6][:port]` and checks the host.
     private static func splitAuthority(
         _ authority: Substring
-    ) -> Result<(host: String, port: Substring?), ValueProblem> {
+    ) -> Result<(host: String, port: Substring?), Invalid> {
         if authority.hasPrefix("[") {
             guard let close = authority.firstIndex(of: "]") else {
-                return .failure(ValueProblem("unterminated [IPv6] host"))
+                return .failure(Invalid("unterminated [IPv6] host"))
             }
             let host = String(authority[authority.index(after: authority.startIndex)..<close])
-            guard IPLiteral.isIPv6(host) else { return .failure(ValueProblem("\"\(host)\" is not an IPv6 address")) }
+            guard IPLiteral.isIPv6(host) else { return .failure(Invalid("\"\(host)\" is not an IPv6 address")) }
             let after = authority[authority.index(after: close)...]
             if after.isEmpty { return .success((host, nil)) }
-            guard after.hasPrefix(":") else { return .failure(ValueProblem("unexpected text after [IPv6] host")) }
+            guard after.hasPrefix(":") else { return .failure(Invalid("unexpected text after [IPv6] host")) }
             return .success((host, after.dropFirst()))
         }
         let parts = authority.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
@@ -108,7 +120,7 @@ package struct UpstreamURL: Sendable, Equatable {
         let isHostName =
             !host.isEmpty && !host.hasPrefix(".") && !host.hasPrefix("-")
             && host.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-") }
-        guard isHostName else { return .failure(ValueProblem("missing or invalid host name")) }
+        guard isHostName else { return .failure(Invalid("missing or invalid host name")) }
         return .success((host, parts.count == 2 ? parts[1] : nil))
     }
 }

@@ -1,22 +1,35 @@
 import Retry
 
-extension ConfigDecoder {
-    static let verifyKeys = ["method", "path", "field", "not_applied"]
+/// A rule's `verify = { ... }`: the probe that asks the vendor whether a failed request was applied.
+enum VerifyKeys {
+    static let method = SettingKey.field("method", \VerifyProbe.method) { (value) throws(ConfigError) in
+        let method = try value.string().uppercased()
+        guard RequestTraits.idempotentMethods.contains(method) else {
+            throw value.error("a probe must be safe to repeat; use GET or HEAD, not \(method)")
+        }
+        return method
+    }
+    /// Read by ``decode(_:in:pattern:)`` with `field` and `not_applied`: the probe needs all three.
+    static let path = SettingKey<VerifyProbe>.structural("path")
+    static let field = SettingKey<VerifyProbe>.structural("field")
+    static let notApplied = SettingKey<VerifyProbe>.structural("not_applied")
+
+    static let table = KeyTable([method, path, field, notApplied])
 
     /// Decodes a rule's `verify` table, with `verify_on` and `on_applied` from the rule beside it.
     ///
     /// - Parameter pattern: The rule's path, whose stars the probe path's `{N}` refer to.
-    static func decodeVerify(_ value: ValueReader, in rule: TableReader, pattern: PathPattern?) throws(ConfigError)
+    static func decode(_ value: ValueReader, in rule: TableReader, pattern: PathPattern?) throws(ConfigError)
         -> VerifyProbe
     {
         let table = try value.table()
-        try table.rejectUnknownKeys(
-            allowed: verifyKeys,
-            hints: [
-                "verify_on": "verify_on goes beside verify in [[upstream.rule]]",
-                "on_applied": "on_applied goes beside verify in [[upstream.rule]]",
-            ])
-        let pathValue = try table.required("path")
+        try VerifyKeys.table.rejectUnknownKeys(
+            in: table,
+            hints: Dictionary(
+                uniqueKeysWithValues: [RuleKeys.verifyOn, RuleKeys.onApplied].map { key in
+                    (key.name, "\(key.name) goes beside verify in [[upstream.rule]]")
+                }))
+        let pathValue = try table.required(VerifyKeys.path.name)
         let path = try pathValue.string()
         guard path.hasPrefix("/") else { throw pathValue.error("probe path \"\(path)\" must start with \"/\"") }
         guard let highest = VerifyProbe.highestCapture(in: path) else {
@@ -28,13 +41,13 @@ extension ConfigDecoder {
                 "\"\(path)\" uses {\(highest)} but the rule path has \(stars == 0 ? "no" : "only \(stars)") star"
                     + (stars == 1 ? "" : "s"))
         }
-        let fieldValue = try table.required("field")
+        let fieldValue = try table.required(VerifyKeys.field.name)
         let fieldName = try fieldValue.string()
-        let notAppliedValue = try table.required("not_applied")
+        let notAppliedValue = try table.required(VerifyKeys.notApplied.name)
         let judge: VerifyProbe.Judge
         let listsNothing: Bool
         if fieldName == "status" {
-            let notApplied = try statuses(notAppliedValue)
+            let notApplied = try ConfigDecoder.statuses(notAppliedValue)
             judge = .status(notApplied: notApplied)
             listsNothing = notApplied.isEmpty
         } else {
@@ -49,15 +62,10 @@ extension ConfigDecoder {
             throw notAppliedValue.error("must list at least one value that means \"not applied\"")
         }
         var probe = VerifyProbe(path: path, judge: judge)
-        if let value = table["method"] {
-            let method = try value.string().uppercased()
-            guard RequestTraits.idempotentMethods.contains(method) else {
-                throw value.error("a probe must be safe to repeat; use GET or HEAD, not \(method)")
-            }
-            probe.method = method
-        }
-        if let value = rule["verify_on"] { probe.verifyOn = try statuses(value) }
-        if let value = rule["on_applied"] {
+        var secrets: [String] = []
+        try VerifyKeys.table.read(table, into: &probe, secrets: &secrets)
+        if let value = rule[RuleKeys.verifyOn.name] { probe.verifyOn = try ConfigDecoder.statuses(value) }
+        if let value = rule[RuleKeys.onApplied.name] {
             let name = try value.string()
             guard let onApplied = VerifyProbe.OnApplied(rawValue: name) else {
                 let names = VerifyProbe.OnApplied.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: " or ")
@@ -72,19 +80,14 @@ extension ConfigDecoder {
     private static func fieldValues(_ value: ValueReader) throws(ConfigError) -> Set<String> {
         var values: Set<String> = []
         for element in try value.array() {
-            if let integer = element.value.int {
+            if let integer = element.literalInteger {
                 values.insert(String(integer))
-            } else if let bool = element.value.bool {
+            } else if let bool = element.literalBool {
                 values.insert(String(bool))
             } else {
                 values.insert(try element.string())
             }
         }
         return values
-    }
-
-    /// An idempotency key header name; `""` turns off one inherited from the upstream.
-    static func idempotencyKeyName(_ value: ValueReader) throws(ConfigError) -> String? {
-        try value.string().isEmpty ? nil : try headerName(value)
     }
 }

@@ -1,6 +1,7 @@
-import Config
+import Forwarder
 import Testing
 
+/// Upstream URLs as the configuration writes them, and the URL each client request target is forwarded to.
 @Suite struct UpstreamURLTests {
     @Test func parsesSchemeHostPortAndBasePath() throws {
         let url = try #require(UpstreamURL.parse("HTTPS://API.Vendor.example:8443/v2/"))
@@ -47,31 +48,5 @@ import Testing
     ])
     func rejectsMalformedURLs(text: String) {
         #expect(UpstreamURL.parse(text) == nil)
-    }
-
-    @Test(arguments: [
-        ("127.0.0.1:8080", ListenAddress(host: "127.0.0.1", port: 8080)),
-        ("localhost:80", ListenAddress(host: "localhost", port: 80)),
-        ("LocalHost:80", ListenAddress(host: "localhost", port: 80)),
-        ("[::1]:8080", ListenAddress(host: "::1", port: 8080)),
-        ("0.0.0.0:0", ListenAddress(host: "0.0.0.0", port: 0)),
-    ])
-    func parsesListenAddresses(text: String, expected: ListenAddress) {
-        #expect(ListenAddress.parse(text) == expected)
-    }
-
-    @Test(arguments: [
-        "127.0.0.1", "127.0.0.1:", ":8080", "127.0.0.1:65536", "127.0.0.1:-1", "256.0.0.1:80", "1.2.3:80",
-        "example.com:80", "::1:80", "[::1]", "[::1]80", "[127.0.0.1]:80",
-    ])
-    func rejectsMalformedListenAddresses(text: String) {
-        #expect(ListenAddress.parse(text) == nil)
-    }
-
-    @Test func listenAddressDescriptionRoundTrips() throws {
-        for text in ["127.0.0.1:8080", "[::1]:80", "localhost:1"] {
-            let address = try #require(ListenAddress.parse(text))
-            #expect(address.description == text)
-        }
     }
 }
