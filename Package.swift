@@ -5,7 +5,8 @@ import PackageDescription
 //   retryd -> {Admin, Notify, Proxy, Service, Journal}
 //   Admin -> {Listener, Events}        Notify -> {Forwarder, Events, Journal}      Service -> {Loop, Retry, HTTP1}
 //   Proxy -> {Listener, Forwarder, Events, Retry, HTTP1, Config}
-//   Listener -> {Loop, HTTP1}          Forwarder -> {Loop, CCurl, HTTP1, Retry}    Redis -> {Loop, CHiredis}
+//   Listener -> {Loop, HTTP1, ListenerCore}    Forwarder -> {Loop, CCurl, HTTP1, Retry}    Redis -> {Loop, CHiredis}
+//   ListenerCore -> HTTP1 (the client connection's state machine, pure: the compiler keeps Loop's syscalls out)
 //   Loop -> CLinux
 //   Events -> Retry                    Config -> {Retry, HTTP1, Listener (for its ServerLimits), Journal (policy)}
 //   Journal -> {CSQLite, Retry, Events} (the give-up journal; its writer thread is the only one touching the disk)
@@ -60,9 +61,10 @@ let package = Package(
             name: "Loop",
             dependencies: ["CLinux"]
         ),
+        .target(name: "ListenerCore", dependencies: ["HTTP1"]),
         .target(
             name: "Listener",
-            dependencies: ["Loop", "HTTP1"]
+            dependencies: ["Loop", "HTTP1", "ListenerCore"]
         ),
         .target(
             name: "Forwarder",
@@ -126,7 +128,7 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Retry", "Admission", "Redis", "Journal"]),
         .testTarget(name: "LoopTests", dependencies: ["Loop", "TestSupport"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "Loop", "TestSupport"]),
-        .testTarget(name: "ListenerTests", dependencies: ["Listener", "Loop", "TestSupport"]),
+        .testTarget(name: "ListenerTests", dependencies: ["Listener", "ListenerCore", "HTTP1", "Loop", "TestSupport"]),
         .testTarget(name: "ForwarderTests", dependencies: ["Forwarder", "CCurl", "Loop", "TestSupport"]),
         .testTarget(
             name: "ServiceTests",
