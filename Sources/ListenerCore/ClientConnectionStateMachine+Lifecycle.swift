@@ -104,6 +104,7 @@ extension ClientConnectionStateMachine {
 
     /// The flush scheduled for the end of the iteration runs: false when the connection closed meanwhile.
     package mutating func deferredFlushRuns() -> Bool {
+        assert(socket.flushScheduled, "a flush ran that no action asked for")
         socket.flushScheduled = false
         return !isClosed
     }

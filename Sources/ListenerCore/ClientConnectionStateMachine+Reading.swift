@@ -106,6 +106,7 @@ extension ClientConnectionStateMachine {
 
     /// The handler turned the head into `sink`; it may have answered at once and moved on, and then hears nothing.
     package mutating func attach(_ sink: Sink) {
+        assert(request.map { $0.sink == nil } ?? true, "a second sink for one request")
         updateRequest { $0.sink = sink }
     }
 

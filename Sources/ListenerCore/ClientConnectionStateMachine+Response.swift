@@ -33,6 +33,7 @@ extension ClientConnectionStateMachine {
     /// Body bytes were queued and `queued` bytes now wait: false above the high watermark, and the sink then hears
     /// ``SinkCall/responseWritable`` once output drains.
     package mutating func bodyQueued(queued: Int) -> Bool {
+        assert(request?.framing != nil, "body queued that writeBody did not allow")
         guard queued > limits.outputHighWatermark else { return true }
         updateRequest { $0.wantsWritable = true }
         return false
