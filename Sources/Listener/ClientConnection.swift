@@ -8,7 +8,7 @@ import Loop
 /// machine's; the connection reads and writes the socket, keeps the bytes, arms its timer and calls the sink as the
 /// machine's actions say, and keeps no flags of its own.
 package final class ClientConnection: EventHandler, DeferredWork {
-    typealias Machine = ClientConnectionStateMachine<any RequestSink>
+    typealias Machine = ClientConnectionStateMachine
 
     let fd: Int32
     unowned let loop: EventLoop

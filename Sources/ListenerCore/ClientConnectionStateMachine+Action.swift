@@ -111,7 +111,3 @@ package enum SinkCall: Equatable, Sendable {
     /// Pending output drained below the low watermark.
     case responseWritable
 }
-
-extension ClientConnectionStateMachine.Action: Equatable where Sink: Equatable {}
-extension ClientConnectionStateMachine.SinkEvent: Equatable where Sink: Equatable {}
-extension ClientConnectionStateMachine.ParseStep: Equatable where Sink: Equatable {}

@@ -61,6 +61,14 @@ struct MachineWalk {
 
     mutating func pick(_ count: UInt64) -> Int { Int(random.next() % count) }
 
+    /// An action with only a timer change or a flush, for the decisions that come without one.
+    func effect(timer: TimerChange? = nil, flush: Bool = false) -> Machine.Action {
+        var action = Machine.Action()
+        action.timer = timer
+        action.flush = flush
+        return action
+    }
+
     /// Checks one action against the walk's rules and keeps the shell's side (timer, input, flush) in step.
     @discardableResult
     mutating func check(_ action: Machine.Action, _ input: String) -> Machine.Action {
@@ -82,8 +90,9 @@ struct MachineWalk {
             closed = true
         }
         if let event = action.sinkEvent {
-            #expect(!gone.contains(event.sink), "\(input): \(event.sink) heard \(event.event) after it was gone")
-            if event.event == .clientGone { gone.insert(event.sink) }
+            let sink = name(event.sink)
+            #expect(!gone.contains(sink), "\(input): \(sink) heard \(event.event) after it was gone")
+            if event.event == .clientGone { gone.insert(sink) }
         }
         return action
     }
@@ -105,10 +114,10 @@ struct MachineWalk {
                 offset += consumed
                 check(action, "head")
                 sinks += 1
-                machine.attach("s\(sinks)")
+                machine.attach(NamedSink("s\(sinks)"))
             case .body(let sink, _, let consumed), .end(let sink, let consumed):
                 offset += consumed
-                if let sink { #expect(!gone.contains(sink), "\(sink) heard body after it was gone") }
+                #expect(!gone.contains(name(sink)), "\(name(sink)) heard body after it was gone")
             case .rejected(let action):
                 check(action, "rejection")
                 pending = []
@@ -129,7 +138,7 @@ struct MachineWalk {
             let piece = Array(stream.prefix(count))
             stream.removeFirst(count)
             guard case .parse(let timer) = machine.received(count, capacity: 64, now: now) else { return }
-            check(action(timer: timer), "received")
+            check(effect(timer: timer), "received")
             pending += piece
             parsePending()
         case 3:
@@ -145,7 +154,7 @@ struct MachineWalk {
             check(head, "writeResponseHead")
         case 6:
             guard case .append(_, let flush) = machine.writeBody(count: pick(3) * 100) else { return }
-            check(action(flush: flush), "writeBody")
+            check(effect(flush: flush), "writeBody")
             _ = machine.bodyQueued(queued: pick(2) * 300_000)
         case 7: check(machine.finishResponse(now: now), "finishResponse")
         case 8: if pick(8) == 0 { check(machine.abortResponse(now: now), "abortResponse") }
@@ -159,7 +168,7 @@ struct MachineWalk {
             guard machine.deferredFlushRuns() else { return }
             check(machine.flushed(remaining: [0, 64 * 1024, 300_000][pick(3)]), "flushed")
             if !pending.isEmpty, case .parse(let timer) = machine.resumeParsing(now: now) {
-                check(action(timer: timer), "resumeParsing")
+                check(effect(timer: timer), "resumeParsing")
                 parsePending()
             }
         case 14: if pick(8) == 0 { check(machine.hangUp(pending: pending.count), "hangUp") }

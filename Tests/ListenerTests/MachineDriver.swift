@@ -3,8 +3,55 @@ import ListenerCore
 
 @testable import Listener
 
-/// The machine under test; sinks are plain names ("s1", "s2", ...) so tests can say which request heard what.
-typealias Machine = ClientConnectionStateMachine<String>
+/// The machine under test.
+typealias Machine = ClientConnectionStateMachine
+
+/// A sink that only has a name ("s1", "s2", ...), so tests can say which request heard what.
+final class NamedSink: RequestSink {
+    let name: String
+
+    init(_ name: String) {
+        self.name = name
+    }
+
+    func requestBody(_ bytes: UnsafeRawBufferPointer) {}
+    func requestEnd() {}
+    func responseWritable() {}
+    func clientGone() {}
+}
+
+/// The name of a sink the tests made, "-" for none.
+func name(_ sink: Machine.Sink?) -> String {
+    guard let sink else { return "-" }
+    return (sink as? NamedSink)?.name ?? "?"
+}
+
+/// An action as tests compare it: the same fields, with the sink by name.
+struct ExpectedAction: Equatable {
+    var output: ConnectionOutput?
+    var dropInput = false
+    var timer: TimerChange?
+    var socket: SocketChange?
+    var flush = false
+    var keepsOutputCapacity = false
+    /// "<sink> <call>", e.g. "s1 clientGone".
+    var sinkEvent: String?
+}
+
+extension ExpectedAction {
+    /// What the machine returned, for comparison.
+    init(_ action: Machine.Action) {
+        self.init(
+            output: action.output, dropInput: action.dropInput, timer: action.timer, socket: action.socket,
+            flush: action.flush, keepsOutputCapacity: action.keepsOutputCapacity,
+            sinkEvent: action.sinkEvent.map { "\(name($0.sink)) \($0.event)" })
+    }
+}
+
+/// Compares what the machine returned with what a test expects.
+func == (actual: Machine.Action, expected: ExpectedAction) -> Bool {
+    ExpectedAction(actual) == expected
+}
 
 /// One second of the machine's monotonic nanoseconds.
 let second: Int64 = 1_000_000_000
@@ -17,7 +64,7 @@ struct MachineDriver {
     /// What happened, in order: "head <target>", "body <sink> <bytes>", "end <sink>", "end -" (no sink).
     var events: [String] = []
     /// The actions parsing asked for (head timers, rejections), in order.
-    var actions: [Machine.Action] = []
+    var actions: [ExpectedAction] = []
     private var sinks = 0
 
     /// A started machine (idle since `now`) with the default server limits, changed by `configure`.
@@ -54,18 +101,18 @@ struct MachineDriver {
                 return (offset + consumed, keepsRest)
             case .head(let head, let consumed, let action):
                 offset += consumed
-                actions.append(action)
+                actions.append(ExpectedAction(action))
                 events.append("head \(head.target)")
                 sinks += 1
-                machine.attach("s\(sinks)")
+                machine.attach(NamedSink("s\(sinks)"))
             case .body(let sink, let range, let consumed):
                 offset += consumed
-                events.append("body \(sink ?? "-") \(range.count)")
+                events.append("body \(name(sink)) \(range.count)")
             case .end(let sink, let consumed):
                 offset += consumed
-                events.append("end \(sink ?? "-")")
+                events.append("end \(name(sink))")
             case .rejected(let action):
-                actions.append(action)
+                actions.append(ExpectedAction(action))
                 return (offset, false)
             }
         }
@@ -76,16 +123,10 @@ struct MachineDriver {
 func action(
     output: ConnectionOutput? = nil, dropInput: Bool = false, timer: TimerChange? = nil, socket: SocketChange? = nil,
     flush: Bool = false, keepsOutputCapacity: Bool = false, sinkEvent: (String, SinkCall)? = nil
-) -> Machine.Action {
-    var action = Machine.Action()
-    action.output = output
-    action.dropInput = dropInput
-    action.timer = timer
-    action.socket = socket
-    action.flush = flush
-    action.keepsOutputCapacity = keepsOutputCapacity
-    action.sinkEvent = sinkEvent.map { Machine.SinkEvent($0.0, $0.1) }
-    return action
+) -> ExpectedAction {
+    ExpectedAction(
+        output: output, dropInput: dropInput, timer: timer, socket: socket, flush: flush,
+        keepsOutputCapacity: keepsOutputCapacity, sinkEvent: sinkEvent.map { "\($0.0) \($0.1)" })
 }
 
 /// A request head as the client would send it.
