@@ -80,7 +80,7 @@ extension ClientConnection {
 
     /// Writes pending output until the socket is full; then waits for EPOLLOUT.
     func flush() {
-        while machine.canWrite && outputOffset < output.count {
+        while machine.canWrite() && outputOffset < output.count {
             let result: IOResult<Int>
             do {
                 result = try output.withUnsafeBytes { (raw) throws(SysError) in

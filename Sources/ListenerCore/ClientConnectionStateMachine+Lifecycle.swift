@@ -68,8 +68,8 @@ extension ClientConnectionStateMachine {
         if !isClosed { socket.writeReady = true }
     }
 
-    /// Whether to write now (the socket took the last write whole).
-    package var canWrite: Bool { !isClosed && socket.writeReady }
+    /// Whether to write now (the socket took the last write whole); `mutating` as ``hasRoomForBody(queued:)`` says.
+    package mutating func canWrite() -> Bool { !isClosed && socket.writeReady }
 
     /// A write would block: wait for epoll's writable edge.
     package mutating func writeWouldBlock() {

@@ -15,7 +15,7 @@ extension ClientConnectionStateMachine {
     }
 
     /// Whether to read now: input may be there and parsing can use it. `pending` counts bytes read and not parsed.
-    package func wantsRead(pending: Int) -> Bool {
+    package mutating func wantsRead(pending: Int) -> Bool {
         !isClosed && socket.readReady && wantsInput(pending: pending)
     }
 

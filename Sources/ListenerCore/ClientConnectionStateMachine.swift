@@ -103,7 +103,11 @@ package struct ClientConnectionStateMachine {
     package var parserBufferCapacity: Int { parser.lineBufferCapacity }
 
     /// Whether pending output of `queued` bytes leaves room for more body (at or below the high watermark).
-    package func hasRoomForBody(queued: Int) -> Bool {
+    ///
+    /// This and the other queries the shell asks on every read and write are `mutating` only so the shell calls them
+    /// in place: a non-mutating call from another module on a class's stored struct copies the whole machine, the
+    /// parser with it (2k instructions per proxied request in retain, release and copy).
+    package mutating func hasRoomForBody(queued: Int) -> Bool {
         queued <= limits.outputHighWatermark
     }
 

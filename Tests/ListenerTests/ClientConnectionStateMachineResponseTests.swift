@@ -109,8 +109,8 @@ struct ClientConnectionStateMachineResponseTests {
         _ = driver.machine.writeResponseHead(ResponseHead(status: 200), framing: .chunked, isDraining: false)
         let high = driver.limits.outputHighWatermark
         let low = driver.limits.outputLowWatermark
-        #expect(driver.machine.hasRoomForBody(queued: high))
-        #expect(!driver.machine.hasRoomForBody(queued: high + 1))
+        #expect(driver.machine.hasRoomForBody(queued: high) == true)
+        #expect(driver.machine.hasRoomForBody(queued: high + 1) == false)
         let roomAtHigh = driver.machine.bodyQueued(queued: high)
         #expect(roomAtHigh)
         let roomAboveHigh = driver.machine.bodyQueued(queued: high + 1)
@@ -129,13 +129,13 @@ struct ClientConnectionStateMachineResponseTests {
     @Test("a write that would block waits for epoll's writable edge")
     func writeReadiness() {
         var driver = MachineDriver()
-        #expect(driver.machine.canWrite)
+        #expect(driver.machine.canWrite() == true)
         driver.machine.writeWouldBlock()
-        #expect(!driver.machine.canWrite)
+        #expect(driver.machine.canWrite() == false)
         driver.machine.writable()
-        #expect(driver.machine.canWrite)
+        #expect(driver.machine.canWrite() == true)
         _ = driver.machine.close()
-        #expect(!driver.machine.canWrite)
+        #expect(driver.machine.canWrite() == false)
     }
 
     @Test("an aborted response is cut: what is queued goes out, then the connection closes without lingering")

@@ -91,7 +91,7 @@ struct ClientConnectionStateMachineTests {
         #expect(read.consumed == first.utf8.count)
         #expect(read.keepsRest)
         #expect(driver.events == ["head /0", "end s1"])
-        #expect(!driver.machine.wantsRead(pending: next.utf8.count), "a request waits for its response")
+        #expect(driver.machine.wantsRead(pending: next.utf8.count) == false, "a request waits for its response")
         // The kept bytes wait until the response is flushed; then parsing resumes under the header timeout.
         #expect(driver.machine.resumeParsing(now: 0) == .skip)
         _ = driver.machine.writeResponseHead(ResponseHead(status: 200), framing: .contentLength(0), isDraining: false)
@@ -109,8 +109,8 @@ struct ClientConnectionStateMachineTests {
             $0.http.maxHeaderBytes = 50
         }
         driver.machine.readable()
-        #expect(driver.machine.wantsRead(pending: 149))
-        #expect(!driver.machine.wantsRead(pending: 150))
+        #expect(driver.machine.wantsRead(pending: 149) == true)
+        #expect(driver.machine.wantsRead(pending: 150) == false)
     }
 
     @Test("a short read means the socket is drained; a full one reads again")
@@ -118,12 +118,12 @@ struct ClientConnectionStateMachineTests {
         var driver = MachineDriver()
         driver.machine.readable()
         driver.read("GET / HTTP/1.1\r\n", shortRead: false)
-        #expect(driver.machine.wantsRead(pending: 0))
+        #expect(driver.machine.wantsRead(pending: 0) == true)
         driver.read("Host: vendor\r\n", shortRead: true)
-        #expect(!driver.machine.wantsRead(pending: 0))
+        #expect(driver.machine.wantsRead(pending: 0) == false)
         driver.machine.readable()
         driver.machine.readWouldBlock()
-        #expect(!driver.machine.wantsRead(pending: 0))
+        #expect(driver.machine.wantsRead(pending: 0) == false)
     }
 
     @Test("a malformed request is answered with its status and a lingering close; the rest is not kept")
@@ -139,7 +139,7 @@ struct ClientConnectionStateMachineTests {
         #expect(String(decoding: ConnectionOutput.rejection(.invalidHeaderName).bytes, as: UTF8.self).contains("400"))
         // While lingering, what the client still sends is read and discarded.
         driver.machine.readable()
-        #expect(driver.machine.wantsRead(pending: 0))
+        #expect(driver.machine.wantsRead(pending: 0) == true)
         #expect(driver.machine.received(4096, capacity: 65536, now: 2 * second) == .skip)
     }
 
@@ -149,7 +149,7 @@ struct ClientConnectionStateMachineTests {
         driver.read("PUT /a HTTP/1.1\r\nHost: vendor\r\nContent-Length: 8\r\n\r\nab", now: 0)
         #expect(driver.machine.setReadingPaused(true).isEmpty)
         driver.machine.readable()
-        #expect(!driver.machine.wantsRead(pending: 0))
+        #expect(driver.machine.wantsRead(pending: 0) == false)
         let paused = driver.read("cd", now: 0)
         #expect(paused.consumed == 0 && paused.keepsRest, "body bytes wait in the buffer")
         #expect(driver.machine.setReadingPaused(false) == action(flush: true))
