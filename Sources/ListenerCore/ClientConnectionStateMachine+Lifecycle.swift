@@ -85,7 +85,7 @@ extension ClientConnectionStateMachine {
         if remaining == 0, case .closing(var closing) = state, !closing.writeShutDown {
             closing.writeShutDown = true
             state = .closing(closing)
-            if closing.linger && !socket.peerClosed {
+            if closing.linger {
                 action.socket = .shutdownWrite
             } else {
                 action.merge(close())

@@ -39,8 +39,6 @@ extension ClientConnectionStateMachine {
 
     /// The client sent FIN (a read returned 0).
     package mutating func endOfInput() -> Action {
-        socket.peerClosed = true
-        socket.readReady = false
         // A partial head and then end of stream cannot be answered; and even a half-close after a complete request
         // counts as leaving, as with nginx's default.
         return close()

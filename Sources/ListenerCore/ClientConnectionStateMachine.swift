@@ -71,13 +71,12 @@ package struct ClientConnectionStateMachine {
     }
 
     /// The socket's side of things, apart from the phase: edge-triggered readiness (set by epoll, cleared when a
-    /// call would block or a read comes up short), whether a flush is queued for the end of the loop iteration, and
-    /// whether the peer sent FIN.
+    /// call would block or a read comes up short) and whether a flush is queued for the end of the loop iteration.
+    /// No "peer sent FIN" flag: end of input closes the connection at once, so nothing could ever read it.
     struct Socket {
         var readReady = false
         var writeReady = true
         var flushScheduled = false
-        var peerClosed = false
     }
 
     // Internal rather than private only because the inputs are spread over this type's files: this module holds
