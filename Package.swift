@@ -5,12 +5,13 @@ import PackageDescription
 //   retryd -> {Config, Proxy, Admin, Notify, Service, Journal}   (the executable wires the modules together)
 //   Config -> {Proxy, Admin, Notify, Listener, Forwarder, Journal, Redis, Admission, Retry, HTTP1, TOMLKit}
 //   Proxy -> {ExchangeCore, Listener, Forwarder, Admission, Redis, Events, Retry, HTTP1}
-//   ExchangeCore -> {Retry, HTTP1}       (the exchange's pure state machine: the compiler keeps I/O out of it)
 //   Admin -> {Listener, Events, Retry, HTTP1}       Notify -> {Forwarder, Journal, Events, Retry, HTTP1}
 //   Service -> {Loop, Retry, HTTP1}                 Journal -> {CSQLite, Retry, Events} (its writer thread alone
 //                                                    touches the disk)
-//   Listener -> {Loop, HTTP1}                       Forwarder -> {Loop, CCurl, HTTP1, Retry}
+//   Listener -> {ListenerCore, Loop, HTTP1}         Forwarder -> {Loop, CCurl, HTTP1, Retry}
 //   Redis -> {Loop, CHiredis}                       Admission -> Retry          Events -> Retry       Loop -> CLinux
+// The two pure state machines have modules of their own, so the compiler keeps I/O, clocks and syscalls out of them:
+//   ExchangeCore -> {Retry, HTTP1} (one exchange)   ListenerCore -> HTTP1 (one client connection)
 // Each module declares its own settings with their defaults (Proxy's UpstreamSettings and ProxyLimits, Admin's
 // AdminSettings, Notify's NotifySettings, Listener's ServerLimits and ListenAddress, Journal's JournalPolicy, Redis's
 // RedisURL); only Config reads the file and maps it onto them, and only the executable imports Config.
@@ -69,9 +70,10 @@ let package = Package(
             name: "Loop",
             dependencies: ["CLinux"]
         ),
+        .target(name: "ListenerCore", dependencies: ["HTTP1"]),
         .target(
             name: "Listener",
-            dependencies: ["Loop", "HTTP1"]
+            dependencies: ["Loop", "HTTP1", "ListenerCore"]
         ),
         .target(
             name: "Forwarder",
@@ -140,7 +142,7 @@ let package = Package(
             ]),
         .testTarget(name: "LoopTests", dependencies: ["Loop", "TestSupport"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "Loop", "TestSupport"]),
-        .testTarget(name: "ListenerTests", dependencies: ["Listener", "Loop", "TestSupport"]),
+        .testTarget(name: "ListenerTests", dependencies: ["Listener", "ListenerCore", "HTTP1", "Loop", "TestSupport"]),
         .testTarget(name: "ForwarderTests", dependencies: ["Forwarder", "CCurl", "Loop", "HTTP1", "TestSupport"]),
         .testTarget(name: "ExchangeCoreTests", dependencies: ["ExchangeCore", "HTTP1", "Retry", "TestSupport"]),
         .testTarget(

@@ -1,82 +1,32 @@
-import HTTP1
+import ListenerCore
 import Loop
 
 extension ClientConnection {
-    /// Moves to `next` and arms the timer that bounds it.
-    func enter(_ next: Phase) {
-        phase = next
-        switch next {
-        case .idle:
-            loop.schedule(timer, after: limits.idleTimeout)
-        case .readingHead:
-            loop.schedule(timer, after: limits.headerTimeout)
-        case .exchange:
-            // The body must keep arriving; once it is complete the exchange owns the timing.
-            loop.schedule(timer, after: limits.idleTimeout)
-        case .closing:
-            loop.schedule(timer, after: limits.lingerTimeout)
-        case .closed:
-            loop.cancel(timer)
-        }
-    }
-
-    /// Fires at the phase deadline; bodies re-arm lazily from their last read instead of per read.
-    func timerFired() {
-        switch phase {
-        case .idle, .closing:
-            close()
-        case .readingHead:
-            output.append(
-                contentsOf: ErrorResponseBytes.requestTimeout(
-                    detail: "the request header section did not arrive in time"))
-            beginClosing()
-            scheduleFlush()
-        case .exchange(let request):
-            guard case .arriving(let lastReadAt) = request.body else { return }
-            let deadline = lastReadAt + limits.idleTimeout.nanoseconds
-            if deadline > loop.now {
-                loop.schedule(timer, at: deadline)
-                return
-            }
-            takeSink()?.clientGone()
-            if case .notStarted = request.response {
-                output.append(
-                    contentsOf: ErrorResponseBytes.requestTimeout(detail: "the request body stopped arriving"))
-                beginClosing()
-                scheduleFlush()
-            } else {
-                abortResponse()
-            }
-        case .closed:
-            break
-        }
-    }
-
-    /// Flushes what is queued, then shuts down writing and drains input briefly (lingering close) so the client
-    /// reads the response instead of a reset caused by its own unread bytes.
-    func beginClosing(drainInput: Bool = true) {
-        if isClosed || isClosing { return }
-        enter(.closing(Closing(linger: drainInput)))
-        dropPendingInput()
-    }
-
-    /// Everything queued has been written: shut down the write side (lingering) or close.
-    func finishClosing() {
-        guard case .closing(var closing) = phase, !closing.writeShutDown else { return }
-        closing.writeShutDown = true
-        phase = .closing(closing)
-        if closing.linger && !peerClosed {
-            Sys.shutdownWrite(fd)
-        } else {
-            close()
-        }
-    }
-
     /// Closes the socket and forgets the connection.
     package func close() {
-        if isClosed { return }
-        let sink = takeSink()
-        enter(.closed)
+        perform(machine.close())
+    }
+
+    /// Closes the connection if it is between requests (used when draining for shutdown).
+    package func closeIfIdle() {
+        perform(machine.closeIfIdle(pending: pendingCount))
+    }
+
+    /// Drops the connection with a TCP reset (SO_LINGER 0) instead of an orderly close, as a crashing server would.
+    ///
+    /// The peer sees ECONNRESET rather than end of stream; retryd's demo vendor uses it to simulate a reset.
+    package func reset() {
+        perform(machine.reset())
+    }
+
+    /// Makes the current response the connection's last: it carries "Connection: close" and the connection closes
+    /// once it is flushed. Call it before ``writeResponseHead(_:framing:)``.
+    package func closeAfterResponse() {
+        machine.closeAfterResponse()
+    }
+
+    /// Carries out a close the machine decided: deregisters, closes the descriptor and drops the buffers.
+    func closeSocket() {
         if let registration { loop.deregister(registration) }
         registration = nil
         Sys.close(fd)
@@ -86,17 +36,5 @@ extension ClientConnection {
         outputOffset = 0
         dropPendingInput()
         server.connectionClosed(self)
-        sink?.clientGone()
-    }
-
-    /// Closes the connection if it is between requests (used when draining for shutdown).
-    package func closeIfIdle() {
-        if isIdle && pendingCount == 0 { close() }
-    }
-}
-
-enum ErrorResponseBytes {
-    static func requestTimeout(detail: String) -> [UInt8] {
-        ErrorResponse.bytes(status: 408, code: "request_timeout", detail: detail, keepAlive: false)
     }
 }

@@ -1,4 +1,5 @@
 import HTTP1
+import ListenerCore
 import Loop
 
 extension ClientConnection {
@@ -6,31 +7,28 @@ extension ClientConnection {
     var pendingCount: Int { pending.count - pendingStart }
 
     /// Storage the connection holds for unparsed input, pending output and the parser's split lines.
-    var heldBufferCapacity: Int { pending.capacity + output.capacity + parser.lineBufferCapacity }
+    var heldBufferCapacity: Int { pending.capacity + output.capacity + machine.parserBufferCapacity }
 
-    /// Reads while input is wanted and may be there; a short read means the socket is drained (epoll will say when
-    /// more arrives), which saves the read that would only return EAGAIN.
+    /// Reads while the machine wants input and it may be there.
     func readAvailable() {
-        while !isClosed && readReady && wantsInput {
+        while machine.wantsRead(pending: pendingCount) {
             let buffer = loop.readBuffer
             let result: IOResult<Int>
             do {
                 result = try Sys.read(fd, into: buffer)
             } catch {
-                peerGone()
+                perform(machine.peerGone())
                 return
             }
             switch result {
             case .wouldBlock:
-                readReady = false
+                machine.readWouldBlock()
             case .done(0):
-                peerClosed = true
-                readReady = false
-                handleEndOfInput()
+                perform(machine.endOfInput())
             case .done(let count):
-                if count < buffer.count { readReady = false }
-                if isClosing { continue }  // lingering: discard
-                if isIdle { enter(.readingHead) }
+                guard case .parse(let timerChange) = machine.received(count, capacity: buffer.count, now: loop.now)
+                else { continue }  // lingering: discarded
+                apply(timerChange)
                 take(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
             }
         }
@@ -44,8 +42,8 @@ extension ClientConnection {
             processPending()
             return
         }
-        let consumed = processInput(bytes)
-        if consumed < bytes.count && !isClosing && !isClosed {
+        let (consumed, keepsRest) = processInput(bytes)
+        if consumed < bytes.count && keepsRest {
             pending = Array(bytes[consumed...])
             pendingStart = 0
         }
@@ -59,9 +57,11 @@ extension ClientConnection {
         swap(&held, &pending)
         let start = pendingStart
         pendingStart = 0
-        let consumed = held.withUnsafeBytes { processInput(UnsafeRawBufferPointer(rebasing: $0[start...])) }
+        let (consumed, keepsRest) = held.withUnsafeBytes {
+            processInput(UnsafeRawBufferPointer(rebasing: $0[start...]))
+        }
         let left = held.count - start - consumed
-        guard left > 0, !isClosing, !isClosed else { return }
+        guard left > 0, keepsRest else { return }
         if start + consumed > held.count / 2 {
             pending = Array(held[(start + consumed)...])
         } else {
@@ -76,103 +76,33 @@ extension ClientConnection {
         pendingStart = 0
     }
 
-    /// Reading continues while parsing can use the bytes: during a head or body, not while a finished
-    /// request waits for its response (pipelined input stays in the buffer, bounded).
-    var wantsInput: Bool {
-        switch phase {
-        case .idle, .readingHead: return pendingCount < limits.maxBufferedInput + limits.http.maxHeaderBytes
-        case .exchange(let request): return request.wantsBody
-        case .closing: return true
-        case .closed: return false
-        }
-    }
-
-    /// Feeds `input` to the parser until it needs more, a request completes, or reading pauses; returns how many
-    /// bytes were consumed. Body bytes are handed to the exchange straight from `input`.
-    func processInput(_ input: UnsafeRawBufferPointer) -> Int {
+    /// Feeds `input` to the machine's parser until it stops, handing each event to the handler or the sink; returns
+    /// how many bytes were consumed and whether the rest is kept. Body bytes reach the sink straight from `input`.
+    func processInput(_ input: UnsafeRawBufferPointer) -> (consumed: Int, keepsRest: Bool) {
         var offset = 0
-        // Runs until the parser asks for more: `.end` can follow `.head` with nothing left to consume.
+        // Runs until the machine says stop: `.end` can follow `.head` with nothing left to consume.
         while true {
-            switch phase {
-            case .closing, .closed: return offset
-            case .exchange(let request) where !request.wantsBody: return offset
-            case .idle, .readingHead, .exchange: break
-            }
             let rest = UnsafeRawBufferPointer(rebasing: input[offset...])
-            let event: ParseEvent?
-            do throws(HTTP1Error) {
-                let consumed: Int
-                (event, consumed) = try parser.parse(rest)
+            switch machine.parse(rest, now: loop.now) {
+            case .stop(let consumed, let keepsRest):
+                return (offset + consumed, keepsRest)
+            case .head(let head, let consumed, let action):
                 offset += consumed
-            } catch {
-                reject(error)
-                return offset
-            }
-            switch event {
-            case nil:
-                return offset
-            case .head(let head):
-                beginExchange(head)
-            case .body(let range):
-                let now = loop.now
-                let sink = updateRequest { request in
-                    request.body = .arriving(lastReadAt: now)
-                    return request.sink
-                }
-                sink??.requestBody(UnsafeRawBufferPointer(rebasing: rest[range]))
-            case .end:
-                // After an early answer the connection may already be idle: the end belongs to no exchange then.
-                let sink = updateRequest { request in
-                    request.body = .complete
-                    return request.sink
-                }
-                sink??.requestEnd()
+                perform(action)
+                // The handler may answer at once and move the connection on; the machine then drops the sink. Asked
+                // before `attach` starts, so that answer is not an overlapping access to the machine.
+                let sink = server.handler.connection(self, didReceive: head)
+                machine.attach(sink)
+            case .body(let sink, let range, let consumed):
+                offset += consumed
+                sink?.requestBody(UnsafeRawBufferPointer(rebasing: rest[range]))
+            case .end(let sink, let consumed):
+                offset += consumed
+                sink?.requestEnd()
+            case .rejected(let action):
+                perform(action)
+                return (offset, false)
             }
         }
-    }
-
-    private func beginExchange(_ head: RequestHead) {
-        enter(
-            .exchange(
-                RequestState(
-                    sink: nil, version: head.version, keepAlive: head.keepAlive,
-                    body: .arriving(lastReadAt: loop.now))))
-        let sink = server.handler.connection(self, didReceive: head)
-        // The handler may have answered at once and moved the connection on; the sink then has nothing to hear.
-        updateRequest { $0.sink = sink }
-    }
-
-    private func handleEndOfInput() {
-        switch phase {
-        case .idle, .closing, .readingHead:
-            // A partial head and then end of stream: nothing can be answered.
-            close()
-        case .exchange:
-            // Even a half-close after a complete request counts as leaving, as with nginx's default.
-            peerGone()
-        case .closed:
-            break
-        }
-    }
-}
-
-extension ClientConnection.RequestState {
-    /// Whether body bytes are wanted now.
-    var wantsBody: Bool {
-        if readingPaused { return false }
-        if case .arriving = body { return true }
-        return false
-    }
-
-    /// Whether the request body has been read to its end.
-    var isBodyComplete: Bool {
-        if case .complete = body { return true }
-        return false
-    }
-
-    /// The response framing, once the head is out.
-    var framing: ResponseFraming? {
-        if case .started(let framing, _) = response { return framing }
-        return nil
     }
 }

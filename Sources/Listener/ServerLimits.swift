@@ -1,4 +1,5 @@
 import HTTP1
+import ListenerCore
 
 /// Limits and timeouts for client connections; defaults in one place.
 package struct ServerLimits: Sendable, Equatable {
@@ -27,14 +28,5 @@ package protocol RequestHandler: AnyObject {
     func connection(_ connection: ClientConnection, didReceive head: RequestHead) -> RequestSink
 }
 
-/// One request's consumer on a client connection.
-package protocol RequestSink: AnyObject {
-    /// A piece of the request body (framing removed); valid only during the call.
-    func requestBody(_ bytes: UnsafeRawBufferPointer)
-    /// The request body is complete.
-    func requestEnd()
-    /// Output drained after ``ClientConnection/writeBody(_:)`` returned false.
-    func responseWritable()
-    /// The client went away (or timed out) before the response was finished.
-    func clientGone()
-}
+/// One request's consumer on a client connection (declared beside the connection's state machine, which carries it).
+package typealias RequestSink = ListenerCore.RequestSink

@@ -4,16 +4,19 @@ import Testing
 
 @testable import Listener
 
-/// What a client connection holds and answers, seen from a real socket.
-@Suite("Client connections", .serialized)
+/// What a client connection holds and answers, seen from a real socket: the shell carries out its machine's actions.
+///
+/// The timing and ordering rules themselves are pure tests of the machine (ClientConnectionStateMachineTests); these
+/// check the wiring, so they wait by polling for what they expect and bound waits only generously.
+@Suite("Client connections")
 struct ClientConnectionTests {
     @Test("an idle keep-alive connection holds no input, output or parser storage")
     func idleConnectionHoldsNoBuffers() throws {
         let harness = try ListenerHarness()
         let client = try TestClient(port: harness.port)
-        // The head arrives in two pieces, so the parser had to keep a split line for a while.
+        // The head arrives in two pieces, so the parser has to keep a split line for a while.
         try client.send("GET /a HTTP/1.1\r\nHost: vendor\r\nX-Split: ")
-        Thread.sleep(forTimeInterval: 0.05)
+        #expect(poll { harness.heldBufferBytes.contains { $0 > 0 } }, "the split line was never held")
         try client.send("yes\r\n\r\n")
         let response = try client.readResponse()
         #expect(response.status == 200)
@@ -32,7 +35,7 @@ struct ClientConnectionTests {
         let client = try TestClient(port: harness.port)
         try client.send("GET /a HTTP/1.1\r\nHost: vendor\r\n\r\n")
         #expect(try client.readToEnd().isEmpty, "the answer queued before the close went out after it")
-        #expect(held.changed.wait(timeout: .now() + 5) == .success)
+        #expect(held.changed.wait(timeout: .now() + 10) == .success)
         #expect(held.value == 0)
     }
 
@@ -48,7 +51,7 @@ struct ClientConnectionTests {
         #expect(harness.heldBufferBytes == [0])
     }
 
-    @Test("a connection past max_connections is answered 503 with Retry-After and closed at once")
+    @Test("a connection past max_connections is answered 503 with Retry-After and closed")
     func overTheLimitIsAnswered() throws {
         let harness = try ListenerHarness(maxConnections: 2)
         let held = try (0..<2).map { _ in try TestClient(port: harness.port) }
@@ -56,43 +59,42 @@ struct ClientConnectionTests {
             try client.send("GET / HTTP/1.1\r\nHost: vendor\r\n\r\n")
             #expect(try client.readResponse().status == 200)
         }
-        let started = ContinuousClock.now
         let extra = try TestClient(port: harness.port)
         try extra.send("GET /late HTTP/1.1\r\nHost: vendor\r\n\r\n")
         let refused = try extra.readResponse()
-        #expect(ContinuousClock.now - started < .seconds(1))
         #expect(refused.status == 503)
         #expect(refused.header("Retry-After") == "1")
         #expect(refused.header("Connection") == "close")
         #expect(refused.jsonObject?["error"] as? String == "too_many_connections")
-        #expect(extra.isClosedByPeer(within: .seconds(2)))
+        #expect(extra.isClosedByPeer(within: .seconds(10)))
         // The held connections are unaffected, and a slot freed by one of them is usable again.
         try held[0].send("GET / HTTP/1.1\r\nHost: vendor\r\n\r\n")
         #expect(try held[0].readResponse().status == 200)
         held[1].close()
-        Thread.sleep(forTimeInterval: 0.1)
+        #expect(poll { harness.onLoop { $0.connectionCount } == 1 })
         let next = try TestClient(port: harness.port)
         try next.send("GET / HTTP/1.1\r\nHost: vendor\r\n\r\n")
         #expect(try next.readResponse().status == 200)
     }
 
-    @Test("a refused client that never closes is forgotten after the drain time; one that closes, at once")
+    // Measures real time: the refusal drain time is a fixed second. Only its lower bound is checked, which a slow
+    // machine cannot break, so the test needs no serialized suite.
+    @Test("a refused client that never closes is held for the drain time; one that closes is forgotten")
     func refusedClientsAreForgotten() throws {
         let harness = try ListenerHarness(maxConnections: 1)
         let held = try TestClient(port: harness.port)
         try held.send("GET / HTTP/1.1\r\nHost: vendor\r\n\r\n")
         #expect(try held.readResponse().status == 200)
+        let connected = ContinuousClock.now
         let silent = try TestClient(port: harness.port)
         #expect(try silent.readResponse().status == 503)
         // The answer ends with end of stream; the server keeps draining the silent client's input for a while.
-        #expect(silent.isClosedByPeer(within: .seconds(1)))
-        #expect(harness.onLoop { $0.refusing.count } == 1)
+        #expect(silent.isClosedByPeer(within: .seconds(10)))
         let polite = try TestClient(port: harness.port)
         #expect(try polite.readResponse().status == 503)
         polite.close()
-        Thread.sleep(forTimeInterval: 0.2)
-        #expect(harness.onLoop { $0.refusing.count } == 1, "the client that closed is still held")
-        Thread.sleep(forTimeInterval: Double(Server.refusalDrainTime.components.seconds) + 0.5)
-        #expect(harness.onLoop { $0.refusing.count } == 0, "the silent client outlived the drain time")
+        #expect(poll { harness.onLoop { $0.refusing.count } <= 1 }, "the client that closed is still held")
+        #expect(poll { harness.onLoop { $0.refusing.count } == 0 }, "the silent client is held forever")
+        #expect(ContinuousClock.now - connected >= Server.refusalDrainTime, "the silent client was dropped early")
     }
 }
