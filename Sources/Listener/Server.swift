@@ -1,5 +1,3 @@
-import Synchronization
-
 #if canImport(Glibc)
     import Glibc
     import Loop
@@ -15,14 +13,14 @@ package final class ConnectionBudget: Sendable {
         var peak = 0
     }
 
-    private let state: Mutex<State>
+    private let state: LockedValue<State>
 
     /// After this many connections of a burst have closed (and at least half of it), free memory is handed back.
     static let trimAfterClosing = 256
 
     /// Creates a budget of `limit` connections.
     package init(limit: Int) {
-        state = Mutex(State(limit: limit))
+        state = LockedValue(State(limit: limit))
     }
 
     /// The most client connections open at once (a reload may change it).

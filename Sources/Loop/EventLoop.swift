@@ -42,7 +42,7 @@ package final class EventLoop: @unchecked Sendable {
     private var deferred: [DeferredWork] = []
     private var deferredNext: [DeferredWork] = []
     private var stopping = false
-    private let injected = Mutex<[@Sendable () -> Void]>([])
+    private let injected = LockedValue<[@Sendable () -> Void]>([])
     /// The thread inside ``run()``, 0 while the loop is not running.
     private let runningThread = Atomic<UInt>(0)
 

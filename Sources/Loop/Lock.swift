@@ -2,8 +2,9 @@
     import Glibc
 #endif
 
-/// A plain mutex for class state that several loops touch (a quota gate), where `Mutex`'s rule that a result be
-/// `sending` rules out handing back what the critical section decided. Not recursive.
+/// A plain pthread mutex, like swift-nio's `NIOLock`: for state that several loops touch. Synchronization's
+/// `Mutex` is a futex the thread sanitizer cannot see, so every section it guards reads as a race under
+/// `--sanitize=thread`; a pthread mutex is intercepted and orders the sections. Not recursive.
 package final class Lock: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
@@ -11,7 +12,8 @@ package final class Lock: @unchecked Sendable {
     package init() {
         mutex = .allocate(capacity: 1)
         mutex.initialize(to: pthread_mutex_t())
-        pthread_mutex_init(mutex, nil)
+        let error = pthread_mutex_init(mutex, nil)
+        precondition(error == 0, "pthread_mutex_init failed: \(error)")
     }
 
     deinit {
@@ -21,7 +23,8 @@ package final class Lock: @unchecked Sendable {
 
     /// Runs `body` holding the mutex.
     package func withLock<Result>(_ body: () throws -> Result) rethrows -> Result {
-        pthread_mutex_lock(mutex)
+        let error = pthread_mutex_lock(mutex)
+        precondition(error == 0, "pthread_mutex_lock failed: \(error)")
         defer { pthread_mutex_unlock(mutex) }
         return try body()
     }

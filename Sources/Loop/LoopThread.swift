@@ -1,12 +1,11 @@
 import Foundation
-import Synchronization
 
 /// An event loop running on a thread of its own: for tests and tools that drive a loop from outside it.
 package final class LoopThread: @unchecked Sendable {
     /// The loop.
     package let loop: EventLoop
     private let finished = DispatchSemaphore(value: 0)
-    private let stopped = Mutex(false)
+    private let stopped = LockedValue(false)
 
     /// Starts `loop` (a new one by default) on a new thread.
     package init(_ loop: EventLoop? = nil) throws(SysError) {

@@ -143,7 +143,7 @@ package final class GiveUpNotifier {
         transfer = nil
         attemptActive = false
         loop.cancel(timeoutTimer)
-        var random = SystemRandomNumberGenerator()
+        var random = SystemRandom()  // not the empty SystemRandomNumberGenerator: see SystemRandom
         let verdict = queue.attemptEnded(
             outcome, at: .nanoseconds(loop.now), wallClock: Sys.wallClockSeconds(), using: &random)
         counters.publish(queue)

@@ -1,14 +1,14 @@
 import Admission
+import Loop
 import Retry
-import Synchronization
 
 /// One upstream's ``UpstreamHealth`` behind a lock, so the exchanges of several event loops could share it; every
 /// call is short and pure inside, and what it changed comes back to the caller to log and report on its own loop.
 final class HealthMonitor: Sendable {
-    private let state: Mutex<UpstreamHealth>
+    private let state: LockedValue<UpstreamHealth>
 
     init(budget: RetryBudgetPolicy, breaker: BreakerPolicy, now: Int64) {
-        state = Mutex(UpstreamHealth(budget: budget, breaker: breaker, now: now))
+        state = LockedValue(UpstreamHealth(budget: budget, breaker: breaker, now: now))
     }
 
     /// Whether any exchange need ask: false when both the budget and the breaker are off.

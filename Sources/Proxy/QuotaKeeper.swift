@@ -1,6 +1,5 @@
 import Admission
 import Loop
-import Synchronization
 
 /// Every quota gate of one upstream: its own ("default") and those endpoint rules name with `bucket = "NAME"`.
 /// One keeper serves the upstream's listeners on every event loop, so one 429 closes the gate for all of them.
@@ -12,7 +11,7 @@ final class QuotaKeeper: @unchecked Sendable {
     let upstream: String
     /// The loop that owns the gates' timers and Redis calls.
     private let loop: EventLoop
-    private let state: Mutex<State>
+    private let state: LockedValue<State>
     /// Hears every gate's changes, with the bucket's name, on the owning loop: log lines, metrics, sharing.
     var onChange: ((BucketGate, GateChange) -> Void)?
     /// The state shared with other instances, when configured; set before the first gate is made.
@@ -26,7 +25,7 @@ final class QuotaKeeper: @unchecked Sendable {
     init(upstream: String, policy: QuotaPolicy, loop: EventLoop) {
         self.upstream = upstream
         self.loop = loop
-        state = Mutex(State(policy: policy))
+        state = LockedValue(State(policy: policy))
     }
 
     /// The `[upstream.quota]` policy gates are created with.

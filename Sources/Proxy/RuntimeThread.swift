@@ -1,12 +1,12 @@
 import Foundation
-import Synchronization
+import Loop
 
 /// Runs a ``ProxyRuntime`` on a thread of its own, for embedding retryd in another program (and for tests).
 package final class RuntimeThread: @unchecked Sendable {
     /// The runtime being run.
     package let runtime: ProxyRuntime
     private let finished = DispatchSemaphore(value: 0)
-    private let stopped = Mutex(false)
+    private let stopped = LockedValue(false)
 
     /// Starts `runtime.run()` on a new thread.
     package init(_ runtime: ProxyRuntime) {

@@ -1,6 +1,5 @@
 import Glibc
 import Loop
-import Synchronization
 
 /// Collects the log lines each event loop's thread writes to a descriptor and writes them together, like nginx's
 /// `access_log ... buffer=`: every loop adopts it and flushes at the end of each iteration, so each batch is at most
@@ -15,9 +14,9 @@ package final class LogBatch: Sendable {
 
     /// The descriptor batched.
     package let fd: Int32
-    private let state = Mutex(State())
+    private let state = LockedValue(State())
     /// Held while writing, so one thread's batch is written whole before another's.
-    private let writing = Mutex(())
+    private let writing = Lock()
 
     /// One adopted thread's pending lines.
     private struct Batch {
@@ -77,7 +76,7 @@ package final class LogBatch: Sendable {
             return state.takePending(index)
         }
         guard let ready else { return true }
-        return writing.withLock { _ in Sys.writeAll(fd, ready) }
+        return writing.withLock { Sys.writeAll(fd, ready) }
     }
 
     /// Writes what the calling thread has pending; called by each adopted loop at the end of its iterations.
@@ -89,6 +88,6 @@ package final class LogBatch: Sendable {
             return state.takePending(index)
         }
         guard let ready else { return true }
-        return writing.withLock { _ in Sys.writeAll(fd, ready) }
+        return writing.withLock { Sys.writeAll(fd, ready) }
     }
 }

@@ -1,5 +1,5 @@
 import Logging
-import Synchronization
+import Loop
 
 /// A locked box of `LogSettings` that every `RetrydLogHandler` made from it reads on each message, so a SIGHUP
 /// reload can change level, format and secrets for loggers that already exist.
@@ -7,11 +7,11 @@ package final class LogSettingsStore: Sendable {
     /// The store `RetrydLogHandler.bootstrap` wires the process's loggers to.
     package static let shared = LogSettingsStore()
 
-    private let state: Mutex<LogSettings>
+    private let state: LockedValue<LogSettings>
 
     /// A store holding `settings`.
     package init(_ settings: LogSettings = LogSettings()) {
-        state = Mutex(settings)
+        state = LockedValue(settings)
     }
 
     /// The settings right now.

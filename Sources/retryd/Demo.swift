@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import Listener
 import Loop
-import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -112,7 +111,7 @@ struct Demo: ParsableCommand {
 
 /// The tour's result, handed from the tour's thread to the main thread once the loop has stopped.
 private final class DemoOutcome: Sendable {
-    private let stored = Mutex<[DemoRow]>([])
+    private let stored = LockedValue<[DemoRow]>([])
 
     var rows: [DemoRow] {
         get { stored.withLock { $0 } }

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import Loop
 
 /// Runs the scripted requests one after another through retryd and turns what happened into table rows.
 ///
@@ -31,9 +31,9 @@ struct DemoTour: Sendable {
     /// cannot take, so the vendor sees no 429.
     private func burstRow(path: String) -> DemoRow {
         let vendorStart = vendor.attemptCount
-        let statuses = Mutex<[Int]>([])
+        let statuses = LockedValue<[Int]>([])
         let started = ContinuousClock.now
-        let slowest = Mutex(Duration.zero)
+        let slowest = LockedValue(Duration.zero)
         let group = DispatchGroup()
         for _ in 0..<burstSize {
             group.enter()

@@ -2,7 +2,6 @@ import Foundation
 import HTTP1
 import Listener
 import Loop
-import Synchronization
 
 /// One attempt the simulated vendor saw, and what it did with it.
 struct VendorAttempt: Sendable, Equatable {
@@ -22,7 +21,7 @@ struct VendorAttempt: Sendable, Equatable {
 final class DemoVendor: RequestHandler, @unchecked Sendable {
     private let loop: EventLoop
     private let scripts: [String: VendorScript]
-    private let log = Mutex<[VendorAttempt]>([])
+    private let log = LockedValue<[VendorAttempt]>([])
     /// Attempts seen per "METHOD /path", which picks the next answer of a cycle (loop thread only).
     private var counts: [String: Int] = [:]
     /// Jobs started by `jobStartedButTimedOut` endpoints, by Idempotency-Key (loop thread only).
