@@ -26,7 +26,7 @@ final class Exchange: RequestSink {
     /// The upstream's retry budget and breaker; nil when neither is on, so nothing is asked.
     let health: HealthMonitor?
     private lazy var timer = LoopTimer { [unowned self] in self.timerFired() }
-    private var random = SystemRandomNumberGenerator()
+    private var random = SystemRandom()  // not the empty SystemRandomNumberGenerator: see SystemRandom
 
     init(head: RequestHead, connection: ClientConnection, service: ProxyService, profile: UpstreamProfile) {
         self.connection = connection
@@ -44,7 +44,7 @@ final class Exchange: RequestSink {
         if let name = policy.idempotencyKey, !RequestTraits.idempotentMethods.contains(head.method) {
             key = head.headers.first(name: name)
             if key == nil {
-                var generator = SystemRandomNumberGenerator()
+                var generator = SystemRandom()
                 let fresh = IdempotencyKey.generate(using: &generator)
                 headers.append((name, fresh))
                 key = fresh

@@ -130,8 +130,10 @@ extension Live {
             var client: TestClient?
             for _ in 0..<30 {
                 let candidate = try proxy.client()
+                // Counted before sending: read after, the count may already include this request.
+                let before = upstream.requests.count
                 try candidate.send("GET /v1/slow HTTP/1.1\r\nHost: localhost\r\n\r\n")
-                #expect(upstream.waitForRequests(upstream.requests.count + 1))
+                #expect(upstream.waitForRequests(before + 1))
                 let onFirst = LockedBox(0)
                 try proxy.onLoop { runtime in onFirst.set(runtime.inFlight) }
                 if onFirst.value == 0 {

@@ -47,16 +47,23 @@ final class ScratchMount {
 @Suite("Journal failures", .enabled(if: ScratchMount.isAvailable, "cannot mount a tmpfs here"))
 struct JournalFailureProcessTests {
     /// A port free a moment ago, for the admin listener (whose port retryd does not report to systemd).
-    static func freePort() throws -> UInt16 {
-        let probe = try TestUpstream(responses: [])
-        let port = probe.port
-        probe.stop()
-        return port
+    /// The port retryd's admin listener (configured on port 0) was bound to, read from its log.
+    static func adminPort(of daemon: JournalProcessTests.Daemon) throws -> UInt16 {
+        let marker = "admin endpoints on 127.0.0.1:"
+        let port = poll(every: .milliseconds(20)) { () -> UInt16? in
+            guard let log = try? String(contentsOfFile: daemon.logPath, encoding: .utf8),
+                let range = log.range(of: marker)
+            else { return nil }
+            return UInt16(log[range.upperBound...].prefix { $0.isNumber })
+        }
+        return try #require(port, "retryd logged no admin listener")
     }
 
-    static func config(stateDir: String, adminPort: UInt16) throws -> String {
+    /// A configuration whose admin listener takes a port of the kernel's choosing: a port found free beforehand could
+    /// be taken by another test before retryd binds it.
+    static func config(stateDir: String) throws -> String {
         let path = NSTemporaryDirectory() + "retryd-fail-\(UUID().uuidString.prefix(8)).toml"
-        JournalProcessTests.writeConfig(path, stateDir: stateDir, webhook: nil, adminPort: adminPort)
+        JournalProcessTests.writeConfig(path, stateDir: stateDir, webhook: nil, adminPort: 0)
         return path
     }
 
@@ -70,14 +77,19 @@ struct JournalFailureProcessTests {
     @Test("a read-only state_dir: requests are answered, the error is logged once and counted, check reports it")
     func readOnlyFileSystem() throws {
         let mount = try ScratchMount(options: "ro,size=64k")
-        let adminPort = try Self.freePort()
-        let config = try Self.config(stateDir: mount.path, adminPort: adminPort)
+        let config = try Self.config(stateDir: mount.path)
         defer { unlink(config) }
 
         let daemon = try JournalProcessTests.Daemon(config: config)
+        let adminPort = try Self.adminPort(of: daemon)
         for index in 0..<20 {
             #expect(try TestClient.request(port: daemon.port, target: "/v1/\(index)").status == 502)
         }
+        // The journal's writer thread counts the drops after the clients have their answers.
+        let counted = try JournalProcessTests.poll {
+            try Self.metric("retryd_journal_dropped_total", port: adminPort) == 20
+        }
+        #expect(counted)
         #expect(try Self.metric("retryd_journal_errors_total", port: adminPort) == 1)
         #expect(try Self.metric("retryd_journal_dropped_total", port: adminPort) == 20)
         let log = daemon.stopAndReadLog()
@@ -93,11 +105,11 @@ struct JournalFailureProcessTests {
     @Test("a full disk: requests are answered, failed writes are counted and logged once a minute at most")
     func fullFileSystem() throws {
         let mount = try ScratchMount(options: "size=160k")
-        let adminPort = try Self.freePort()
-        let config = try Self.config(stateDir: mount.path, adminPort: adminPort)
+        let config = try Self.config(stateDir: mount.path)
         defer { unlink(config) }
 
         let daemon = try JournalProcessTests.Daemon(config: config)
+        let adminPort = try Self.adminPort(of: daemon)
         let clock = ContinuousClock()
         let start = clock.now
         var answered = 0
