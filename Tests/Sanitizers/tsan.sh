@@ -18,8 +18,8 @@
 # TSan builds (debug and release) first crashed inside TSan (a SEGV, not a report) in the webhook notifier:
 # SystemRandomNumberGenerator is empty, and an empty value passed `inout` into specialised generic code has no
 # defined address, which Swift's inout instrumentation hands to TSan (swiftlang/swift#35579 skips only accesses
-# where the type is known to be empty). The notifier now uses Loop's SystemRandom, which has storage; the exchange
-# still passes an empty generator (it has not crashed a run). CONFIGURATION=debug shares the tests' build.
+# where the type is known to be empty). The notifier and the exchange now use Loop's SystemRandom, which has
+# storage. CONFIGURATION=debug shares the tests' build.
 # Takes about 10 minutes on a busy 2-core machine from a clean scratch path (two TSan builds), 40 s once built:
 # the tests about 25 s, the load DURATION + 3 s.
 set -euo pipefail
