@@ -11,7 +11,7 @@ import PackageDescription
 //   Listener -> {ListenerCore, Loop, HTTP1}         Forwarder -> {Loop, CCurl, HTTP1, Retry}
 //   Redis -> {Loop, CHiredis}                       Admission -> Retry          Events -> Retry       Loop -> CLinux
 // The two pure state machines have modules of their own, so the compiler keeps I/O, clocks and syscalls out of them:
-//   ExchangeCore -> {Retry, HTTP1} (one exchange)   ListenerCore -> HTTP1 (one client connection)
+//   ExchangeCore -> {Admission, Retry, HTTP1} (one exchange)       ListenerCore -> HTTP1 (one client connection)
 // Each module declares its own settings with their defaults (Proxy's UpstreamSettings and ProxyLimits, Admin's
 // AdminSettings, Notify's NotifySettings, Listener's ServerLimits and ListenAddress, Journal's JournalPolicy, Redis's
 // RedisURL); only Config reads the file and maps it onto them, and only the executable imports Config.
@@ -57,7 +57,7 @@ let package = Package(
         ),
         .target(name: "HTTP1"),
         .target(name: "Retry"),
-        .target(name: "ExchangeCore", dependencies: ["Retry", "HTTP1"]),
+        .target(name: "ExchangeCore", dependencies: ["Admission", "Retry", "HTTP1"]),
         .target(name: "Admission", dependencies: ["Retry"]),
         .target(
             name: "Config",
@@ -124,7 +124,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "Loop",
+                "Loop", "Retry",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ],

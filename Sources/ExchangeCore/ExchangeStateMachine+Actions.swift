@@ -1,3 +1,4 @@
+import Admission
 import HTTP1
 import Retry
 
@@ -124,25 +125,9 @@ extension ExchangeStateMachine {
         }
     }
 
-    /// Why an exchange is answered by retryd at once: the quota gate's or the breaker's refusal.
-    package struct Refusal: Equatable, Sendable {
-        /// The status for the client: 429 for the gate, 503 for the breaker.
-        package var status: Int
-        /// The JSON body's `error` code.
-        package var code: String
-        /// Seconds until the next attempt could go, for `Retry-After`.
-        package var retryAfter: Int
-        /// One sentence naming the upstream and when it may be asked again.
-        package var detail: String
-
-        /// Creates a refusal.
-        package init(status: Int, code: String, retryAfter: Int, detail: String) {
-            self.status = status
-            self.code = code
-            self.retryAfter = retryAfter
-            self.detail = detail
-        }
-    }
+    /// Why an exchange is answered by retryd at once: the quota gate's 429 or the breaker's 503, with the fields
+    /// every refusal has (status, code, `Retry-After`, one sentence).
+    package typealias Refusal = GateRefusal
 
     /// What the upstream's breaker answered ``Action/consultHealth(firstAttempt:usesBreaker:)``.
     package enum HealthVerdict: Equatable, Sendable {

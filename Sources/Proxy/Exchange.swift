@@ -330,10 +330,6 @@ extension Exchange: GateWaiter {
     }
 
     func refused(_ refusal: GateRefusal) {
-        perform(
-            machine.refusedAtGate(
-                .init(
-                    status: refusal.status, code: refusal.code, retryAfter: refusal.retryAfter,
-                    detail: refusal.detail)))
+        perform(machine.refusedAtGate(refusal))
     }
 }

@@ -9,17 +9,6 @@ let second: Int64 = 1_000_000_000
 /// The wall clock the state machine tests pretend it is.
 let wallClock = 1_795_433_233.0
 
-extension RetryPolicy {
-    /// The default policy with quick, exact backoff: 50 ms, then 100 ms, 200 ms, ... without jitter.
-    static func quick(maxAttempts: Int = 5, deadline: Duration = .seconds(10)) -> RetryPolicy {
-        var policy = RetryPolicy()
-        policy.maxAttempts = maxAttempts
-        policy.deadline = deadline
-        policy.backoff = Backoff(initial: .milliseconds(50), multiplier: 2, max: .seconds(1), jitter: .none)
-        return policy
-    }
-}
-
 typealias Machine = ExchangeStateMachine
 typealias Action = ExchangeStateMachine.Action
 

@@ -4,18 +4,6 @@ import Proxy
 import Retry
 import TestSupport
 
-extension RetryPolicy {
-    /// The default policy with backoff fast and exact enough for live tests: 50 ms, then 100 ms, 200 ms, ...
-    /// without jitter, so measured gaps have a known lower bound.
-    static func quick(maxAttempts: Int = 5, deadline: Duration = .seconds(10)) -> RetryPolicy {
-        var policy = RetryPolicy()
-        policy.maxAttempts = maxAttempts
-        policy.deadline = deadline
-        policy.backoff = Backoff(initial: .milliseconds(50), multiplier: 2, max: .seconds(1), jitter: .none)
-        return policy
-    }
-}
-
 extension ProxyHarness {
     /// retryd in front of `upstream` with `RetryPolicy.quick()`; `configure` adjusts it further.
     static func quick(
