@@ -86,7 +86,7 @@ struct JournalFailureProcessTests {
             #expect(try TestClient.request(port: daemon.port, target: "/v1/\(index)").status == 502)
         }
         // The journal's writer thread counts the drops after the clients have their answers.
-        let counted = try JournalProcessTests.poll {
+        let counted = try poll(every: .milliseconds(20)) {
             try Self.metric("retryd_journal_dropped_total", port: adminPort) == 20
         }
         #expect(counted)
@@ -121,7 +121,7 @@ struct JournalFailureProcessTests {
         #expect(answered == 300)
         #expect(elapsed < .seconds(20), "\(elapsed)")
         // The writer may still be on the last records: wait until all 300 are accounted for.
-        let accounted = try JournalProcessTests.poll {
+        let accounted = try poll(every: .milliseconds(20)) {
             let written = try Self.metric("retryd_journal_written_total", port: adminPort) ?? 0
             return written + (try Self.metric("retryd_journal_dropped_total", port: adminPort) ?? 0) == 300
         }

@@ -76,10 +76,6 @@ struct JournalProcessTests {
         _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
     }
 
-    static func poll(timeout: Duration = .seconds(10), _ condition: () throws -> Bool) rethrows -> Bool {
-        try TestSupport.poll(timeout: timeout, every: .milliseconds(20), until: condition)
-    }
-
     @Test(
         "SIGKILL with webhook deliveries pending: after a restart every event arrives, redeliveries with the same key")
     func crashLosesNoWebhookEvent() throws {
@@ -106,7 +102,7 @@ struct JournalProcessTests {
         }
         // Written to the journal, and the webhook is failing the first event.
         let reader = { try JournalStore(readingIn: directory + "/state") }
-        #expect(Self.poll { (try? reader().count()) == giveUps })
+        #expect(poll(every: .milliseconds(20)) { (try? reader().count()) == giveUps })
         #expect(webhook.waitForRequests(1))
         first.crash()
         let keys = Set(try reader().giveUps(matching: GiveUpQuery()).map(\.idempotencyKey))
@@ -116,8 +112,8 @@ struct JournalProcessTests {
 
         accepting.set(true)
         let second = try Daemon(config: config)
-        #expect(Self.poll { accepted.value.count == giveUps }, "\(accepted.value.keys)")
-        #expect(try Self.poll { try reader().pendingDeliveries(limit: 100).isEmpty })
+        #expect(poll(every: .milliseconds(20)) { accepted.value.count == giveUps }, "\(accepted.value.keys)")
+        #expect(try poll(every: .milliseconds(20)) { try reader().pendingDeliveries(limit: 100).isEmpty })
         let log = second.stopAndReadLog()
 
         #expect(Set(accepted.value.keys) == keys)
