@@ -86,18 +86,23 @@ package final class Forwarder {
     }
 
     deinit {
-        // libcurl calls the socket and timer callbacks while cleaning up; they must not reach a dying forwarder.
-        _ = ccurl_multi_setopt_socket_callback(multi, detachedSocketCallback)
-        _ = ccurl_multi_setopt_timer_callback(multi, detachedTimerCallback)
         shutDown()
     }
 
     /// Cancels every transfer, closes every upstream connection and releases libcurl's handles.
     /// Called once the loop has stopped; the forwarder cannot be used afterwards.
+    ///
+    /// Nothing may touch `multi` after `curl_multi_cleanup`: its memory goes back to the heap, and the next multi
+    /// handle made (another loop's, in the same process) often gets it. Setting options on it then (as `deinit` once
+    /// did after an earlier shut-down) took the new forwarder's timer callback away, and its transfers never started.
     package func shutDown() {
         guard !isShutDown else { return }
         isShutDown = true
         for transfer in Array(active.values) { cancel(transfer) }
+        // libcurl calls the socket and timer callbacks while cleaning up; nothing is listening any more (in `deinit`,
+        // the forwarder is being destroyed).
+        _ = ccurl_multi_setopt_socket_callback(multi, detachedSocketCallback)
+        _ = ccurl_multi_setopt_timer_callback(multi, detachedTimerCallback)
         curl_multi_cleanup(multi)
         sockets.removeAll()
         loop.cancel(timer)

@@ -87,6 +87,39 @@ struct ForwarderTests {
     }
 }
 
+/// A forwarder's libcurl handles belong to it alone, from creation to release.
+@Suite("Forwarder lifetime")
+struct ForwarderLifetimeTests {
+    @Test("a forwarder released after its shut-down leaves a newer forwarder's libcurl handle alone")
+    func releaseAfterShutDownTouchesNothing() throws {
+        let upstream = try TestUpstream(responses: [.respond(status: 200, text: "ok")])
+        let loop = try EventLoop()
+        // Once the heap has settled, glibc usually gives the next multi handle the memory of the one just freed: a
+        // forwarder that still set options on its old handle when released would set them on the new one (in the
+        // suite, another test's loop). Pairs are made until that happens.
+        var pair: (old: Forwarder, new: Forwarder)?
+        var others: [Forwarder] = []
+        for _ in 0..<200 where pair == nil {
+            let old = try Forwarder(loop: loop)
+            old.shutDown()
+            let new = try withExtendedLifetime(old) { try Forwarder(loop: loop) }
+            if old.multi == new.multi { pair = (old, new) } else { others.append(new) }
+        }
+        let forwarder = try #require(pair?.new, "no new forwarder got the memory of a shut-down one's handle")
+        pair = nil
+        let thread = try LoopThread(loop)
+        defer {
+            thread.stop()
+            for other in others + [forwarder] { other.shutDown() }
+        }
+        let delegate = RecordingDelegate()
+        thread.sync { _ = forwarder.start(ForwarderHarness.request(upstream), delegate: delegate) }
+        #expect(
+            delegate.completed.wait(timeout: .now() + 10) == .success, "the new forwarder never heard libcurl's timer")
+        #expect(delegate.events.last == .completed(nil))
+    }
+}
+
 /// What happens when the loop cannot watch one of libcurl's sockets.
 @Suite("Forwarder sockets that cannot be watched")
 struct UnwatchedSocketTests {
