@@ -43,8 +43,9 @@ package final class EventLoop: @unchecked Sendable {
     private var deferredNext: [DeferredWork] = []
     private var stopping = false
     private let injected = LockedValue<[@Sendable () -> Void]>([])
-    /// The thread inside ``run()``, 0 while the loop is not running.
-    private let runningThread = Atomic<UInt>(0)
+    /// The thread that may touch the loop's state directly: the one that made it until a thread runs it, then the
+    /// one that ran it last (which also tears down what lives on the loop once ``run()`` returns).
+    private let ownerThread = Atomic<UInt>(UInt(pthread_self()))
 
     /// Monotonic time in nanoseconds, refreshed each iteration.
     package private(set) var now: Int64
@@ -156,9 +157,10 @@ package final class EventLoop: @unchecked Sendable {
         _ = Glibc.write(wakeFD, &one, 8)
     }
 
-    /// Runs `body` at once on the loop's thread (or while the loop is not running), else on the loop soon: for
-    /// state that several loops touch and one loop owns (a quota gate's timer, the Redis connection). `body` is
-    /// handed to the loop's thread, so it must capture only what that thread may use.
+    /// Runs `body` at once on the loop's thread (see ``isCurrentThread``), else on the loop soon: for state that
+    /// several loops touch and one loop owns (a quota gate's timer, the Redis connection). `body` is handed to the
+    /// loop's thread, so it must capture only what that thread may use. From another thread after the loop stopped
+    /// for good, `body` never runs.
     package func runOnLoop(_ body: @escaping () -> Void) {
         if isCurrentThread {
             body()
@@ -173,18 +175,27 @@ package final class EventLoop: @unchecked Sendable {
         execute { [unowned self] in self.stopping = true }
     }
 
-    /// Whether the caller may touch the loop's state directly: it is on the loop's thread, or the loop is not
-    /// running (set-up, tests). Shared state (quota gates) uses it to hop to the loop that owns its timer.
+    /// Whether the caller may touch the loop's state directly: it is the thread that made the loop and nobody has
+    /// run it yet (set-up), or the thread that runs it (or ran it, and now tears down). Shared state (quota gates)
+    /// uses it to hop to the loop that owns its timer.
+    ///
+    /// A loop that is merely not running belongs to no other thread: another loop's thread started a moment before
+    /// this one (a worker, at start-up) or still running after it (at shutdown) queues its work instead of racing
+    /// the owner.
     package var isCurrentThread: Bool {
-        let thread = runningThread.load(ordering: .acquiring)
-        return thread == 0 || pthread_equal(pthread_t(thread), pthread_self()) != 0
+        pthread_equal(pthread_t(ownerThread.load(ordering: .acquiring)), pthread_self()) != 0
+    }
+
+    /// Gives the loop up before another thread runs it: until that thread is inside ``run()``, work for the loop
+    /// (``runOnLoop(_:)``) queues, from the creating thread too, rather than racing the thread that is starting.
+    package func handOver() {
+        ownerThread.store(0, ordering: .releasing)
     }
 
     /// Runs until ``stop()``.
     package func run() throws(SysError) {
         stopping = false
-        runningThread.store(UInt(pthread_self()), ordering: .releasing)
-        defer { runningThread.store(0, ordering: .releasing) }
+        ownerThread.store(UInt(pthread_self()), ordering: .releasing)
         var events = [clinux_epoll_event](repeating: clinux_epoll_event(), count: 256)
         while !stopping {
             let count = try events.withUnsafeMutableBufferPointer { (buffer) throws(SysError) -> Int32 in

@@ -12,6 +12,7 @@ package final class LoopThread: @unchecked Sendable {
         let loop = try Self.loopOrNew(loop)
         self.loop = loop
         let finished = finished
+        loop.handOver()
         Thread {
             try? loop.run()
             finished.signal()

@@ -154,6 +154,11 @@ package final class ProxyRuntime: @unchecked Sendable {
         forwarder.shutDown()
     }
 
+    /// Gives the first loop up before another thread calls ``run()`` (see `EventLoop.handOver()`).
+    package func handOver() {
+        loop.handOver()
+    }
+
     /// Stops the loop at once (from any thread); in-flight exchanges are abandoned.
     package func stop() {
         loop.stop()

@@ -72,6 +72,7 @@ final class ProxyWorker: @unchecked Sendable {
     func start(prepare: ((EventLoop) -> Void)?, finish: (() -> Void)?) {
         started = true
         let box = UnsafeTransfer((prepare, finish))
+        loop.handOver()
         Thread { [self] in
             box.value.0?(loop)
             try? loop.run()

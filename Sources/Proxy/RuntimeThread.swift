@@ -12,6 +12,7 @@ package final class RuntimeThread: @unchecked Sendable {
     package init(_ runtime: ProxyRuntime) {
         self.runtime = runtime
         let finished = finished
+        runtime.handOver()
         Thread {
             try? runtime.run()
             finished.signal()
