@@ -19,7 +19,8 @@ setsid bash -c "while true; do rm -rf $load_dir; swift build -c release --scratc
 load=$!
 cleanup() {
     kill -- -"$load" 2>/dev/null || true
-    sleep 1
+    # The compiler processes take a moment to go; removing the folder before they have would race their writes.
+    for _ in $(seq 1 50); do kill -0 -- -"$load" 2>/dev/null || break; sleep 0.2; done
     rm -rf "$load_dir"
 }
 trap cleanup EXIT
