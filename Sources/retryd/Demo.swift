@@ -58,7 +58,7 @@ struct Demo: ParsableCommand {
     static func succeeded(_ rows: [DemoRow]) -> Bool {
         !rows.isEmpty
             && rows.allSatisfy { row in
-                if let burst = row.burst { return !burst.client.contains("others") }
+                if let burst = row.burst { return burst.client.firstRange(of: "others") == nil }
                 return row.clientStatus != nil
             }
     }

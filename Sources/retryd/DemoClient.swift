@@ -64,7 +64,7 @@ struct DemoClient: Sendable {
     }
 
     private func connect() throws(DemoClientError) -> Int32 {
-        let isIPv6 = host.contains(":")
+        let isIPv6 = host.contains(":" as Character)
         let fd = socket(isIPv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw .call("socket") }
         let seconds = timeout.components.seconds
