@@ -6,7 +6,7 @@ import PackageDescription
 //   Config -> {Proxy, Admin, Notify, Listener, Forwarder, Journal, Redis, Admission, Retry, HTTP1, TOMLKit}
 //   Proxy -> {ExchangeCore, Listener, Forwarder, Admission, Redis, Events, Retry, HTTP1}
 //   Admin -> {Listener, Events, Retry, HTTP1}       Notify -> {Forwarder, Journal, Events, Retry, HTTP1}
-//   Service -> {Loop, Retry, HTTP1}                 Journal -> {CSQLite, Retry, Events} (its writer thread alone
+//   Service -> {Loop, Retry, HTTP1}                 Journal -> {CSQLite, Loop, Retry, Events} (its writer thread alone
 //                                                    touches the disk)
 //   Listener -> {ListenerCore, Loop, HTTP1}         Forwarder -> {Loop, CCurl, HTTP1, Retry}
 //   Redis -> {Loop, CHiredis}                       Admission -> Retry          Events -> Retry       Loop -> CLinux
@@ -53,7 +53,7 @@ let package = Package(
         ),
         .target(
             name: "Journal",
-            dependencies: ["CSQLite", "Retry", "Events", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CSQLite", "Loop", "Retry", "Events", .product(name: "Logging", package: "swift-log")]
         ),
         .target(name: "HTTP1"),
         .target(name: "Retry"),

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import HTTP1
 
 /// A complete admin response: status, content type and body, built before anything is written.

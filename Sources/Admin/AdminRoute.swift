@@ -22,7 +22,7 @@ package enum AdminRoute: Sendable, Equatable {
     /// absolute-form target (`http://host/metrics`, RFC 9112 §3.2.2) counts by its path.
     package init(method: String, target: String) {
         var path = target.prefix { $0 != "?" && $0 != "#" }
-        if let schemeEnd = path.range(of: "://"), !path.hasPrefix("/") {
+        if let schemeEnd = path.firstRange(of: "://"), !path.hasPrefix("/") {
             let afterScheme = path[schemeEnd.upperBound...]
             path = afterScheme.firstIndex(of: "/").map { afterScheme[$0...] } ?? "/"
         }

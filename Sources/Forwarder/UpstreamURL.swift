@@ -40,7 +40,7 @@ package struct UpstreamURL: Sendable, Equatable {
         if target == "*" {
             return origin + (basePath.isEmpty ? "/" : basePath)
         }
-        if let schemeEnd = target.range(of: "://"), !target.hasPrefix("/") {
+        if let schemeEnd = target.firstRange(of: "://"), !target.hasPrefix("/") {
             let afterAuthority = target[schemeEnd.upperBound...]
             pathAndQuery =
                 afterAuthority.firstIndex(where: { $0 == "/" || $0 == "?" }).map { afterAuthority[$0...] } ?? ""
@@ -63,7 +63,7 @@ package struct UpstreamURL: Sendable, Equatable {
 
     /// Parses like `parse(_:)` but says what is wrong.
     package static func parsed(_ text: String) -> Result<UpstreamURL, Invalid> {
-        guard let schemeEnd = text.range(of: "://") else {
+        guard let schemeEnd = text.firstRange(of: "://") else {
             return .failure(Invalid("expected an absolute URL like https://api.vendor.example/v2"))
         }
         let scheme = text[..<schemeEnd.lowerBound].lowercased()

@@ -1,5 +1,6 @@
-import Foundation
+import FoundationEssentials
 import Logging
+import Loop
 import Retry
 
 /// The durable give-up journal: the event loop hands records over without waiting, and a writer thread of its own
@@ -12,7 +13,7 @@ package final class Journal: @unchecked Sendable {
     enum Command {
         case record(JournalRecord)
         case loadPending(limit: Int, reply: @Sendable ([PendingDelivery]) -> Void)
-        case flush(DispatchSemaphore)
+        case flush(Semaphore)
     }
 
     /// The directory holding `journal.db`.
@@ -26,12 +27,12 @@ package final class Journal: @unchecked Sendable {
     let logger: Logger
     let clock: @Sendable () -> Double
     // Guards `commands`, `recordsQueued`, `stopping` and `handOffWarnings`; the writer waits on it.
-    let condition = NSCondition()
+    let condition = Condition()
     var commands: [Command] = []
     var recordsQueued = 0
     var stopping = false
     var handOffWarnings: LogThrottle
-    var finished = DispatchSemaphore(value: 0)
+    var finished = Semaphore()
     // Writer-thread state.
     var store: JournalStore?
     var lastOpenAttempt: Double?
@@ -55,7 +56,7 @@ package final class Journal: @unchecked Sendable {
         self.clock = clock
         errorLog = LogThrottle(interval: policy.errorLogInterval)
         handOffWarnings = LogThrottle(interval: policy.errorLogInterval)
-        Thread { [self] in self.runWriter() }.start()
+        DetachedThread.start { [self] in self.runWriter() }
     }
 
     /// Hands `record` to the writer without waiting for the disk; when the hand-off is full it is dropped instead.
@@ -97,7 +98,7 @@ package final class Journal: @unchecked Sendable {
 
     /// Waits until every record handed over so far is written (or failed).
     package func flush() {
-        let done = DispatchSemaphore(value: 0)
+        let done = Semaphore()
         enqueue(.flush(done))
         done.wait()
     }

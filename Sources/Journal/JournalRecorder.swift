@@ -1,5 +1,5 @@
 import Events
-import Foundation
+import FoundationEssentials
 import Retry
 
 /// Records every give-up, breaker and gate event in the journal when no webhook is configured (with one, the notifier

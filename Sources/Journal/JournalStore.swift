@@ -1,5 +1,5 @@
 import CSQLite
-import Foundation
+import FoundationEssentials
 import Retry
 
 #if canImport(Glibc)
@@ -55,9 +55,9 @@ package final class JournalStore {
     /// Creates `directory` and its parents (mode 0700: the bodies may hold customer data) when missing.
     /// - Throws: `SQLiteError` with `SQLITE_CANTOPEN` naming the directory and the reason.
     package static func createDirectory(_ directory: String) throws(SQLiteError) {
-        var isDirectory: ObjCBool = false
+        var isDirectory = false
         if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else {
+            guard isDirectory else {
                 throw SQLiteError(code: SQLITE_CANTOPEN, message: "state_dir \(directory) is not a directory")
             }
             return

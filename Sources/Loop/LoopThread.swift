@@ -1,10 +1,8 @@
-import Foundation
-
 /// An event loop running on a thread of its own: for tests and tools that drive a loop from outside it.
 package final class LoopThread: @unchecked Sendable {
     /// The loop.
     package let loop: EventLoop
-    private let finished = DispatchSemaphore(value: 0)
+    private let finished = Semaphore()
     private let stopped = LockedValue(false)
 
     /// Starts `loop` (a new one by default) on a new thread.
@@ -13,10 +11,10 @@ package final class LoopThread: @unchecked Sendable {
         self.loop = loop
         let finished = finished
         loop.handOver()
-        Thread {
+        DetachedThread.start {
             try? loop.run()
             finished.signal()
-        }.start()
+        }
     }
 
     deinit {
@@ -42,7 +40,7 @@ package final class LoopThread: @unchecked Sendable {
     /// Runs `body` on the loop thread and returns its result; must not be called from the loop thread.
     package func sync<T>(_ body: @escaping () -> T) -> T {
         let result = UncheckedBox<T>()
-        let done = DispatchSemaphore(value: 0)
+        let done = Semaphore()
         let work = UncheckedBox(body)
         loop.execute {
             result.value = work.value!()

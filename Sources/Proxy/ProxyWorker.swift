@@ -1,6 +1,5 @@
 import Events
 import Forwarder
-import Foundation
 import Listener
 import Logging
 import Loop
@@ -19,7 +18,7 @@ final class ProxyWorker: @unchecked Sendable {
     /// This loop's listeners and their proxies.
     let listeners: ListenerSet
     private var observers: [ExchangeObserver] = []
-    private let finished = DispatchSemaphore(value: 0)
+    private let finished = Semaphore()
     private var started = false
 
     init(index: Int, budget: ConnectionBudget, logger: Logger) throws {
@@ -73,13 +72,13 @@ final class ProxyWorker: @unchecked Sendable {
         started = true
         let box = UnsafeTransfer((prepare, finish))
         loop.handOver()
-        Thread { [self] in
+        DetachedThread.start { [self] in
             box.value.0?(loop)
             try? loop.run()
             tearDown()
             box.value.1?()
             finished.signal()
-        }.start()
+        }
     }
 
     /// Stops the loop at once.

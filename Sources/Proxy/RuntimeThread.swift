@@ -1,11 +1,10 @@
-import Foundation
 import Loop
 
 /// Runs a ``ProxyRuntime`` on a thread of its own, for embedding retryd in another program (and for tests).
 package final class RuntimeThread: @unchecked Sendable {
     /// The runtime being run.
     package let runtime: ProxyRuntime
-    private let finished = DispatchSemaphore(value: 0)
+    private let finished = Semaphore()
     private let stopped = LockedValue(false)
 
     /// Starts `runtime.run()` on a new thread.
@@ -13,10 +12,10 @@ package final class RuntimeThread: @unchecked Sendable {
         self.runtime = runtime
         let finished = finished
         runtime.handOver()
-        Thread {
+        DetachedThread.start {
             try? runtime.run()
             finished.signal()
-        }.start()
+        }
     }
 
     deinit {
@@ -25,9 +24,7 @@ package final class RuntimeThread: @unchecked Sendable {
 
     /// Waits up to `timeout` for the loop to return on its own (after a graceful shutdown).
     package func waitUntilStopped(timeout: Duration) -> Bool {
-        let milliseconds = Int(
-            timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
-        guard finished.wait(timeout: .now() + .milliseconds(milliseconds)) == .success else { return false }
+        guard finished.wait(timeout: timeout) else { return false }
         markStopped()
         return true
     }

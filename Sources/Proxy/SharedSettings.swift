@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Redis
 
 /// Sharing the upstreams' gates and quota estimates with other instances through Redis: `[shared]`.

@@ -1,6 +1,10 @@
 import Config
-import Foundation
+import FoundationEssentials
 import Journal
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 extension Check {
     /// What `check` says about the journal: where it is and its bounds, or why it cannot work there.
@@ -16,14 +20,14 @@ extension Check {
     /// Tries for real, since only the kernel knows (root passes permission checks, /proc refuses everyone): creates
     /// what is missing and a probe file, then removes both again, so check leaves nothing behind.
     static func stateDirProblem(_ directory: String) -> String? {
-        var isDirectory: ObjCBool = false
+        var isDirectory = false
         var missing: [String] = []
         var existing = directory
         while !FileManager.default.fileExists(atPath: existing, isDirectory: &isDirectory) {
             missing.append(existing)
-            existing = (existing as NSString).deletingLastPathComponent
+            existing = Self.parent(of: existing)
         }
-        guard isDirectory.boolValue else {
+        guard isDirectory else {
             return missing.isEmpty
                 ? "state_dir \(directory) is not a directory"
                 : "cannot create state_dir \(directory): \(existing) is not a directory"
@@ -36,7 +40,7 @@ extension Check {
             }
             created.append(path)
         }
-        let probe = (directory as NSString).appendingPathComponent(".retryd-check-\(getpid())")
+        let probe = (directory.hasSuffix("/") ? directory : directory + "/") + ".retryd-check-\(getpid())"
         let fd = open(probe, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard fd >= 0 else {
             return "state_dir \(directory) is not writable: \(String(cString: strerror(errno)))"
@@ -44,6 +48,15 @@ extension Check {
         close(fd)
         unlink(probe)
         return nil
+    }
+
+    /// The directory holding `path` ("/var/lib/retryd/" -> "/var/lib"), "/" for a top-level one and "." for a
+    /// relative name without a slash, which always exists, so the walk up from a missing state_dir ends.
+    static func parent(of path: String) -> String {
+        var trimmed = path[...]
+        while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+        guard let slash = trimmed.lastIndex(of: "/") else { return "." }
+        return slash == trimmed.startIndex ? "/" : String(trimmed[..<slash])
     }
 
     private static func days(_ duration: Duration) -> String {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Config
-import Foundation
+import FoundationEssentials
 import Loop
 
 /// `retryd check`: validates the configuration and prints each upstream's effective policy.

@@ -1,6 +1,10 @@
 import ArgumentParser
 import Config
-import Foundation
+import FoundationEssentials
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Where the configuration comes from: `--config`, quick-start flags, or the environment.
 struct ConfigOptions: ParsableArguments {
@@ -49,7 +53,7 @@ struct ConfigOptions: ParsableArguments {
             result = Result { () throws(ConfigError) in try RetrydConfig.quickStart(listen: listen, upstream: upstream)
             }
         case .none(let message):
-            FileHandle.standardError.write(Data("retryd: \(message)\n".utf8))
+            Console.write("retryd: \(message)\n", to: STDERR_FILENO)
             throw ExitCode(78)
         }
         switch result {
@@ -57,7 +61,7 @@ struct ConfigOptions: ParsableArguments {
             if let stateDir { config.stateDir = stateDir.isEmpty ? nil : stateDir }
             return config
         case .failure(let error):
-            FileHandle.standardError.write(Data("retryd: \(error)\n".utf8))
+            Console.write("retryd: \(error)\n", to: STDERR_FILENO)
             throw ExitCode(78)
         }
     }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import Listener
 import Loop
 
@@ -38,7 +37,7 @@ struct Demo: ParsableCommand {
                 + " front of it.\nTour: each request goes through retryd; the vendor misbehaves on cue.\n\n")
         // The signal mask is inherited: the tour's thread, created after the watcher, never takes Ctrl-C itself.
         let once = once
-        let thread = Thread {
+        DetachedThread.start {
             let rows = session.tour.run()
             outcome.rows = rows
             Self.write(DemoTable.render(rows) + DemoTable.legend)
@@ -49,7 +48,6 @@ struct Demo: ParsableCommand {
             Self.write(Self.tryIt(session))
             session.recorder.echoes = true
         }
-        thread.start()
         try session.run()
         withExtendedLifetime(signals) {}
         if once && !Self.succeeded(outcome.rows) { throw ExitCode.failure }
@@ -60,7 +58,7 @@ struct Demo: ParsableCommand {
     static func succeeded(_ rows: [DemoRow]) -> Bool {
         !rows.isEmpty
             && rows.allSatisfy { row in
-                if let burst = row.burst { return !burst.client.contains("others") }
+                if let burst = row.burst { return burst.client.firstRange(of: "others") == nil }
                 return row.clientStatus != nil
             }
     }
@@ -77,13 +75,13 @@ struct Demo: ParsableCommand {
                 Self.write(
                     "retryd demo: \(requested) is already in use. Pick another port, e.g. --listen \(next),"
                         + " or --listen \(any) for any free one.\n",
-                    to: .standardError)
+                    to: STDERR_FILENO)
                 throw ExitCode.failure
             }
             let session = try DemoSession(listen: ListenAddress(host: requested.host, port: 0))
             Self.write(
                 "retryd demo: \(requested) is in use, so retryd took \(session.retrydAddress) instead"
-                    + " (choose with --listen).\n", to: .standardError)
+                    + " (choose with --listen).\n", to: STDERR_FILENO)
             return session
         }
     }
@@ -104,8 +102,8 @@ struct Demo: ParsableCommand {
     }
 
     /// Writes `text` at once (print's buffer would hold it back when stdout is a pipe).
-    static func write(_ text: String, to handle: FileHandle = .standardOutput) {
-        handle.write(Data(text.utf8))
+    static func write(_ text: String, to fd: Int32 = STDOUT_FILENO) {
+        Console.write(text, to: fd)
     }
 }
 

@@ -1,5 +1,3 @@
-import Foundation
-
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -66,7 +64,7 @@ struct DemoClient: Sendable {
     }
 
     private func connect() throws(DemoClientError) -> Int32 {
-        let isIPv6 = host.contains(":")
+        let isIPv6 = host.contains(":" as Character)
         let fd = socket(isIPv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw .call("socket") }
         let seconds = timeout.components.seconds
@@ -142,7 +140,8 @@ struct DemoClient: Sendable {
         guard let end = bytes.firstRange(of: separator) else {
             throw DemoClientError(message: bytes.isEmpty ? "connection closed without a response" : "truncated head")
         }
-        let lines = String(decoding: bytes[..<end.lowerBound], as: UTF8.self).components(separatedBy: "\r\n")
+        let lines = String(decoding: bytes[..<end.lowerBound], as: UTF8.self).split(
+            separator: "\r\n", omittingEmptySubsequences: false)
         let statusParts = lines[0].split(separator: " ", maxSplits: 2)
         guard statusParts.count >= 2, statusParts[0].hasPrefix("HTTP/1."), let status = Int(statusParts[1]) else {
             throw DemoClientError(message: "malformed status line \"\(lines[0])\"")
@@ -151,8 +150,18 @@ struct DemoClient: Sendable {
             guard let colon = line.firstIndex(of: ":") else { return nil }
             return DemoHeader(
                 name: String(line[..<colon]),
-                value: line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+                value: String(line[line.index(after: colon)...].trimmingBlanks))
         }
         return DemoResponse(status: status, headers: headers, body: Array(bytes[end.upperBound...]))
+    }
+}
+
+extension Substring {
+    /// Without the spaces and tabs that may surround a header's value.
+    fileprivate var trimmingBlanks: Substring {
+        let isBlank = { (character: Character) in character == " " || character == "\t" }
+        let start = firstIndex { !isBlank($0) } ?? endIndex
+        let end = lastIndex { !isBlank($0) }.map(index(after:)) ?? start
+        return self[start..<end]
     }
 }

@@ -1,6 +1,6 @@
 import Events
-import Foundation
 import Logging
+import Loop
 import Proxy
 import Retry
 
@@ -17,7 +17,7 @@ final class DemoLogRecorder: ExchangeObserver, @unchecked Sendable {
         case verified(String)
     }
 
-    private let condition = NSCondition()
+    private let condition = Condition()
     private var recorded: [Event] = []
     private var ended = 0
     private var echoing = false
@@ -52,10 +52,11 @@ final class DemoLogRecorder: ExchangeObserver, @unchecked Sendable {
     /// Waits until `total` exchanges have ended: an exchange ends as its last response bytes go out.
     /// - Returns: false when `timeout` passed first.
     func waitForExchanges(_ total: Int, timeout: Duration) -> Bool {
-        let deadline = Date().addingTimeInterval(Double(timeout.components.seconds))
+        let deadline = ContinuousClock.now + timeout
         return condition.withLock {
             while ended < total {
-                if !condition.wait(until: deadline) { return ended >= total }
+                let left = deadline - .now
+                if left <= .zero || !condition.wait(timeout: left) { return ended >= total }
             }
             return true
         }

@@ -1,4 +1,3 @@
-import Foundation
 import Listener
 import Loop
 import Proxy

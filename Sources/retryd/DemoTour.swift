@@ -1,4 +1,3 @@
-import Foundation
 import Loop
 
 /// Runs the scripted requests one after another through retryd and turns what happened into table rows.
@@ -34,18 +33,17 @@ struct DemoTour: Sendable {
         let statuses = LockedValue<[Int]>([])
         let started = ContinuousClock.now
         let slowest = LockedValue(Duration.zero)
-        let group = DispatchGroup()
+        let answered = Semaphore()
         for _ in 0..<burstSize {
-            group.enter()
-            Thread { [client] in
+            DetachedThread.start { [client] in
                 let response = try? client.send(method: "GET", path: path)
                 let elapsed = ContinuousClock.now - started
                 statuses.withLock { $0.append(response?.status ?? 0) }
                 slowest.withLock { $0 = max($0, elapsed) }
-                group.leave()
-            }.start()
+                answered.signal()
+            }
         }
-        group.wait()
+        for _ in 0..<burstSize { answered.wait() }
         let answers = vendor.attempts.dropFirst(vendorStart).map(\.answer.label)
         let ok = answers.filter { $0 == "200" }.count
         let limited = answers.filter { $0 == "429" }.count

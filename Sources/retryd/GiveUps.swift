@@ -1,7 +1,11 @@
 import ArgumentParser
 import Config
-import Foundation
+import FoundationEssentials
 import Journal
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `retryd giveups`: what retryd gave up on, from the journal, for a support ticket or a look at last night.
 struct GiveUps: ParsableCommand {
@@ -60,7 +64,7 @@ struct GiveUps: ParsableCommand {
                 print(Self.render(try store.giveUps(matching: query), json: json), terminator: "")
             }
         } catch {
-            FileHandle.standardError.write(Data("retryd: cannot read the journal in \(directory): \(error)\n".utf8))
+            Console.write("retryd: cannot read the journal in \(directory): \(error)\n", to: STDERR_FILENO)
             throw ExitCode.failure
         }
     }
@@ -80,12 +84,12 @@ struct GiveUps: ParsableCommand {
         do {
             let loaded = try ConfigLoader.load(path: path, environment: environment)
             guard let directory = loaded.stateDir else {
-                FileHandle.standardError.write(Data("retryd: \(path) sets state_dir = \"\": no journal\n".utf8))
+                Console.write("retryd: \(path) sets state_dir = \"\": no journal\n", to: STDERR_FILENO)
                 throw ExitCode.failure
             }
             return directory
         } catch let error as ConfigError {
-            FileHandle.standardError.write(Data("retryd: \(error)\n".utf8))
+            Console.write("retryd: \(error)\n", to: STDERR_FILENO)
             throw ExitCode(78)
         }
     }

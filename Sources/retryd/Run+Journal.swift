@@ -1,6 +1,6 @@
 import Admin
 import Config
-import Foundation
+import FoundationEssentials
 import Journal
 import Logging
 

@@ -1,13 +1,17 @@
 import Admin
 import ArgumentParser
 import Config
-import Foundation
+import FoundationEssentials
 import Journal
 import Logging
 import Loop
 import Notify
 import Proxy
 import Service
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `retryd run`: serve until SIGINT or SIGTERM; SIGHUP reloads the configuration file.
 struct Run: ParsableCommand {

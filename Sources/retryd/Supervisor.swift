@@ -1,5 +1,4 @@
 import Config
-import Foundation
 import Logging
 import Proxy
 import Service

@@ -82,4 +82,13 @@ import Testing
         #expect(throws: GiveUpQueryError.self) { try GiveUpQuery.parse(queryString: "limit=0", now: now) }
         #expect(throws: GiveUpQueryError.self) { try GiveUpQuery.parse(queryString: "limit=abc", now: now) }
     }
+
+    @Test func queryValuesAreFormDecoded() throws {
+        #expect(GiveUpQuery.formDecoded("enc+oding%2Fv%C3%A9") == "enc oding/v\u{e9}")
+        #expect(GiveUpQuery.formDecoded("%zz") == nil)
+        #expect(GiveUpQuery.formDecoded("50%") == nil)
+        #expect(GiveUpQuery.formDecoded("%FF") == nil)
+        // An undecodable value stays as it came, '+' included, as with Foundation's removingPercentEncoding.
+        #expect(try GiveUpQuery.parse(queryString: "upstream=a+b%", now: 0).upstream == "a+b%")
+    }
 }

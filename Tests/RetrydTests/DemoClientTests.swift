@@ -17,6 +17,11 @@ import Testing
         #expect(error?.message == "connection closed without a response")
     }
 
+    @Test func headerValuesLoseSurroundingBlanks() throws {
+        let response = try DemoClient.parse(Array("HTTP/1.1 200 OK\r\nRetry-After: \t 3 \r\n\r\n".utf8))
+        #expect(response.header("retry-after") == "3")
+    }
+
     @Test func garbageStatusLineIsRejected() {
         #expect(throws: DemoClientError.self) { try DemoClient.parse(Array("SSH-2.0\r\n\r\n".utf8)) }
     }
