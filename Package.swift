@@ -15,9 +15,10 @@ import PackageDescription
 // Each module declares its own settings with their defaults (Proxy's UpstreamSettings and ProxyLimits, Admin's
 // AdminSettings, Notify's NotifySettings, Listener's ServerLimits and ListenAddress, Journal's JournalPolicy, Redis's
 // RedisURL); only Config reads the file and maps it onto them, and only the executable imports Config.
-// HTTP1 and Retry are pure (no I/O, no clock, no randomness) and depend on nothing of ours; only Loop imports
-// CLinux, only Forwarder imports CCurl, only Journal imports CSQLite and only Redis imports CHiredis (its socket
-// and timers live on the same loop). Nothing here may pull in SwiftNIO.
+// HTTP1, Retry and TOML are pure (no I/O, no clock, no randomness) and depend on nothing of ours. TOML is our own
+// TOML 1.0 parser: it gives every value its line, and imports no Foundation (TOMLKit brought Foundation and ICU).
+// Only Loop imports CLinux, only Forwarder imports CCurl, only Journal imports CSQLite and only Redis imports CHiredis
+// (its socket and timers live on the same loop). Nothing here may pull in SwiftNIO.
 let package = Package(
     name: "retryd",
     products: [
@@ -56,6 +57,7 @@ let package = Package(
             dependencies: ["CSQLite", "Retry", "Events", .product(name: "Logging", package: "swift-log")]
         ),
         .target(name: "HTTP1"),
+        .target(name: "TOML"),
         .target(name: "Retry"),
         .target(name: "ExchangeCore", dependencies: ["Admission", "Retry", "HTTP1"]),
         .target(name: "Admission", dependencies: ["Retry"]),
