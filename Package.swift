@@ -3,7 +3,7 @@ import PackageDescription
 
 // Dependencies point one way:
 //   retryd -> {Config, Proxy, Admin, Notify, Service, Journal}   (the executable wires the modules together)
-//   Config -> {Proxy, Admin, Notify, Listener, Forwarder, Journal, Redis, Admission, Retry, HTTP1, TOMLKit}
+//   Config -> {Proxy, Admin, Notify, Listener, Forwarder, Journal, Redis, Admission, Retry, HTTP1, TOML}
 //   Proxy -> {ExchangeCore, Listener, Forwarder, Admission, Redis, Events, Retry, HTTP1}
 //   Admin -> {Listener, Events, Retry, HTTP1}       Notify -> {Forwarder, Journal, Events, Retry, HTTP1}
 //   Service -> {Loop, Retry, HTTP1}                 Journal -> {CSQLite, Retry, Events} (its writer thread alone
@@ -27,7 +27,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
-        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
     ],
@@ -65,7 +64,7 @@ let package = Package(
             name: "Config",
             dependencies: [
                 "Retry", "HTTP1", "Listener", "Forwarder", "Admission", "Redis", "Journal", "Proxy", "Admin", "Notify",
-                "TOMLKit",
+                "TOML",
             ]
         ),
         .target(
@@ -142,6 +141,7 @@ let package = Package(
             name: "ConfigTests",
             dependencies: [
                 "Config", "Retry", "Admission", "Redis", "Journal", "Listener", "Forwarder", "Proxy", "Admin", "Notify",
+                "TOML",
             ]),
         .testTarget(name: "LoopTests", dependencies: ["Loop", "TestSupport"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "Loop", "TestSupport"]),
