@@ -1,9 +1,3 @@
-/// One part of a dotted key and where it was written.
-struct KeyPart {
-    var name: String
-    var position: TOMLPosition
-}
-
 extension TOMLParser {
     // MARK: Keys
 

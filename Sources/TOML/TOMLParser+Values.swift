@@ -60,7 +60,7 @@ extension TOMLParser {
     private mutating func parseInlineTable(depth: Int, at start: TOMLPosition) throws(TOMLError) -> TOMLValue {
         try checkDepth(depth, at: start.offset)
         index += 1
-        let table = TableNode(origin: .root, position: start, depth: depth)
+        let table = TableNode(origin: .inline, position: start, depth: depth)
         skipWhitespace()
         if !skip(.closeBrace) {
             while true {

@@ -56,10 +56,12 @@ public struct TOMLTable: Hashable, Sendable {
         }
     }
 
+    /// Tables are equal when their entries are, in the same order; the index follows from the entries.
     public static func == (lhs: TOMLTable, rhs: TOMLTable) -> Bool {
         lhs.entries == rhs.entries
     }
 
+    /// Hashes the entries, as `==` compares them.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(entries)
     }

@@ -5,6 +5,8 @@ final class TableNode {
     enum Origin {
         /// The document itself.
         case root
+        /// An inline table while its braces are read; it becomes a finished value when they close.
+        case inline
         /// Named on the way to a deeper header (`a` in `[a.b]`): a later `[a]` may still define it, once.
         case implicit
         /// Defined by its own `[header]` or as an element of `[[header]]`: nothing else may define it again.
