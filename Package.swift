@@ -3,7 +3,7 @@ import PackageDescription
 
 // Dependencies point one way:
 //   retryd -> {Config, Proxy, Admin, Notify, Service, Journal}   (the executable wires the modules together)
-//   Config -> {Proxy, Admin, Notify, Listener, Forwarder, Journal, Redis, Admission, Retry, HTTP1, TOMLKit}
+//   Config -> {Proxy, Admin, Notify, Listener, Forwarder, Journal, Redis, Admission, Retry, HTTP1, TOML}
 //   Proxy -> {ExchangeCore, Listener, Forwarder, Admission, Redis, Events, Retry, HTTP1}
 //   Admin -> {Listener, Events, Retry, HTTP1}       Notify -> {Forwarder, Journal, Events, Retry, HTTP1}
 //   Service -> {Loop, Retry, HTTP1}                 Journal -> {CSQLite, Loop, Retry, Events} (its writer thread alone
@@ -15,9 +15,10 @@ import PackageDescription
 // Each module declares its own settings with their defaults (Proxy's UpstreamSettings and ProxyLimits, Admin's
 // AdminSettings, Notify's NotifySettings, Listener's ServerLimits and ListenAddress, Journal's JournalPolicy, Redis's
 // RedisURL); only Config reads the file and maps it onto them, and only the executable imports Config.
-// HTTP1 and Retry are pure (no I/O, no clock, no randomness) and depend on nothing of ours; only Loop imports
-// CLinux, only Forwarder imports CCurl, only Journal imports CSQLite and only Redis imports CHiredis (its socket
-// and timers live on the same loop). Nothing here may pull in SwiftNIO.
+// HTTP1, Retry and TOML are pure (no I/O, no clock, no randomness) and depend on nothing of ours. TOML is our own
+// TOML 1.0 parser: it gives every value its line, and imports no Foundation (TOMLKit brought Foundation and ICU).
+// Only Loop imports CLinux, only Forwarder imports CCurl, only Journal imports CSQLite and only Redis imports CHiredis
+// (its socket and timers live on the same loop). Nothing here may pull in SwiftNIO.
 let package = Package(
     name: "retryd",
     products: [
@@ -26,7 +27,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
-        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
     ],
@@ -56,6 +56,7 @@ let package = Package(
             dependencies: ["CSQLite", "Loop", "Retry", "Events", .product(name: "Logging", package: "swift-log")]
         ),
         .target(name: "HTTP1"),
+        .target(name: "TOML"),
         .target(name: "Retry"),
         .target(name: "ExchangeCore", dependencies: ["Admission", "Retry", "HTTP1"]),
         .target(name: "Admission", dependencies: ["Retry"]),
@@ -63,7 +64,7 @@ let package = Package(
             name: "Config",
             dependencies: [
                 "Retry", "HTTP1", "Listener", "Forwarder", "Admission", "Redis", "Journal", "Proxy", "Admin", "Notify",
-                "TOMLKit",
+                "TOML",
             ]
         ),
         .target(
@@ -131,6 +132,7 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
+        .testTarget(name: "TOMLTests", dependencies: ["TOML"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal", "Retry", "TestSupport"]),
         .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"]),
         .testTarget(name: "RetryTests", dependencies: ["Retry", "TestSupport"]),
@@ -139,6 +141,7 @@ let package = Package(
             name: "ConfigTests",
             dependencies: [
                 "Config", "Retry", "Admission", "Redis", "Journal", "Listener", "Forwarder", "Proxy", "Admin", "Notify",
+                "TOML",
             ]),
         .testTarget(name: "LoopTests", dependencies: ["Loop", "TestSupport"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "Loop", "TestSupport"]),

@@ -9,9 +9,7 @@ extension ConfigDecoder {
             let names = Preset.all.map { "\"\($0.name)\"" }.joined(separator: ", ")
             throw value.error("\"\(name)\" is not a preset; use one of \(names)")
         }
-        let presetContext = LoadContext(
-            file: "preset \(name)", sourceMap: SourceMap(scanning: preset.toml), expander: context.expander)
-        let reader = try TableReader.document(preset.toml, context: presetContext)
+        let reader = try TableReader.document(preset.toml, file: "preset \(name)", expander: context.expander)
         try reader.rejectUnknownKeys(allowed: Preset.allowedKeys)
         return (preset, reader)
     }

@@ -34,12 +34,8 @@ package enum ConfigLoader {
     package static func parse(_ text: String, file: String, environment: [String: String]) throws(ConfigError)
         -> RetrydConfig
     {
-        let context = LoadContext(
-            file: file,
-            sourceMap: SourceMap(scanning: text),
-            expander: EnvironmentExpander(environment: environment)
-        )
-        var decoder = ConfigDecoder(context: context)
-        return try decoder.decode(try TableReader.document(text, context: context))
+        let root = try TableReader.document(text, file: file, expander: EnvironmentExpander(environment: environment))
+        var decoder = ConfigDecoder(context: root.context)
+        return try decoder.decode(root)
     }
 }

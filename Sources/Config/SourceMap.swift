@@ -1,4 +1,6 @@
-/// Where each key of a TOML document was written, since TOMLKit does not expose node source positions.
+import TOML
+
+/// Where each key of a TOML document was written, by key path, so that any error about a key can name its line.
 struct SourceMap: Sendable {
     /// A place in the source text.
     struct Location: Sendable, Equatable {
@@ -10,11 +12,10 @@ struct SourceMap: Sendable {
 
     private var locations: [KeyPath: Location] = [:]
 
-    /// Creates a map by scanning `text`, which must already have parsed as TOML.
-    init(scanning text: String) {
-        var scanner = SourceScanner(text)
-        scanner.scan()
-        locations = scanner.locations
+    /// Creates a map from a parsed document: each key where it was first written, each array element where it
+    /// starts, each element of an array of tables at its `[[header]]`.
+    init(document: TOMLTable) {
+        record(document, at: .root)
     }
 
     /// Creates a map from known locations.
@@ -23,7 +24,7 @@ struct SourceMap: Sendable {
     }
 
     /// The line of `path`, or of its nearest enclosing key or table when `path` itself is not written out
-    /// (a key inside a multi-line value, or a required key that is missing).
+    /// (a required key that is missing).
     func line(for path: KeyPath) -> Int? {
         var current: KeyPath? = path
         while let candidate = current {
@@ -36,5 +37,29 @@ struct SourceMap: Sendable {
     /// The exact location of `path`, if it was written out.
     func location(of path: KeyPath) -> Location? {
         locations[path]
+    }
+
+    // The parser bounds nesting (TOMLLimits.maxDepth), so this recursion is bounded too.
+    private mutating func record(_ table: TOMLTable, at path: KeyPath) {
+        for entry in table.entries {
+            let keyPath = path.appending(entry.key)
+            locations[keyPath] = Location(line: entry.keyPosition.line, offset: entry.keyPosition.offset)
+            record(entry.value, at: keyPath)
+        }
+    }
+
+    private mutating func record(_ value: TOMLValue, at path: KeyPath) {
+        switch value.content {
+        case .table(let table):
+            record(table, at: path)
+        case .array(let elements):
+            for (index, element) in elements.enumerated() {
+                let elementPath = path.appending(index: index)
+                locations[elementPath] = Location(line: element.position.line, offset: element.position.offset)
+                record(element, at: elementPath)
+            }
+        default:
+            break
+        }
     }
 }

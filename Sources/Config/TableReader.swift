@@ -1,8 +1,8 @@
-import TOMLKit
+import TOML
 
 /// One TOML table and its key path: keyed access, required keys, and the check that no unknown key slips by.
 struct TableReader {
-    /// The table as TOMLKit parsed it.
+    /// The table as the parser read it, keys in the order they were written.
     let table: TOMLTable
     /// Where the table sits in the document.
     let path: KeyPath
@@ -22,20 +22,8 @@ struct TableReader {
         return value
     }
 
-    /// The table's keys in the order they were written (TOMLKit hands them back sorted).
-    var keysInSourceOrder: [String] {
-        let offsets = Dictionary(
-            uniqueKeysWithValues: table.keys.map { ($0, context.sourceMap.location(of: path.appending($0))?.offset) }
-        )
-        return table.keys.sorted { lhs, rhs in
-            switch (offsets[lhs]!, offsets[rhs]!) {
-            case (let left?, let right?): left < right
-            case (.some, nil): true
-            case (nil, .some): false
-            case (nil, nil): lhs < rhs
-            }
-        }
-    }
+    /// The table's keys in the order they were written.
+    var keysInSourceOrder: [String] { table.keys }
 
     /// Fails on the first key (in source order) that is not in `allowed`, suggesting the closest allowed key.
     ///

@@ -1,10 +1,10 @@
 import Retry
-import TOMLKit
+import TOML
 
 /// One TOML value and its key path: typed accessors that throw located errors instead of returning `nil`.
 struct ValueReader {
-    /// The value as TOMLKit parsed it.
-    let value: TOMLValueConvertible
+    /// The value as the parser read it.
+    let value: TOMLValue
     /// Where the value sits in the document.
     let path: KeyPath
     /// File, source map and environment.
@@ -17,16 +17,19 @@ struct ValueReader {
 
     /// What kind of value this is.
     var kind: Kind {
-        switch value.type {
+        switch value.content {
         case .table: .table
         case .array: .array
         case .string: .string
-        case .int: .integer
-        case .double: .float
-        case .bool: .bool
-        case .date: .date
-        case .time: .time
-        case .dateTime: .dateTime
+        case .integer: .integer
+        case .float: .float
+        case .boolean: .bool
+        case .dateTime(let dateTime):
+            switch dateTime.kind {
+            case .localDate: .date
+            case .localTime: .time
+            case .offsetDateTime, .localDateTime: .dateTime
+            }
         }
     }
 
@@ -34,10 +37,10 @@ struct ValueReader {
     var literalString: String? { value.string }
 
     /// The integer; nil when the value is not one.
-    var literalInteger: Int? { value.int }
+    var literalInteger: Int? { value.integer.flatMap { Int(exactly: $0) } }
 
     /// The boolean; nil when the value is not one.
-    var literalBool: Bool? { value.bool }
+    var literalBool: Bool? { value.boolean }
 
     /// The string, with `${NAME}` references expanded.
     func string() throws(ConfigError) -> String {
@@ -55,21 +58,21 @@ struct ValueReader {
 
     /// The integer, which must lie in `range`.
     func integer(in range: ClosedRange<Int>) throws(ConfigError) -> Int {
-        guard let integer = value.int else { throw mismatch(expected: "an integer") }
+        guard let integer = literalInteger else { throw mismatch(expected: "an integer") }
         guard range.contains(integer) else { throw error("\(integer) is out of range \(Self.describe(range))") }
         return integer
     }
 
     /// A boolean: `true` or `false`.
     func bool() throws(ConfigError) -> Bool {
-        guard let bool = value.bool else { throw mismatch(expected: "true or false") }
+        guard let bool = value.boolean else { throw mismatch(expected: "true or false") }
         return bool
     }
 
     /// An integer or a float, as a `Double`.
     func number() throws(ConfigError) -> Double {
-        if let integer = value.int { return Double(integer) }
-        guard let double = value.double else { throw mismatch(expected: "a number") }
+        if let integer = value.integer { return Double(integer) }
+        guard let double = value.float else { throw mismatch(expected: "a number") }
         return double
     }
 

@@ -211,7 +211,7 @@ import Testing
     @Test(arguments: badValues) func badValuesAreNamed(_ errorCase: ErrorCase) { check(errorCase) }
     @Test(arguments: structural) func structuralProblemsAreNamed(_ errorCase: ErrorCase) { check(errorCase) }
 
-    @Test func tomlSyntaxErrorsCarryTOMLKitsLine() throws {
+    @Test func tomlSyntaxErrorsCarryTheParsersLine() throws {
         let error = try #require(configError("[[upstream]]\nname = \"a\"\nlisten = \"127.0.0.1:8080\nurl = \"x\""))
         #expect(error.file == "retryd.toml")
         #expect(error.line == 3)

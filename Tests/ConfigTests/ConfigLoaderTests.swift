@@ -48,7 +48,7 @@ import Testing
         #expect(upstream.connectTimeout == .milliseconds(250))
         #expect(upstream.attemptTimeout == .milliseconds(1500))
         #expect(upstream.caFile == caFile)
-        // Source order, not TOMLKit's alphabetical order.
+        // Source order, not alphabetical order.
         #expect(upstream.setHeaders.map(\.name) == ["X-Zeta", "X-Alpha", "Accept"])
         #expect(upstream.setHeaders.map(\.value) == ["z", "a", "application/json"])
         #expect(upstream.requestIDHeaders == ["X-Vendor-Trace", "X-Other"])

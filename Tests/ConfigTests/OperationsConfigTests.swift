@@ -40,7 +40,7 @@ import Testing
         #expect(notify.maxQueue == 10)
         #expect(notify.maxAttempts == 3)
         #expect(notify.timeout == .milliseconds(2500))
-        // Source order, not TOMLKit's alphabetical order.
+        // Source order, not alphabetical order.
         #expect(notify.headers.map(\.name) == ["X-Zeta", "Authorization"])
         #expect(notify.headers.map(\.value) == ["z", "Bearer t-1"])
     }

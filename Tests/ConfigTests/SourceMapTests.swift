@@ -1,11 +1,22 @@
+import TOML
 import Testing
 
 @testable import Config
 
-/// The scanner that finds each key's line: TOML corners that could shift or hide a line.
+/// Each key's line as the source map takes it from the parser: TOML corners that could shift or hide a line.
 @Suite struct SourceMapTests {
     private func line(_ path: String, in text: String) -> Int? {
-        SourceMap(scanning: text).line(for: keyPath(path))
+        sourceMap(text).line(for: keyPath(path))
+    }
+
+    /// The map of `text`, or an empty one (which fails every expectation) when `text` is not TOML.
+    private func sourceMap(_ text: String) -> SourceMap {
+        do {
+            return SourceMap(document: try TOMLParser.parse(text))
+        } catch {
+            Issue.record("not TOML: \(error)")
+            return SourceMap()
+        }
     }
 
     /// Builds a path from `a[0].b`-style text (bare keys only).
@@ -91,11 +102,11 @@ import Testing
         let text =
             "[[upstream]]\n\"set_headers\" . 'X-Api-Key' = \"v\"\nretry.backoff.initial = \"1s\"\n\"a\\u0062\" = 1"
         var path = KeyPath.root.appending("upstream").appending(index: 0)
-        #expect(SourceMap(scanning: text).line(for: path.appending("set_headers").appending("X-Api-Key")) == 2)
+        #expect(sourceMap(text).line(for: path.appending("set_headers").appending("X-Api-Key")) == 2)
         #expect(line("upstream[0].retry.backoff.initial", in: text) == 3)
         #expect(line("upstream[0].retry", in: text) == 3)
         path = path.appending("ab")
-        #expect(SourceMap(scanning: text).line(for: path) == 4)
+        #expect(sourceMap(text).line(for: path) == 4)
     }
 
     @Test func windowsLineEndingsCountLinesTheSame() {
@@ -110,7 +121,7 @@ import Testing
     }
 
     @Test func offsetsOrderKeysOnOneLine() throws {
-        let map = SourceMap(scanning: "h = { b = 1, a = 2 }")
+        let map = sourceMap("h = { b = 1, a = 2 }")
         let b = try #require(map.location(of: keyPath("h.b")))
         let a = try #require(map.location(of: keyPath("h.a")))
         #expect(b.offset < a.offset)

@@ -2,8 +2,8 @@
 # Builds the libFuzzer targets for the parsers of untrusted bytes with swiftc alone and runs each for SECONDS
 # (default 60).
 #
-#   bash Tests/Fuzz/fuzz.sh [SECONDS] [TARGET...]      TARGET: RequestParser, UpstreamHeadParser, JSONField
-#                                                      (default: all three)
+#   bash Tests/Fuzz/fuzz.sh [SECONDS] [TARGET...]      TARGET: RequestParser, UpstreamHeadParser, JSONField, TOML
+#                                                      (default: all four)
 #
 # Targets run one after the other in a single process each, so a 2-core machine keeps a core for everything else.
 # Outputs live under .build/fuzz/<target>/: the fuzzer binary, a working corpus (seeded from Tests/Fuzz/corpus, kept
@@ -18,7 +18,7 @@ seconds=${1:-60}
 [[ $seconds =~ ^[0-9]+$ && $seconds -gt 0 ]] || { echo "usage: $0 [SECONDS] [TARGET...]" >&2; exit 2; }
 shift $(($# > 0 ? 1 : 0))
 targets=("$@")
-((${#targets[@]} > 0)) || targets=(RequestParser UpstreamHeadParser JSONField)
+((${#targets[@]} > 0)) || targets=(RequestParser UpstreamHeadParser JSONField TOML)
 for target in "${targets[@]}"; do
     [[ -f Tests/Fuzz/${target}Fuzz.swift ]] || { echo "fuzz.sh: no Tests/Fuzz/${target}Fuzz.swift" >&2; exit 2; }
 done
@@ -37,10 +37,11 @@ export SWIFT_BACKTRACE=enable=no
 out=.build/fuzz
 started=$SECONDS
 mkdir -p "$out/module"
-# The module each target exercises; both are pure and depend on nothing of ours.
+# The module each target exercises; all are pure and depend on nothing of ours.
 module() {
     case $1 in
         JSONField) echo Retry ;;
+        TOML) echo TOML ;;
         *) echo HTTP1 ;;
     esac
 }
@@ -67,6 +68,7 @@ dictionary() {
         RequestParser) echo Tests/Fuzz/request.dict ;;
         UpstreamHeadParser) echo Tests/Fuzz/upstream.dict ;;
         JSONField) echo Tests/Fuzz/json.dict ;;
+        TOML) echo Tests/Fuzz/toml.dict ;;
     esac
 }
 
