@@ -3,7 +3,7 @@ import PackageDescription
 
 // Dependencies point one way:
 //   retryd -> {Config, Proxy, Admin, Notify, Service, Journal}   (the executable wires the modules together)
-//   Config -> {Proxy, Admin, Notify, Listener, Forwarder, Journal, Redis, Admission, Retry, HTTP1, TOML}
+//   Config -> {Proxy, Admin, Notify, Listener, Forwarder, Journal, Redis, Admission, Loop, Retry, HTTP1, TOML}
 //   Proxy -> {ExchangeCore, Listener, Forwarder, Admission, Redis, Events, Retry, HTTP1}
 //   Admin -> {Listener, Events, Retry, HTTP1}       Notify -> {Forwarder, Journal, Events, Retry, HTTP1}
 //   Service -> {Loop, Retry, HTTP1}                 Journal -> {CSQLite, Loop, Retry, Events} (its writer thread alone
@@ -64,7 +64,7 @@ let package = Package(
             name: "Config",
             dependencies: [
                 "Retry", "HTTP1", "Listener", "Forwarder", "Admission", "Redis", "Journal", "Proxy", "Admin", "Notify",
-                "TOML",
+                "TOML", "Loop",
             ]
         ),
         .target(

@@ -1,8 +1,8 @@
 import Admission
 import Forwarder
-import Foundation
 import HTTP1
 import Listener
+import Loop
 import Proxy
 import Retry
 
@@ -165,11 +165,10 @@ struct ConfigDecoder {
     /// A path to a regular file that retryd can read now, so a typo fails at startup rather than at first TLS use.
     static func readableFile(_ value: ValueReader) throws(ConfigError) -> String {
         let path = try value.string()
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        guard Sys.exists(path) else {
             throw value.error("\(path) does not exist")
         }
-        guard !isDirectory.boolValue, FileManager.default.isReadableFile(atPath: path) else {
+        guard Sys.isReadableRegularFile(path) else {
             throw value.error("\(path) is not a readable file")
         }
         return path

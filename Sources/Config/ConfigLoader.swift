@@ -1,4 +1,8 @@
-import Foundation
+import Loop
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Reads retryd's TOML configuration; every problem is a `ConfigError` naming file, line and key.
 package enum ConfigLoader {
@@ -9,14 +13,14 @@ package enum ConfigLoader {
     ///   - environment: Variables for `${NAME}` references (the process environment, or a fixture in tests).
     /// - Throws: `ConfigError`; an unreadable file has no line and an empty key.
     package static func load(path: String, environment: [String: String]) throws(ConfigError) -> RetrydConfig {
-        let data: Data
+        let bytes: [UInt8]
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            bytes = try Sys.readFile(path)
         } catch {
             throw ConfigError(
-                file: path, line: nil, key: "", message: "cannot read file: \(error.localizedDescription)")
+                file: path, line: nil, key: "", message: "cannot read file: \(String(cString: strerror(error.errno)))")
         }
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
             throw ConfigError(file: path, line: nil, key: "", message: "file is not UTF-8 text")
         }
         var config = try parse(text, file: path, environment: environment)

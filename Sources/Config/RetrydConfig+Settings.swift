@@ -10,7 +10,7 @@ extension RetrydConfig {
         let width = values.map(\.0.count).max() ?? 0
         return values.map { key, value in
             let origin = provenance.origins[key] ?? .builtIn
-            return key.padding(toLength: width, withPad: " ", startingAt: 0) + " = \(value)  (\(origin))"
+            return key + String(repeating: " ", count: width - key.count) + " = \(value)  (\(origin))"
         }
     }
 

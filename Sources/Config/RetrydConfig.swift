@@ -1,5 +1,4 @@
 import Admin
-import Foundation
 import HTTP1
 import Journal
 import Notify
@@ -66,7 +65,7 @@ package struct RetrydConfig: Sendable, Equatable {
     package func redacted(_ text: String) -> String {
         // Longest first, so a secret that contains another one is hidden whole.
         secrets.filter { !$0.isEmpty }.sorted { $0.count > $1.count }.reduce(text) { partial, secret in
-            partial.replacingOccurrences(of: secret, with: SensitiveFields.placeholder)
+            partial.replacing(secret, with: SensitiveFields.placeholder)
         }
     }
 }

@@ -129,6 +129,39 @@ package enum Sys {
         return String(decoding: bytes[..<count], as: UTF8.self)
     }
 
+    /// A whole file read at start-up or reload (a configuration file, a CA bundle), at most `limit` bytes.
+    /// - Throws: `SysError` naming the call that failed (`open`, `read`), or `EFBIG` when the file is larger.
+    package static func readFile(_ path: String, limit: Int = 16 << 20) throws(SysError) -> [UInt8] {
+        let fd = try check("open") { open(path, O_RDONLY | O_CLOEXEC) }
+        defer { Self.close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { buffer in
+                var count: Int
+                repeat { count = Glibc.read(fd, buffer.baseAddress, buffer.count) } while count < 0 && errno == EINTR
+                return count
+            }
+            if count < 0 { throw SysError(call: "read", errno: errno) }
+            if count == 0 { return bytes }
+            guard bytes.count + count <= limit else { throw SysError(call: "read", errno: EFBIG) }
+            bytes.append(contentsOf: chunk[..<count])
+        }
+    }
+
+    /// Whether `path` names a regular file this process may read now (after symbolic links).
+    package static func isReadableRegularFile(_ path: String) -> Bool {
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return false }
+        return access(path, R_OK) == 0
+    }
+
+    /// Whether anything exists at `path` (after symbolic links).
+    package static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0
+    }
+
     /// A close-on-exec duplicate of `fd`: one descriptor per event loop for a socket systemd passed, so that each
     /// loop may close its own.
     package static func duplicate(_ fd: Int32) throws(SysError) -> Int32 {
