@@ -6,7 +6,7 @@ import PackageDescription
 //   Config -> {Proxy, Admin, Notify, Listener, Forwarder, Journal, Redis, Admission, Loop, Retry, HTTP1, TOML}
 //   Proxy -> {ExchangeCore, Listener, Forwarder, Admission, Redis, Events, Retry, HTTP1}
 //   Admin -> {Listener, Events, Retry, HTTP1}       Notify -> {Forwarder, Journal, Events, Retry, HTTP1}
-//   Service -> {Loop, Retry, HTTP1}                 Journal -> {CSQLite, Loop, Retry, Events} (its writer thread alone
+//   Service -> {Loop, Events, Retry, HTTP1}         Journal -> {CSQLite, Loop, Retry, Events} (its writer thread alone
 //                                                    touches the disk)
 //   Listener -> {ListenerCore, Loop, HTTP1}         Forwarder -> {Loop, CCurl, HTTP1, Retry}
 //   Redis -> {Loop, CHiredis}                       Admission -> Retry          Events -> Retry       Loop -> CLinux
@@ -120,7 +120,7 @@ let package = Package(
         ),
         .target(
             name: "Service",
-            dependencies: ["Loop", "Retry", "HTTP1", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Loop", "Retry", "HTTP1", "Events", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "TestSupport",
@@ -150,7 +150,7 @@ let package = Package(
         .testTarget(name: "ExchangeCoreTests", dependencies: ["ExchangeCore", "HTTP1", "Retry", "TestSupport"]),
         .testTarget(
             name: "ServiceTests",
-            dependencies: ["Service", "Loop", "Retry", .product(name: "Logging", package: "swift-log")]),
+            dependencies: ["Service", "Events", "Loop", "Retry", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "RetrydTests",
             dependencies: ["retryd", "Listener", "Loop", "Events", "Journal", "Retry", "TestSupport"]),

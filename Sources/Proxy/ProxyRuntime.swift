@@ -37,6 +37,8 @@ package final class ProxyRuntime: @unchecked Sendable {
     /// True once a graceful shutdown has begun.
     package internal(set) var isShuttingDown = false
     var observers: [ExchangeObserver] = []
+    /// Writes every loop's access-log lines; nil logs them through `logger`.
+    private(set) var accessLog: AccessLog?
     /// Gates and quotas shared with other instances through Redis, when `[shared]` is configured.
     let shared: SharedQuota?
     /// The other event loops (`workers` - 1), each with its own listening sockets beside this loop's.
@@ -104,6 +106,7 @@ package final class ProxyRuntime: @unchecked Sendable {
                 reusePort: !workers.isEmpty)
         }
         service.observers = observers
+        service.accessLog = accessLog
         service.quota.shared = shared
         let name = upstream.name
         server.onRefused = { [unowned self] in
@@ -124,6 +127,14 @@ package final class ProxyRuntime: @unchecked Sendable {
         for service in services.values { service.observers = observers }
         let (all, first) = (UnsafeTransfer(observers), loop)
         for worker in workers { worker.loop.runOnLoop { worker.setObservers(all.value, firstLoop: first) } }
+    }
+
+    /// Has every loop write its access-log lines with `log` (the executable's direct writer) instead of through the
+    /// logger; call before ``run()``, like ``addObserver(_:)``.
+    package func setAccessLog(_ log: AccessLog?) {
+        accessLog = log
+        for service in services.values { service.accessLog = log }
+        for worker in workers { worker.loop.runOnLoop { worker.setAccessLog(log) } }
     }
 
     /// The event loops serving the listeners.

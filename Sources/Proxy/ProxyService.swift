@@ -21,6 +21,8 @@ package final class ProxyService: RequestHandler {
     let health: HealthMonitor
     /// Hear about every exchange (metrics, notifications).
     package var observers: [ExchangeObserver] = []
+    /// Writes the access-log lines; nil logs them through `logger`.
+    var accessLog: AccessLog?
     let forwarder: Forwarder
     let loop: EventLoop
     let logger: Logger

@@ -18,6 +18,7 @@ final class ProxyWorker: @unchecked Sendable {
     /// This loop's listeners and their proxies.
     let listeners: ListenerSet
     private var observers: [ExchangeObserver] = []
+    private var accessLog: AccessLog?
     private let finished = Semaphore()
     private var started = false
 
@@ -40,6 +41,7 @@ final class ProxyWorker: @unchecked Sendable {
             upstream: upstream, replayLimit: limits.replayLimit, forwarder: forwarder, loop: loop, logger: logger,
             sharing: service)
         own.observers = observers
+        own.accessLog = accessLog
         let listener: Server
         if let inheritedFD {
             let copy = try Sys.duplicate(inheritedFD)
@@ -65,6 +67,13 @@ final class ProxyWorker: @unchecked Sendable {
         self.observers = observers.map { HandOffObserver.wrapping($0, for: firstLoop) }
         for service in listeners.services.values { service.observers = self.observers }
         for (_, service) in listeners.retiring.values { service.observers = self.observers }
+    }
+
+    /// Every upstream's access-log lines go to `log` (nil: through the logger).
+    func setAccessLog(_ log: AccessLog?) {
+        accessLog = log
+        for service in listeners.services.values { service.accessLog = log }
+        for (_, service) in listeners.retiring.values { service.accessLog = log }
     }
 
     /// Starts the loop on a thread of its own; `prepare` runs there first (to batch its log lines).

@@ -1,3 +1,4 @@
+import Events
 import Logging
 import Retry
 
@@ -27,6 +28,40 @@ struct LogLineFormatter {
             line.append(
                 contentsOf: jsonBody(level: level, label: label, message: message, metadata: metadata, time: time).utf8)
         }
+        line.append(UInt8(ascii: "\n"))
+        return line
+    }
+
+    /// The access-log line of one exchange: the same bytes as ``line(level:label:message:metadata:time:)`` at info
+    /// level with the message and the `attempts` and `upstream` fields, written without a metadata dictionary in the
+    /// text format (JSON, which few use, goes the general way).
+    func accessLine(_ entry: AccessEntry, label: String, time: WallTime) -> [UInt8] {
+        let attempts = Logger.MetadataValue.stringConvertible(entry.attempts)
+        let upstream = Logger.MetadataValue.string(entry.upstream)
+        guard settings.format == .text else {
+            return line(
+                level: .info, label: label, message: entry.message,
+                metadata: ["attempts": attempts, "upstream": upstream], time: time)
+        }
+        let message = entry.message
+        var line: [UInt8] = []
+        line.reserveCapacity(128 + message.utf8.count)
+        if settings.journald {
+            line.append(contentsOf: "<\(Logger.Level.info.syslogPriority)>".utf8)
+        } else {
+            time.appendISO8601(to: &line)
+            line.append(UInt8(ascii: " "))
+        }
+        line.append(contentsOf: Logger.Level.info.rawValue.utf8)
+        line.append(UInt8(ascii: " "))
+        line.append(contentsOf: TextEscaping.inlineText(label).utf8)
+        line.append(contentsOf: ": ".utf8)
+        line.append(contentsOf: TextEscaping.inlineText(settings.redactor.redact(message)).utf8)
+        // The fields in key order, as the general path sorts them.
+        line.append(contentsOf: " attempts=".utf8)
+        line.append(contentsOf: TextEscaping.logValue(text(attempts, key: "attempts")).utf8)
+        line.append(contentsOf: " upstream=".utf8)
+        line.append(contentsOf: TextEscaping.logValue(text(upstream, key: "upstream")).utf8)
         line.append(UInt8(ascii: "\n"))
         return line
     }

@@ -135,6 +135,17 @@ struct ServiceProcessTests {
         let log = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         // The broken reload names the file, the line and the key.
         #expect(log.contains("\(configPath):9: upstream[0].retry.max_atempts: unknown key"), "\(log)")
+        // One access-log line per request, from the direct writer, in the logger's format and batch.
+        let lines = log.split(separator: "\n")
+        for (target, attempts) in [("/a", 1), ("/b", 2), ("/c", 2)] {
+            #expect(
+                lines.contains {
+                    $0.contains(" info retryd: GET \(target) 503 2 ")
+                        && $0.hasSuffix("ms attempts=\(attempts) upstream=vendor")
+                },
+                "no access-log line for \(target) in \(log)")
+        }
+        #expect(lines.contains { $0.contains(" info retryd: GET /slow 200 4 ") }, "\(log)")
     }
 }
 

@@ -1,0 +1,33 @@
+import Events
+import Logging
+import Loop
+import Retry
+
+/// Writes access-log lines straight into the log's batch, in the format, level and redaction of the shared
+/// `LogSettingsStore`, exactly as the `RetrydLogHandler` of the same label would (``LogLineFormatter/accessLine``).
+package final class AccessLogWriter: AccessLog {
+    private let label: String
+    private let store: LogSettingsStore
+    private let fd: Int32
+
+    /// A writer for the loggers `RetrydLogHandler.bootstrap` made: `label` "retryd", the shared store, stderr.
+    package init(label: String = "retryd", store: LogSettingsStore = .shared, fd: Int32 = 2) {
+        self.label = label
+        self.store = store
+        self.fd = fd
+    }
+
+    /// Writes `entry`'s line unless the level is above info; a failed write is dropped, as the handler's are.
+    package func record(_ entry: AccessEntry) {
+        let settings = store.settings
+        guard settings.level <= .info else { return }
+        let now = Sys.wallTime()
+        let line = LogLineFormatter(settings: settings).accessLine(
+            entry, label: label, time: WallTime(seconds: now.seconds, milliseconds: now.milliseconds))
+        if fd == LogBatch.standardError.fd {
+            LogBatch.standardError.write(line, urgent: false)
+        } else {
+            _ = Sys.writeAll(fd, line)
+        }
+    }
+}
