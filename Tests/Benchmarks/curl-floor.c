@@ -3,7 +3,8 @@
  * One thread, one epoll loop, curl's multi_socket interface, N transfers kept in flight against one URL,
  * set up the way retryd's forwarder sets them up (pooled easy handles, no reset, idle sockets left on epoll,
  * no signals, libcurl's default headers suppressed). No client side at all: no accept, no request parsing,
- * no response writing, no logging. Prints requests/s and CPU microseconds per request.
+ * no response writing, no logging. Prints requests/s, CPU microseconds per request, and the transfers that failed
+ * and completed.
  *
  *   cc -O2 -o curl-floor curl-floor.c -lcurl && ./curl-floor URL [transfers] [seconds]
  *
@@ -111,7 +112,7 @@ int main(int argc, char **argv) {
     getrusage(RUSAGE_SELF, &usage);
     double cpu = (double)usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 +
                  (double)usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
-    printf("%.0f requests/s, %.1f us CPU per request, %ld failed\n",
-           completed / elapsed, completed > 0 ? cpu * 1e6 / completed : 0.0, failed);
+    printf("%.0f requests/s, %.1f us CPU per request, %ld failed, %ld completed\n",
+           completed / elapsed, completed > 0 ? cpu * 1e6 / completed : 0.0, failed, completed);
     return failed > 0 ? 1 : 0;
 }
