@@ -6,6 +6,7 @@
  *   ALLOC_COUNTER_OUT=/tmp/counts LD_PRELOAD=./alloc-counter.so PROGRAM...
  *   kill -USR1 PID    # zero the counts (after a warm-up)
  *   kill -USR2 PID    # write the counts since the last zero to $ALLOC_COUNTER_OUT
+ * A program can also zero them itself by calling alloc_counter_reset (curl-floor.c looks it up with dlsym).
  *
  * The counts are also written there when the program exits normally. Each write goes to "$ALLOC_COUNTER_OUT.tmp" and
  * is renamed over the path, so a reader that waits for the file never sees half of it. Output, one count a line:
@@ -91,10 +92,15 @@ static void write_counts(void) {
     if (written == p - text) rename(tmp, out_path);
 }
 
+/* Zeroes the counts; also called by curl-floor.c at the end of its warm-up (found with dlsym). */
+void alloc_counter_reset(void) {
+    for (int kind = 0; kind < KINDS; kind++) atomic_store_explicit(&counts[kind], 0, memory_order_relaxed);
+}
+
 static void on_signal(int signal) {
     int saved = errno; /* the interrupted code may be about to read it */
     if (signal == SIGUSR1) {
-        for (int kind = 0; kind < KINDS; kind++) atomic_store_explicit(&counts[kind], 0, memory_order_relaxed);
+        alloc_counter_reset();
     } else {
         write_counts();
     }
@@ -124,7 +130,7 @@ __attribute__((constructor)) static void start(void) {
     sigemptyset(&action.sa_mask);
     sigaction(SIGUSR1, &action, NULL);
     sigaction(SIGUSR2, &action, NULL);
-    for (int kind = 0; kind < KINDS; kind++) atomic_store_explicit(&counts[kind], 0, memory_order_relaxed);
+    alloc_counter_reset();
 }
 
 __attribute__((destructor)) static void stop(void) { write_counts(); }
