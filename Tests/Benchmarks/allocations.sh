@@ -14,10 +14,10 @@
 # "sum" is malloc + calloc + realloc, as issue 21 counts; the aligned calls (posix_memalign, aligned_alloc,
 # memalign) are shown beside it. Frees are counted but not printed.
 # Caveats: every thread of the process counts, and so do allocations that are not per request (a timer, a metrics
-# flush): they show as fractions. libcurl's own count moves with how many transfers are in flight and how the
-# responses arrive (curl-floor.c: 18.1 mallocs per transfer with 1 in flight, 19.6 with 16, 19.8 with 64), so
-# compare figures taken with the same CONNECTIONS. Two runs on the shared 2-core machine: retryd 73.31 and 73.56
-# per request, libcurl alone 38.47 and 38.52 per transfer, so a spread of about 0.3. Not a test.
+# flush): they show as fractions. libcurl's own count is not a whole number either and moves between runs with
+# timing (curl-floor.c alone: 19.3 to 20.0 mallocs per transfer in single runs at 1, 16 and 64 in flight, in no
+# order), so a change of less than one allocation per request is noise. Two runs on the shared 2-core machine:
+# retryd 73.31 and 73.56 per request, libcurl alone 38.47 and 38.52 per transfer. Not a test.
 set -euo pipefail
 RETRYD=${1:-}
 [[ -n $RETRYD ]] && RETRYD=$(realpath "$RETRYD")
