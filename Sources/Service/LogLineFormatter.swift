@@ -36,6 +36,7 @@ struct LogLineFormatter {
     /// level with the message and the `attempts` and `upstream` fields, written without a metadata dictionary in the
     /// text format (JSON, which few use, goes the general way).
     func accessLine(_ entry: AccessEntry, label: String, time: WallTime) -> [UInt8] {
+        if settings.format == .text, let line = plainAccessLine(entry, label: label, time: time) { return line }
         let attempts = Logger.MetadataValue.stringConvertible(entry.attempts)
         let upstream = Logger.MetadataValue.string(entry.upstream)
         guard settings.format == .text else {
@@ -64,6 +65,79 @@ struct LogLineFormatter {
         line.append(contentsOf: TextEscaping.logValue(text(upstream, key: "upstream")).utf8)
         line.append(UInt8(ascii: "\n"))
         return line
+    }
+
+    /// The text line written byte by byte, for the usual case in which nothing in it needs escaping, quoting or
+    /// redacting (no secrets configured, printable ASCII without a colon); nil otherwise, and the caller takes the
+    /// general route. The rules are those of `TextEscaping` and `Redactor`, checked byte-equal by the tests.
+    private func plainAccessLine(_ entry: AccessEntry, label: String, time: WallTime) -> [UInt8]? {
+        guard !settings.redactor.hasSecrets, !Self.accessFieldsAreSensitive,
+            Self.isPlainMessageText(entry.method.utf8), Self.isPlainMessageText(entry.path.utf8),
+            Self.isBareValue(entry.upstream.utf8), Self.isBareValue(label.utf8), entry.status >= 0, entry.bytes >= 0,
+            entry.tenthsOfMilliseconds >= 0, entry.attempts >= 0
+        else { return nil }
+        var line: [UInt8] = []
+        line.reserveCapacity(96 + entry.path.utf8.count + entry.upstream.utf8.count)
+        if settings.journald {
+            line.append(contentsOf: "<\(Logger.Level.info.syslogPriority)>".utf8)
+        } else {
+            time.appendISO8601(to: &line)
+            line.append(UInt8(ascii: " "))
+        }
+        line.append(contentsOf: "info ".utf8)
+        line.append(contentsOf: label.utf8)
+        line.append(contentsOf: ": ".utf8)
+        line.append(contentsOf: entry.method.utf8)
+        line.append(UInt8(ascii: " "))
+        line.append(contentsOf: entry.path.utf8)
+        line.append(UInt8(ascii: " "))
+        Self.appendDecimal(entry.status, to: &line)
+        line.append(UInt8(ascii: " "))
+        Self.appendDecimal(entry.bytes, to: &line)
+        line.append(UInt8(ascii: " "))
+        Self.appendDecimal(entry.tenthsOfMilliseconds / 10, to: &line)
+        line.append(UInt8(ascii: "."))
+        Self.appendDecimal(entry.tenthsOfMilliseconds % 10, to: &line)
+        line.append(contentsOf: "ms attempts=".utf8)
+        Self.appendDecimal(entry.attempts, to: &line)
+        line.append(contentsOf: " upstream=".utf8)
+        line.append(contentsOf: entry.upstream.utf8)
+        line.append(UInt8(ascii: "\n"))
+        return line
+    }
+
+    /// Whether the field names `attempts` or `upstream` would be hidden as credentials (they are not; checked once).
+    private static let accessFieldsAreSensitive =
+        Redactor().isSensitive(name: "attempts") || Redactor().isSensitive(name: "upstream")
+
+    /// Printable ASCII without a colon: `inlineText` leaves it as it is, and `redact` finds no header value in it.
+    private static func isPlainMessageText(_ bytes: some Sequence<UInt8>) -> Bool {
+        bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: ":") }
+    }
+
+    /// What `logValue` writes unquoted and `inlineText` and `redact` leave alone: visible ASCII without a quote, an
+    /// equals sign, a backslash or a colon, and not empty.
+    private static func isBareValue(_ bytes: String.UTF8View) -> Bool {
+        !bytes.isEmpty
+            && bytes.allSatisfy {
+                $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "=")
+                    && $0 != UInt8(ascii: "\\") && $0 != UInt8(ascii: ":")
+            }
+    }
+
+    /// A non-negative integer's decimal digits, as `String(value)` writes them.
+    private static func appendDecimal(_ value: Int, to line: inout [UInt8]) {
+        // Int.max has 19 digits; the stack buffer keeps the number off the heap, unlike `String(value)`.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var start = digits.count
+            var rest = value
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            } while rest > 0
+            line.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
+        }
     }
 
     private func appendTextBody(

@@ -19,6 +19,9 @@ package struct Redactor: Sendable {
         self.secrets = Set(secrets.filter { !$0.isEmpty }).map { Array($0.utf8) }.sorted { $0.count > $1.count }
     }
 
+    /// Whether any secret value is configured.
+    package var hasSecrets: Bool { !secrets.isEmpty }
+
     /// Whether a metadata key or header name carries a credential, so its whole value is hidden.
     package func isSensitive(name: String) -> Bool {
         SensitiveFields.isCredential(name)

@@ -25,6 +25,13 @@ struct AccessLogTests {
             attempts: 2, upstream: "a=b"),
         AccessEntry(
             method: "GET", path: "/", status: 304, bytes: 0, tenthsOfMilliseconds: 0, attempts: 0, upstream: ""),
+        // A colon: the redactor looks for a header value after it. Non-ASCII and DEL: escaped or quoted.
+        AccessEntry(
+            method: "PUT", path: "/v1/assets/urn:a:1", status: 201, bytes: 1_234_567_890_123, tenthsOfMilliseconds: 99,
+            attempts: 12, upstream: "vendor:1"),
+        AccessEntry(
+            method: "GET", path: "/v1/\u{7F}x", status: 200, bytes: 1, tenthsOfMilliseconds: 10, attempts: 1,
+            upstream: "vendör"),
     ]
 
     private static let settings: [LogSettings] = [LogFormat.text, .json].flatMap { format in
