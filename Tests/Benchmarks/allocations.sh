@@ -61,29 +61,10 @@ trap cleanup EXIT
 gcc -O2 -shared -fPIC -o "$work/alloc-counter.so" Tests/Benchmarks/alloc-counter.c -ldl
 cc -O2 -o "$work/curl-floor" Tests/Benchmarks/curl-floor.c -lcurl
 
-mkdir -p "$work/www" "$work/logs"
-printf '{"id":"job-1234","status":"queued","progress":0,"outputs":[{"format":"hls","bitrate":4500}]}' >"$work/www/job.json"
-cat >"$work/upstream.conf" <<NGINX
-worker_processes 1;
-pid $work/upstream.pid;
-error_log $work/logs/error.log warn;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    client_body_temp_path $work/tb; proxy_temp_path $work/tp; fastcgi_temp_path $work/tf;
-    uwsgi_temp_path $work/tu; scgi_temp_path $work/ts;
-    keepalive_requests 1000000;
-    server {
-        listen 127.0.0.1:$UPSTREAM_PORT;
-        root $work/www;
-        default_type application/json;
-        location = /v1/jobs/1234 { try_files /job.json =404; }
-    }
-}
-NGINX
-"$(command -v nginx || echo /usr/sbin/nginx)" -c "$work/upstream.conf"
-url=http://127.0.0.1:$UPSTREAM_PORT/v1/jobs/1234
-for _ in $(seq 1 50); do curl -sf -o /dev/null "$url" && break; sleep 0.1; done
+# shellcheck source=Tests/Benchmarks/json-upstream.sh
+source Tests/Benchmarks/json-upstream.sh
+start_json_upstream "$work" "$UPSTREAM_PORT"
+url=$json_upstream_url
 
 # Waits until the counter has written $1 (it renames the file into place whole) and prints it.
 read_counts() {

@@ -63,3 +63,15 @@ check_proxied() {
     grep -qi '^X-Retryd-Attempts: 2' "$headers" || fail "expected X-Retryd-Attempts: 2 in: $(cat "$headers")"
     pass "GET /flaky/1: 503 retried, 200 on attempt 2"
 }
+
+# The shipped configuration (SOURCE) with one worker, its vendor url pointed at the stand-in upstream and its listener
+# at PORT, written to DEST.
+point_config() {
+    local source=$1 dest=$2 port=$3
+    {
+        echo "workers = 1"
+        sed -e "s|^url = \"https://api.vendor.example/v2\"|url = \"http://127.0.0.1:$upstream_port/v2\"|" \
+            -e "s|^listen = \"127.0.0.1:8080\"|listen = \"127.0.0.1:$port\"|" "$source"
+    } >"$dest"
+    grep -q "127.0.0.1:$upstream_port" "$dest" || fail "$source has no url line to point elsewhere"
+}

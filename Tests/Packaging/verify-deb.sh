@@ -120,12 +120,7 @@ pass "retryd.service: /usr/bin/retryd as User=retryd, StateDirectory=retryd, not
 # The shipped config, pointed at the stand-in upstream; the state directory made as StateDirectory= would.
 start_upstream
 port=$(free_port)
-{
-    echo "workers = 1"
-    sed -e "s|^url = \"https://api.vendor.example/v2\"|url = \"http://127.0.0.1:$upstream_port/v2\"|" \
-        -e "s|^listen = \"127.0.0.1:8080\"|listen = \"127.0.0.1:$port\"|" "$root/etc/retryd/retryd.toml"
-} >"$root/tmp/verify.toml"
-grep -q "127.0.0.1:$upstream_port" "$root/tmp/verify.toml" || fail "the shipped config has no url line to point elsewhere"
+point_config "$root/etc/retryd/retryd.toml" "$root/tmp/verify.toml" "$port"
 install -d -m 0700 -o "$uid" -g "$gid" "$root/var/lib/retryd"
 chroot --userspec="$uid:$gid" --groups="$gid" "$root" env VENDOR_KEY=verify-key \
     /usr/bin/retryd --config /tmp/verify.toml >"$work/retryd.log" 2>&1 &

@@ -124,12 +124,7 @@ pass "RETRYD_LISTEN/RETRYD_UPSTREAM quick start proxied GET /v1/jobs/7"
 
 # The reference configuration, as a ConfigMap would hold it, pointed at the stand-in upstream, one worker.
 port=$(free_port)
-{
-    echo "workers = 1"
-    sed -e "s|^url = \"https://api.vendor.example/v2\"|url = \"http://127.0.0.1:$upstream_port/v2\"|" \
-        -e "s|^listen = \"127.0.0.1:8080\"|listen = \"127.0.0.1:$port\"|" "$mnt/etc/retryd/retryd.toml.example"
-} >"$work/config/retryd.toml"
-grep -q "127.0.0.1:$upstream_port" "$work/config/retryd.toml" || fail "the example config has no url line to point elsewhere"
+point_config "$mnt/etc/retryd/retryd.toml.example" "$work/config/retryd.toml" "$port"
 bind "$work/config" /etc/retryd
 VENDOR_KEY=image-key as_user /usr/bin/retryd check >"$work/check.log" 2>&1 ||
     fail "retryd check on /etc/retryd/retryd.toml: $(cat "$work/check.log")"

@@ -22,13 +22,9 @@ mkdir -p "$1"
 outdir=$(cd "$1" && pwd)
 maintainer=${RETRYD_DEB_MAINTAINER:-"retryd maintainers <maintainers@users.noreply.h-seed-764267ad.example>"}
 
-if [[ -n ${RETRYD_BINARY:-} ]]; then
-    binary=$RETRYD_BINARY
-else
-    scratch=$repo/.build-release-static
-    (cd "$repo" && swift build -c release --static-swift-stdlib --scratch-path "$scratch" >&2)
-    binary=$(cd "$repo" && swift build -c release --static-swift-stdlib --scratch-path "$scratch" --show-bin-path)/retryd
-fi
+# shellcheck source=config/package/binary.sh
+source "$repo/config/package/binary.sh"
+package_binary "$repo"
 version=$("$binary" --version)
 if [[ ! $version =~ ^[0-9][A-Za-z0-9.+~-]*$ ]]; then
     echo "deb.sh: '$binary --version' printed '$version', not a Debian version" >&2

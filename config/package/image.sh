@@ -16,13 +16,9 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
-if [[ -n ${RETRYD_BINARY:-} ]]; then
-    binary=$RETRYD_BINARY
-else
-    scratch=$repo/.build-release-static
-    (cd "$repo" && swift build -c release --static-swift-stdlib --scratch-path "$scratch" >&2)
-    binary=$(cd "$repo" && swift build -c release --static-swift-stdlib --scratch-path "$scratch" --show-bin-path)/retryd
-fi
+# shellcheck source=config/package/binary.sh
+source "$repo/config/package/binary.sh"
+package_binary "$repo"
 version=$("$binary" --version)
 tag=${1:-localhost/retryd:$version}
 uid=65532
