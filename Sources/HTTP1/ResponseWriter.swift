@@ -29,40 +29,77 @@ package enum ResponseWriter {
         keepAlive: Bool,
         into buffer: inout [UInt8]
     ) {
-        buffer.append(contentsOf: statusLinePrefix)
-        appendBytes(of: String(head.status), into: &buffer)
-        buffer.append(ASCII.space)
-        appendSanitized(head.reason, into: &buffer)
-        buffer.append(contentsOf: crlf)
+        // One pass to size, one to write: every piece goes to memory sized once (on the stack for any usual head),
+        // then the whole head is one append, instead of an append with its capacity check per piece.
+        var bound = fixedHeadBound + head.reason.utf8.count
+        for field in head.headers.fields { bound += field.name.utf8.count + field.value.utf8.count + 4 }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bound) { memory in
+            var writer = HeadWriter(memory)
+            writeHead(head, framing: framing, clientVersion: clientVersion, keepAlive: keepAlive, into: &writer)
+            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: memory[..<writer.count]))
+        }
+    }
+
+    /// The bytes of a head beyond its reason and upstream fields, at most: "HTTP/1.1 ", a status, SP and CRLF; the
+    /// longest framing field ("Content-Length: " with a length, CRLF); "Connection: keep-alive" CRLF; the last CRLF.
+    static var fixedHeadBound: Int { 9 + HeadWriter.maxDecimalCount + 3 + 16 + HeadWriter.maxDecimalCount + 2 + 24 + 2 }
+
+    private static func writeHead(
+        _ head: ResponseHead,
+        framing: ResponseFraming,
+        clientVersion: HTTPVersion,
+        keepAlive: Bool,
+        into writer: inout HeadWriter
+    ) {
+        writer.write("HTTP/1.1 ")
+        writer.writeDecimal(head.status)
+        writer.write(ASCII.space)
+        writer.writeSanitized(head.reason)
+        writer.writeCRLF()
 
         let keepsUpstreamLength = framing == .none && !(100..<200).contains(head.status) && head.status != 204
         var wroteLength = false
-        for field in head.headers where field.name.utf8.allSatisfy(ASCII.isTokenByte) && !field.name.isEmpty {
+        for field in head.headers.fields {
+            let start = writer.count
+            guard writer.writeToken(field.name) else { continue }
             // The length picks the one name a field could be, so most fields are passed without comparing a byte.
-            switch field.name.utf8.count {
-            case 14 where ASCII.equalsIgnoringCase(field.name, "content-length"):
-                guard keepsUpstreamLength, !wroteLength else { continue }
+            let name = UnsafeRawBufferPointer(rebasing: writer.written[start...])
+            switch name.count {
+            case 14 where ASCII.equalsIgnoringCase(name, "content-length" as StaticString):
+                guard keepsUpstreamLength, !wroteLength else {
+                    writer.rewind(to: start)
+                    continue
+                }
                 wroteLength = true
-            case 17 where ASCII.equalsIgnoringCase(field.name, "transfer-encoding"),
-                10 where ASCII.equalsIgnoringCase(field.name, "connection"):
+            case 17 where ASCII.equalsIgnoringCase(name, "transfer-encoding" as StaticString),
+                10 where ASCII.equalsIgnoringCase(name, "connection" as StaticString):
+                writer.rewind(to: start)
                 continue
             default:
                 break
             }
-            appendField(field.name, field.value, into: &buffer)
+            writer.write(ASCII.colon)
+            writer.write(ASCII.space)
+            writer.writeSanitized(field.value)
+            writer.writeCRLF()
         }
 
         switch framing {
-        case .contentLength(let length): appendField("Content-Length", String(length), into: &buffer)
-        case .chunked: appendField("Transfer-Encoding", "chunked", into: &buffer)
-        case .none, .closeDelimited: break
+        case .contentLength(let length):
+            writer.write("Content-Length: ")
+            writer.writeDecimal(length)
+            writer.writeCRLF()
+        case .chunked:
+            writer.write("Transfer-Encoding: chunked\r\n")
+        case .none, .closeDelimited:
+            break
         }
         if !keepAlive || framing == .closeDelimited {
-            appendField("Connection", "close", into: &buffer)
+            writer.write("Connection: close\r\n")
         } else if clientVersion == .http10 {
-            appendField("Connection", "keep-alive", into: &buffer)
+            writer.write("Connection: keep-alive\r\n")
         }
-        buffer.append(contentsOf: crlf)
+        writer.writeCRLF()
     }
 
     /// Appends "<hex>\r\n" for a chunk of `count` bytes; `count` must be positive since 0 would end the body.
@@ -80,38 +117,4 @@ package enum ResponseWriter {
     package static let continue100: [UInt8] = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
 
     static let crlf: [UInt8] = [ASCII.carriageReturn, ASCII.lineFeed]
-    static let statusLinePrefix: [UInt8] = Array("HTTP/1.1 ".utf8)
-
-    static func appendField(_ name: String, _ value: String, into buffer: inout [UInt8]) {
-        appendBytes(of: name, into: &buffer)
-        buffer.append(ASCII.colon)
-        buffer.append(ASCII.space)
-        appendSanitized(value, into: &buffer)
-        buffer.append(contentsOf: crlf)
-    }
-
-    static func appendSanitized(_ text: String, into buffer: inout [UInt8]) {
-        // Every upstream value passes through here; nearly all are clean and go in as one copy.
-        let clean =
-            text.utf8.withContiguousStorageIfAvailable { !$0.contains(where: splitsLine) }
-            ?? !text.utf8.contains(where: splitsLine)
-        if clean {
-            appendBytes(of: text, into: &buffer)
-            return
-        }
-        for byte in text.utf8 { buffer.append(splitsLine(byte) ? ASCII.space : byte) }
-    }
-
-    /// CR, LF and NUL: bytes that could end a header line early or end the head.
-    private static func splitsLine(_ byte: UInt8) -> Bool {
-        byte == ASCII.carriageReturn || byte == ASCII.lineFeed || byte == 0
-    }
-
-    /// Appends a string's UTF-8 bytes, as one copy from its storage when it has contiguous storage (every string
-    /// the parsers make does); `append(contentsOf: text.utf8)` walks the view a byte at a time.
-    static func appendBytes(of text: String, into buffer: inout [UInt8]) {
-        if text.utf8.withContiguousStorageIfAvailable({ buffer.append(contentsOf: $0) }) == nil {
-            buffer.append(contentsOf: text.utf8)
-        }
-    }
 }

@@ -32,7 +32,7 @@ extension ClientConnection {
         Sys.close(fd)
         // A flush already queued for this iteration must find nothing to write: the descriptor number may belong to
         // a new connection by then.
-        output = []
+        server.outputBuffers.recycle(&output)
         outputOffset = 0
         dropPendingInput()
         server.connectionClosed(self)

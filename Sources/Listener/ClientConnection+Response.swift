@@ -102,7 +102,7 @@ extension ClientConnection {
             if action.keepsOutputCapacity && output.capacity <= 4 * limits.outputHighWatermark {
                 output.removeAll(keepingCapacity: true)
             } else {
-                output = []
+                server.outputBuffers.recycle(&output)
             }
             outputOffset = 0
         } else if outputOffset > limits.outputHighWatermark {

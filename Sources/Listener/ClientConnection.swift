@@ -68,8 +68,8 @@ package final class ClientConnection: EventHandler, DeferredWork {
     /// Carries out what the machine decided, in the order ``ClientConnectionStateMachine/Action`` describes.
     func perform(_ action: Machine.Action) {
         if let bytes = action.output {
-            // One allocation for a typical head and small body instead of several regrowths.
-            if output.capacity == 0, case .head = bytes { output.reserveCapacity(4096) }
+            // Storage lent by the server's pool: no allocation per response, and none held while idle.
+            if output.capacity == 0 { output = server.outputBuffers.take() }
             bytes.write(into: &output)
         }
         if action.dropInput { dropPendingInput() }

@@ -76,6 +76,8 @@ package final class Server: EventHandler {
     package var onRefused: (() -> Void)?
     /// Connections answered 503 over the limit, still draining their input before the close.
     var refusing: [ObjectIdentifier: RefusedConnection] = [:]
+    /// Output buffers lent to this listener's connections for their responses.
+    var outputBuffers = OutputBufferPool()
     lazy var refusalTimer = LoopTimer { [unowned self] in self.expireRefusals() }
 
     /// Binds and listens on `address`, accepting on `loop`.

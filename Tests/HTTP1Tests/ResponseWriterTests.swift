@@ -1,5 +1,6 @@
-import HTTP1
 import Testing
+
+@testable import HTTP1
 
 @Suite struct ResponseWriterTests {
     private func head(
@@ -174,5 +175,43 @@ import Testing
             #expect(error.detail.hasSuffix("."))
         }
         #expect(HTTP1Error.upstreamBadField.status == 502)
+    }
+}
+
+extension ResponseWriterTests {
+    // MARK: Heads written in one piece
+
+    @Test func headIsAppendedAfterExistingBytes() {
+        var buffer = wire("HTTP/1.1 100 Continue\r\n\r\n")
+        ResponseWriter.writeHead(
+            ResponseHead(status: 200, headers: [("A", "b")]), framing: .contentLength(1), clientVersion: .http11,
+            keepAlive: true, into: &buffer)
+        #expect(buffer == wire("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nA: b\r\nContent-Length: 1\r\n\r\n"))
+    }
+
+    @Test func largeHeadBeyondTheStackIsWrittenWhole() {
+        let cookies = (0..<200).map { ("Set-Cookie", "session\($0)=" + String(repeating: "v", count: 100)) }
+        let text = head(ResponseHead(status: 200, headers: HTTPHeaders(cookies)), framing: .chunked)
+        let expected =
+            "HTTP/1.1 200 OK\r\n" + cookies.map { "\($0.0): \($0.1)\r\n" }.joined()
+            + "Transfer-Encoding: chunked\r\n\r\n"
+        #expect(text == expected)
+    }
+
+    @Test func longestFixedFieldsFitTheBound() {
+        let text = head(
+            ResponseHead(status: Int.min, reason: ""), framing: .contentLength(Int.min), version: .http10)
+        #expect(text == "HTTP/1.1 \(Int.min) \r\nContent-Length: \(Int.min)\r\nConnection: keep-alive\r\n\r\n")
+        #expect(text.utf8.count == ResponseWriter.fixedHeadBound)
+    }
+
+    @Test func framingNamesAreMatchedIgnoringCase() {
+        let upstream = ResponseHead(
+            status: 200,
+            headers: [
+                ("CONTENT-LENGTH", "3"), ("Content-Length", "3"), ("transfer-ENCODING", "x"), ("CoNnEcTiOn", "y"),
+            ]
+        )
+        #expect(head(upstream, framing: .none) == "HTTP/1.1 200 OK\r\nCONTENT-LENGTH: 3\r\n\r\n")
     }
 }
