@@ -35,13 +35,17 @@ extension HTTPHeaders {
         // Room for the replacement too: appending it past an exact reservation would allocate a second time.
         result.fields.reserveCapacity(fields.count + (replacedName == nil ? 0 : 1))
         var replaced = false
+        // Compared by length first without a call: most names differ in length from the replaced one.
+        let replacedCount = replacedName?.utf8.count ?? -1
         for field in fields {
             if Self.isHopByHop(field.name) { continue }
             if nominatesOthers && isNominatedByConnection(field.name) { continue }
             if nominatesClose && field.name.utf8.count == 5 && ASCII.equalsIgnoringCase(field.name, "close") {
                 continue
             }
-            if let replacedName, ASCII.equalsIgnoringCase(field.name, replacedName) {
+            if let replacedName, field.name.utf8.count == replacedCount,
+                ASCII.equalsIgnoringCase(field.name, replacedName)
+            {
                 // The first keeps its place and its spelling, as replaceOrAdd does; later ones go.
                 if !replaced { result.fields.append((name: field.name, value: replacement)) }
                 replaced = true
