@@ -55,6 +55,11 @@ enum ASCII {
             }
             index += 8
         }
+        // The last few bytes as one more word, overlapping the previous: cheaper than a byte loop.
+        if index < bytes.count && bytes.count >= 8 {
+            let word = base.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self)
+            return hasZeroByte(word) || hasZeroByte(word ^ (ones &* 0x0A)) || hasZeroByte(word ^ (ones &* 0x0D))
+        }
         while index < bytes.count {
             let byte = bytes[index]
             if byte == 0 || byte == lineFeed || byte == carriageReturn { return true }
