@@ -269,8 +269,11 @@ package struct ExchangeStateMachine {
     /// A response head as relayed: hop-by-hop fields removed, the attempts header set.
     func relayed(_ head: ResponseHead) -> ResponseHead {
         var relayed = head
-        relayed.headers = head.headers.removingHopByHop()
-        if let name = configuration.attemptsHeader { relayed.headers.replaceOrAdd(name: name, value: String(attempts)) }
+        if let name = configuration.attemptsHeader {
+            relayed.headers = head.headers.removingHopByHop(setting: name, to: String(attempts))
+        } else {
+            relayed.headers = head.headers.removingHopByHop()
+        }
         return relayed
     }
 

@@ -42,6 +42,39 @@ enum ASCII {
         return base.distance(to: UnsafeRawPointer(found))
     }
 
+    /// Whether `bytes` hold CR, LF or NUL, any of which would let a forwarded line split the message.
+    /// Eight bytes at a time: it runs over every byte of every upstream header line.
+    static func containsLineBreakOrNUL(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        var index = 0
+        while index + 8 <= bytes.count {
+            let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            if hasZeroByte(word) || hasZeroByte(word ^ (ones &* 0x0A)) || hasZeroByte(word ^ (ones &* 0x0D)) {
+                return true
+            }
+            index += 8
+        }
+        // The last few bytes as one more word, overlapping the previous: cheaper than a byte loop.
+        if index < bytes.count && bytes.count >= 8 {
+            let word = base.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self)
+            return hasZeroByte(word) || hasZeroByte(word ^ (ones &* 0x0A)) || hasZeroByte(word ^ (ones &* 0x0D))
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == 0 || byte == lineFeed || byte == carriageReturn { return true }
+            index += 1
+        }
+        return false
+    }
+
+    /// Whether any byte of `word` is zero. Exact as a yes or no: without a zero byte no borrow crosses a byte, and a
+    /// byte whose top bit survives the subtraction had it set already, which `~word` masks.
+    @inline(__always)
+    private static func hasZeroByte(_ word: UInt64) -> Bool {
+        (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080 != 0
+    }
+
     /// Optional whitespace (`OWS`): SP or HTAB.
     @inline(__always)
     static func isWhitespace(_ byte: UInt8) -> Bool {

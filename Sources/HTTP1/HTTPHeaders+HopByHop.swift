@@ -7,6 +7,16 @@ extension HTTPHeaders {
     /// The end-to-end headers: drops Connection and every header it names (comma list, case-insensitive), Keep-Alive,
     /// Proxy-Connection, TE, Transfer-Encoding, Upgrade, Proxy-Authorization.
     package func removingHopByHop() -> HTTPHeaders {
+        relayedFields(setting: nil, to: "")
+    }
+
+    /// The end-to-end headers as `removingHopByHop()` keeps them, then `replaceOrAdd(name:value:)` applied, in one
+    /// pass and one allocation: every proxied response head is relayed this way with the attempts header.
+    package func removingHopByHop(setting name: String, to value: String) -> HTTPHeaders {
+        relayedFields(setting: name, to: value)
+    }
+
+    private func relayedFields(setting replacedName: String?, to replacement: String) -> HTTPHeaders {
         // Runs on every request and every response head. Almost every Connection header says only "keep-alive" or
         // "close", which nominate nothing beyond the fixed list: only another option makes each field be checked
         // against the Connection values (callgrind: 64 name comparisons per proxied response before).
@@ -22,15 +32,28 @@ extension HTTPHeaders {
             }
         }
         var result = HTTPHeaders()
-        result.fields.reserveCapacity(fields.count)
+        // Room for the replacement too: appending it past an exact reservation would allocate a second time.
+        result.fields.reserveCapacity(fields.count + (replacedName == nil ? 0 : 1))
+        var replaced = false
+        // Compared by length first without a call: most names differ in length from the replaced one.
+        let replacedCount = replacedName?.utf8.count ?? -1
         for field in fields {
             if Self.isHopByHop(field.name) { continue }
             if nominatesOthers && isNominatedByConnection(field.name) { continue }
             if nominatesClose && field.name.utf8.count == 5 && ASCII.equalsIgnoringCase(field.name, "close") {
                 continue
             }
+            if let replacedName, field.name.utf8.count == replacedCount,
+                ASCII.equalsIgnoringCase(field.name, replacedName)
+            {
+                // The first keeps its place and its spelling, as replaceOrAdd does; later ones go.
+                if !replaced { result.fields.append((name: field.name, value: replacement)) }
+                replaced = true
+                continue
+            }
             result.fields.append(field)
         }
+        if let replacedName, !replaced { result.fields.append((name: replacedName, value: replacement)) }
         return result
     }
 

@@ -26,6 +26,9 @@ package struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByArrayLit
     /// Whether the list holds no field.
     package var isEmpty: Bool { fields.isEmpty }
 
+    /// The fields as an array that shares this list's storage: handing them on costs a retain, not a copy.
+    package var fieldList: [Element] { fields }
+
     /// Iterates the fields in order.
     package func makeIterator() -> IndexingIterator<[Element]> {
         fields.makeIterator()

@@ -1,5 +1,6 @@
-import HTTP1
 import Testing
+
+@testable import HTTP1
 
 @Suite struct UpstreamHeadParserTests {
     /// Feeds lines the way libcurl's header callback does, one call per line, CRLF included.
@@ -179,5 +180,38 @@ import Testing
         parser.reset()
         let events = try feed(["HTTP/1.1 503 Service Unavailable\r\n", "\r\n"], into: &parser)
         #expect(events.last == .complete(ResponseHead(status: 503), contentLength: nil, isChunked: false))
+    }
+    @Test(arguments: ["HTTP/1.0", "HTTP/1.1", "HTTP/2", "HTTP/2.0", "HTTP/3"])
+    func knownVersions(version: String) {
+        #expect(Array(version.utf8).withUnsafeBytes { UpstreamHeadParser.isKnownVersion($0) })
+    }
+
+    @Test(arguments: [
+        "HTTP/1.2", "HTTP/2.1", "HTTP/3.0", "HTTP/1", "HTTP/4", "http/1.1", "HTTP/20", "HTTP/1.10", "HTTPS/1.1", "",
+        "H", "HTTX/1.1", "HTTP-1.1", "HTTP/1,1",
+    ])
+    func unknownVersions(version: String) {
+        #expect(!Array(version.utf8).withUnsafeBytes { UpstreamHeadParser.isKnownVersion($0) })
+    }
+
+    /// The framing fields are noted from their name bytes as they arrive; a fold that extends one still counts.
+    @Test func framingFieldsAreNotedInAnyCaseAndThroughFolds() throws {
+        #expect(throws: HTTP1Error.upstreamConflictingContentLength) {
+            try final(["HTTP/1.1 200 OK\r\n", "content-LENGTH: 5\r\n", " , 6\r\n", "\r\n"])
+        }
+        let chunked = try final(["HTTP/1.1 200 OK\r\n", "CONTENT-LENGTH : 5\r\n", "transfer-ENCODING: x\r\n", "\r\n"])
+        let head = ResponseHead(
+            status: 200, reason: "OK", headers: [("CONTENT-LENGTH", "5"), ("transfer-ENCODING", "x")])
+        #expect(chunked == .complete(head, contentLength: nil, isChunked: true))
+        // After an interim head the notes start again.
+        let afterInterim = try final([
+            "HTTP/1.1 100 Continue\r\n", "Transfer-Encoding: x\r\n", "\r\n", "HTTP/1.1 200 OK\r\n",
+            "Content-Length: 3\r\n", "\r\n",
+        ])
+        #expect(
+            afterInterim
+                == .complete(
+                    ResponseHead(status: 200, reason: "OK", headers: [("Content-Length", "3")]), contentLength: 3,
+                    isChunked: false))
     }
 }
