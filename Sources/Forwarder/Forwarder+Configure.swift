@@ -13,7 +13,10 @@ extension Forwarder {
     func configure(_ transfer: Transfer, base: EasyBase) throws(ForwarderError) {
         let handle = transfer.handle
         if handle.base != base {
-            if handle.base != nil { curl_easy_reset(handle.easy) }
+            if handle.base != nil {
+                curl_easy_reset(handle.easy)
+                handle.forgetRequestOptions()
+            }
             handle.base = nil
             try configureBase(handle, base)
             handle.base = base
@@ -84,14 +87,33 @@ extension Forwarder {
         let request = transfer.request
         var check = OptionCheck()
         // The target goes out verbatim: libcurl must not normalise "/../" or re-encode anything.
-        check.check(ccurl_easy_setopt_string(easy, CURLOPT_REQUEST_TARGET, request.target), "CURLOPT_REQUEST_TARGET")
-        transfer.headerList = headerList(for: request)
-        check.check(ccurl_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, transfer.headerList), "CURLOPT_HTTPHEADER")
+        let handle = transfer.handle
+        // libcurl keeps both options on the handle from one transfer to the next: a pooled handle that sent the same
+        // target and fields last time sends them again as they are (no C string copy, no list of lines built).
+        if handle.target != request.target {
+            handle.target = nil
+            check.check(
+                request.target.withCString { ccurl_easy_setopt_string(easy, CURLOPT_REQUEST_TARGET, $0) },
+                "CURLOPT_REQUEST_TARGET")
+            handle.target = request.target
+        }
+        if handle.headerList == nil || !Self.sameFields(handle.headerFields, request.headers) {
+            let list = Self.headerList(for: request.headers)
+            check.check(ccurl_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, list), "CURLOPT_HTTPHEADER")
+            // The old list goes only now that libcurl holds the new one.
+            if let old = handle.headerList { curl_slist_free_all(old) }
+            handle.headerList = list
+            handle.headerFields = request.headers
+        }
 
         let isHead = request.method == "HEAD"
         // CUSTOMREQUEST "HEAD" would make libcurl wait for a body that never comes: NOBODY says HEAD.
         let custom = isHead || (request.method == "GET" && request.body == .none) ? nil : request.method
-        check.check(ccurl_easy_setopt_string(easy, CURLOPT_CUSTOMREQUEST, custom), "CURLOPT_CUSTOMREQUEST")
+        // withCString: an implicit String-to-pointer conversion copies the method to the heap first.
+        let setCustom =
+            custom?.withCString { ccurl_easy_setopt_string(easy, CURLOPT_CUSTOMREQUEST, $0) }
+            ?? ccurl_easy_setopt_string(easy, CURLOPT_CUSTOMREQUEST, nil)
+        check.check(setCustom, "CURLOPT_CUSTOMREQUEST")
         // The upload length: nil for no body, -1 for chunked.
         let length: Int?
         switch request.body {
@@ -120,19 +142,51 @@ extension Forwarder {
         try check.get()
     }
 
-    private func headerList(for request: UpstreamRequest) -> UnsafeMutablePointer<curl_slist>? {
+    /// Whether two field lists are the same, byte for byte and in order.
+    static func sameFields(_ lhs: [(name: String, value: String)], _ rhs: [(name: String, value: String)]) -> Bool {
+        guard lhs.count == rhs.count else { return false }
+        for index in lhs.indices where lhs[index].name != rhs[index].name || lhs[index].value != rhs[index].value {
+            return false
+        }
+        return true
+    }
+
+    /// libcurl's list of header lines for `fields`, each line written once into a stack buffer (libcurl copies it).
+    static func headerList(for fields: [(name: String, value: String)]) -> UnsafeMutablePointer<curl_slist>? {
         var list: UnsafeMutablePointer<curl_slist>?
         var sawAccept = false
-        for (name, value) in request.headers {
+        for (name, value) in fields {
             if !sawAccept && name.utf8.count == 6 && name.lowercased() == "accept" { sawAccept = true }
-            // "Name:" would tell libcurl to drop the header; "Name;" sends it with an empty value.
-            let line = value.isEmpty ? "\(name);" : "\(name): \(value)"
-            list = curl_slist_append(list, line)
+            list = appendLine(list, name: name, value: value)
         }
         // Suppress libcurl's own defaults so only the client's headers go out.
         if !sawAccept { list = curl_slist_append(list, "Accept:") }
         list = curl_slist_append(list, "Expect:")
         return list
+    }
+
+    /// Appends "Name: value" to `list`; "Name;" for an empty value, since "Name:" would tell libcurl to drop it.
+    private static func appendLine(
+        _ list: UnsafeMutablePointer<curl_slist>?, name: String, value: String
+    ) -> UnsafeMutablePointer<curl_slist>? {
+        let (nameCount, valueCount) = (name.utf8.count, value.utf8.count)
+        let length = value.isEmpty ? nameCount + 1 : nameCount + 2 + valueCount
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length + 1) { line in
+            var end = line.initialize(fromContentsOf: name.utf8)
+            if value.isEmpty {
+                line[end] = UInt8(ascii: ";")
+                end += 1
+            } else {
+                line[end] = UInt8(ascii: ":")
+                line[end + 1] = UInt8(ascii: " ")
+                end += 2
+                end = UnsafeMutableBufferPointer(rebasing: line[end...]).initialize(fromContentsOf: value.utf8) + end
+            }
+            line[end] = 0
+            return line.baseAddress!.withMemoryRebound(to: CChar.self, capacity: length + 1) {
+                curl_slist_append(list, $0)
+            }
+        }
     }
 }
 

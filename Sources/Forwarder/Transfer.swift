@@ -13,7 +13,6 @@ package final class Transfer {
 
     /// The easy handle; back in the forwarder's pool (and possibly another transfer's) once this one ends.
     let handle: EasyHandle
-    var headerList: UnsafeMutablePointer<curl_slist>?
     var bodyOffset = 0
     var isActive = false
 
@@ -24,10 +23,6 @@ package final class Transfer {
     }
 
     var easy: UnsafeMutableRawPointer { handle.easy }
-
-    deinit {
-        if let headerList { curl_slist_free_all(headerList) }
-    }
 
     /// Whether any byte of the request may have left: libcurl had a ready connection for it at least once.
     package var mayHaveBeenSent: Bool { sendCount > 0 }
@@ -72,6 +67,12 @@ final class EasyHandle {
     let errorBuffer: UnsafeMutablePointer<CChar>
     /// What the handle is configured for; nil when new.
     var base: EasyBase?
+    /// The request-target libcurl holds for the handle; nil when none is set.
+    var target: String?
+    /// The header lines libcurl holds for the handle (owned here, freed with the handle or when replaced), and the
+    /// fields they were written from.
+    var headerList: UnsafeMutablePointer<curl_slist>?
+    var headerFields: [(name: String, value: String)] = []
 
     init() {
         easy = curl_easy_init()!
@@ -79,8 +80,17 @@ final class EasyHandle {
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
     }
 
+    /// Forgets the per-request options after `curl_easy_reset`, so the next request sets them all again.
+    func forgetRequestOptions() {
+        target = nil
+        if let headerList { curl_slist_free_all(headerList) }
+        headerList = nil
+        headerFields = []
+    }
+
     deinit {
         curl_easy_cleanup(easy)
+        if let headerList { curl_slist_free_all(headerList) }
         errorBuffer.deallocate()
     }
 }

@@ -7,16 +7,36 @@ extension HTTPHeaders {
     /// The end-to-end headers: drops Connection and every header it names (comma list, case-insensitive), Keep-Alive,
     /// Proxy-Connection, TE, Transfer-Encoding, Upgrade, Proxy-Authorization.
     package func removingHopByHop() -> HTTPHeaders {
-        relayedFields(setting: nil, to: "")
+        var result = HTTPHeaders()
+        result.fields.reserveCapacity(fields.count)
+        forEachEndToEnd { result.fields.append($0) }
+        return result
     }
 
     /// The end-to-end headers as `removingHopByHop()` keeps them, then `replaceOrAdd(name:value:)` applied, in one
     /// pass and one allocation: every proxied response head is relayed this way with the attempts header.
-    package func removingHopByHop(setting name: String, to value: String) -> HTTPHeaders {
-        relayedFields(setting: name, to: value)
+    package func removingHopByHop(setting replacedName: String, to replacement: String) -> HTTPHeaders {
+        var result = HTTPHeaders()
+        // Room for the replacement too: appending it past an exact reservation would allocate a second time.
+        result.fields.reserveCapacity(fields.count + 1)
+        var replaced = false
+        // Compared by length first without a call: most names differ in length from the replaced one.
+        let replacedCount = replacedName.utf8.count
+        forEachEndToEnd { field in
+            if field.name.utf8.count == replacedCount && ASCII.equalsIgnoringCase(field.name, replacedName) {
+                // The first keeps its place and its spelling, as replaceOrAdd does; later ones go.
+                if !replaced { result.fields.append((name: field.name, value: replacement)) }
+                replaced = true
+                return
+            }
+            result.fields.append(field)
+        }
+        if !replaced { result.fields.append((name: replacedName, value: replacement)) }
+        return result
     }
 
-    private func relayedFields(setting replacedName: String?, to replacement: String) -> HTTPHeaders {
+    /// Calls `body` with each end-to-end field in order: the fields ``removingHopByHop()`` keeps, without a copy.
+    func forEachEndToEnd(_ body: (Element) -> Void) {
         // Runs on every request and every response head. Almost every Connection header says only "keep-alive" or
         // "close", which nominate nothing beyond the fixed list: only another option makes each field be checked
         // against the Connection values (callgrind: 64 name comparisons per proxied response before).
@@ -31,30 +51,14 @@ extension HTTPHeaders {
                 }
             }
         }
-        var result = HTTPHeaders()
-        // Room for the replacement too: appending it past an exact reservation would allocate a second time.
-        result.fields.reserveCapacity(fields.count + (replacedName == nil ? 0 : 1))
-        var replaced = false
-        // Compared by length first without a call: most names differ in length from the replaced one.
-        let replacedCount = replacedName?.utf8.count ?? -1
         for field in fields {
             if Self.isHopByHop(field.name) { continue }
             if nominatesOthers && isNominatedByConnection(field.name) { continue }
             if nominatesClose && field.name.utf8.count == 5 && ASCII.equalsIgnoringCase(field.name, "close") {
                 continue
             }
-            if let replacedName, field.name.utf8.count == replacedCount,
-                ASCII.equalsIgnoringCase(field.name, replacedName)
-            {
-                // The first keeps its place and its spelling, as replaceOrAdd does; later ones go.
-                if !replaced { result.fields.append((name: field.name, value: replacement)) }
-                replaced = true
-                continue
-            }
-            result.fields.append(field)
+            body(field)
         }
-        if let replacedName, !replaced { result.fields.append((name: replacedName, value: replacement)) }
-        return result
     }
 
     private static func isConnection(_ name: String) -> Bool {

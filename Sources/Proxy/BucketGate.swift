@@ -147,7 +147,12 @@ final class BucketGate: @unchecked Sendable {
 
     /// Does what the core decided, outside the lock: verdicts on each waiter's loop, the rest on the owning one.
     private func carryOut(_ actions: GateActions<Waiter>) {
-        guard !actions.isEmpty else { return }
+        // The fields, not `actions.isEmpty`: that getter is generic in another module and ran unspecialized, 4.3k
+        // instructions a proxied request (callgrind) to find nothing to do.
+        guard
+            !actions.refused.isEmpty || !actions.admitted.isEmpty || !actions.changes.isEmpty
+                || !actions.sharedCalls.isEmpty || actions.rearmTimer
+        else { return }
         for (waiter, refusal) in actions.refused {
             guard let exchange = waiter.exchange else { continue }
             waiter.loop.runOnLoop { exchange.refused(refusal) }

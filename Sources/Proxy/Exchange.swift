@@ -27,6 +27,8 @@ final class Exchange: RequestSink {
     let health: HealthMonitor?
     private lazy var timer = LoopTimer { [unowned self] in self.timerFired() }
     private var random = SystemRandom()  // not the empty SystemRandomNumberGenerator: see SystemRandom
+    /// Loop time at the start, as the machine has it: the report reads it here rather than call the machine.
+    let startedAt: Int64
 
     init(head: RequestHead, connection: ClientConnection, service: ProxyService, profile: UpstreamProfile) {
         self.connection = connection
@@ -37,8 +39,8 @@ final class Exchange: RequestSink {
         let target = RequestTarget.upstreamTarget(
             head.target, method: head.method, basePath: profile.upstream.url.basePath)
         self.target = target ?? ""
-        var headers = Self.forwardedHeaders(head.headers, setting: profile.upstream.setHeaders)
-        let rule = profile.policySelector.rule(method: head.method, target: head.target)
+        var headers = head.headers.forwarded(setting: profile.overrides, extraCapacity: 1)
+        let rule = profile.hasRules ? profile.policySelector.rule(method: head.method, target: head.target) : nil
         let policy = rule?.policy ?? profile.policySelector.base
         var key: String?
         if let name = policy.idempotencyKey, !RequestTraits.idempotentMethods.contains(head.method) {
@@ -56,10 +58,11 @@ final class Exchange: RequestSink {
         configuration.consultsHealth = service.health.isActive
         configuration.usesBreaker = rule?.usesBreaker ?? true
         health = configuration.consultsHealth ? service.health : nil
-        gate = profile.usesGate ? service.quota.gate(named: rule?.bucket ?? QuotaKeeper.defaultBucket) : nil
+        gate = profile.usesGate ? service.gate(forBucket: rule?.bucket) : nil
+        startedAt = service.loop.now
         machine = ExchangeStateMachine(
             request: head, policy: policy, configuration: configuration, hasUpstreamTarget: target != nil,
-            now: service.loop.now, idempotencyKey: key,
+            now: startedAt, idempotencyKey: key,
             verification: Self.verification(for: rule, head: head, basePath: profile.upstream.url.basePath))
     }
 
@@ -74,17 +77,6 @@ final class Exchange: RequestSink {
             let target = RequestTarget.upstreamTarget(path, method: probe.method, basePath: basePath)
         else { return nil }
         return ExchangeStateMachine.Verification(probe: probe, target: target)
-    }
-
-    /// End-to-end headers only, minus what libcurl frames itself, plus the upstream's configured headers.
-    static func forwardedHeaders(
-        _ headers: HTTPHeaders,
-        setting overrides: [(name: String, value: String)]
-    ) -> [(name: String, value: String)] {
-        var result = headers.removingHopByHop()
-        for name in ["Host", "Content-Length", "Expect"] { result.remove(name: name) }
-        for (name, value) in overrides { result.replaceOrAdd(name: name, value: value) }
-        return result.map { ($0.name, $0.value) }
     }
 
     /// The request head arrived.

@@ -27,6 +27,9 @@ package final class ProxyService: RequestHandler {
     let loop: EventLoop
     let logger: Logger
     private var exchanges: [ObjectIdentifier: Exchange] = [:]
+    /// The quota keeper's default gate with the keeper's generation it was got in: most requests name no bucket,
+    /// and asking the keeper took its lock and a dictionary lookup on every one.
+    private var defaultGate: (generation: Int, gate: BucketGate)?
     /// Exchanges in flight on this loop (waiting, attempting or streaming).
     package var inFlight: Int { exchanges.count }
     /// Exchanges in flight for the upstream on every loop, readable from any thread (for `/status`).
@@ -81,6 +84,16 @@ package final class ProxyService: RequestHandler {
         guard ownsUpstreamState else { return }
         quota.reconfigure(policy: upstream.quota)
         health.reconfigure(budget: upstream.budget, breaker: upstream.breaker, now: loop.now)
+    }
+
+    /// The gate of `bucket`, or the upstream's default gate when no rule names one.
+    func gate(forBucket bucket: String?) -> BucketGate {
+        if let bucket { return quota.gate(named: bucket) }
+        let generation = quota.generation
+        if let defaultGate, defaultGate.generation == generation { return defaultGate.gate }
+        let gate = quota.gate(named: QuotaKeeper.defaultBucket)
+        defaultGate = (generation, gate)
+        return gate
     }
 
     func exchangeFinished(_ exchange: Exchange) {

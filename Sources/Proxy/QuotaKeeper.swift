@@ -1,5 +1,6 @@
 import Admission
 import Loop
+import Synchronization
 
 /// Every quota gate of one upstream: its own ("default") and those endpoint rules name with `bucket = "NAME"`.
 /// One keeper serves the upstream's listeners on every event loop, so one 429 closes the gate for all of them.
@@ -12,6 +13,8 @@ final class QuotaKeeper: @unchecked Sendable {
     /// The loop that owns the gates' timers and Redis calls.
     private let loop: EventLoop
     private let state: LockedValue<State>
+    /// Moves on whenever a reload drops the gates, so a gate a loop keeps at hand is known to be stale.
+    private let generationCounter = Atomic<Int>(0)
     /// Hears every gate's changes, with the bucket's name, on the owning loop: log lines, metrics, sharing.
     var onChange: ((BucketGate, GateChange) -> Void)?
     /// The state shared with other instances, when configured; set before the first gate is made.
@@ -30,6 +33,9 @@ final class QuotaKeeper: @unchecked Sendable {
 
     /// The `[upstream.quota]` policy gates are created with.
     var policy: QuotaPolicy { state.withLock { $0.policy } }
+
+    /// The count of reloads that dropped the gates; a gate got before the count moved is no longer handed out.
+    var generation: Int { generationCounter.load(ordering: .acquiring) }
 
     /// The gate of `bucket`, created at its first use (from any loop).
     func gate(named bucket: String) -> BucketGate {
@@ -54,6 +60,7 @@ final class QuotaKeeper: @unchecked Sendable {
             guard policy != state.policy else { return }
             state.policy = policy
             state.gates.removeAll()
+            generationCounter.wrappingAdd(1, ordering: .releasing)
         }
     }
 }

@@ -1,4 +1,5 @@
 import ExchangeCore
+import HTTP1
 import Retry
 
 /// An upstream's configuration as the exchanges started under it see it: built once per configuration and held by
@@ -14,6 +15,10 @@ final class UpstreamProfile {
     let machine: ExchangeStateMachine.Configuration
     /// Whether attempts ask the upstream's quota gate first.
     let usesGate: Bool
+    /// `upstream.setHeaders` folded for a one-pass header list.
+    let overrides: HeaderOverrides
+    /// Whether any endpoint rule may pick a request's policy; without one the lookup is skipped.
+    let hasRules: Bool
 
     init(upstream: UpstreamSettings, replayLimit: Int) {
         self.upstream = upstream
@@ -25,6 +30,8 @@ final class UpstreamProfile {
         // all a give-up keeps.
         if !upstream.requestIDFields.isEmpty { machine.keptBodyLimit = 64 * 1024 }
         self.machine = machine
+        overrides = HeaderOverrides(upstream.setHeaders)
+        hasRules = !upstream.rules.isEmpty
         usesGate = upstream.quota.gate || upstream.quota.pace || upstream.quota.maxInFlight > 0
     }
 }
