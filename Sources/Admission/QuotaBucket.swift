@@ -71,9 +71,14 @@ package struct QuotaBucket: Sendable {
     /// Whether the vendor reports its quota; before the first answer a burst could spend a window blind.
     package private(set) var knowledge = Knowledge.unknown(probeOut: false)
 
+    /// The lowest and highest of `policy.closingStatuses`: every response is checked against them, and most
+    /// (a 200) fall outside without hashing into the set.
+    private let closingBounds: (lowest: Int, highest: Int)
+
     /// Creates an open bucket with no estimate.
     package init(policy: QuotaPolicy) {
         self.policy = policy
+        closingBounds = (policy.closingStatuses.min() ?? 1, policy.closingStatuses.max() ?? 0)
     }
 
     /// Whether an attempt may go at `now`; `.go` counts it as in flight.
@@ -151,7 +156,8 @@ package struct QuotaBucket: Sendable {
     ) -> (until: Int64, cause: GateCause)? {
         let seconds = Double(now) / 1000
         var closed: (until: Int64, cause: GateCause)?
-        if policy.gate, policy.closingStatuses.contains(status),
+        if policy.gate, status >= closingBounds.lowest, status <= closingBounds.highest,
+            policy.closingStatuses.contains(status),
             let (wait, header) = AnnouncedWait.longest(in: headers, now: seconds)
         {
             let cause = GateCause(status: status, header: header, instance: instance, seenAt: now)

@@ -36,9 +36,8 @@ package struct UpstreamHealth: Sendable, Equatable {
     ) {
         var trial: Int?
         var transition: CircuitBreaker.Transition?
-        if usesBreaker, var breaker {
-            let (verdict, change) = breaker.admit(now: now)
-            self.breaker = breaker
+        // In place through the optional: a copy taken out and written back costs a copy of the whole breaker.
+        if usesBreaker, let (verdict, change) = breaker?.admit(now: now) {
             transition = change
             switch verdict {
             case .go: break
@@ -60,18 +59,15 @@ package struct UpstreamHealth: Sendable, Equatable {
 
     /// A retry was decided: withdraw it; false when the budget was spent after all (another exchange got there).
     package mutating func withdrawRetry(now: Int64) -> Bool {
-        guard var budget else { return true }
-        defer { self.budget = budget }
-        return budget.withdraw(now: now)
+        budget?.withdraw(now: now) ?? true
     }
 
     /// An exchange's final outcome; nothing for a rule that opted out of the breaker.
     package mutating func record(failed: Bool, trial: Int?, usesBreaker: Bool, now: Int64)
         -> CircuitBreaker.Transition?
     {
-        guard usesBreaker, var breaker else { return nil }
-        defer { self.breaker = breaker }
-        return breaker.record(failed: failed, trial: trial, now: now)
+        guard usesBreaker else { return nil }
+        return breaker?.record(failed: failed, trial: trial, now: now) ?? nil
     }
 
     /// A trial ended without an outcome.

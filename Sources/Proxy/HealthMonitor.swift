@@ -1,19 +1,24 @@
 import Admission
 import Loop
 import Retry
+import Synchronization
 
 /// One upstream's ``UpstreamHealth`` behind a lock, so the exchanges of several event loops could share it; every
 /// call is short and pure inside, and what it changed comes back to the caller to log and report on its own loop.
 final class HealthMonitor: Sendable {
     private let state: LockedValue<UpstreamHealth>
+    /// Whether the budget or the breaker is on, kept beside the lock: every exchange asks at its start, and only a
+    /// reload changes it.
+    private let active: Atomic<Bool>
 
     init(budget: RetryBudgetPolicy, breaker: BreakerPolicy, now: Int64) {
         state = LockedValue(UpstreamHealth(budget: budget, breaker: breaker, now: now))
+        active = Atomic(budget.enabled || breaker.enabled)
     }
 
     /// Whether any exchange need ask: false when both the budget and the breaker are off.
     var isActive: Bool {
-        state.withLock { $0.budget != nil || $0.breaker != nil }
+        active.load(ordering: .acquiring)
     }
 
     /// Asked before every attempt.
@@ -45,7 +50,10 @@ final class HealthMonitor: Sendable {
 
     /// A reload.
     func reconfigure(budget: RetryBudgetPolicy, breaker: BreakerPolicy, now: Int64) {
-        state.withLock { $0.reconfigure(budget: budget, breaker: breaker, now: now) }
+        state.withLock { health in
+            health.reconfigure(budget: budget, breaker: breaker, now: now)
+            active.store(health.budget != nil || health.breaker != nil, ordering: .releasing)
+        }
     }
 
     /// The budget and breaker now.

@@ -55,6 +55,20 @@ import Testing
         #expect(bucket.observe(status: 500, headers: [("Retry-After", "30")], now: t0 + 300) == nil)
     }
 
+    @Test("only the closing statuses close the gate, not a status between them")
+    func onlyClosingStatusesClose() {
+        var policy = QuotaPolicy()
+        policy.closingStatuses = [420, 503]
+        var bucket = QuotaBucket(policy: policy)
+        #expect(bucket.observe(status: 429, headers: [("Retry-After", "2")], now: t0) == nil)
+        #expect(bucket.observe(status: 200, headers: [("Retry-After", "2")], now: t0) == nil)
+        #expect(bucket.observe(status: 420, headers: [("Retry-After", "2")], now: t0)?.until == t0 + 2_000)
+        #expect(bucket.observe(status: 503, headers: [("Retry-After", "3")], now: t0)?.until == t0 + 3_000)
+        policy.closingStatuses = []
+        var never = QuotaBucket(policy: policy)
+        #expect(never.observe(status: 429, headers: [("Retry-After", "2")], now: t0) == nil)
+    }
+
     @Test("with gate = false a 429 closes nothing")
     func gateOff() {
         var policy = QuotaPolicy()
