@@ -35,12 +35,12 @@ struct FieldLine {
 
     /// The name as a String; tokens are ASCII so decoding cannot alter it.
     var nameString: String {
-        String(decoding: name, as: UTF8.self)
+        ASCII.string(fromASCII: name)
     }
 
     /// The value as a String, refusing obs-text that is not UTF-8 because decoding would change the forwarded bytes.
     func valueString() throws(HTTP1Error) -> String {
-        guard valueHasNonASCII else { return String(decoding: value, as: UTF8.self) }
+        guard valueHasNonASCII else { return ASCII.string(fromASCII: value) }
         guard let string = String(validating: value, as: UTF8.self) else { throw .invalidHeaderValue }
         return string
     }

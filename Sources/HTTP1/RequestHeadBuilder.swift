@@ -20,33 +20,39 @@ struct RequestHeadBuilder {
     /// Validates one field line, records what framing needs from it, and keeps it.
     mutating func addField(_ line: UnsafeRawBufferPointer) throws(HTTP1Error) {
         let field = try FieldLine(line)
-        let name = field.name
-        let value = field.value
-        if ASCII.equalsIgnoringCase(name, "host") {
+        try noteFramingField(name: field.name, value: field.value)
+        // Typical requests carry 5–15 fields; one allocation instead of four regrowths.
+        if headers.fields.capacity == 0 { headers.fields.reserveCapacity(16) }
+        headers.fields.append((name: field.nameString, value: try field.valueString()))
+    }
+
+    /// Records what the framing rules need from a Host, Content-Length, Transfer-Encoding, Connection or Expect field.
+    /// The names are StaticStrings: a bare literal picks the String overload, ~500 instructions per comparison.
+    private mutating func noteFramingField(
+        name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer
+    ) throws(HTTP1Error) {
+        if ASCII.equalsIgnoringCase(name, "host" as StaticString) {
             hostCount += 1
             guard hostCount == 1 else { throw .duplicateHost }
             guard value.allSatisfy(Self.isHostByte) else { throw .invalidHost }
             hostIsEmpty = value.isEmpty
-        } else if ASCII.equalsIgnoringCase(name, "content-length") {
+        } else if ASCII.equalsIgnoringCase(name, "content-length" as StaticString) {
             guard contentLength == nil else { throw .duplicateContentLength }
             guard let length = ASCII.parseDecimal(value) else { throw .invalidContentLength }
             contentLength = length
-        } else if ASCII.equalsIgnoringCase(name, "transfer-encoding") {
+        } else if ASCII.equalsIgnoringCase(name, "transfer-encoding" as StaticString) {
             sawTransferEncoding = true
             try ASCII.forEachListElement(value) { (coding) throws(HTTP1Error) in try noteTransferCoding(coding) }
-        } else if ASCII.equalsIgnoringCase(name, "connection") {
+        } else if ASCII.equalsIgnoringCase(name, "connection" as StaticString) {
             ASCII.forEachListElement(value) { option in
-                if ASCII.equalsIgnoringCase(option, "close") { connectionClose = true }
-                if ASCII.equalsIgnoringCase(option, "keep-alive") { connectionKeepAlive = true }
+                if ASCII.equalsIgnoringCase(option, "close" as StaticString) { connectionClose = true }
+                if ASCII.equalsIgnoringCase(option, "keep-alive" as StaticString) { connectionKeepAlive = true }
             }
-        } else if ASCII.equalsIgnoringCase(name, "expect") {
+        } else if ASCII.equalsIgnoringCase(name, "expect" as StaticString) {
             ASCII.forEachListElement(value) { expectation in
-                if ASCII.equalsIgnoringCase(expectation, "100-continue") { expectContinue = true }
+                if ASCII.equalsIgnoringCase(expectation, "100-continue" as StaticString) { expectContinue = true }
             }
         }
-        // Typical requests carry 5–15 fields; one allocation instead of four regrowths.
-        if headers.fields.capacity == 0 { headers.fields.reserveCapacity(16) }
-        headers.fields.append((name: field.nameString, value: try field.valueString()))
     }
 
     private mutating func noteTransferCoding(_ element: UnsafeRawBufferPointer) throws(HTTP1Error) {
@@ -58,7 +64,7 @@ struct RequestHeadBuilder {
         // Anything after the name must be parameters; "chunked" takes none (RFC 9112 §7).
         guard rest.isEmpty || rest[0] == ASCII.semicolon else { throw .invalidTransferEncoding }
         codingCount += 1
-        if ASCII.equalsIgnoringCase(coding, "chunked") {
+        if ASCII.equalsIgnoringCase(coding, "chunked" as StaticString) {
             guard rest.isEmpty else { throw .invalidTransferEncoding }
             chunkedCount += 1
             finalCodingIsChunked = true

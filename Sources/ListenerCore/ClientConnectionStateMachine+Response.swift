@@ -15,10 +15,15 @@ extension ClientConnectionStateMachine {
     package mutating func writeResponseHead(_ head: ResponseHead, framing: ResponseFraming, isDraining: Bool) -> Action
     {
         var action = Action()
-        guard let request, case .notStarted = request.response else { return action }
-        let keepAlive = request.keepAlive && framing != .closeDelimited && !isDraining
-        updateRequest { $0.response = .started(framing, keepAlive: keepAlive) }
-        action.output = .head(head, framing: framing, clientVersion: request.version, keepAlive: keepAlive)
+        // In place: reading `request` first would copy it (and retain its sink) twice, ~1k instructions per response.
+        let started = updateRequest { request -> (version: HTTPVersion, keepAlive: Bool)? in
+            guard case .notStarted = request.response else { return nil }
+            let keepAlive = request.keepAlive && framing != .closeDelimited && !isDraining
+            request.response = .started(framing, keepAlive: keepAlive)
+            return (request.version, keepAlive)
+        }
+        guard let started = started ?? nil else { return action }
+        action.output = .head(head, framing: framing, clientVersion: started.version, keepAlive: started.keepAlive)
         action.flush = requestFlush()
         return action
     }

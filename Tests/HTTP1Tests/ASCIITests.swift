@@ -28,4 +28,25 @@ import Testing
         let mixed: [UInt8] = Array("Date: Tue, 15 Nov 1994 08:12:31 GMT\u{80}\u{8A}\u{8D}\u{FF}\t".utf8)
         #expect(!mixed.withUnsafeBytes { ASCII.containsLineBreakOrNUL($0) })
     }
+
+    /// Every length on both sides of the small-string limit gives the same String as the general decoding.
+    @Test func stringFromASCIIMatchesDecoding() {
+        let source = Array("/v1/jobs/1234?expand=all&page=2".utf8)
+        for length in 0...source.count {
+            let bytes = Array(source[..<length])
+            let made = bytes.withUnsafeBytes { ASCII.string(fromASCII: $0) }
+            #expect(made == String(decoding: bytes, as: UTF8.self), "length \(length)")
+            #expect(made.utf8.count == length)
+        }
+        #expect(ASCII.string(fromASCII: UnsafeRawBufferPointer(start: nil, count: 0)) == "")
+    }
+
+    /// A version is matched only when all eight bytes are equal: a shorter, longer or different one is not.
+    @Test func eightByteWordsMatchExactly() {
+        let word = ASCII.word("HTTP/1.1")
+        #expect(Array("HTTP/1.1".utf8).withUnsafeBytes { ASCII.equals($0, eightBytes: word) })
+        for other in ["HTTP/1.0", "http/1.1", "HTTP/1.1 ", "HTTP/1.", "HTTP/2.1", ""] {
+            #expect(!Array(other.utf8).withUnsafeBytes { ASCII.equals($0, eightBytes: word) }, "\(other)")
+        }
+    }
 }

@@ -25,6 +25,25 @@ import Testing
         #expect(head.headers["X-DUP"] == ["1", "2"])
     }
 
+    /// The names and options framing depends on are matched in any case, and long values and targets (past the
+    /// small-string length) arrive unchanged.
+    @Test func framingFieldsMatchInAnyCase() throws {
+        let target = "/v1/jobs/1234/attempts?expand=all"
+        let raw = wire(
+            "POST \(target) HTTP/1.1\r\nHOST: a\r\nCONTENT-length: 2\r\nCONNECTION: Close\r\n"
+                + "eXpEcT: 100-CONTINUE\r\nX-Long: a value longer than fifteen bytes\r\n\r\nhi")
+        let head = try #require(try feed(raw).heads.first)
+        #expect(head.method == "POST")
+        #expect(head.target == target)
+        #expect(head.framing == .contentLength(2))
+        #expect(!head.keepAlive)
+        #expect(head.expectsContinue)
+        #expect(head.headers.first(name: "x-long") == "a value longer than fifteen bytes")
+        let chunked = wire("POST / HTTP/1.1\r\nHost: a\r\nTRANSFER-ENCODING: ChUnKeD\r\n\r\n0\r\n\r\n")
+        #expect(try #require(try feed(chunked).heads.first).framing == .chunked)
+        expectRejection("GET / HTTP/1.1\r\nHost: a\r\nhost: b\r\n\r\n", .duplicateHost)
+    }
+
     @Test func fieldValuesLoseSurroundingWhitespaceOnly() throws {
         let raw = wire("GET / HTTP/1.1\r\nHost: a\r\nX-V: \t inner  value \t \r\n\r\n")
         let head = try #require(try feed(raw).heads.first)
