@@ -8,7 +8,15 @@ package struct RetryPlanner: Sendable {
     /// The client's request, as far as retry safety is concerned.
     package let request: RequestTraits
     /// Each decided attempt with the wait chosen after it, for the give-up report.
-    package private(set) var history: [GiveUpReport.Attempt] = []
+    package var history: [GiveUpReport.Attempt] {
+        guard let latest else { return earlier }
+        return earlier + [latest]
+    }
+    /// The history but its latest entry: most exchanges make one attempt, and an array of one was an allocation per
+    /// request for a report that is rarely written.
+    private var earlier: [GiveUpReport.Attempt] = []
+    /// The latest entry of the history, kept inline.
+    private var latest: GiveUpReport.Attempt?
     /// The previous backoff wait; decorrelated jitter grows from it.
     private var previousBackoff: Duration?
     /// Whether the upstream as a whole takes another retry; the caller sets it before each outcome is decided.
@@ -45,14 +53,19 @@ package struct RetryPlanner: Sendable {
         }
         var waited: Duration?
         if case .retry(let wait, _) = decision { waited = wait }
-        history.append(GiveUpReport.Attempt(outcome: outcome.summary, waitedAfter: waited))
+        record(GiveUpReport.Attempt(outcome: outcome.summary, waitedAfter: waited))
         return decision
     }
 
     /// Records an attempt that ends the exchange whatever the policy says (a failure no retry can fix), so the
     /// give-up report still lists it.
     package mutating func recordFinal(_ outcome: AttemptOutcome) {
-        history.append(GiveUpReport.Attempt(outcome: outcome.summary, waitedAfter: nil))
+        record(GiveUpReport.Attempt(outcome: outcome.summary, waitedAfter: nil))
+    }
+
+    private mutating func record(_ attempt: GiveUpReport.Attempt) {
+        if let latest { earlier.append(latest) }
+        latest = attempt
     }
 
     /// How long the next attempt may run: `min(attemptTimeout, deadline − elapsed)`; nil once the deadline passed.
