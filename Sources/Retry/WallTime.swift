@@ -28,6 +28,24 @@ package struct WallTime: Sendable, Equatable {
 
     /// Appends `iso8601` as bytes: every log line carries one, and digits written in place cost no allocation.
     package func appendISO8601(to buffer: inout [UInt8]) {
+        appendSecond(to: &buffer)
+        appendMilliseconds(to: &buffer)
+    }
+
+    /// Appends `iso8601`, taking all but the milliseconds from `cache` when it holds this instant's second: the
+    /// access log writes a line per request, and the calendar arithmetic was most of its timestamp's cost.
+    package func appendISO8601(to buffer: inout [UInt8], cache: inout ISO8601SecondCache) {
+        if cache.seconds != seconds || cache.prefix.isEmpty {
+            cache.prefix.removeAll(keepingCapacity: true)
+            appendSecond(to: &cache.prefix)
+            cache.seconds = seconds
+        }
+        buffer.append(contentsOf: cache.prefix)
+        appendMilliseconds(to: &buffer)
+    }
+
+    /// "2026-11-23T11:27:13.", the part shared by every instant within one second.
+    private func appendSecond(to buffer: inout [UInt8]) {
         let days = seconds >= 0 ? seconds / 86_400 : -((-seconds + 86_399) / 86_400)
         let secondOfDay = Int(seconds - days * 86_400)
         let (year, month, day) = CivilDate.civilFromDays(Int(days))
@@ -43,6 +61,10 @@ package struct WallTime: Sendable, Equatable {
         buffer.append(UInt8(ascii: ":"))
         Self.append(secondOfDay % 60, digits: 2, to: &buffer)
         buffer.append(UInt8(ascii: "."))
+    }
+
+    /// "123Z".
+    private func appendMilliseconds(to buffer: inout [UInt8]) {
         Self.append(milliseconds, digits: 3, to: &buffer)
         buffer.append(UInt8(ascii: "Z"))
     }
@@ -66,4 +88,15 @@ package struct WallTime: Sendable, Equatable {
             divisor /= 10
         }
     }
+}
+
+/// The rendered second of the last instant a writer stamped, for ``WallTime/appendISO8601(to:cache:)``.
+package struct ISO8601SecondCache: Sendable {
+    /// The second `prefix` renders.
+    var seconds: Int64 = 0
+    /// "2026-11-23T11:27:13."; empty until the first use.
+    var prefix: [UInt8] = []
+
+    /// An empty cache.
+    package init() {}
 }

@@ -5,10 +5,14 @@ import Retry
 
 /// Writes access-log lines straight into the log's batch, in the format, level and redaction of the shared
 /// `LogSettingsStore`, exactly as the `RetrydLogHandler` of the same label would (``LogLineFormatter/accessLine``).
-package final class AccessLogWriter: AccessLog {
+package final class AccessLogWriter: AccessLog, @unchecked Sendable {
     private let label: String
     private let store: LogSettingsStore
     private let fd: Int32
+    /// Guards `timeCache`: every worker's loop writes through the one writer.
+    private let lock = Lock()
+    /// The last line's second as text: lines within a second rewrite only the milliseconds.
+    private var timeCache = ISO8601SecondCache()
 
     /// A writer for the loggers `RetrydLogHandler.bootstrap` made: `label` "retryd", the shared store, stderr.
     package init(label: String = "retryd", store: LogSettingsStore = .shared, fd: Int32 = 2) {
@@ -22,8 +26,10 @@ package final class AccessLogWriter: AccessLog {
         let settings = store.settings
         guard settings.level <= .info else { return }
         let now = Sys.wallTime()
-        let line = LogLineFormatter(settings: settings).accessLine(
-            entry, label: label, time: WallTime(seconds: now.seconds, milliseconds: now.milliseconds))
+        let time = WallTime(seconds: now.seconds, milliseconds: now.milliseconds)
+        let line = lock.withLock {
+            LogLineFormatter(settings: settings).accessLine(entry, label: label, time: time, timeCache: &timeCache)
+        }
         if fd == LogBatch.standardError.fd {
             LogBatch.standardError.write(line, urgent: false)
         } else {

@@ -36,7 +36,19 @@ struct LogLineFormatter {
     /// level with the message and the `attempts` and `upstream` fields, written without a metadata dictionary in the
     /// text format (JSON, which few use, goes the general way).
     func accessLine(_ entry: AccessEntry, label: String, time: WallTime) -> [UInt8] {
-        if settings.format == .text, let line = plainAccessLine(entry, label: label, time: time) { return line }
+        var cache = ISO8601SecondCache()
+        return accessLine(entry, label: label, time: time, timeCache: &cache)
+    }
+
+    /// ``accessLine(_:label:time:)`` stamping the time through `timeCache`, which a writer keeps between lines.
+    func accessLine(_ entry: AccessEntry, label: String, time: WallTime, timeCache: inout ISO8601SecondCache)
+        -> [UInt8]
+    {
+        if settings.format == .text,
+            let line = plainAccessLine(entry, label: label, time: time, timeCache: &timeCache)
+        {
+            return line
+        }
         let attempts = Logger.MetadataValue.stringConvertible(entry.attempts)
         let upstream = Logger.MetadataValue.string(entry.upstream)
         guard settings.format == .text else {
@@ -70,7 +82,9 @@ struct LogLineFormatter {
     /// The text line written byte by byte, for the usual case in which nothing in it needs escaping, quoting or
     /// redacting (no secrets configured, printable ASCII without a colon); nil otherwise, and the caller takes the
     /// general route. The rules are those of `TextEscaping` and `Redactor`, checked byte-equal by the tests.
-    private func plainAccessLine(_ entry: AccessEntry, label: String, time: WallTime) -> [UInt8]? {
+    private func plainAccessLine(
+        _ entry: AccessEntry, label: String, time: WallTime, timeCache: inout ISO8601SecondCache
+    ) -> [UInt8]? {
         guard !settings.redactor.hasSecrets, !Self.accessFieldsAreSensitive,
             Self.isPlainMessageText(entry.method.utf8), Self.isPlainMessageText(entry.path.utf8),
             Self.isBareValue(entry.upstream.utf8), Self.isBareValue(label.utf8), entry.status >= 0, entry.bytes >= 0,
@@ -81,15 +95,15 @@ struct LogLineFormatter {
         if settings.journald {
             line.append(contentsOf: "<\(Logger.Level.info.syslogPriority)>".utf8)
         } else {
-            time.appendISO8601(to: &line)
+            time.appendISO8601(to: &line, cache: &timeCache)
             line.append(UInt8(ascii: " "))
         }
-        line.append(contentsOf: "info ".utf8)
-        line.append(contentsOf: label.utf8)
-        line.append(contentsOf: ": ".utf8)
-        line.append(contentsOf: entry.method.utf8)
+        Self.append("info ", to: &line)
+        Self.append(label, to: &line)
+        Self.append(": ", to: &line)
+        Self.append(entry.method, to: &line)
         line.append(UInt8(ascii: " "))
-        line.append(contentsOf: entry.path.utf8)
+        Self.append(entry.path, to: &line)
         line.append(UInt8(ascii: " "))
         Self.appendDecimal(entry.status, to: &line)
         line.append(UInt8(ascii: " "))
@@ -98,12 +112,23 @@ struct LogLineFormatter {
         Self.appendDecimal(entry.tenthsOfMilliseconds / 10, to: &line)
         line.append(UInt8(ascii: "."))
         Self.appendDecimal(entry.tenthsOfMilliseconds % 10, to: &line)
-        line.append(contentsOf: "ms attempts=".utf8)
+        Self.append("ms attempts=", to: &line)
         Self.appendDecimal(entry.attempts, to: &line)
-        line.append(contentsOf: " upstream=".utf8)
-        line.append(contentsOf: entry.upstream.utf8)
+        Self.append(" upstream=", to: &line)
+        Self.append(entry.upstream, to: &line)
         line.append(UInt8(ascii: "\n"))
         return line
+    }
+
+    /// A literal's bytes, copied at once: `append(contentsOf: String.UTF8View)` walks a string byte by byte.
+    private static func append(_ text: StaticString, to line: inout [UInt8]) {
+        line.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    /// A string's bytes, copied from its contiguous storage when it has one.
+    private static func append(_ text: some StringProtocol, to line: inout [UInt8]) {
+        let copied: Void? = text.utf8.withContiguousStorageIfAvailable { line.append(contentsOf: $0) }
+        if copied == nil { line.append(contentsOf: text.utf8) }
     }
 
     /// Whether the field names `attempts` or `upstream` would be hidden as credentials (they are not; checked once).

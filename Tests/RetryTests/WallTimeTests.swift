@@ -23,4 +23,18 @@ import Testing
         WallTime(seconds: seconds, milliseconds: milliseconds).appendISO8601(to: &bytes)
         #expect(String(decoding: bytes, as: UTF8.self) == "at " + expected)
     }
+
+    @Test("a cache renders each instant as without one, across seconds and back")
+    func cachedSecondMatchesUncached() {
+        var cache = ISO8601SecondCache()
+        let instants: [(Int64, Int)] = [
+            (1_795_433_233, 123), (1_795_433_233, 999), (1_795_433_234, 0), (1_709_251_199, 9), (1_795_433_234, 7),
+        ]
+        for (seconds, milliseconds) in instants {
+            let time = WallTime(seconds: seconds, milliseconds: milliseconds)
+            var bytes: [UInt8] = Array("at ".utf8)
+            time.appendISO8601(to: &bytes, cache: &cache)
+            #expect(String(decoding: bytes, as: UTF8.self) == "at " + time.iso8601)
+        }
+    }
 }

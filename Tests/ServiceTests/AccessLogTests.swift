@@ -55,6 +55,20 @@ struct AccessLogTests {
         #expect(String(decoding: direct, as: UTF8.self) == String(decoding: general, as: UTF8.self))
     }
 
+    @Test("lines stamped through a kept time cache equal lines stamped without one", arguments: settings)
+    func timeCacheKeepsTheBytes(settings: LogSettings) {
+        let formatter = LogLineFormatter(settings: settings)
+        var cache = ISO8601SecondCache()
+        let times = [
+            Self.time, WallTime(seconds: 1_795_433_233, milliseconds: 999),
+            WallTime(seconds: 1_795_433_234, milliseconds: 5),
+        ]
+        for (entry, time) in zip(Self.entries, times) {
+            let cached = formatter.accessLine(entry, label: "retryd", time: time, timeCache: &cache)
+            #expect(cached == formatter.accessLine(entry, label: "retryd", time: time))
+        }
+    }
+
     @Test("the message prints milliseconds with one decimal")
     func message() {
         #expect(Self.entries[0].message == "GET /v1/jobs/1234 200 90 1.2ms")
