@@ -75,3 +75,14 @@ point_config() {
     } >"$dest"
     grep -q "127.0.0.1:$upstream_port" "$dest" || fail "$source has no url line to point elsewhere"
 }
+
+# SIGTERM to the retryd started in the root or image ($retryd_pid), which must exit 0; LOG names its log for the
+# failure message.
+stop_retryd() {
+    local log=$1 status=0
+    kill -TERM "$retryd_pid"
+    wait "$retryd_pid" || status=$?
+    retryd_pid=""
+    ((status == 0)) || fail "retryd exited $status on SIGTERM: $(tail -5 "$log")"
+    pass "retryd stopped on SIGTERM with status 0"
+}

@@ -131,12 +131,7 @@ echo "idle RSS, workers = 1, after start: $(awk '/^VmRSS/ { printf "%.1f MiB", $
 check_proxied "$port" verify-key
 [[ $(stat -c %u "$root/var/lib/retryd/journal.db" 2>/dev/null) == "$uid" ]] || fail "no journal.db owned by retryd in /var/lib/retryd"
 pass "journal /var/lib/retryd/journal.db written by the retryd user"
-kill -TERM "$retryd_pid"
-status=0
-wait "$retryd_pid" || status=$?
-retryd_pid=""
-((status == 0)) || fail "retryd exited $status on SIGTERM: $(tail -5 "$work/retryd.log")"
-pass "retryd stopped on SIGTERM with status 0"
+stop_retryd "$work/retryd.log"
 
 # An upgrade path: postinst configure with a previous version, existing user.
 in_root env DEBIAN_FRONTEND=noninteractive dpkg -i /tmp/retryd.deb >"$work/reinstall.log" 2>&1 ||

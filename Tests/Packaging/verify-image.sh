@@ -137,12 +137,7 @@ echo "idle RSS, workers = 1, after start: $(awk '/^VmRSS/ { printf "%.1f MiB", $
 check_proxied "$port" image-key
 [[ -s $work/state/journal.db ]] || fail "no journal.db in the state volume"
 pass "journal.db written to the state volume as $name"
-kill -TERM "$retryd_pid"
-status=0
-wait "$retryd_pid" || status=$?
-retryd_pid=""
-((status == 0)) || fail "retryd exited $status on SIGTERM: $(tail -5 "$work/retryd.log")"
-pass "retryd stopped on SIGTERM with status 0"
+stop_retryd "$work/retryd.log"
 
 if ((${#failures[@]} > 0)); then
     echo "verify-image.sh: FAILED: ${failures[*]}" >&2
