@@ -65,7 +65,7 @@ extension ExchangeStateMachine {
             return .discardResponse(ended: ended, retry: plan, spendsBudget: spendsBudget(plan), timeout: timeout)
         }
         let decision = planner.decide(
-            .response(status: response.status, headers: lastHeaders), attempt: attempt.number,
+            outcome, attempt: attempt.number,
             elapsed: elapsed(at: now), now: wallClock, using: &random)
         var giveUp: GiveUpReason?
         switch decision {

@@ -49,44 +49,24 @@ package struct WallTime: Sendable, Equatable {
         let days = seconds >= 0 ? seconds / 86_400 : -((-seconds + 86_399) / 86_400)
         let secondOfDay = Int(seconds - days * 86_400)
         let (year, month, day) = CivilDate.civilFromDays(Int(days))
-        Self.append(year, digits: 4, to: &buffer)
+        DecimalText.append(year, minimumDigits: 4, to: &buffer)
         buffer.append(UInt8(ascii: "-"))
-        Self.append(month, digits: 2, to: &buffer)
+        DecimalText.append(month, minimumDigits: 2, to: &buffer)
         buffer.append(UInt8(ascii: "-"))
-        Self.append(day, digits: 2, to: &buffer)
+        DecimalText.append(day, minimumDigits: 2, to: &buffer)
         buffer.append(UInt8(ascii: "T"))
-        Self.append(secondOfDay / 3_600, digits: 2, to: &buffer)
+        DecimalText.append(secondOfDay / 3_600, minimumDigits: 2, to: &buffer)
         buffer.append(UInt8(ascii: ":"))
-        Self.append(secondOfDay % 3_600 / 60, digits: 2, to: &buffer)
+        DecimalText.append(secondOfDay % 3_600 / 60, minimumDigits: 2, to: &buffer)
         buffer.append(UInt8(ascii: ":"))
-        Self.append(secondOfDay % 60, digits: 2, to: &buffer)
+        DecimalText.append(secondOfDay % 60, minimumDigits: 2, to: &buffer)
         buffer.append(UInt8(ascii: "."))
     }
 
     /// "123Z".
     private func appendMilliseconds(to buffer: inout [UInt8]) {
-        Self.append(milliseconds, digits: 3, to: &buffer)
+        DecimalText.append(milliseconds, minimumDigits: 3, to: &buffer)
         buffer.append(UInt8(ascii: "Z"))
-    }
-
-    /// Zero-padded to at least `digits`; a negative or wider value is written in full, as `String(value)` would.
-    private static func append(_ value: Int, digits: Int, to buffer: inout [UInt8]) {
-        guard value >= 0, value < 10_000 else {
-            let text = String(value)
-            buffer.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: max(digits - text.utf8.count, 0)))
-            buffer.append(contentsOf: text.utf8)
-            return
-        }
-        var divisor = 1_000
-        var width = 4
-        while width > digits && value < divisor {
-            divisor /= 10
-            width -= 1
-        }
-        while divisor > 0 {
-            buffer.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
-            divisor /= 10
-        }
     }
 }
 

@@ -105,15 +105,15 @@ struct LogLineFormatter {
         line.append(UInt8(ascii: " "))
         Self.append(entry.path, to: &line)
         line.append(UInt8(ascii: " "))
-        Self.appendDecimal(entry.status, to: &line)
+        DecimalText.append(entry.status, to: &line)
         line.append(UInt8(ascii: " "))
-        Self.appendDecimal(entry.bytes, to: &line)
+        DecimalText.append(entry.bytes, to: &line)
         line.append(UInt8(ascii: " "))
-        Self.appendDecimal(entry.tenthsOfMilliseconds / 10, to: &line)
+        DecimalText.append(entry.tenthsOfMilliseconds / 10, to: &line)
         line.append(UInt8(ascii: "."))
-        Self.appendDecimal(entry.tenthsOfMilliseconds % 10, to: &line)
+        DecimalText.append(entry.tenthsOfMilliseconds % 10, to: &line)
         Self.append("ms attempts=", to: &line)
-        Self.appendDecimal(entry.attempts, to: &line)
+        DecimalText.append(entry.attempts, to: &line)
         Self.append(" upstream=", to: &line)
         Self.append(entry.upstream, to: &line)
         line.append(UInt8(ascii: "\n"))
@@ -148,21 +148,6 @@ struct LogLineFormatter {
                 $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "=")
                     && $0 != UInt8(ascii: "\\") && $0 != UInt8(ascii: ":")
             }
-    }
-
-    /// A non-negative integer's decimal digits, as `String(value)` writes them.
-    private static func appendDecimal(_ value: Int, to line: inout [UInt8]) {
-        // Int.max has 19 digits; the stack buffer keeps the number off the heap, unlike `String(value)`.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var start = digits.count
-            var rest = value
-            repeat {
-                start -= 1
-                digits[start] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-            } while rest > 0
-            line.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
-        }
     }
 
     private func appendTextBody(
