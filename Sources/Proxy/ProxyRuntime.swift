@@ -129,12 +129,17 @@ package final class ProxyRuntime: @unchecked Sendable {
         for worker in workers { worker.loop.runOnLoop { worker.setObservers(all.value, firstLoop: first) } }
     }
 
-    /// Has every loop write its access-log lines with `log` (the executable's direct writer) instead of through the
-    /// logger; call before ``run()``, like ``addObserver(_:)``.
-    package func setAccessLog(_ log: AccessLog?) {
+    /// Has every loop write its access-log lines with a writer `makeLog` makes for it (the executable's direct writer)
+    /// instead of through the logger; call before ``run()``, like ``addObserver(_:)``.
+    package func setAccessLog(_ makeLog: () -> AccessLog) {
+        // One writer per loop, each used on its own thread only: a shared one would need a lock around every line.
+        let log = makeLog()
         accessLog = log
         for service in services.values { service.accessLog = log }
-        for worker in workers { worker.loop.runOnLoop { worker.setAccessLog(log) } }
+        for worker in workers {
+            let own = makeLog()
+            worker.loop.runOnLoop { worker.setAccessLog(own) }
+        }
     }
 
     /// The event loops serving the listeners.

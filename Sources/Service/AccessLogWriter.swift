@@ -5,12 +5,13 @@ import Retry
 
 /// Writes access-log lines straight into the log's batch, in the format, level and redaction of the shared
 /// `LogSettingsStore`, exactly as the `RetrydLogHandler` of the same label would (``LogLineFormatter/accessLine``).
+///
+/// One writer per event loop (`ProxyRuntime.setAccessLog` makes one for each), used on that loop's thread only, so
+/// its time cache needs no lock.
 package final class AccessLogWriter: AccessLog, @unchecked Sendable {
     private let label: String
     private let store: LogSettingsStore
     private let fd: Int32
-    /// Guards `timeCache`: every worker's loop writes through the one writer.
-    private let lock = Lock()
     /// The last line's second as text: lines within a second rewrite only the milliseconds.
     private var timeCache = ISO8601SecondCache()
 
@@ -27,9 +28,8 @@ package final class AccessLogWriter: AccessLog, @unchecked Sendable {
         guard settings.level <= .info else { return }
         let now = Sys.wallTime()
         let time = WallTime(seconds: now.seconds, milliseconds: now.milliseconds)
-        let line = lock.withLock {
-            LogLineFormatter(settings: settings).accessLine(entry, label: label, time: time, timeCache: &timeCache)
-        }
+        let line = LogLineFormatter(settings: settings).accessLine(
+            entry, label: label, time: time, timeCache: &timeCache)
         if fd == LogBatch.standardError.fd {
             LogBatch.standardError.write(line, urgent: false)
         } else {

@@ -65,7 +65,7 @@ struct Run: ParsableCommand {
             runtime.addObserver(JournalRecorder(journal: journal))
         }
         // The access log goes straight to the same stderr batch as the logger's lines, in their format and level.
-        runtime.setAccessLog(AccessLogWriter())
+        runtime.setAccessLog { AccessLogWriter() }
         let notifier = SystemdNotifier(environment: environment)
         let supervisor = Supervisor(
             runtime: runtime, config: loaded, notifier: notifier, logger: logger, source: source,
