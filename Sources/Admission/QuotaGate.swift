@@ -48,7 +48,7 @@ package struct QuotaGate<Waiter> {
     /// otherwise `waiter` waits, or is refused at once in ``GateActions/refused`` when the gate opens too late.
     /// - Parameter sharedReachable: whether Redis answers now (ignored without sharing).
     package mutating func admit(
-        _ waiter: Waiter, now: Int64, maxWait: Duration, sharedReachable: Bool = true
+        _ waiter: @autoclosure () -> Waiter, now: Int64, maxWait: Duration, sharedReachable: Bool = true
     ) -> GateActions<Waiter> {
         var actions = GateActions<Waiter>()
         let verdict = peekVerdict(now: now, sharedReachable: sharedReachable)
@@ -64,14 +64,14 @@ package struct QuotaGate<Waiter> {
                 if let until, until - now > maxWait.milliseconds {
                     actions.changes.append(.refused)
                     actions.refused.append(
-                        (waiter, GateRefusal(upstream: upstream, until: until, reason: reason, now: now)))
+                        (waiter(), GateRefusal(upstream: upstream, until: until, reason: reason, now: now)))
                     return actions
                 }
             }
         }
         if case .hold(_, let reason) = verdict { actions.changes.append(.held(reason)) }
         waiters.append(
-            Entry(waiter: waiter, giveUpAt: now + maxWait.milliseconds, since: now, spaced: bucket.gate != .open))
+            Entry(waiter: waiter(), giveUpAt: now + maxWait.milliseconds, since: now, spaced: bucket.gate != .open))
         actions.rearmTimer = true
         return actions
     }

@@ -79,8 +79,12 @@ final class BucketGate: @unchecked Sendable {
     /// on its loop, unless it withdraws first (an admission that crosses the withdrawal is handed back).
     func admit(_ exchange: GateWaiter, on waiterLoop: EventLoop, maxWait: Duration) -> Bool {
         let (now, reachable) = (Sys.wallClockMilliseconds(), sharedReachable)
-        let waiter = Waiter(exchange: exchange, loop: waiterLoop)
-        let actions = lock.withLock { core.admit(waiter, now: now, maxWait: maxWait, sharedReachable: reachable) }
+        // The waiter (and with it the weak reference, which gives the exchange a side table) is made only when the
+        // request cannot go at once: most requests go at once.
+        let actions = lock.withLock {
+            core.admit(
+                Waiter(exchange: exchange, loop: waiterLoop), now: now, maxWait: maxWait, sharedReachable: reachable)
+        }
         carryOut(actions)
         return actions.goesNow
     }
