@@ -14,6 +14,8 @@ package final class AccessLogWriter: AccessLog, @unchecked Sendable {
     private let fd: Int32
     /// The last line's second as text: lines within a second rewrite only the milliseconds.
     private var timeCache = ISO8601SecondCache()
+    /// The line being written, kept with its capacity so that a line costs no allocation.
+    private var line: [UInt8] = []
 
     /// A writer for the loggers `RetrydLogHandler.bootstrap` made: `label` "retryd", the shared store, stderr.
     package init(label: String = "retryd", store: LogSettingsStore = .shared, fd: Int32 = 2) {
@@ -28,8 +30,9 @@ package final class AccessLogWriter: AccessLog, @unchecked Sendable {
         guard settings.level <= .info else { return }
         let now = Sys.wallTime()
         let time = WallTime(seconds: now.seconds, milliseconds: now.milliseconds)
-        let line = LogLineFormatter(settings: settings).accessLine(
-            entry, label: label, time: time, timeCache: &timeCache)
+        line.removeAll(keepingCapacity: true)
+        LogLineFormatter(settings: settings).appendAccessLine(
+            entry, label: label, time: time, timeCache: &timeCache, to: &line)
         if fd == LogBatch.standardError.fd {
             LogBatch.standardError.write(line, urgent: false)
         } else {

@@ -44,11 +44,27 @@ struct LogLineFormatter {
     func accessLine(_ entry: AccessEntry, label: String, time: WallTime, timeCache: inout ISO8601SecondCache)
         -> [UInt8]
     {
+        var line: [UInt8] = []
+        appendAccessLine(entry, label: label, time: time, timeCache: &timeCache, to: &line)
+        return line
+    }
+
+    /// ``accessLine(_:label:time:timeCache:)`` appended to `line`, which a writer keeps between lines so that the
+    /// usual line costs no allocation.
+    func appendAccessLine(
+        _ entry: AccessEntry, label: String, time: WallTime, timeCache: inout ISO8601SecondCache,
+        to line: inout [UInt8]
+    ) {
         if settings.format == .text,
-            let line = plainAccessLine(entry, label: label, time: time, timeCache: &timeCache)
+            appendPlainAccessLine(entry, label: label, time: time, timeCache: &timeCache, to: &line)
         {
-            return line
+            return
         }
+        line.append(contentsOf: generalAccessLine(entry, label: label, time: time))
+    }
+
+    /// The access line through the general formatter: JSON, or text that needs escaping or redacting.
+    private func generalAccessLine(_ entry: AccessEntry, label: String, time: WallTime) -> [UInt8] {
         let attempts = Logger.MetadataValue.stringConvertible(entry.attempts)
         let upstream = Logger.MetadataValue.string(entry.upstream)
         guard settings.format == .text else {
@@ -80,18 +96,18 @@ struct LogLineFormatter {
     }
 
     /// The text line written byte by byte, for the usual case in which nothing in it needs escaping, quoting or
-    /// redacting (no secrets configured, printable ASCII without a colon); nil otherwise, and the caller takes the
-    /// general route. The rules are those of `TextEscaping` and `Redactor`, checked byte-equal by the tests.
-    private func plainAccessLine(
-        _ entry: AccessEntry, label: String, time: WallTime, timeCache: inout ISO8601SecondCache
-    ) -> [UInt8]? {
+    /// redacting (no secrets configured, printable ASCII without a colon); false otherwise (nothing appended), and
+    /// the caller takes the general route. The rules are those of `TextEscaping` and `Redactor`, checked byte-equal by the tests.
+    private func appendPlainAccessLine(
+        _ entry: AccessEntry, label: String, time: WallTime, timeCache: inout ISO8601SecondCache,
+        to line: inout [UInt8]
+    ) -> Bool {
         guard !settings.redactor.hasSecrets, !Self.accessFieldsAreSensitive,
             Self.isPlainMessageText(entry.method.utf8), Self.isPlainMessageText(entry.path.utf8),
             Self.isBareValue(entry.upstream.utf8), Self.isBareValue(label.utf8), entry.status >= 0, entry.bytes >= 0,
             entry.tenthsOfMilliseconds >= 0, entry.attempts >= 0
-        else { return nil }
-        var line: [UInt8] = []
-        line.reserveCapacity(96 + entry.path.utf8.count + entry.upstream.utf8.count)
+        else { return false }
+        line.reserveCapacity(line.count + 96 + entry.path.utf8.count + entry.upstream.utf8.count)
         if settings.journald {
             line.append(contentsOf: "<\(Logger.Level.info.syslogPriority)>".utf8)
         } else {
@@ -117,7 +133,7 @@ struct LogLineFormatter {
         Self.append(" upstream=", to: &line)
         Self.append(entry.upstream, to: &line)
         line.append(UInt8(ascii: "\n"))
-        return line
+        return true
     }
 
     /// A literal's bytes, copied at once: `append(contentsOf: String.UTF8View)` walks a string byte by byte.
