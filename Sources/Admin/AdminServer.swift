@@ -72,6 +72,7 @@ package final class AdminServer: RequestHandler {
             throw SysError(call: "bind \(settings.listen)", errno: EINVAL)
         }
         metrics.prepare(upstreams: source.configuredUpstreams.map(\.name))
+        metrics.showState(of: source)
         let admin = try AdminServer(
             loop: source.loop, address: address, limits: limits, metrics: metrics,
             readiness: { Set(source.boundPorts.keys) == Set(source.configuredUpstreams.map(\.name)) },

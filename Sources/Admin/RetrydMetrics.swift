@@ -8,7 +8,8 @@ import Retry
 ///
 /// The registry is not bootstrapped into `MetricsSystem`: several runtimes (and parallel tests) each keep their own.
 /// Observer calls arrive on every event loop's thread: the series caches are looked up under a lock (the series
-/// themselves are atomic), and the registry is thread-safe, so ``exposition()`` may be called from any thread.
+/// themselves are atomic), and the registry is thread-safe, so ``exposition()`` may be called from any thread its
+/// ``beforeExposition(_:)`` hooks allow (the admin listener's read the proxy, on its loop).
 package final class RetrydMetrics: ExchangeObserver {
     /// Where every series lives.
     package let registry: PrometheusCollectorRegistry
@@ -18,6 +19,7 @@ package final class RetrydMetrics: ExchangeObserver {
     private var upstreams: [String: UpstreamSeries] = [:]
     private var counters: [CounterKey: CoreMetrics.Counter] = [:]
     private var sharedGauge: Meter?
+    private var scrapeHooks: [() -> Void] = []
     private let cacheLock = Lock()
 
     /// Called straight from every loop: the caches are locked.
@@ -35,9 +37,16 @@ package final class RetrydMetrics: ExchangeObserver {
         for name in names { _ = series(for: name) }
     }
 
-    /// Every series in the Prometheus text format, version 0.0.4.
+    /// Every series in the Prometheus text format, version 0.0.4, after the ``beforeExposition(_:)`` hooks ran.
     package func exposition() -> [UInt8] {
-        registry.emitToBuffer()
+        for hook in cacheLock.withLock({ scrapeHooks }) { hook() }
+        return registry.emitToBuffer()
+    }
+
+    /// Runs `hook` at every ``exposition()``, on its caller's thread: values that are states rather than events
+    /// (a gate, the budget left, the notifier's totals) are read when scraped, from the one place `/status` reads.
+    package func beforeExposition(_ hook: @escaping () -> Void) {
+        cacheLock.withLock { scrapeHooks.append(hook) }
     }
 
     /// Counts the exchange in flight.
