@@ -57,10 +57,15 @@ struct Run: ParsableCommand {
             return server
         }
         if let notify = loaded.notify {
-            runtime.addObserver(
-                GiveUpNotifier(
-                    settings: notify, forwarder: runtime.forwarder, loop: runtime.loop, logger: logger, journal: journal
-                ))
+            let giveUpNotifier = GiveUpNotifier(
+                settings: notify, forwarder: runtime.forwarder, loop: runtime.loop, logger: logger, journal: journal)
+            runtime.addObserver(giveUpNotifier)
+            let counters = giveUpNotifier.counters
+            metrics.showWebhook {
+                WebhookTotals(
+                    delivered: counters.delivered, failed: counters.failed, dropped: counters.dropped,
+                    queued: counters.queued)
+            }
         } else if let journal {
             runtime.addObserver(JournalRecorder(journal: journal))
         }

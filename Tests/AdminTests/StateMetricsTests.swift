@@ -4,7 +4,7 @@ import Testing
 
 @testable import Admin
 
-/// Gates, quota and budget as gauges set at each scrape.
+/// Gates, quota and budget as gauges set at each scrape, and the notifier's totals as counters.
 @Suite("State and webhook metrics")
 struct StateMetricsTests {
     static func bucket(_ name: String = "default", gate: String, left: Int? = nil, limit: Int? = nil, waiting: Int = 0)
@@ -57,6 +57,29 @@ struct StateMetricsTests {
         #expect(lines.contains(#"retryd_gate_state{upstream="pay",bucket="default"} 0.0"#))
         #expect(!lines.contains { $0.contains("mail") }, "\(lines.sorted())")
         #expect(!lines.contains { $0.contains("retryd_quota_") || $0.contains("retryd_retry_budget_left") })
+    }
+
+    @Test("the notifier's totals become counters that only grow, and its queue a gauge, from zero")
+    func webhook() {
+        let metrics = RetrydMetrics()
+        let totals = LockedBox(WebhookTotals(delivered: 0, failed: 0, dropped: 0, queued: 0))
+        metrics.showWebhook { totals.value }
+        var lines = RetrydMetricsTests.lines(metrics)
+        #expect(lines.contains("retryd_webhook_failed_total 0"))
+        #expect(lines.contains("retryd_webhook_queued 0.0"))
+        totals.set(WebhookTotals(delivered: 4, failed: 2, dropped: 1, queued: 5))
+        lines = RetrydMetricsTests.lines(metrics)
+        for line in [
+            "retryd_webhook_delivered_total 4", "retryd_webhook_failed_total 2", "retryd_webhook_dropped_total 1",
+            "retryd_webhook_queued 5.0",
+        ] {
+            #expect(lines.contains(line), "missing \(line)")
+        }
+        totals.set(WebhookTotals(delivered: 6, failed: 2, dropped: 1, queued: 0))
+        lines = RetrydMetricsTests.lines(metrics)
+        #expect(lines.contains("retryd_webhook_delivered_total 6"), "added the 2 since the last scrape, once")
+        #expect(lines.contains("retryd_webhook_failed_total 2"))
+        #expect(lines.contains("retryd_webhook_queued 0.0"))
     }
 }
 
