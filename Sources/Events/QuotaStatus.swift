@@ -18,11 +18,14 @@ package struct BucketStatus: Sendable, Equatable, Encodable {
     package var waiting: Int
     /// Attempts out now.
     package var inFlight: Int
+    /// Pacing by the vendor's quota headers: "on", "off" (`pace = false`), "learning" (no answer has told yet) or
+    /// "no_headers" (the vendor reports no quota, so there is nothing to pace by).
+    package var pace: String?
 
     /// Creates a bucket's status.
     package init(
         bucket: String, gate: String, closedUntil: String? = nil, closedBy: String? = nil, quotaLeft: Int? = nil,
-        windowEnds: String? = nil, windowLimit: Int? = nil, waiting: Int, inFlight: Int
+        windowEnds: String? = nil, windowLimit: Int? = nil, waiting: Int, inFlight: Int, pace: String? = nil
     ) {
         self.bucket = bucket
         self.gate = gate
@@ -33,6 +36,7 @@ package struct BucketStatus: Sendable, Equatable, Encodable {
         self.windowLimit = windowLimit
         self.waiting = waiting
         self.inFlight = inFlight
+        self.pace = pace
     }
 }
 

@@ -30,6 +30,13 @@ extension BucketGate {
             status.closedUntil = Self.utc(until)
             status.closedBy = "\(cause.status) with \(cause.header)" + (cause.instance.map { " at \($0)" } ?? "")
         }
+        status.pace =
+            switch bucket.knowledge {
+            case _ where !bucket.policy.pace: "off"
+            case .unknown: "learning"
+            case .reported: "on"
+            case .absent: "no_headers"
+            }
         if let window = bucket.window {
             status.quotaLeft = window.remaining
             status.windowEnds = Self.utc(window.end)
