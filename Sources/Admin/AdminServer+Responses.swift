@@ -2,6 +2,8 @@ extension AdminServer {
     /// The complete response for `route`, computed now.
     package func response(for route: AdminRoute) -> AdminResponse {
         switch route {
+        case .page(let query):
+            return statusPage(query: query).response
         case .health:
             return .json(status: 200, ["status": "ok"])
         case .readiness:
@@ -22,7 +24,7 @@ extension AdminServer {
         case .notFound:
             return .error(
                 status: 404, code: "not_found",
-                detail: "admin endpoints are /healthz, /readyz, /metrics, /status and /giveups")
+                detail: "admin endpoints are /, /healthz, /readyz, /metrics, /status and /giveups")
         }
     }
 }

@@ -7,7 +7,8 @@ import Loop
     import Glibc
 #endif
 
-/// The admin listener: `/healthz`, `/readyz`, `/metrics` and `/status` on the proxy's own event loop.
+/// The admin listener: the status page at `/`, `/healthz`, `/readyz`, `/metrics`, `/status` and `/giveups` on the
+/// proxy's own event loop.
 ///
 /// Everything runs on the loop thread, like the proxy: create it before the loop runs (or on the loop), and keep it
 /// alive while the loop runs, since its listener refers back to it.
@@ -22,6 +23,14 @@ package final class AdminServer: RequestHandler {
     unowned let loop: EventLoop
     /// Answers `/giveups` from the query string; called on a background thread, since it reads the journal file.
     package var giveUps: (@Sendable (_ query: String) -> AdminResponse)?
+    /// Reads the journal's newest give-ups for the status page; called on a background thread, like ``giveUps``.
+    package var recentGiveUps: (@Sendable (_ limit: Int) -> StatusPage.RecentGiveUps)?
+    /// The breaker transitions the status page lists; ``start(on:settings:version:metrics:limits:)`` has it observe.
+    package let breakerHistory: BreakerHistory
+    /// The status page's figures at earlier views, for its rates; touched on the loop thread only.
+    var figureWindow: FigureWindow
+    /// Seconds since the epoch, for the status page's times.
+    package var wallClock: () -> Double = Sys.wallClockSeconds
     let startedAt: Int64
     private var listener: Server!
 
@@ -52,6 +61,8 @@ package final class AdminServer: RequestHandler {
         self.readiness = readiness
         self.status = status
         startedAt = loop.now
+        breakerHistory = BreakerHistory()
+        figureWindow = FigureWindow(start: startedAt)
         listener = try Server(
             loop: loop, address: address, limits: limits, budget: ConnectionBudget(limit: Self.maxConnections),
             handler: self)
@@ -84,6 +95,7 @@ package final class AdminServer: RequestHandler {
                     shared: source.sharedStatus, health: source.healthStatuses)
             })
         source.addObserver(metrics)
+        source.addObserver(admin.breakerHistory)
         return admin
     }
 
@@ -104,6 +116,14 @@ package final class AdminServer: RequestHandler {
             let route = AdminRoute(method: head.method, target: head.target)
             if case .giveUps(let query) = route, let giveUps {
                 return self.answerOffLoop(head: head, connection: connection) { giveUps(query) }
+            }
+            if case .page(let query) = route, let recentGiveUps {
+                let page = self.statusPage(query: query)
+                return self.answerOffLoop(head: head, connection: connection) {
+                    var complete = page
+                    complete.recentGiveUps = recentGiveUps(StatusPage.giveUpLimit)
+                    return complete.response
+                }
             }
             let response = self.response(for: route)
             connection.respond(

@@ -19,10 +19,12 @@ final class AdminHarness: @unchecked Sendable {
     private var thread: RuntimeThread!
 
     /// Starts retryd and its admin listener for `upstream`; `configure` adjusts the upstream before binding.
-    /// `giveUps` answers `/giveups`, as the journal does in retryd.
+    /// `giveUps` answers `/giveups`, and `recentGiveUps` lists the status page's give-ups, as the journal does in
+    /// retryd.
     init(
         _ upstream: TestUpstream, configure: (inout UpstreamSettings) -> Void = { _ in },
-        giveUps: (@Sendable (String) -> AdminResponse)? = nil
+        giveUps: (@Sendable (String) -> AdminResponse)? = nil,
+        recentGiveUps: (@Sendable (Int) -> StatusPage.RecentGiveUps)? = nil
     ) throws {
         guard let url = UpstreamURL.parse(upstream.baseURL) else { throw AdminHarnessError.badURL(upstream.baseURL) }
         var settings = UpstreamSettings(name: "api", listen: ListenAddress(host: "127.0.0.1", port: 0), url: url)
@@ -37,6 +39,7 @@ final class AdminHarness: @unchecked Sendable {
         let ready = ready
         admin.readiness = { ready.value && builtIn() }
         admin.giveUps = giveUps
+        admin.recentGiveUps = recentGiveUps
         proxyPort = runtime.boundPorts["api"]!
         adminPort = admin.port
         thread = RuntimeThread(runtime)
