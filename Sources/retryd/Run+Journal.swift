@@ -35,4 +35,26 @@ extension Run {
             }
         }
     }
+
+    /// Reads the newest give-ups for the status page from a read-only connection of its own.
+    static func recentGiveUpsReader(directory: String) -> @Sendable (Int) -> StatusPage.RecentGiveUps {
+        { limit in
+            do {
+                let entries = try JournalStore(readingIn: directory).giveUps(matching: GiveUpQuery(limit: limit))
+                return .rows(entries.map(StatusPage.GiveUp.init))
+            } catch {
+                return .unreadable("\(error)")
+            }
+        }
+    }
+}
+
+extension StatusPage.GiveUp {
+    /// A journal row as the status page lists it.
+    init(_ entry: GiveUpEntry) {
+        self.init(
+            time: entry.time, upstream: entry.upstream, method: entry.method, path: entry.path,
+            status: entry.finalStatus, reason: entry.reasonCode, attempts: entry.attempts.count,
+            requestIDs: entry.requestIDs.map { (name: $0.name, value: $0.value) })
+    }
 }

@@ -53,7 +53,8 @@ struct Run: ParsableCommand {
             let bound = server.readiness
             server.readiness = { !runtime.isShuttingDown && bound() }
             server.giveUps = journal.map { Self.giveUpsResponder(directory: $0.directory) }
-            logger.info("admin endpoints on \(server.localAddress): /healthz /readyz /metrics /status /giveups")
+            server.recentGiveUps = journal.map { Self.recentGiveUpsReader(directory: $0.directory) }
+            logger.info("admin endpoints on \(server.localAddress): / /healthz /readyz /metrics /status /giveups")
             return server
         }
         if let notify = loaded.notify {
