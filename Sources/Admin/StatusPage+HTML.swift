@@ -7,7 +7,8 @@ extension StatusPage {
         var page = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         if refreshSeconds > 0 { page += "<meta http-equiv=\"refresh\" content=\"\(refreshSeconds)\">\n" }
         page += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        page += "<title>retryd status</title>\n<style>\(Self.style)</style>\n</head>\n<body>\n"
+        let title = (["retryd status"] + problems).joined(separator: " · ")
+        page += "<title>\(PageText.escape(title))</title>\n<style>\(Self.style)</style>\n</head>\n<body>\n"
         page += header
         page += "<main>\n"
         page += upstreamSection
@@ -23,8 +24,24 @@ extension StatusPage {
         AdminResponse(status: 200, contentType: "text/html; charset=utf-8", body: Array(html.utf8))
     }
 
+    /// What needs a look, for the title (a background tab shows it) and the header: open breakers, closed gates,
+    /// spent budgets.
+    var problems: [String] {
+        func count(_ number: Int, _ what: String) -> [String] {
+            number == 0 ? [] : ["\(number) \(what)"]
+        }
+        let breakers = upstreams.filter { $0.breaker?.state == "open" }.count
+        let gates = upstreams.reduce(0) { $0 + $1.quota.filter { $0.gate == "closed" }.count }
+        let budgets = upstreams.filter { $0.budget?.left == 0 }.count
+        return count(breakers, breakers == 1 ? "breaker open" : "breakers open")
+            + count(gates, gates == 1 ? "gate closed" : "gates closed")
+            + count(budgets, budgets == 1 ? "retry budget spent" : "retry budgets spent")
+    }
+
     private var header: String {
-        let readiness = ready ? "<span class=\"chip good\">ready</span>" : "<span class=\"chip bad\">not ready</span>"
+        var readiness =
+            ready ? "<span class=\"chip good\">ready</span>" : "<span class=\"chip bad\">not ready</span>"
+        for problem in problems { readiness += "<span class=\"chip bad\">\(PageText.escape(problem))</span>" }
         var meta = "version \(PageText.escape(version)) · up \(PageText.span(uptimeSeconds))"
         meta += " · \(PageText.clock(now, now: now)) UTC"
         meta += refreshSeconds > 0 ? " · reloads every \(refreshSeconds)s" : " · not reloading"

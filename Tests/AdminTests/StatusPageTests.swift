@@ -94,6 +94,10 @@ struct StatusPageTests {
         #expect(Self.rows(in: html, section: "Give-ups by reason") == 2)
         #expect(html.contains("<td>encoding</td><td><code>attempts_exhausted</code></td><td class=\"num\">4</td>"))
         #expect(Self.rows(in: html, section: "Breaker transitions") == 1)
+        // What needs a look is in the title, for a background tab, and beside the readiness.
+        #expect(html.contains("<title>retryd status · 1 breaker open · 1 retry budget spent</title>"))
+        #expect(html.contains("<span class=\"chip bad\">1 breaker open</span>"))
+        #expect(Self.page().contains("<title>retryd status</title>"))
         #expect(html.contains("<td>11:27:03</td><td><span class=\"chip bad\">open</span></td>"))
     }
 
@@ -115,6 +119,7 @@ struct StatusPageTests {
         let html = Self.page(upstreams: [StatusPage.Upstream(name: "api", quota: [closed])])
         #expect(html.contains("<span class=\"chip bad\">closed</span>"))
         #expect(html.contains("until 11:27:55 (in 42s) · 429 with Retry-After"))
+        #expect(html.contains("<title>retryd status · 1 gate closed</title>"))
     }
 
     @Test("the quota window: limit, remaining, reset, pace and who waits")
