@@ -52,22 +52,22 @@ package struct QuotaGate<Waiter> {
     ) -> GateActions<Waiter> {
         var actions = GateActions<Waiter>()
         let verdict = peekVerdict(now: now, sharedReachable: sharedReachable)
-        // First come, first served: nobody overtakes those already waiting.
-        if waiters.isEmpty {
-            switch verdict {
-            case .go:
-                if releaseNext(now: now, sharedReachable: sharedReachable, &actions) {
-                    actions.goesNow = true
-                    return actions
-                }
-            case .hold(let until, let reason):
-                if let until, until - now > maxWait.milliseconds {
-                    actions.changes.append(.refused)
-                    actions.refused.append(
-                        (waiter(), GateRefusal(upstream: upstream, until: until, reason: reason, now: now)))
-                    return actions
-                }
+        switch verdict {
+        case .go:
+            // First come, first served: nobody overtakes those already waiting.
+            if waiters.isEmpty, releaseNext(now: now, sharedReachable: sharedReachable, &actions) {
+                actions.goesNow = true
+                return actions
             }
+        case .hold(let until?, let reason) where until >= now + maxWait.milliseconds:
+            // Those already waiting cannot go before `until` either, so a queue ahead changes nothing: waiting
+            // would only end in the same refusal once the wait ran out (a waiter whose end is the opening itself
+            // is refused then, before anyone is released).
+            actions.changes.append(.refused)
+            actions.refused.append((waiter(), GateRefusal(upstream: upstream, until: until, reason: reason, now: now)))
+            return actions
+        case .hold:
+            break
         }
         if case .hold(_, let reason) = verdict { actions.changes.append(.held(reason)) }
         waiters.append(
@@ -93,6 +93,7 @@ package struct QuotaGate<Waiter> {
         if let closed = bucket.observe(status: status, headers: headers, now: now) {
             actions.changes.append(.closed(until: closed.until, cause: closed.cause, waiting: waiters.count))
             if lease != nil { actions.sharedCalls.append(.announceClosure(until: closed.until, cause: closed.cause)) }
+            refuseWaiters(endingBy: closed.until, reason: .gateClosed(closed.cause), now: now, &actions)
         } else if wasTrial && bucket.gate == .open {
             actions.changes.append(.opened(waiting: waiters.count))
         }
@@ -106,11 +107,12 @@ package struct QuotaGate<Waiter> {
         return actions
     }
 
-    /// Another instance closed the gate (through Redis).
-    package mutating func close(until: Int64, cause: GateCause) -> GateActions<Waiter> {
+    /// Another instance closed the gate (through Redis) at `now`.
+    package mutating func close(until: Int64, cause: GateCause, now: Int64) -> GateActions<Waiter> {
         var actions = GateActions<Waiter>()
         if bucket.close(until: until, cause: cause) {
             actions.changes.append(.closed(until: until, cause: cause, waiting: waiters.count))
+            refuseWaiters(endingBy: until, reason: .gateClosed(cause), now: now, &actions)
         }
         if !waiters.isEmpty || timerArmed { actions.rearmTimer = true }
         return actions
@@ -159,6 +161,27 @@ package struct QuotaGate<Waiter> {
             actions.changes.append(.released(waited: .milliseconds(now - first.since)))
             actions.admitted.append(first.waiter)
         }
+        if !waiters.isEmpty,
+            case .hold(let until?, let reason) = peekVerdict(now: now, sharedReachable: sharedReachable)
+        {
+            // The window's quota turned out spent (or Redis denied a lease) while they queued.
+            refuseWaiters(endingBy: until, reason: reason, now: now, &actions)
+        }
+        actions.rearmTimer = true
+    }
+
+    /// Refuses at once the waiters whose wait ends no later than `until`, the earliest the gate lets anyone go:
+    /// they could only wait out their whole wait for the same 429.
+    mutating func refuseWaiters(
+        endingBy until: Int64, reason: QuotaBucket.HoldReason, now: Int64, _ actions: inout GateActions<Waiter>
+    ) {
+        guard waiters.contains(where: { $0.giveUpAt <= until }) else { return }
+        for entry in waiters where entry.giveUpAt <= until {
+            actions.changes.append(.refused)
+            actions.refused.append(
+                (entry.waiter, GateRefusal(upstream: upstream, until: until, reason: reason, now: now)))
+        }
+        waiters.removeAll { $0.giveUpAt <= until }
         actions.rearmTimer = true
     }
 

@@ -102,7 +102,8 @@ final class BucketGate: @unchecked Sendable {
 
     /// Another instance closed the gate (through Redis).
     func close(until: Int64, cause: GateCause) {
-        carryOut(lock.withLock { core.close(until: until, cause: cause) })
+        let now = Sys.wallClockMilliseconds()
+        carryOut(lock.withLock { core.close(until: until, cause: cause, now: now) })
     }
 
     /// An admitted attempt ended (or was not used); a held request may go now.

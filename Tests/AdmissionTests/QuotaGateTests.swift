@@ -46,7 +46,9 @@ import Testing
         _ = gate.observe(status: 200, headers: Self.quotaHeaders, now: t0)
         let cause = GateCause(status: 429, header: "Retry-After", instance: "other", seenAt: t0)
         #expect(
-            gate.close(until: t0 + 100, cause: cause).changes == [.closed(until: t0 + 100, cause: cause, waiting: 0)])
+            gate.close(until: t0 + 100, cause: cause, now: t0).changes == [
+                .closed(until: t0 + 100, cause: cause, waiting: 0)
+            ])
         let backlog = (1...6).map { "backlog \($0)" }
         for name in backlog {
             #expect(gate.admit(name, now: t0, maxWait: .seconds(10)).changes == [.held(.gateClosed(cause))])
