@@ -14,7 +14,7 @@ extension ExchangeStateMachine {
 
     /// The upstream's health answered ``Action/consultHealth(firstAttempt:usesBreaker:)``: a go lets the attempt
     /// go (through the gate), a refusal ends the exchange at once with retryd's 503, or with the retryable response
-    /// kept whole when a retry is what the breaker refused.
+    /// kept whole when a retry is what the breaker refused; either way a `breakerOpen` give-up.
     package mutating func consulted(_ verdict: HealthVerdict, now: Int64) -> Action {
         switch state {
         case .receivingRequest, .waiting, .probing:
@@ -36,10 +36,9 @@ extension ExchangeStateMachine {
         if case .waiting(let pending) = state, let kept = pending.kept, kept.isComplete {
             return finish(keeping: kept, giveUp: .breakerOpen)
         }
-        // A request the breaker stops before its first attempt gave up nothing: it is the breaker's answer, and
-        // one give-up line and webhook event per refused request would flood both while it is open.
-        let giveUp: GiveUpReason? = attempts > 0 ? .breakerOpen : nil
-        return finish(status: refusal.status, answer: .refusal(refusal), giveUp: giveUp)
+        // Before its first attempt too: every request retryd fails is on record. The shell sums refusals for the
+        // log and the webhook, so an open breaker does not flood them.
+        return finish(status: refusal.status, answer: .refusal(refusal), giveUp: .breakerOpen)
     }
 
     /// Asks the upstream's health about the next attempt. A trial's own retry (after a rate limit) is still that one

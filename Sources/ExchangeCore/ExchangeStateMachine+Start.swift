@@ -38,11 +38,11 @@ extension ExchangeStateMachine {
     }
 
     /// The gate cannot let the attempt go in time: the client gets 429 at once. After attempts that reached the
-    /// vendor it is a give-up: the vendor's announced wait is longer than this exchange may wait.
+    /// vendor the vendor's announced wait is longer than this exchange may wait; before any, the gate refused it.
     package mutating func refusedAtGate(_ refusal: Refusal) -> Action {
         switch state {
         case .waitingAtGate:
-            let giveUp: GiveUpReason? = attempts > 0 ? .waitTooLong(.seconds(refusal.retryAfter)) : nil
+            let giveUp: GiveUpReason = attempts > 0 ? .waitTooLong(.seconds(refusal.retryAfter)) : .gateClosed
             return finish(status: refusal.status, answer: .refusal(refusal), giveUp: giveUp)
         case .finished:
             // The verdict crossed the exchange's end, which already left the queue.

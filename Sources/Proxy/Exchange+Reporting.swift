@@ -77,17 +77,27 @@ extension Exchange {
         }
     }
 
-    /// Logs the give-up with everything the vendors ask integrators to record.
+    /// Logs the give-up with everything the vendors ask integrators to record; a refusal is summed in the log
+    /// instead (``ProxyService/logRefusal(_:)``). Observers hear each one: the journal keeps a row per request.
     private func reportGiveUp(_ reason: GiveUpReason, finalStatus: Int) {
         let request = machine.request
+        let requestIDs: [(name: String, value: String)]
+        if machine.attempts == 0 {
+            // No vendor answer to take ids from: the ids the client sent are what it can look its request up by.
+            requestIDs = GiveUpReport.requestIDs(
+                in: request.headers.map { ($0.name, $0.value) }, extraNames: profile.upstream.requestIDHeaders)
+        } else {
+            requestIDs =
+                GiveUpReport.requestIDs(in: machine.lastHeaders, extraNames: profile.upstream.requestIDHeaders)
+                + GiveUpReport.requestIDs(in: machine.lastBody, fields: profile.upstream.requestIDFields)
+        }
         var report = GiveUpReport(
             upstream: upstreamName,
             method: request.method,
             path: String(RequestTarget.path(of: request.target)),
             attempts: machine.planner.history,
             reason: reason,
-            requestIDs: GiveUpReport.requestIDs(in: machine.lastHeaders, extraNames: profile.upstream.requestIDHeaders)
-                + GiveUpReport.requestIDs(in: machine.lastBody, fields: profile.upstream.requestIDFields),
+            requestIDs: requestIDs,
             time: Sys.wallClockSeconds(),
             body: machine.lastBody,
             finalStatus: finalStatus
@@ -95,7 +105,11 @@ extension Exchange {
         report.probes = machine.probeHistory
         report.verdict = machine.lastVerdict?.description
         report.idempotencyKey = machine.idempotencyKey
-        service.logger.warning("\(report.logMessage)", metadata: ["upstream": .string(upstreamName)])
+        if reason.isRefusal {
+            service.logRefusal(report)
+        } else {
+            service.logger.warning("\(report.logMessage)", metadata: ["upstream": .string(upstreamName)])
+        }
         for observer in service.observers { observer.gaveUp(report) }
     }
 

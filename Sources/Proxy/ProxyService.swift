@@ -38,6 +38,8 @@ package final class ProxyService: RequestHandler {
     private let ownsUpstreamState: Bool
     /// Called when the last in-flight exchange finishes (used to finish a drain).
     package var onIdle: (() -> Void)?
+    /// One warning per interval for each refusal reason, summing the refusals since the last; this loop's only.
+    var refusalWarnings: [String: LogThrottle] = [:]
 
     /// Creates the proxy for `upstream`, sending through `forwarder` on `loop`.
     /// - Parameter sharing: the first loop's proxy of the same upstream, whose quota gates, budget, breaker and

@@ -19,7 +19,8 @@ package enum RetryReason: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// Why the planner stopped retrying a failed attempt.
+/// Why retryd failed a request: the planner stopped retrying it, or one of the upstream's protections (the breaker,
+/// the retry budget, the quota gate) refused it, before its first attempt or a retry.
 package enum GiveUpReason: Sendable, Equatable, CustomStringConvertible {
     /// `maxAttempts` attempts were made.
     case attemptsExhausted
@@ -40,6 +41,8 @@ package enum GiveUpReason: Sendable, Equatable, CustomStringConvertible {
     case budgetExhausted
     /// The upstream's circuit breaker is open (or trying whether the vendor is back).
     case breakerOpen
+    /// The quota gate would not let the first attempt go before the request's deadline or `maxRateLimitWait`.
+    case gateClosed
 
     /// A human-readable phrase for logs, e.g. "announced wait 120s too long".
     package var description: String {
@@ -53,6 +56,7 @@ package enum GiveUpReason: Sendable, Equatable, CustomStringConvertible {
         case .notRetryable: "not retryable"
         case .budgetExhausted: "retry budget exhausted"
         case .breakerOpen: "circuit breaker open"
+        case .gateClosed: "quota gate closed"
         }
     }
 
@@ -68,6 +72,28 @@ package enum GiveUpReason: Sendable, Equatable, CustomStringConvertible {
         case .notRetryable: "not_retryable"
         case .budgetExhausted: "budget_exhausted"
         case .breakerOpen: "breaker_open"
+        case .gateClosed: "gate_closed"
+        }
+    }
+
+    /// Every ``code``, for a filter that must name a real one.
+    package static let codes = [
+        "attempts_exhausted", "deadline_exceeded", "wait_too_long", "not_safe_to_retry", "body_not_replayable",
+        "verify_inconclusive", "not_retryable", "budget_exhausted", "breaker_open", "gate_closed",
+    ]
+
+    /// The ``code`` of every reason that ``isRefusal``.
+    package static let refusalCodes: Set = ["budget_exhausted", "breaker_open", "gate_closed"]
+
+    /// Whether a protection of the whole upstream (breaker, budget, gate) stopped the request rather than its own
+    /// retry rules. In an outage these are most requests: each keeps its journal row, but the webhook and the log
+    /// hear them summed, not one event and one warning each.
+    package var isRefusal: Bool {
+        switch self {
+        case .breakerOpen, .budgetExhausted, .gateClosed: true
+        case .attemptsExhausted, .deadlineExceeded, .waitTooLong, .notSafeToRetry, .bodyNotReplayable,
+            .verifyInconclusive, .notRetryable:
+            false
         }
     }
 }

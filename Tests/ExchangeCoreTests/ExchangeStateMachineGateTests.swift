@@ -48,11 +48,12 @@ struct ExchangeStateMachineGateTests {
         #expect(machine.admitted(now: 0) == .release(cancelTransfer: false, gatePlace: true, then: .none))
     }
 
-    @Test("a refusal before any attempt is retryd's 429, not a give-up")
+    @Test("a refusal before any attempt is retryd's 429, on record as the gate's")
     func refusedFirst() {
         var machine = Phase.waitingAtGate.machine()
         let action = machine.refusedAtGate(Self.refusal)
-        #expect(action == .finish(.init(status: 429, answer: .refusal(Self.refusal), leaveGate: true)))
+        #expect(
+            action == .finish(.init(status: 429, answer: .refusal(Self.refusal), giveUp: .gateClosed, leaveGate: true)))
         #expect(machine.phase == "finished 429")
     }
 

@@ -29,7 +29,7 @@ struct ExchangeStateMachineHealthTests {
         #expect(machine.requestEnd(now: 0) == .consultHealth(firstAttempt: true, usesBreaker: false))
     }
 
-    @Test("a refusal before any attempt is retryd's 503, not a give-up")
+    @Test("a refusal before any attempt is retryd's 503, on record as the breaker's")
     func refusedFirstAttempt() {
         var machine = Self.consulting()
         _ = machine.requestEnd(now: 0)
@@ -39,7 +39,7 @@ struct ExchangeStateMachineHealthTests {
         }
         #expect(finish.status == 503)
         #expect(finish.answer == .refusal(Self.refusal))
-        #expect(finish.giveUp == nil)
+        #expect(finish.giveUp == .breakerOpen, "every request retryd fails is on record")
         #expect(finish.health == nil, "no attempt ended: the breaker hears nothing")
         #expect(machine.isFinished)
     }
