@@ -137,6 +137,7 @@ let package = Package(
         .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"]),
         .testTarget(name: "RetryTests", dependencies: ["Retry", "TestSupport"]),
         .testTarget(name: "AdmissionTests", dependencies: ["Admission", "Retry"]),
+        .testTarget(name: "EventsTests", dependencies: ["Events", "Retry"]),
         .testTarget(
             name: "ConfigTests",
             dependencies: [

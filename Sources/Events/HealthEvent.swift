@@ -38,8 +38,8 @@ extension HealthEvent {
     }
 
     /// The JSON object for the event: `{"event":"breaker_open","upstream":…,"failures":…,"requests":…,…}`; nil for
-    /// events that are not sent.
-    package func webhookBody(upstream: String, time: Double) -> [UInt8]? {
+    /// events that are not sent. A closing also says what the breaker stopped while it was not closed: `refused`.
+    package func webhookBody(upstream: String, time: Double, refused: RefusalTally = RefusalTally()) -> [UInt8]? {
         var members = [String]()
         switch self {
         case .breakerOpened(let failures, let outcomes, let openFor):
@@ -50,10 +50,11 @@ extension HealthEvent {
                 "\"failureRatio\":\((ratio * 1000).rounded() / 1000)", "\"openFor\":\(openFor.secondsDecimal)",
             ]
         case .breakerClosed(let trials):
-            members = [
-                "\"event\":\"breaker_closed\"", "\"upstream\":\(TextEscaping.jsonString(upstream))",
-                "\"trialRequests\":\(trials)",
-            ]
+            members =
+                [
+                    "\"event\":\"breaker_closed\"", "\"upstream\":\(TextEscaping.jsonString(upstream))",
+                    "\"trialRequests\":\(trials)",
+                ] + refused.jsonMembers
         case .breakerHalfOpen, .breakerReopened, .breakerRefused:
             return nil
         }
