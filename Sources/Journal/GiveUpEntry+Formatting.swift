@@ -60,11 +60,12 @@ extension GiveUpEntry {
             TextEscaping.inlineText(upstream),
             TextEscaping.inlineText("\(method) \(path)"),
             (finalStatus.map(String.init) ?? "-") + " " + reason,
-            TextEscaping.inlineText(history.joined(separator: ", ")),
+            history.isEmpty ? "-" : TextEscaping.inlineText(history.joined(separator: ", ")),
             requestIDs.isEmpty
                 ? "-" : TextEscaping.inlineText(requestIDs.map { "\($0.name)=\($0.value)" }.joined(separator: " ")),
             bodyPrefix.isEmpty ? "-" : TextEscaping.quotedLogValue(body) + more,
-            delivery == .none ? "-" : "\(delivery.rawValue) (\(deliveryAttempts))",
+            delivery == .none
+                ? "-" : delivery == .summarized ? "summarized" : "\(delivery.rawValue) (\(deliveryAttempts))",
         ]
     }
 
@@ -73,7 +74,8 @@ extension GiveUpEntry {
         "TIME (UTC)", "UPSTREAM", "REQUEST", "RESULT", "ATTEMPTS", "REQUEST IDS", "BODY", "WEBHOOK",
     ]
 
-    /// The readable table of `retryd giveups`: titles, then one line per give-up, columns padded to their widest.
+    /// The readable table of `retryd giveups`: titles, then one line per give-up or refusal (no attempts), columns
+    /// padded to their widest.
     package static func table(_ entries: [GiveUpEntry]) -> String {
         guard !entries.isEmpty else { return "no give-ups recorded\n" }
         return TextTable.render([tableTitles] + entries.map(\.tableCells))

@@ -1,6 +1,6 @@
 import Retry
 
-/// One give-up as read back from the journal: the report's fields and the webhook delivery state.
+/// One give-up or refusal as read back from the journal: the report's fields and the webhook delivery state.
 package struct GiveUpEntry: Sendable, Equatable {
     /// One attempt: its outcome and the wait after it.
     package struct Attempt: Sendable, Equatable, Codable {
@@ -98,7 +98,7 @@ package struct GiveUpEntry: Sendable, Equatable {
     }
 }
 
-/// Which give-ups `retryd giveups` and `GET /giveups` show.
+/// Which rows `retryd giveups` and `GET /giveups` show.
 package struct GiveUpQuery: Sendable, Equatable {
     /// The most rows shown when no limit is given.
     package static let defaultLimit = 100
@@ -107,13 +107,18 @@ package struct GiveUpQuery: Sendable, Equatable {
     package var since: Double?
     /// Only this upstream's.
     package var upstream: String?
+    /// Only rows with one of these reason codes (`breaker_open`, `attempts_exhausted`, …); nil for every reason.
+    package var reasons: [String]?
     /// The newest `limit` rows at most.
     package var limit = GiveUpQuery.defaultLimit
 
     /// Creates a query.
-    package init(since: Double? = nil, upstream: String? = nil, limit: Int = GiveUpQuery.defaultLimit) {
+    package init(
+        since: Double? = nil, upstream: String? = nil, reasons: [String]? = nil, limit: Int = GiveUpQuery.defaultLimit
+    ) {
         self.since = since
         self.upstream = upstream
+        self.reasons = reasons
         self.limit = limit
     }
 }

@@ -2,8 +2,9 @@ import Retry
 
 /// What the event loop hands to the writer thread: a give-up, or a change to an event's webhook delivery.
 package enum JournalRecord: Sendable {
-    /// A new give-up, with its webhook event's key and body when a webhook is configured.
-    case giveUp(GiveUpReport, idempotencyKey: String, webhookBody: [UInt8]?)
+    /// A new give-up or refusal, with its webhook event's key and body when it is an event of its own; a refusal a
+    /// webhook hears only summed in an upstream event is `summarized`.
+    case giveUp(GiveUpReport, idempotencyKey: String, webhookBody: [UInt8]?, summarized: Bool = false)
     /// A delivery attempt of the event `idempotencyKey` ended.
     case delivery(idempotencyKey: String, DeliveryUpdate)
     /// Something happened to an upstream as a whole: a breaker opened or closed, a quota gate closed or opened.
@@ -16,7 +17,7 @@ package struct UpstreamEvent: Sendable, Equatable {
     package var time: Double
     /// The upstream's name.
     package var upstream: String
-    /// `breaker_open`, `breaker_closed`, `gate_closed` or `gate_opened`.
+    /// `breaker_open`, `breaker_closed`, `gate_closed`, `gate_opened` or `requests_refused`.
     package var kind: String
     /// The event as a JSON object: the webhook body, for events that are delivered.
     package var detail: [UInt8]
@@ -75,4 +76,7 @@ package enum DeliveryState: String, Sendable, Equatable, CaseIterable {
     case delivered
     /// Rejected by the webhook or out of attempts.
     case failed
+    /// A refusal: the webhook hears it counted in an upstream event (`breaker_closed`, `requests_refused`), not in
+    /// an event of its own.
+    case summarized
 }

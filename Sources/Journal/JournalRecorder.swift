@@ -2,7 +2,7 @@ import Events
 import FoundationEssentials
 import Retry
 
-/// Records every give-up, breaker and gate event in the journal when no webhook is configured (with one, the notifier
+/// Records every give-up and refusal, breaker and gate event in the journal when no webhook is configured (with one, the notifier
 /// records them, with the key its deliveries carry). Observer calls come on the loop thread and only hand the record
 /// over.
 package final class JournalRecorder: ExchangeObserver {
@@ -11,6 +11,8 @@ package final class JournalRecorder: ExchangeObserver {
 
     /// Where give-ups go.
     package let journal: Journal
+    /// What each upstream's breaker stopped since it last closed, for its `breaker_closed` event.
+    private var breakerRefusals: [String: RefusalTally] = [:]
 
     /// Creates a recorder for `journal`.
     package init(journal: Journal) {
@@ -38,15 +40,20 @@ package final class JournalRecorder: ExchangeObserver {
     /// Not journaled.
     package func exchangeFinished(upstream: String, status: Int, attempts: Int, duration: Duration) {}
 
-    /// Hands the give-up to the writer thread.
+    /// Hands the give-up or refusal to the writer thread.
     package func gaveUp(_ report: GiveUpReport) {
         journal.record(.giveUp(report, idempotencyKey: Self.makeKey(), webhookBody: nil))
+        if report.reason == .breakerOpen { breakerRefusals[report.upstream, default: RefusalTally()].add(report) }
     }
 
-    /// Breakers opening and closing, as the webhook would hear them.
+    /// Breakers opening and closing, as the webhook would hear them (a closing with what the breaker stopped).
     package func healthEvent(upstream: String, _ event: HealthEvent) {
         let time = Date().timeIntervalSince1970
-        guard let body = event.webhookBody(upstream: upstream, time: time), let kind = event.webhookKind else { return }
+        var refused = RefusalTally()
+        if case .breakerClosed = event { refused = breakerRefusals.removeValue(forKey: upstream) ?? refused }
+        guard let body = event.webhookBody(upstream: upstream, time: time, refused: refused),
+            let kind = event.webhookKind
+        else { return }
         journal.record(
             .event(
                 UpstreamEvent(

@@ -49,10 +49,19 @@ enum JournalSchema {
         CREATE INDEX events_time ON events (time);
         CREATE INDEX events_pending ON events (id) WHERE delivery = 'pending';
         """,
+        // Refusals (issue 22): the breaker's, the gate's and the budget's are rows too, so in an outage most rows
+        // are refusals and `--reason` / `?reason=` pick out the few give-ups, or one kind of refusal, among them.
+        """
+        CREATE INDEX giveups_reason ON giveups (reason_code, id);
+        """,
     ]
 
     /// The version this build writes.
     static var currentVersion: Int { migrations.count }
+
+    /// The versions a reader opens as they are: from the last that added a column up to this build's. A running
+    /// older retryd keeps its file at its version until it restarts, and `retryd giveups` must still read it.
+    static var readableVersions: ClosedRange<Int> { 3...currentVersion }
 
     /// Brings `database` to the current version in one transaction.
     /// - Throws: `SQLiteError` for a file from a newer retryd, or when a migration fails.

@@ -15,9 +15,9 @@ extension JournalStore {
         WHERE idempotency_key = ?1 AND delivery = 'pending'
         """
 
-    static func bind(_ report: GiveUpReport, key: String, webhookBody: [UInt8]?, to statement: Statement)
-        throws(SQLiteError)
-    {
+    static func bind(
+        _ report: GiveUpReport, key: String, webhookBody: [UInt8]?, summarized: Bool, to statement: Statement
+    ) throws(SQLiteError) {
         func entries(_ attempts: [GiveUpReport.Attempt]) -> [GiveUpEntry.Attempt] {
             attempts.map { GiveUpEntry.Attempt(outcome: $0.outcome, waitedAfter: $0.waitedAfter.map(Self.seconds)) }
         }
@@ -35,7 +35,8 @@ extension JournalStore {
         try statement.bind(report.bodyPrefix, at: 10)
         if let webhookBody { try statement.bind(webhookBody, at: 11) } else { try statement.bind(nil as Int?, at: 11) }
         try statement.bind(key, at: 12)
-        try statement.bind(webhookBody == nil ? DeliveryState.none.rawValue : DeliveryState.pending.rawValue, at: 13)
+        let delivery: DeliveryState = webhookBody != nil ? .pending : summarized ? .summarized : .none
+        try statement.bind(delivery.rawValue, at: 13)
         try statement.bind(encode(entries(report.probes)), at: 14)
         try statement.bind(report.verdict, at: 15)
         try statement.bind(report.idempotencyKey, at: 16)
@@ -75,9 +76,11 @@ extension JournalStore {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
-    private static func encode(_ value: some Encodable) -> String {
+    private static func encode<Element: Encodable>(_ value: [Element]) -> String {
+        // A refusal has no attempts, probes or vendor ids, and an outage writes thousands: no encoder for those.
+        if value.isEmpty { return "[]" }
         // Plain structs of strings and numbers always encode.
-        (try? JSONEncoder().encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+        return (try? JSONEncoder().encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
     }
 
     private static func decode<T: Decodable>(_ text: String) -> T? {

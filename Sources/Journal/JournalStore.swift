@@ -40,10 +40,13 @@ package final class JournalStore {
     package init(readingIn directory: String) throws(SQLiteError) {
         database = try SQLiteDatabase(path: Self.path(in: directory), mode: .readOnly)
         let version = try database.userVersion
-        guard version == JournalSchema.currentVersion else {
+        // A file the running (older) retryd has not migrated yet still reads: the newer versions added no column.
+        guard JournalSchema.readableVersions.contains(version) else {
             throw SQLiteError(
                 code: SQLITE_CANTOPEN,
-                message: "\(database.path) has schema version \(version), expected \(JournalSchema.currentVersion)")
+                message:
+                    "\(database.path) has schema version \(version), expected \(JournalSchema.readableVersions.lowerBound) to \(JournalSchema.currentVersion)"
+            )
         }
     }
 
@@ -82,9 +85,9 @@ package final class JournalStore {
             var updateEvent: Statement?
             for record in records {
                 switch record {
-                case .giveUp(let report, let key, let body):
+                case .giveUp(let report, let key, let body, let summarized):
                     if insert == nil { insert = try database.prepare(Self.insertSQL) }
-                    try Self.bind(report, key: key, webhookBody: body, to: insert!)
+                    try Self.bind(report, key: key, webhookBody: body, summarized: summarized, to: insert!)
                     try insert!.step()
                     insert!.reset()
                     inserted += 1
@@ -152,17 +155,23 @@ package final class JournalStore {
 
     /// The rows `query` asks for, newest first.
     package func giveUps(matching query: GiveUpQuery) throws(SQLiteError) -> [GiveUpEntry] {
+        let reasons = query.reasons ?? []
+        // One placeholder per reason code, after the three fixed ones.
+        let reasonFilter =
+            reasons.isEmpty
+            ? "" : " AND reason_code IN (\((4..<4 + reasons.count).map { "?\($0)" }.joined(separator: ", ")))"
         let statement = try database.prepare(
             """
             SELECT id, time, upstream, method, path, final_status, reason, reason_code, attempts, request_ids, body,
                    idempotency_key, delivery, delivery_attempts, next_attempt_at, delivery_error, probes, verified,
                    request_key
-            FROM giveups WHERE (?1 IS NULL OR time >= ?1) AND (?2 IS NULL OR upstream = ?2)
+            FROM giveups WHERE (?1 IS NULL OR time >= ?1) AND (?2 IS NULL OR upstream = ?2)\(reasonFilter)
             ORDER BY id DESC LIMIT ?3
             """)
         try statement.bind(query.since, at: 1)
         try statement.bind(query.upstream, at: 2)
         try statement.bind(max(query.limit, 0), at: 3)
+        for (offset, reason) in reasons.enumerated() { try statement.bind(reason, at: Int32(4 + offset)) }
         var entries: [GiveUpEntry] = []
         while try statement.step() { entries.append(Self.entry(from: statement)) }
         return entries

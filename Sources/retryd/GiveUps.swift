@@ -7,11 +7,12 @@ import Journal
     import Glibc
 #endif
 
-/// `retryd giveups`: what retryd gave up on, from the journal, for a support ticket or a look at last night.
+/// `retryd giveups`: the requests retryd failed (gave up on, or refused with its breaker, gate or budget), from the
+/// journal, for a support ticket or a look at last night.
 struct GiveUps: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "giveups",
-        abstract: "Show the give-ups recorded in the journal, newest first.")
+        abstract: "Show the give-ups and refusals recorded in the journal, newest first.")
 
     @Option(name: .long, help: "The configuration file whose state_dir holds the journal.")
     var config: String?
@@ -24,6 +25,13 @@ struct GiveUps: ParsableCommand {
 
     @Option(name: .long, help: "Only this upstream's give-ups.")
     var upstream: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Only rows with these reason codes, separated by commas.",
+            discussion: GiveUpQuery.reasonCodesHelp))
+    var reason: String?
 
     @Option(name: .long, help: "Show at most this many (default \(GiveUpQuery.defaultLimit)).")
     var limit: Int?
@@ -38,6 +46,7 @@ struct GiveUps: ParsableCommand {
 
     func validate() throws {
         if config != nil && stateDir != nil { throw ValidationError("use either --config or --state-dir, not both") }
+        if events && reason != nil { throw ValidationError("--reason picks give-ups and refusals, not --events") }
         if let limit, !(1...GiveUpQuery.maxLimit).contains(limit) {
             throw ValidationError("--limit must be from 1 to \(GiveUpQuery.maxLimit)")
         }
@@ -48,7 +57,8 @@ struct GiveUps: ParsableCommand {
         let query: GiveUpQuery
         do throws(GiveUpQueryError) {
             query = try GiveUpQuery.parse(
-                since: since, upstream: upstream, limit: limit.map(String.init), now: Date().timeIntervalSince1970)
+                since: since, upstream: upstream, reason: reason, limit: limit.map(String.init),
+                now: Date().timeIntervalSince1970)
         } catch {
             throw ValidationError("--\(error.message)")
         }

@@ -235,5 +235,27 @@ struct JournalProcessTests {
         let (missing, _, message) = try ServiceProcessTests.runToExit(["giveups", "--state-dir", directory + "/nope"])
         #expect(missing == 1)
         #expect(message.contains("cannot read the journal"))
+
+        // A refusal is a row too, picked out by its reason.
+        try store.write(
+            [
+                .giveUp(
+                    .init(
+                        upstream: "encoding", method: "POST", path: "/v1/jobs/2", attempts: [], reason: .breakerOpen,
+                        time: Date().timeIntervalSince1970, finalStatus: 503),
+                    idempotencyKey: "k2", webhookBody: nil, summarized: true)
+            ], now: 0)
+        let (_, refused, _) = try ServiceProcessTests.runToExit([
+            "giveups", "--state-dir", directory, "--reason", "breaker_open,gate_closed",
+        ])
+        let lines = refused.split(separator: "\n")
+        #expect(lines.count == 2, "\(refused)")
+        #expect(lines.last?.contains("POST /v1/jobs/2  503 circuit breaker open  -") == true, "\(refused)")
+        #expect(lines.last?.hasSuffix("summarized") == true)
+        let (misspelt, _, complaint) = try ServiceProcessTests.runToExit([
+            "giveups", "--state-dir", directory, "--reason", "breaker",
+        ])
+        #expect(misspelt == 64)
+        #expect(complaint.contains("--reason \"breaker\" is not a reason code"), "\(complaint)")
     }
 }
