@@ -9,6 +9,9 @@ package struct DeliveryPolicy: Sendable, Equatable {
     package var maxRetryAfter: Duration = .seconds(300)
     /// Bound on one event's delivery, waits included.
     package var deadline: Duration = .seconds(3600)
+    /// How long gate and budget refusals are summed before their `requests_refused` event goes: in an outage one
+    /// event per upstream and reason a minute, not one per refused request.
+    package var summaryInterval: Duration = .seconds(60)
 
     /// Creates the default policy.
     package init() {}

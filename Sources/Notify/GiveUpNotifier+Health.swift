@@ -6,10 +6,29 @@ import Retry
 extension GiveUpNotifier {
     /// Queues a webhook event when a breaker opens (from closed) or closes; the half-open steps and the reopenings
     /// of a long outage (one per `open_for`) stay in the log and the metrics, so the receiver hears one event each
-    /// way per outage.
+    /// way per outage. The closing carries what the breaker stopped while it was not closed.
     package func healthEvent(upstream: String, _ event: HealthEvent) {
         let time = Sys.wallClockSeconds()
-        guard let body = event.webhookBody(upstream: upstream, time: time), let kind = event.webhookKind else { return }
+        var refused = RefusalTally()
+        if case .breakerClosed = event { refused = refusals.breakerClosed(upstream: upstream) }
+        guard let body = event.webhookBody(upstream: upstream, time: time, refused: refused),
+            let kind = event.webhookKind
+        else { return }
+        enqueueUpstreamEvent(upstream: upstream, kind: kind, body: body, time: time)
+    }
+
+    /// Sends a `requests_refused` event for each upstream and reason whose gate or budget refusals were summed
+    /// since the last; the timer's action.
+    func sendSummaries() {
+        let time = Sys.wallClockSeconds()
+        for summary in refusals.takeSummaries() {
+            enqueueUpstreamEvent(
+                upstream: summary.upstream, kind: "requests_refused", body: summary.webhookBody(time: time), time: time)
+        }
+    }
+
+    /// Journals an upstream event and queues it for the webhook.
+    private func enqueueUpstreamEvent(upstream: String, kind: String, body: [UInt8], time: Double) {
         let webhookEvent = WebhookEvent(body: body, idempotencyKey: Self.makeIdempotencyKey())
         // Kept in the journal first, so a restart still delivers it, with the same key.
         journal?.record(

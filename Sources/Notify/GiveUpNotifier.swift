@@ -1,3 +1,4 @@
+import Events
 import Forwarder
 import HTTP1
 import Journal
@@ -5,7 +6,8 @@ import Logging
 import Loop
 import Retry
 
-/// POSTs every give-up as JSON to the configured webhook, through the runtime's forwarder on the same loop.
+/// POSTs every give-up as JSON to the configured webhook, through the runtime's forwarder on the same loop;
+/// refusals are summed into upstream events instead (``RefusalSummaries``).
 ///
 /// Observing a give-up only queues the event; deliveries are separate transfers started from a timer, so client
 /// traffic never waits on the webhook. One delivery is in flight at a time; the queue is bounded and drops its
@@ -36,6 +38,11 @@ package final class GiveUpNotifier {
     /// The key of the event whose attempt is in flight, for its journal update.
     var currentKey: String?
     var journalState = JournalDeliveryState()
+    /// Refusals heard and not yet sent: the breaker's until it closes, the gate's and budget's until the summary.
+    var refusals = RefusalSummaries()
+    /// Sends the gate and budget refusals' summaries, `summaryInterval` after the first of them.
+    var summaryTimer: LoopTimer!
+    let summaryInterval: Duration
 
     /// Events delivered.
     package var delivered: Int { counters.delivered }
@@ -57,6 +64,7 @@ package final class GiveUpNotifier {
     ) {
         self.settings = settings
         self.journal = journal
+        summaryInterval = policy.summaryInterval
         self.forwarder = forwarder
         self.loop = loop
         var logger = logger
@@ -73,6 +81,7 @@ package final class GiveUpNotifier {
         baseHeaders = headers
         sendTimer = LoopTimer { [unowned self] in self.sendNext() }
         timeoutTimer = LoopTimer { [unowned self] in self.attemptTimedOut() }
+        summaryTimer = LoopTimer { [unowned self] in self.sendSummaries() }
         if journal != nil { loadFromJournal() }
     }
 
