@@ -76,7 +76,9 @@ enum MetricFamily: CaseIterable, Sendable {
         case .requests: "Client requests answered, by class of the status the client got (499: it left first)."
         case .attempts: "Attempts sent upstream, by status class of the response, or failure."
         case .retries: "Retries scheduled, by reason: status class, rate-limit status, unsent or maybe_processed."
-        case .giveUps: "Exchanges where retrying stopped short of success, by reason."
+        case .giveUps:
+            "Requests retryd failed, one per journal row, by reason: a give-up (attempts_exhausted, …) or a refusal"
+                + " (breaker_open, gate_closed, budget_exhausted)."
         case .rateLimitWaits: "Retries that waited for an announced rate-limit reset."
         case .retryWait: "Scheduled waits before a retry, in seconds."
         case .upstreamLatency: "Each attempt's time to its response head or failure, in seconds."

@@ -94,5 +94,8 @@ struct HealthAdminTests {
         #expect(lines.contains(#"retryd_breaker_state{upstream="api"} 1.0"#))
         #expect(lines.contains(#"retryd_breaker_transitions_total{upstream="api",to="open"} 1"#))
         #expect(lines.contains(#"retryd_breaker_rejections_total{upstream="api"} 1"#))
+        // The refusal is a failed request on record like the give-ups before it, under the breaker's reason.
+        #expect(lines.contains(#"retryd_giveups_total{upstream="api",reason="breaker_open"} 1"#))
+        #expect(lines.contains(#"retryd_giveups_total{upstream="api",reason="attempts_exhausted"} 4"#))
     }
 }
