@@ -257,11 +257,14 @@ package struct ExchangeStateMachine {
             action = finish(status: delivery.status, answer: .abortResponse, giveUp: delivery.giveUp)
         case .discarding(_, let pending) where pending.kept?.isComplete == true,
             .waiting(let pending) where pending.kept?.isComplete == true:
-            action = finish(keeping: pending.kept!)
+            // Both are failed requests, on record like any other: the retry they waited for never came.
+            action = finish(keeping: pending.kept!, giveUp: .shuttingDown)
         case .modifying:
             preconditionFailure("shutdown while modifying")
         case .receivingRequest, .waitingAtGate, .attempting, .discarding, .waiting, .probing:
-            action = finish(error: 503, "shutting_down", "retryd is shutting down before this request could complete")
+            action = finish(
+                error: 503, "shutting_down", "retryd is shutting down before this request could complete",
+                giveUp: .shuttingDown)
         }
         return endingTransfer(of: phase, cancel: true, then: action)
     }

@@ -43,6 +43,9 @@ package enum GiveUpReason: Sendable, Equatable, CustomStringConvertible {
     case breakerOpen
     /// The quota gate would not let the first attempt go before the request's deadline or `maxRateLimitWait`.
     case gateClosed
+    /// retryd stopped (its shutdown timeout passed) before the request could complete: the client got retryd's 503,
+    /// or the vendor's retryable answer that was waiting to be retried.
+    case shuttingDown
 
     /// A human-readable phrase for logs, e.g. "announced wait 120s too long".
     package var description: String {
@@ -57,6 +60,7 @@ package enum GiveUpReason: Sendable, Equatable, CustomStringConvertible {
         case .budgetExhausted: "retry budget exhausted"
         case .breakerOpen: "circuit breaker open"
         case .gateClosed: "quota gate closed"
+        case .shuttingDown: "retryd shutting down"
         }
     }
 
@@ -73,13 +77,14 @@ package enum GiveUpReason: Sendable, Equatable, CustomStringConvertible {
         case .budgetExhausted: "budget_exhausted"
         case .breakerOpen: "breaker_open"
         case .gateClosed: "gate_closed"
+        case .shuttingDown: "shutting_down"
         }
     }
 
     /// Every ``code``, for a filter that must name a real one.
     package static let codes = [
         "attempts_exhausted", "deadline_exceeded", "wait_too_long", "not_safe_to_retry", "body_not_replayable",
-        "verify_inconclusive", "not_retryable", "budget_exhausted", "breaker_open", "gate_closed",
+        "verify_inconclusive", "not_retryable", "budget_exhausted", "breaker_open", "gate_closed", "shutting_down",
     ]
 
     /// The ``code`` of every reason that ``isRefusal``.
@@ -92,7 +97,7 @@ package enum GiveUpReason: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .breakerOpen, .budgetExhausted, .gateClosed: true
         case .attemptsExhausted, .deadlineExceeded, .waitTooLong, .notSafeToRetry, .bodyNotReplayable,
-            .verifyInconclusive, .notRetryable:
+            .verifyInconclusive, .notRetryable, .shuttingDown:
             false
         }
     }

@@ -68,6 +68,8 @@ struct ExchangeStateMachinePhaseTests {
                 Issue.record("\(finish.answer)")
                 return
             }
+            // A request retryd fails is on record: the 503 of a shutdown is a give-up with its own reason.
+            #expect(finish.giveUp == .shuttingDown)
         }
         #expect(machine.phase == "finished \(finish.status)")
     }

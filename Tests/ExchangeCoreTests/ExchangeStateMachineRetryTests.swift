@@ -243,6 +243,7 @@ struct ExchangeStateMachineRetryTests {
             headers: [("Content-Length", "4"), ("X-Request-Id", "r1"), ("X-Retryd-Attempts", "1")])
         #expect(kept?.answer == .kept(head: head, framing: .contentLength(4), body: Array("busy".utf8)))
         #expect(kept?.status == 503 && kept?.bytesDelivered == 4)
+        #expect(kept?.giveUp == .shuttingDown, "the vendor's 503 relayed because the retry never came")
 
         var discarding = Self.attempting()
         _ = discarding.head("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\n\r\n", now: 0, random: &random)
@@ -263,6 +264,7 @@ struct ExchangeStateMachineRetryTests {
         _ = receiving.begin(now: 0)
         let receivingAction = receiving.shutdown()
         #expect(!receivingAction.cancelsTransfer && receivingAction.finish?.status == 503)
+        #expect(receivingAction.finish?.giveUp == .shuttingDown)
     }
 
     @Test("a drained client with nothing paused changes nothing")

@@ -1,3 +1,4 @@
+import Events
 import Foundation
 import Listener
 import Retry
@@ -80,6 +81,8 @@ extension Live {
         func shutdownTimeoutWithoutResponse() throws {
             let upstream = try TestUpstream(responses: [.delay(.seconds(10), then: .respond(status: 200))])
             let proxy = try ProxyHarness(upstream) { _, limits in limits.shutdownTimeout = .milliseconds(200) }
+            let observer = GiveUpObserver()
+            try proxy.onLoop { $0.addObserver(observer) }
             let (done, box) = sendInBackground(proxy, target: "/hang")
             #expect(upstream.waitForRequests(1))
             try proxy.onLoop { $0.beginShutdown() }
@@ -87,6 +90,22 @@ extension Live {
             let response = try #require(try box.value?.get())
             #expect(response.status == 503)
             #expect(response.jsonObject?["error"] as? String == "shutting_down")
+            // Every request retryd fails is on record: the journal and the webhook hear this one too.
+            #expect(
+                observer.reports.value.map { "\($0.reason.code) \($0.path) \($0.finalStatus ?? 0)" } == [
+                    "shutting_down /hang 503"
+                ])
+        }
+
+        /// Keeps the give-up reports, as the journal would.
+        final class GiveUpObserver: ExchangeObserver, @unchecked Sendable {
+            let reports = LockedBox<[GiveUpReport]>([])
+            var isThreadSafe: Bool { true }
+            func exchangeStarted(upstream: String) {}
+            func attemptFinished(upstream: String, status: Int?, duration: Duration) {}
+            func retryScheduled(upstream: String, reason: RetryReason, wait: Duration) {}
+            func exchangeFinished(upstream: String, status: Int, attempts: Int, duration: Duration) {}
+            func gaveUp(_ report: GiveUpReport) { reports.mutate { $0.append(report) } }
         }
 
         @Test("reload applies a new policy to new requests and moves a listener")

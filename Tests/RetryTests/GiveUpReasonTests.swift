@@ -5,7 +5,7 @@ import Testing
 @Suite struct GiveUpReasonTests {
     static let every: [GiveUpReason] = [
         .attemptsExhausted, .deadlineExceeded, .waitTooLong(.seconds(30)), .notSafeToRetry, .bodyNotReplayable,
-        .verifyInconclusive, .notRetryable, .budgetExhausted, .breakerOpen, .gateClosed,
+        .verifyInconclusive, .notRetryable, .budgetExhausted, .breakerOpen, .gateClosed, .shuttingDown,
     ]
 
     @Test("the list a filter checks against holds every reason's code, once, in declaration order")
