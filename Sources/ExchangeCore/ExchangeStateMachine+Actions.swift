@@ -48,11 +48,12 @@ extension ExchangeStateMachine {
         /// A probe found out what happened to the request (logged and counted); then `then`.
         indirect case verified(ProbeVerdict, then: Action)
         /// The transfer in flight is over (cancel it when `cancelTransfer`; libcurl ended it otherwise), and its
-        /// place among the quota gate's attempts out is handed back when `gatePlace`; then `then`.
+        /// place among the quota gate's attempts out is handed back when `gatePlace`; then `then`. An ending carries
+        /// its release in ``Finish/release`` instead.
         indirect case release(cancelTransfer: Bool, gatePlace: Bool, then: Action)
         /// Wait and retry.
         case retry(Retry)
-        /// The exchange is over.
+        /// The exchange is over: carry out ``Finish/release`` first, when it is set.
         case finish(Finish)
     }
 

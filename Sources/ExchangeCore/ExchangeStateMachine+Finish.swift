@@ -39,6 +39,9 @@ extension ExchangeStateMachine {
         package var ended: AttemptEnd?
         /// What the upstream's breaker is told; nil when it is not consulted.
         package var health: HealthOutcome?
+        /// What the ending hands back of its attempt first, as ``Action/release(cancelTransfer:gatePlace:then:)``
+        /// would: carried here because that indirect case costs an allocation, and most exchanges end this way.
+        package var release: TransferRelease?
 
         /// Creates an ending.
         package init(
@@ -117,6 +120,25 @@ extension ExchangeStateMachine {
         case .receivingRequest, .waitingAtGate, .waiting, .finished, .modifying: return then
         }
         if !cancel && !gatePlace { return then }
+        if case .finish(var finish) = then {
+            finish.release = TransferRelease(cancelTransfer: cancel, gatePlace: gatePlace)
+            return .finish(finish)
+        }
         return .release(cancelTransfer: cancel, gatePlace: gatePlace, then: then)
+    }
+
+    /// The transfer in flight is over (cancel it when `cancelTransfer`; libcurl ended it otherwise), and its place
+    /// among the quota gate's attempts out is handed back when `gatePlace`.
+    package struct TransferRelease: Equatable, Sendable {
+        /// Whether the transfer is still running and must be cancelled.
+        package var cancelTransfer: Bool
+        /// Whether the attempt held a place among the gate's attempts out.
+        package var gatePlace: Bool
+
+        /// Creates a release.
+        package init(cancelTransfer: Bool, gatePlace: Bool) {
+            self.cancelTransfer = cancelTransfer
+            self.gatePlace = gatePlace
+        }
     }
 }

@@ -138,11 +138,7 @@ final class Exchange: RequestSink {
             verified(verdict)
             perform(then)
         case .release(let cancelTransfer, let gatePlace, let then):
-            if cancelTransfer, let transfer {
-                forwarder.cancel(transfer)
-                self.transfer = nil
-            }
-            if gatePlace { gate?.finished() }
+            release(cancelTransfer: cancelTransfer, gatePlace: gatePlace)
             perform(then)
         case .retry(let retry):
             if let ended = retry.ended { attemptEnded(ended) }
@@ -150,12 +146,24 @@ final class Exchange: RequestSink {
             retryScheduled(retry.plan)
             loop.schedule(timer, after: retry.plan.wait)
         case .finish(let finish):
+            if let release = finish.release {
+                self.release(cancelTransfer: release.cancelTransfer, gatePlace: release.gatePlace)
+            }
             if let ended = finish.ended { attemptEnded(ended) }
             complete(finish)
         case .uploadRead, .abortTransfer, .discardResponse, .deliverResponse, .relayBody, .pauseTransfer:
             // The inputs of libcurl's callbacks return these, and only to those callbacks.
             assertionFailure("\(action) outside libcurl's callbacks")
         }
+    }
+
+    /// Ends the transfer in flight (cancelled when it still runs) and hands its gate place back.
+    private func release(cancelTransfer: Bool, gatePlace: Bool) {
+        if cancelTransfer, let transfer {
+            forwarder.cancel(transfer)
+            self.transfer = nil
+        }
+        if gatePlace { gate?.finished() }
     }
 
     private func startTransfer(_ start: ExchangeStateMachine.AttemptStart) {

@@ -125,7 +125,20 @@ extension ExchangeStateMachine.Action {
     /// The action once the transfer in flight is released, if it is: what follows `.release`.
     var afterRelease: Self {
         if case .release(_, _, let then) = self { return then }
+        if case .finish(var finish) = self, finish.release != nil {
+            finish.release = nil
+            return .finish(finish)
+        }
         return self
+    }
+
+    /// What the action hands back of the attempt first: a release around it, or an ending's own.
+    var release: ExchangeStateMachine.TransferRelease? {
+        switch self {
+        case .release(let cancel, let gatePlace, _): .init(cancelTransfer: cancel, gatePlace: gatePlace)
+        case .finish(let finish): finish.release
+        default: nil
+        }
     }
 
     /// The exchange's ending, under any release or verdict around it; nil when the action does not finish.
@@ -148,8 +161,7 @@ extension ExchangeStateMachine.Action {
 
     /// Whether the action cancels the transfer in flight.
     var cancelsTransfer: Bool {
-        if case .release(true, _, _) = self { return true }
-        return false
+        release?.cancelTransfer == true
     }
 }
 

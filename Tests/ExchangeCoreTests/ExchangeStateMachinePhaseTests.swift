@@ -10,8 +10,7 @@ import Testing
 struct ExchangeStateMachinePhaseTests {
     /// Whether `action` hands back what an attempt held: the transfer (cancelled or ended) and its gate place.
     static func releases(_ action: Action) -> (cancel: Bool, gatePlace: Bool)? {
-        if case .release(let cancel, let gatePlace, _) = action { return (cancel, gatePlace) }
-        return nil
+        action.release.map { ($0.cancelTransfer, $0.gatePlace) }
     }
 
     /// What an input that ends a phase must release: an attempt's transfer holds a gate place, a probe's does not.
@@ -147,7 +146,7 @@ struct ExchangeStateMachinePhaseTests {
             let plan = Machine.RetryPlan(attempt: 1, wait: .milliseconds(50), reason: .maybeProcessed, verifying: true)
             #expect(action == .retry(.init(plan: plan)))
         case .delivering:
-            #expect(action.finish == .init(status: 200, answer: .endResponse))
+            #expect(action.afterRelease.finish == .init(status: 200, answer: .endResponse))
         case .receivingRequest, .waitingAtGate, .waiting, .finished:
             Issue.record("impossible: see the exit tests")
         }

@@ -182,7 +182,9 @@ struct ExchangeStateMachineRetryTests {
         #expect(retry.ended == .init(status: nil, duration: .seconds(1)))
 
         var post = Self.attempting(method: "POST")
-        guard case .release(true, false, .finish(let finish)) = post.timer(now: second, random: &random) else {
+        guard case .finish(let finish) = post.timer(now: second, random: &random),
+            finish.release == .init(cancelTransfer: true, gatePlace: false)
+        else {
             Issue.record("sent POST retried")
             return
         }

@@ -189,7 +189,7 @@ struct ExchangeStateMachineTests {
         #expect(machine.clientWritable() == .resumeTransfer)
         _ = machine.body("abc", now: 2 * second)
         let action = machine.timer(now: 3 * second, random: &random)
-        guard case .release(true, false, .finish(let finish)) = action else {
+        guard case .finish(let finish) = action, finish.release == .init(cancelTransfer: true, gatePlace: false) else {
             Issue.record("not cut: \(action)")
             return
         }
