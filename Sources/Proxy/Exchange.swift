@@ -25,7 +25,8 @@ final class Exchange: RequestSink {
     private let gate: BucketGate?
     /// The upstream's retry budget and breaker; nil when neither is on, so nothing is asked.
     let health: HealthMonitor?
-    private lazy var timer = LoopTimer { [unowned self] in self.timerFired() }
+    /// The timer the service lends from the first time the exchange arms one to its end; nil before and after.
+    private var timerSlot: ExchangeTimers.Slot?
     private var random = SystemRandom()  // not the empty SystemRandomNumberGenerator: see SystemRandom
     /// Loop time at the start, as the machine has it: the report reads it here rather than call the machine.
     let startedAt: Int64
@@ -198,7 +199,27 @@ final class Exchange: RequestSink {
         health?.retryAllowance(usesBreaker: machine.configuration.usesBreaker, now: loop.now) ?? .allowed
     }
 
-    private func timerFired() {
+    /// The exchange's one timer, borrowed from the service on first use.
+    private var timer: LoopTimer {
+        if let timerSlot { return timerSlot.timer }
+        let slot = service.timers.lend(to: self)
+        timerSlot = slot
+        return slot.timer
+    }
+
+    /// Hands the timer back (cancelled): at the end, or when an exchange that never ended goes.
+    private func returnTimer() {
+        guard let timerSlot else { return }
+        service.timers.takeBack(timerSlot)
+        self.timerSlot = nil
+    }
+
+    deinit {
+        returnTimer()
+    }
+
+    /// The exchange's timer fired (see ``ExchangeTimers``).
+    func timerFired() {
         perform(
             machine.timerFired(
                 now: loop.now, mayHaveBeenSent: transfer?.mayHaveBeenSent ?? false, allowance: allowance,
@@ -207,7 +228,7 @@ final class Exchange: RequestSink {
 
     /// Writes the answer, then reports the exchange; the machine has already moved to `.finished`.
     private func complete(_ finish: ExchangeStateMachine.Finish) {
-        loop.cancel(timer)
+        returnTimer()
         if finish.leaveGate, let gate { gate.withdraw(self) }
         switch finish.answer {
         case .none:

@@ -26,6 +26,8 @@ package final class ProxyService: RequestHandler {
     let forwarder: Forwarder
     let loop: EventLoop
     let logger: Logger
+    /// The timers this loop's exchanges borrow.
+    let timers: ExchangeTimers
     private var exchanges: [ObjectIdentifier: Exchange] = [:]
     /// The quota keeper's default gate with the keeper's generation it was got in: most requests name no bucket,
     /// and asking the keeper took its lock and a dictionary lookup on every one.
@@ -64,6 +66,7 @@ package final class ProxyService: RequestHandler {
         self.forwarder = forwarder
         self.loop = loop
         self.logger = logger
+        timers = ExchangeTimers(loop: loop)
         if sharing == nil { quota.onChange = { [unowned self] gate, change in self.gateChanged(gate, change) } }
     }
 
