@@ -81,8 +81,13 @@ package final class Server: EventHandler {
     lazy var refusalTimer = LoopTimer { [unowned self] in self.expireRefusals() }
 
     /// Binds and listens on `address`, accepting on `loop`.
-    /// - Parameter reusePort: set SO_REUSEPORT, so that every event loop has a listening socket of its own on the
-    ///   same address and the kernel spreads new connections among them (as nginx's `reuseport`).
+    /// - Parameters:
+    ///   - reusePort: set SO_REUSEPORT, so that every event loop has a listening socket of its own on the same
+    ///     address and the kernel spreads new connections among them (as nginx's `reuseport`).
+    ///   - claimsAddress: with `reusePort`, fail with `EADDRINUSE` when a socket already listens on `address`, as a
+    ///     bind without SO_REUSEPORT would. Otherwise a second retryd of the same user on a configured address
+    ///     would start without an error and take half the connections. The first loop's listener claims; the
+    ///     other loops' sockets join it.
     package init(
         loop: EventLoop,
         address: SocketAddress,
@@ -90,12 +95,14 @@ package final class Server: EventHandler {
         budget: ConnectionBudget,
         handler: RequestHandler,
         backlog: Int32 = 1024,
-        reusePort: Bool = false
+        reusePort: Bool = false,
+        claimsAddress: Bool = false
     ) throws(SysError) {
         self.loop = loop
         self.limits = limits
         self.budget = budget
         self.handler = handler
+        if reusePort && claimsAddress && address.port != 0 { try Self.checkUnclaimed(address) }
         fd = try Sys.tcpSocket(family: address.family)
         do {
             try Sys.setOption(fd, level: SOL_SOCKET, name: SO_REUSEADDR, value: 1)
@@ -108,6 +115,15 @@ package final class Server: EventHandler {
             Sys.close(fd)
             throw error
         }
+    }
+
+    /// Throws `EADDRINUSE` when a socket listens on `address`: a probe bound without SO_REUSEPORT (with
+    /// SO_REUSEADDR, so that connections of an earlier run in TIME_WAIT do not count) cannot share it.
+    private static func checkUnclaimed(_ address: SocketAddress) throws(SysError) {
+        let probe = try Sys.tcpSocket(family: address.family)
+        defer { Sys.close(probe) }
+        try Sys.setOption(probe, level: SOL_SOCKET, name: SO_REUSEADDR, value: 1)
+        try Sys.bind(probe, address)
     }
 
     /// Adopts an already listening socket (systemd socket activation).

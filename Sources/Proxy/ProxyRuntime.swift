@@ -101,9 +101,12 @@ package final class ProxyRuntime: @unchecked Sendable {
             guard let address = SocketAddress(host: upstream.listen.host, port: upstream.listen.port) else {
                 throw SysError(call: "bind \(upstream.listen)", errno: EINVAL)
             }
+            // A reload may bind an address one of this runtime's own listeners still holds (an upstream renamed,
+            // two listeners swapped): only another process's socket is refused.
+            let ownsAddress = servers.values.contains { $0.localAddress == address }
             server = try Server(
                 loop: loop, address: address, limits: limits, budget: budget, handler: service,
-                reusePort: !workers.isEmpty)
+                reusePort: !workers.isEmpty, claimsAddress: !ownsAddress)
         }
         service.observers = observers
         service.accessLog = accessLog

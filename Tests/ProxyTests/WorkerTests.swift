@@ -1,6 +1,8 @@
 import Events
 import Foundation
 import Glibc
+import Listener
+import Loop
 import Retry
 import TestSupport
 import Testing
@@ -148,6 +150,22 @@ extension Live {
             #expect(answer.status == 200)
             #expect(answer.body == Array("slow".utf8), "the first loop stopped the second one mid-exchange")
             #expect(proxy.waitUntilStopped(timeout: .seconds(5)))
+        }
+
+        @Test("a second retryd on the same address fails to start instead of taking half the connections")
+        func secondInstanceOnTheSameAddressFails() throws {
+            let upstream = try TestUpstream(handler: { _, _ in .respond(status: 200, text: "first") })
+            let first = try ProxyHarness.quick(upstream, workers: 2)
+            let port = first.port
+            // SO_REUSEPORT lets the worker loops share the port, and would let another process join them silently.
+            #expect {
+                _ = try ProxyHarness.quick(upstream, workers: 2) { upstream, _ in
+                    upstream.listen = ListenAddress(host: "127.0.0.1", port: port)
+                }
+            } throws: { error in
+                (error as? SysError)?.errno == EADDRINUSE
+            }
+            #expect(try first.request(target: "/v1/still").status == 200)
         }
     }
 }
