@@ -144,6 +144,13 @@ package struct ExchangeStateMachine {
     package internal(set) var attempts = 0
     /// Assembles the response head of the attempt or probe in flight from libcurl's header lines.
     var head = UpstreamHeadParser()
+
+    /// The strings of field names and values the response heads reuse (see ``FieldStringCache``); nil by default.
+    package var fieldStrings: FieldStringCache? {
+        get { head.fieldStrings }
+        set { head.fieldStrings = newValue }
+    }
+
     /// The latest response's headers, for the quota gate and the give-up report.
     package internal(set) var lastHeaders: [(name: String, value: String)] = []
     /// The first bytes of the latest response's body, for the give-up report.

@@ -30,6 +30,8 @@ package struct UpstreamHeadParser: Sendable {
     private var hasMoreContentLengths = false
     /// Whether a field is named Transfer-Encoding.
     private var hasTransferEncoding = false
+    /// The loop's strings of recent field names and values; nil decodes each field afresh.
+    package var fieldStrings: FieldStringCache?
 
     /// Creates a parser; `maxHeaderBytes` bounds each head, interim ones separately.
     package init(maxHeaderBytes: Int = 64 * 1024) {
@@ -140,7 +142,11 @@ package struct UpstreamHeadParser: Sendable {
         }
         // Upstream heads carry about ten fields: one allocation instead of four regrowths.
         if head.headers.fields.capacity == 0 { head.headers.fields.reserveCapacity(16) }
-        head.headers.add(name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self))
+        if let fieldStrings {
+            head.headers.add(name: fieldStrings.string(name), value: fieldStrings.string(value))
+        } else {
+            head.headers.add(name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self))
+        }
     }
 
     private mutating func endOfHead() throws(HTTP1Error) -> Event {

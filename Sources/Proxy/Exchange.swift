@@ -65,6 +65,7 @@ final class Exchange: RequestSink {
             request: head, policy: policy, configuration: configuration, hasUpstreamTarget: target != nil,
             now: startedAt, idempotencyKey: key,
             verification: Self.verification(for: rule, head: head, basePath: profile.upstream.url.basePath))
+        machine.fieldStrings = service.fieldStrings
     }
 
     /// The rule's probe with the request path's captures filled in; nil without one, or when the path it needs

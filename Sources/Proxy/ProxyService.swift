@@ -28,6 +28,8 @@ package final class ProxyService: RequestHandler {
     let logger: Logger
     /// The timers this loop's exchanges borrow.
     let timers: ExchangeTimers
+    /// The strings of response header fields this loop's exchanges share.
+    let fieldStrings = FieldStringCache()
     private var exchanges: [ObjectIdentifier: Exchange] = [:]
     /// The quota keeper's default gate with the keeper's generation it was got in: most requests name no bucket,
     /// and asking the keeper took its lock and a dictionary lookup on every one.
