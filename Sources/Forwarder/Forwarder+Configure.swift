@@ -56,6 +56,11 @@ extension Forwarder {
         if let caFile = base.caFile {
             check.check(ccurl_easy_setopt_string(easy, CURLOPT_CAINFO, caFile), "CURLOPT_CAINFO")
         }
+        // Set or cleared on every base change: the old list is freed only once libcurl no longer points at it.
+        let connectTo = base.connectTo.flatMap { curl_slist_append(nil, "::" + $0) }
+        check.check(ccurl_easy_setopt_slist(easy, CURLOPT_CONNECT_TO, connectTo), "CURLOPT_CONNECT_TO")
+        if let old = handle.connectToList { curl_slist_free_all(old) }
+        handle.connectToList = connectTo
         check.check(ccurl_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, handle.errorBuffer), "CURLOPT_ERRORBUFFER")
         check.check(
             ccurl_easy_setopt_data_callback(easy, CURLOPT_HEADERFUNCTION, transferHeaderCallback),

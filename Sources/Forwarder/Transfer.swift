@@ -49,15 +49,19 @@ struct EasyBase: Equatable {
     var origin: String
     var caFile: String?
     var connectTimeout: Duration
+    var connectTo: String?
 
     init(_ request: UpstreamRequest) {
-        self.init(origin: request.origin, caFile: request.caFile, connectTimeout: request.connectTimeout)
+        self.init(
+            origin: request.origin, caFile: request.caFile, connectTimeout: request.connectTimeout,
+            connectTo: request.connectTo)
     }
 
-    init(origin: String, caFile: String?, connectTimeout: Duration) {
+    init(origin: String, caFile: String?, connectTimeout: Duration, connectTo: String? = nil) {
         self.origin = origin
         self.caFile = caFile
         self.connectTimeout = connectTimeout
+        self.connectTo = connectTo
     }
 }
 
@@ -73,6 +77,8 @@ final class EasyHandle {
     /// fields they were written from.
     var headerList: UnsafeMutablePointer<curl_slist>?
     var headerFields: [(name: String, value: String)] = []
+    /// The CURLOPT_CONNECT_TO list libcurl holds for the handle's base, owned here.
+    var connectToList: UnsafeMutablePointer<curl_slist>?
 
     init() {
         easy = curl_easy_init()!
@@ -91,6 +97,7 @@ final class EasyHandle {
     deinit {
         curl_easy_cleanup(easy)
         if let headerList { curl_slist_free_all(headerList) }
+        if let connectToList { curl_slist_free_all(connectToList) }
         errorBuffer.deallocate()
     }
 }
