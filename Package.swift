@@ -173,7 +173,7 @@ let package = Package(
         .testTarget(
             name: "ProxyTests",
             dependencies: [
-                "Proxy", "Forwarder", "Listener", "Loop", "Events", "Retry", "Redis", "Admission", "TestSupport",
+                "Proxy", "Forwarder", "Listener", "Loop", "Events", "Retry", "Redis", "Admission", "TestSupport", "TLS",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -25,10 +25,35 @@ extension ClientConnection {
         machine.closeAfterResponse()
     }
 
+    /// Answers the current request (a CONNECT) with "200 Connection established" and carries on inside the tunnel:
+    /// reads and writes go through the transport `makeTransport` builds on the socket, and the requests that follow
+    /// go to `handler`. Returns false, having closed the connection, when the tunnel cannot start: bytes sent after
+    /// the CONNECT before its answer (they would be read as plain text), or an answer the socket did not take whole.
+    @discardableResult
+    package func establishTunnel(
+        handler: RequestHandler, makeTransport: (Int32) throws(SysError) -> ConnectionTransport
+    ) -> Bool {
+        guard transport == nil, pendingCount == 0 else {
+            close()
+            return false
+        }
+        perform(machine.answerTunnel(now: loop.now))
+        // Written now, in plain text, before the transport takes the socket over.
+        flush()
+        guard registration != nil, outputOffset == 0, output.isEmpty, let made = try? makeTransport(fd) else {
+            close()
+            return false
+        }
+        transport = made
+        routedHandler = handler
+        return true
+    }
+
     /// Carries out a close the machine decided: deregisters, closes the descriptor and drops the buffers.
     func closeSocket() {
         if let registration { loop.deregister(registration) }
         registration = nil
+        transport = nil
         Sys.close(fd)
         // A flush already queued for this iteration must find nothing to write: the descriptor number may belong to
         // a new connection by then.

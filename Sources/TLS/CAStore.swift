@@ -67,6 +67,10 @@ package enum CAStore {
         let certificatePath = directory + "/ca.crt"
         let keyPath = directory + "/ca.key"
         do {
+            // The state directory itself may not exist yet on a first start (the journal makes it later).
+            if let slash = directory.lastIndex(of: "/"), slash != directory.startIndex {
+                try Sys.makeDirectory(String(directory[..<slash]), mode: 0o750)
+            }
             try Sys.makeDirectory(directory, mode: 0o700)
         } catch {
             throw TLSError("make the CA directory", detail: error.description)
