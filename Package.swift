@@ -2,8 +2,8 @@
 import PackageDescription
 
 // Dependencies point one way:
-//   retryd -> {Config, Proxy, Admin, Notify, Service, Journal}   (the executable wires the modules together)
-//   Config -> {Proxy, Admin, Notify, Listener, Forwarder, Journal, Redis, Admission, Loop, Retry, HTTP1, TOML}
+//   retryd -> {Config, Proxy, Admin, Notify, Service, Journal, TLS}   (the executable wires the modules together)
+//   Config -> {Proxy, Admin, Notify, Listener, Forwarder, Journal, Redis, Admission, Loop, Retry, HTTP1, TOML, TLS}
 //   Proxy -> {ExchangeCore, Listener, Forwarder, Admission, Redis, Events, Retry, HTTP1, TLS}
 //   Admin -> {Listener, Events, Retry, HTTP1}       Notify -> {Forwarder, Journal, Events, Retry, HTTP1}
 //   Service -> {Loop, Events, Retry, HTTP1}         Journal -> {CSQLite, Loop, Retry, Events} (its writer thread alone
@@ -70,7 +70,7 @@ let package = Package(
             name: "Config",
             dependencies: [
                 "Retry", "HTTP1", "Listener", "Forwarder", "Admission", "Redis", "Journal", "Proxy", "Admin", "Notify",
-                "TOML", "Loop",
+                "TOML", "Loop", "TLS",
             ]
         ),
         .target(
@@ -115,6 +115,7 @@ let package = Package(
             name: "retryd",
             dependencies: [
                 "Proxy", "Config", "Listener", "Forwarder", "Loop", "Service", "Admin", "Notify", "Events", "Journal",
+                "TLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -150,7 +151,7 @@ let package = Package(
             name: "ConfigTests",
             dependencies: [
                 "Config", "Retry", "Admission", "Redis", "Journal", "Listener", "Forwarder", "Proxy", "Admin", "Notify",
-                "TOML",
+                "TOML", "TLS",
             ]),
         .testTarget(name: "LoopTests", dependencies: ["Loop", "TestSupport"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "Loop", "TestSupport"]),

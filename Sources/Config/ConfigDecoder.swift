@@ -69,6 +69,10 @@ struct ConfigDecoder {
         if let value = root[RootKeys.shared.name] {
             config.shared = try SharedKeys.decode(try value.table(), secrets: &secrets)
         }
+        if let value = root[RootKeys.forwardProxy.name] {
+            config.proxy.forwardProxy = try ForwardProxyKeys.decode(
+                try value.table(), stateDir: config.stateDir, upstreams: upstreams)
+        }
         config.secrets = secrets
         return config
     }

@@ -36,7 +36,7 @@ package enum ProxyTarget: Sendable, Equatable {
 
     /// `host[:port]` with a reg-name, an IPv4 address or a bracketed IPv6 literal; no userinfo. The port is nil when
     /// absent; a present one must be 1...65535.
-    static func authority(_ text: Substring) -> (host: String, port: UInt16?)? {
+    package static func authority(_ text: Substring) -> (host: String, port: UInt16?)? {
         guard !text.isEmpty else { return nil }
         let host: Substring
         let afterHost: Substring

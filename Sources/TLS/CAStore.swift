@@ -71,7 +71,8 @@ package enum CAStore {
             if let slash = directory.lastIndex(of: "/"), slash != directory.startIndex {
                 try Sys.makeDirectory(String(directory[..<slash]), mode: 0o750)
             }
-            try Sys.makeDirectory(directory, mode: 0o700)
+            // Others may read the certificate; the key file keeps its own 0600.
+            try Sys.makeDirectory(directory, mode: 0o755)
         } catch {
             throw TLSError("make the CA directory", detail: error.description)
         }
@@ -88,6 +89,18 @@ package enum CAStore {
         return LoadedCA(
             authority: authority, certificatePath: certificatePath,
             outcome: previous.map { .replaced(previousFingerprint: $0) } ?? .created)
+    }
+
+    /// Reads the CA at `source` as it is, changing nothing (for `retryd ca`); nil when a generated CA was not made
+    /// yet.
+    package static func existing(_ source: CASource) throws(TLSError) -> CertificateAuthority? {
+        switch source {
+        case .given(let certificate, let key):
+            return try read(certificate: certificate, key: key)
+        case .generated(let directory):
+            guard Sys.exists(directory + "/ca.crt") || Sys.exists(directory + "/ca.key") else { return nil }
+            return try read(certificate: directory + "/ca.crt", key: directory + "/ca.key")
+        }
     }
 
     private static func read(certificate certificatePath: String, key keyPath: String) throws(TLSError)
