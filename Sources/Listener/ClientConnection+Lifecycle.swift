@@ -49,12 +49,34 @@ extension ClientConnection {
         return true
     }
 
-    /// Carries out a close the machine decided: deregisters, closes the descriptor and drops the buffers.
-    func closeSocket() {
+    /// Answers the current request (a CONNECT) with "200 Connection established" and gives the socket away for a
+    /// byte-for-byte tunnel: the connection is over, but its descriptor stays open and belongs to the caller. Nil,
+    /// having closed the connection, when the answer could not be written whole or bytes came after the CONNECT.
+    package func handOverAfterAnsweringTunnel() -> Int32? {
+        guard transport == nil, pendingCount == 0 else {
+            close()
+            return nil
+        }
+        perform(machine.answerTunnel(now: loop.now))
+        flush()
+        guard registration != nil, output.isEmpty else {
+            close()
+            return nil
+        }
+        var action = machine.close()
+        action.socket = nil
+        perform(action)
+        closeSocket(keepingDescriptor: true)
+        return fd
+    }
+
+    /// Carries out a close the machine decided: deregisters, closes the descriptor (unless it was handed over) and
+    /// drops the buffers.
+    func closeSocket(keepingDescriptor: Bool = false) {
         if let registration { loop.deregister(registration) }
         registration = nil
         transport = nil
-        Sys.close(fd)
+        if !keepingDescriptor { Sys.close(fd) }
         // A flush already queued for this iteration must find nothing to write: the descriptor number may belong to
         // a new connection by then.
         server.outputBuffers.recycle(&output)

@@ -16,6 +16,8 @@ final class ForwardProxy: RequestHandler {
     /// The minted leaves' contexts, shared by every loop.
     let contexts: LeafContexts
     let logger: Logger
+    /// Pass-through tunnels open on this loop.
+    private var splices: [ObjectIdentifier: Splice] = [:]
 
     init(
         listeners: ListenerSet, routes: ForwardProxyRoutes, settings: ForwardProxySettings, contexts: LeafContexts,
@@ -32,7 +34,10 @@ final class ForwardProxy: RequestHandler {
         switch ProxyTarget(method: head.method, target: head.target) {
         case .connect(let host, let port):
             guard let name = routes.upstream(connectingTo: host, port: port), let service = listeners.services[name]
-            else { return refuse(connection, authority: head.target) }
+            else {
+                guard settings.unknownHosts == .tunnel else { return refuse(connection, authority: head.target) }
+                return PassThroughRequest(connection: connection, proxy: self, host: host, port: port)
+            }
             return tunnel(connection, host: host, to: service)
         case .absolute(_, let host, _):
             guard let name = routes.upstream(forHost: host), let service = listeners.services[name] else {
@@ -65,6 +70,20 @@ final class ForwardProxy: RequestHandler {
             return AnsweredRequest.shared
         }
         return TunnelRequest(connection: connection, service: service, context: context)
+    }
+
+    /// Joins a client whose CONNECT was answered to the upstream socket connected for it.
+    func startSplice(client: Int32, upstream: Int32) {
+        let splice = Splice(loop: listeners.loop, client: client, upstream: upstream) { [unowned self] splice in
+            self.splices[ObjectIdentifier(splice)] = nil
+        }
+        splices[ObjectIdentifier(splice)] = splice
+        splice.start()
+    }
+
+    /// Closes every pass-through tunnel (the loop is stopping).
+    func closeSplices() {
+        for splice in Array(splices.values) { splice.close() }
     }
 
     private func refuse(_ connection: ClientConnection, authority: String) -> RequestSink {

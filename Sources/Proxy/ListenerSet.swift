@@ -102,5 +102,6 @@ final class ListenerSet {
     /// Closes every listener and connection at once.
     func closeAll() {
         for server in allServers { server.closeAll() }
+        forward?.proxy.closeSplices()
     }
 }

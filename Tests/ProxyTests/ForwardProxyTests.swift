@@ -96,6 +96,47 @@ struct ForwardProxyTests {
     }
 }
 
+/// `unknown_hosts = "tunnel"`: other hosts are passed through untouched.
+@Suite(
+    "Forward proxy pass-through",
+    .enabled(if: HTTPSVendor.toolsAvailable, "needs python3, openssl and curl"))
+struct ForwardProxyPassThroughTests {
+    @Test("a CONNECT to another host reaches it byte for byte: its own certificate, no retries")
+    func passThrough() throws {
+        let vendor = try HTTPSVendor(statuses: [503, 200])
+        defer { vendor.stop() }
+        let proxy = try ForwardProxyHarness(vendor: vendor, unknownHosts: .tunnel)
+        defer { proxy.stop() }
+        // "localhost" may resolve to ::1 first, where nothing listens: the next address is tried.
+        let result = try proxy.curl(["-k", "https://localhost:\(vendor.port)/direct"])
+        #expect(result.status == 503)
+        #expect(result.body.contains("\"hit\":1"))
+        #expect(!result.headers.contains("x-retryd-attempts"))
+        #expect(result.verbose.contains("issuer: CN=vendor test CA"))
+        #expect(vendor.hits == 1)
+        // The intercepted host is still intercepted.
+        let intercepted = try proxy.curl(["https://api.vendor.example/x"])
+        #expect(intercepted.status == 200)
+        #expect(intercepted.headers.contains("x-retryd-attempts: 1"))
+    }
+
+    @Test("a pass-through to a closed port is answered 502, and absolute-form http to another host is still refused")
+    func failures() throws {
+        let vendor = try HTTPSVendor(statuses: [200])
+        defer { vendor.stop() }
+        let proxy = try ForwardProxyHarness(vendor: vendor, unknownHosts: .tunnel)
+        defer { proxy.stop() }
+        let client = try TestClient(port: proxy.port)
+        try client.send("CONNECT 127.0.0.1:1 HTTP/1.1\r\nHost: 127.0.0.1:1\r\n\r\n")
+        let refused = try client.readResponse()
+        #expect(refused.status == 502)
+        #expect(refused.jsonObject?["error"] as? String == "tunnel_failed")
+        let other = try TestClient(port: proxy.port)
+        try other.send("GET http://127.0.0.1:\(vendor.port)/ HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try other.readResponse().status == 403)
+    }
+}
+
 /// retryd with one upstream, `https://api.vendor.example`, reached only through its forward proxy on port 0.
 final class ForwardProxyHarness: @unchecked Sendable {
     let runtime: ProxyRuntime
@@ -103,7 +144,7 @@ final class ForwardProxyHarness: @unchecked Sendable {
     let folder: String
     private let thread: RuntimeThread
 
-    init(vendor: HTTPSVendor) throws {
+    init(vendor: HTTPSVendor, unknownHosts: ForwardProxySettings.UnknownHosts = .refuse) throws {
         folder = NSTemporaryDirectory() + "retryd-fwd-\(UUID().uuidString.prefix(8))"
         var upstream = UpstreamSettings(
             name: "vendor", listen: ListenAddress(host: "127.0.0.1", port: 0),
@@ -114,6 +155,7 @@ final class ForwardProxyHarness: @unchecked Sendable {
         var settings = ProxySettings(upstreams: [upstream])
         settings.forwardProxy = ForwardProxySettings(
             listen: ListenAddress(host: "127.0.0.1", port: 0), ca: .generated(directory: folder + "/ca"))
+        settings.forwardProxy?.unknownHosts = unknownHosts
         runtime = try ProxyRuntime(
             settings: settings, logger: Logger(label: "retryd-test", factory: { _ in SwiftLogNoOpLogHandler() }))
         port = runtime.forwardProxyAddress!.port
