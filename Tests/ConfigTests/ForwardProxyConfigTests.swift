@@ -65,3 +65,13 @@ import Testing
         check(errorCase)
     }
 }
+
+extension ForwardProxyConfigTests {
+    @Test func listenIsOptionalOnlyWithAForwardProxy() throws {
+        let upstream = "[[upstream]]\nname = \"a\"\nurl = \"https://api.vendor.example\"\n"
+        let config = try parseConfig(upstream + "\n[forward_proxy]\n")
+        #expect(config.upstreams[0].listen == ListenAddress(host: "127.0.0.1", port: 0))
+        check(
+            ErrorCase(text: upstream, line: 1, key: "upstream[0].listen", message: "required key is missing"))
+    }
+}
