@@ -53,6 +53,27 @@ struct ForwardProxyTests {
         #expect(vendor.hits == 3)
     }
 
+    @Test("Proxy-Authorization and Proxy-Connection never reach the vendor")
+    func proxyFieldsAreHopByHop() throws {
+        let vendor = try HTTPSVendor(statuses: [200])
+        defer { vendor.stop() }
+        let proxy = try ForwardProxyHarness(vendor: vendor)
+        defer { proxy.stop() }
+        let client = try TestClient(port: proxy.port)
+        try client.send(
+            "GET http://api.vendor.example/abs HTTP/1.1\r\nHost: api.vendor.example\r\n"
+                + "Proxy-Authorization: Basic dTpw\r\nProxy-Connection: Keep-Alive\r\n\r\n")
+        let response = try client.readResponse()
+        #expect(response.status == 200)
+        #expect(response.bodyString == "{\"status\":200,\"hit\":1,\"path\":\"/abs\",\"host\":\"api.vendor.example\"}")
+        let tunnelled = try proxy.curl([
+            "--proxy-user", "u:p", "-H", "Proxy-Connection: x", "https://api.vendor.example/t",
+        ])
+        #expect(tunnelled.status == 200)
+        #expect(!tunnelled.body.contains("proxy_fields"))
+        #expect(tunnelled.verbose.contains("Proxy-Authorization: Basic"))
+    }
+
     @Test("a CONNECT to any other host is refused with 403, a malformed one with 400")
     func refusals() throws {
         let vendor = try HTTPSVendor(statuses: [200])
@@ -241,8 +262,11 @@ final class HTTPSVendor: @unchecked Sendable {
                     with open(sys.argv[4], "w") as f:
                         f.write(str(hits[0]))
                     status = statuses[min(hits[0], len(statuses)) - 1]
-                    body = json.dumps({"status": status, "hit": hits[0], "path": self.path,
-                                       "host": self.headers.get("Host")}, separators=(",", ":")).encode()
+                    fields = {"status": status, "hit": hits[0], "path": self.path, "host": self.headers.get("Host")}
+                    proxy_fields = [k for k in self.headers.keys() if k.lower().startswith("proxy-")]
+                    if proxy_fields:
+                        fields["proxy_fields"] = proxy_fields
+                    body = json.dumps(fields, separators=(",", ":")).encode()
                     self.send_response(status)
                     self.send_header("Content-Length", str(len(body)))
                     self.end_headers()
