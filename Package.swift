@@ -163,7 +163,9 @@ let package = Package(
             dependencies: ["Service", "Events", "Loop", "Retry", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "RetrydTests",
-            dependencies: ["retryd", "Listener", "Loop", "Events", "Journal", "Retry", "TestSupport"]),
+            dependencies: [
+                "retryd", "Listener", "Loop", "Events", "Journal", "Retry", "TestSupport", "Proxy", "TLS", "Forwarder",
+            ]),
         .testTarget(
             name: "AdminTests",
             dependencies: [

@@ -53,6 +53,21 @@ struct ForwardProxyTests {
         #expect(vendor.hits == 3)
     }
 
+    @Test("with two event loops every connection is served, whichever loop accepted it")
+    func twoLoops() throws {
+        let vendor = try HTTPSVendor(statuses: [200])
+        defer { vendor.stop() }
+        let proxy = try ForwardProxyHarness(vendor: vendor, workers: 2)
+        defer { proxy.stop() }
+        // Separate curl runs: separate connections, which SO_REUSEPORT spreads over both loops' sockets.
+        for index in 0..<6 {
+            let result = try proxy.curl(["https://api.vendor.example/loop\(index)"])
+            #expect(result.status == 200)
+            #expect(result.body.contains("\"path\":\"/loop\(index)\""))
+        }
+        #expect(vendor.hits == 6)
+    }
+
     @Test("Proxy-Authorization and Proxy-Connection never reach the vendor")
     func proxyFieldsAreHopByHop() throws {
         let vendor = try HTTPSVendor(statuses: [200])
@@ -165,7 +180,7 @@ final class ForwardProxyHarness: @unchecked Sendable {
     let folder: String
     private let thread: RuntimeThread
 
-    init(vendor: HTTPSVendor, unknownHosts: ForwardProxySettings.UnknownHosts = .refuse) throws {
+    init(vendor: HTTPSVendor, unknownHosts: ForwardProxySettings.UnknownHosts = .refuse, workers: Int = 1) throws {
         folder = NSTemporaryDirectory() + "retryd-fwd-\(UUID().uuidString.prefix(8))"
         var upstream = UpstreamSettings(
             name: "vendor", listen: ListenAddress(host: "127.0.0.1", port: 0),
@@ -178,7 +193,8 @@ final class ForwardProxyHarness: @unchecked Sendable {
             listen: ListenAddress(host: "127.0.0.1", port: 0), ca: .generated(directory: folder + "/ca"))
         settings.forwardProxy?.unknownHosts = unknownHosts
         runtime = try ProxyRuntime(
-            settings: settings, logger: Logger(label: "retryd-test", factory: { _ in SwiftLogNoOpLogHandler() }))
+            settings: settings, logger: Logger(label: "retryd-test", factory: { _ in SwiftLogNoOpLogHandler() }),
+            workers: workers)
         port = runtime.forwardProxyAddress!.port
         thread = RuntimeThread(runtime)
     }
