@@ -2,6 +2,7 @@ import HTTP1
 import Listener
 import Logging
 import Loop
+import Retry
 import TLS
 
 /// One event loop's forward proxy: it answers CONNECT for the intercepted vendor hosts with a TLS tunnel whose
@@ -18,6 +19,8 @@ final class ForwardProxy: RequestHandler {
     let logger: Logger
     /// Pass-through tunnels open on this loop.
     private var splices: [ObjectIdentifier: Splice] = [:]
+    /// One warning per interval about failed handshakes: a client that distrusts the CA fails on every connection.
+    private var handshakeWarnings = LogThrottle(interval: .seconds(10))
 
     init(
         listeners: ListenerSet, routes: ForwardProxyRoutes, settings: ForwardProxySettings, contexts: LeafContexts,
@@ -69,7 +72,17 @@ final class ForwardProxy: RequestHandler {
                 status: 502, code: "certificate_unavailable", detail: "retryd could not make a certificate for \(host)")
             return AnsweredRequest.shared
         }
-        return TunnelRequest(connection: connection, service: service, context: context)
+        return TunnelRequest(connection: connection, service: service, context: context) {
+            [unowned self] reasons in self.handshakeFailed(host: host, reasons: reasons)
+        }
+    }
+
+    /// A client's TLS handshake for `host` failed: warned about, a line per interval, with how to fix the usual cause.
+    func handshakeFailed(host: String, reasons: String) {
+        guard let count = handshakeWarnings.admit(now: listeners.loop.now) else { return }
+        logger.warning(
+            "forward proxy: TLS handshake for \(host) failed (\(count) since the last warning): \(reasons); a client must trust retryd's CA (retryd ca shows how)"
+        )
     }
 
     /// Joins a client whose CONNECT was answered to the upstream socket connected for it.
@@ -102,17 +115,22 @@ final class TunnelRequest: RequestSink {
     private weak var connection: ClientConnection?
     private let service: ProxyService
     private let context: TLSServerContext
+    private let onHandshakeFailure: (String) -> Void
 
-    init(connection: ClientConnection, service: ProxyService, context: TLSServerContext) {
+    init(
+        connection: ClientConnection, service: ProxyService, context: TLSServerContext,
+        onHandshakeFailure: @escaping (String) -> Void
+    ) {
         self.connection = connection
         self.service = service
         self.context = context
+        self.onHandshakeFailure = onHandshakeFailure
     }
 
     func requestEnd() {
-        let context = context
+        let (context, onHandshakeFailure) = (context, onHandshakeFailure)
         connection?.establishTunnel(handler: service) { (fd) throws(SysError) in
-            try TLSTransport(fd: fd, context: context)
+            try TLSTransport(fd: fd, context: context, onHandshakeFailure: onHandshakeFailure)
         }
     }
 

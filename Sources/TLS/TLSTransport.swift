@@ -15,9 +15,14 @@ package final class TLSTransport: ConnectionTransport {
     private let ssl: OpaquePointer
     /// Keeps the context (and its certificate) alive as long as the session.
     private let context: TLSServerContext
+    /// Hears OpenSSL's reason when the handshake fails: most often a client that does not trust retryd's CA.
+    private let onHandshakeFailure: ((String) -> Void)?
 
     /// A session accepting a handshake on `fd`, which stays owned by the connection (OpenSSL never closes it).
-    package init(fd: Int32, context: TLSServerContext) throws(SysError) {
+    /// - Parameter onHandshakeFailure: called at most once, with OpenSSL's reasons, if the handshake fails.
+    package init(fd: Int32, context: TLSServerContext, onHandshakeFailure: ((String) -> Void)? = nil)
+        throws(SysError)
+    {
         guard let ssl = SSL_new(context.pointer) else { throw SysError(call: "SSL_new", errno: ENOMEM) }
         guard SSL_set_fd(ssl, fd) == 1 else {
             SSL_free(ssl)
@@ -26,6 +31,7 @@ package final class TLSTransport: ConnectionTransport {
         SSL_set_accept_state(ssl)
         self.ssl = ssl
         self.context = context
+        self.onHandshakeFailure = onHandshakeFailure
     }
 
     deinit { SSL_free(ssl) }
@@ -91,8 +97,8 @@ package final class TLSTransport: ConnectionTransport {
             if savedErrno == 0 { return .done(0) }
             throw SysError(call: call, errno: savedErrno)
         default:
-            // The reasons are not logged per connection: a client that distrusts our CA fails here every time.
-            ERR_clear_error()
+            let reasons = TLSError.drainErrorQueue()
+            if SSL_is_init_finished(ssl) != 1 { onHandshakeFailure?(reasons) }
             throw SysError(call: call, errno: EPROTO)
         }
     }

@@ -68,6 +68,24 @@ struct ForwardProxyTests {
         #expect(vendor.hits == 6)
     }
 
+    @Test("a client that does not trust the CA fails its handshake, and the log says what to do")
+    func untrustedCA() throws {
+        let vendor = try HTTPSVendor(statuses: [200])
+        defer { vendor.stop() }
+        let log = LogCapture()
+        let proxy = try ForwardProxyHarness(vendor: vendor, logger: log.logger)
+        defer { proxy.stop() }
+        // The system's bundle instead of retryd's CA.
+        let result = try proxy.curl(["--cacert", "/etc/ssl/certs/ca-certificates.crt", "https://api.vendor.example/"])
+        #expect(result.status == 0)
+        #expect(result.verbose.contains("unable to get local issuer certificate"))
+        #expect(
+            log.waitForMessage {
+                $0.contains("TLS handshake for api.vendor.example failed") && $0.contains("unknown ca")
+            })
+        #expect(vendor.hits == 0)
+    }
+
     @Test("Proxy-Authorization and Proxy-Connection never reach the vendor")
     func proxyFieldsAreHopByHop() throws {
         let vendor = try HTTPSVendor(statuses: [200])
@@ -180,7 +198,10 @@ final class ForwardProxyHarness: @unchecked Sendable {
     let folder: String
     private let thread: RuntimeThread
 
-    init(vendor: HTTPSVendor, unknownHosts: ForwardProxySettings.UnknownHosts = .refuse, workers: Int = 1) throws {
+    init(
+        vendor: HTTPSVendor, unknownHosts: ForwardProxySettings.UnknownHosts = .refuse, workers: Int = 1,
+        logger: Logger = Logger(label: "retryd-test", factory: { _ in SwiftLogNoOpLogHandler() })
+    ) throws {
         folder = NSTemporaryDirectory() + "retryd-fwd-\(UUID().uuidString.prefix(8))"
         var upstream = UpstreamSettings(
             name: "vendor", listen: ListenAddress(host: "127.0.0.1", port: 0),
@@ -192,9 +213,7 @@ final class ForwardProxyHarness: @unchecked Sendable {
         settings.forwardProxy = ForwardProxySettings(
             listen: ListenAddress(host: "127.0.0.1", port: 0), ca: .generated(directory: folder + "/ca"))
         settings.forwardProxy?.unknownHosts = unknownHosts
-        runtime = try ProxyRuntime(
-            settings: settings, logger: Logger(label: "retryd-test", factory: { _ in SwiftLogNoOpLogHandler() }),
-            workers: workers)
+        runtime = try ProxyRuntime(settings: settings, logger: logger, workers: workers)
         port = runtime.forwardProxyAddress!.port
         thread = RuntimeThread(runtime)
     }
