@@ -86,6 +86,29 @@ struct ForwardProxyTests {
         #expect(vendor.hits == 0)
     }
 
+    @Test("after a reload, tunnels carry the new policy; a new host is refused until a restart re-issues the CA")
+    func reload() throws {
+        let vendor = try HTTPSVendor(statuses: [200])
+        defer { vendor.stop() }
+        let proxy = try ForwardProxyHarness(vendor: vendor)
+        defer { proxy.stop() }
+        var changed = proxy.runtime.settings
+        changed.upstreams[0].attemptsHeader = "X-Tries"
+        try proxy.reload(changed)
+        let result = try proxy.curl(["https://api.vendor.example/after"])
+        #expect(result.status == 200)
+        #expect(result.headers.contains("x-tries: 1"))
+        var added = changed
+        added.upstreams.append(
+            UpstreamSettings(
+                name: "other", listen: ListenAddress(host: "127.0.0.1", port: 0),
+                url: UpstreamURL(scheme: "https", host: "other.vendor.example")))
+        try proxy.reload(added)
+        let refused = try TestClient(port: proxy.port)
+        try refused.send("CONNECT other.vendor.example:443 HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try refused.readResponse().status == 403)
+    }
+
     @Test("Proxy-Authorization and Proxy-Connection never reach the vendor")
     func proxyFieldsAreHopByHop() throws {
         let vendor = try HTTPSVendor(statuses: [200])
@@ -219,6 +242,19 @@ final class ForwardProxyHarness: @unchecked Sendable {
     }
 
     var caPath: String { folder + "/ca/ca.crt" }
+
+    /// Reloads `settings` on the loop thread, as SIGHUP does.
+    func reload(_ settings: ProxySettings) throws {
+        let done = DispatchSemaphore(value: 0)
+        let failure = LockedBox<(any Error)?>(nil)
+        let runtime = runtime
+        runtime.loop.execute {
+            do { try runtime.reload(settings) } catch { failure.set(error) }
+            done.signal()
+        }
+        done.wait()
+        if let error = failure.value { throw error }
+    }
 
     func stop() {
         thread.stopAndWait()
