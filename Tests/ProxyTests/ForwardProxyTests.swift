@@ -109,6 +109,22 @@ struct ForwardProxyTests {
         #expect(try refused.readResponse().status == 403)
     }
 
+    @Test("4 MiB responses arrive whole through the TLS tunnel and through a pass-through, with a slow reader")
+    func largeBodies() throws {
+        let vendor = try HTTPSVendor(statuses: [200])
+        defer { vendor.stop() }
+        let proxy = try ForwardProxyHarness(vendor: vendor, unknownHosts: .tunnel)
+        defer { proxy.stop() }
+        for url in ["https://api.vendor.example/big1", "https://localhost:\(vendor.port)/big2"] {
+            // A rate limit makes curl stop reading, so retryd's output (TLS or spliced) fills up and must wait.
+            let result = try proxy.curl([
+                "-k", "--limit-rate", "4M", "-o", "/dev/null", "-w", "%{size_download}\\n%{http_code}\\n", url,
+            ])
+            #expect(result.status == 200, "\(url)")
+            #expect(result.body == "\(4 * 1024 * 1024)\n200\n", "\(url)")
+        }
+    }
+
     @Test("Proxy-Authorization and Proxy-Connection never reach the vendor")
     func proxyFieldsAreHopByHop() throws {
         let vendor = try HTTPSVendor(statuses: [200])
@@ -338,6 +354,8 @@ final class HTTPSVendor: @unchecked Sendable {
                     if proxy_fields:
                         fields["proxy_fields"] = proxy_fields
                     body = json.dumps(fields, separators=(",", ":")).encode()
+                    if self.path.startswith("/big"):
+                        body = bytes(range(256)) * (16 * 1024)
                     self.send_response(status)
                     self.send_header("Content-Length", str(len(body)))
                     self.end_headers()
