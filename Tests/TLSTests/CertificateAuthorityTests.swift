@@ -4,18 +4,31 @@ import Testing
 
 @testable import TLS
 
-/// Runs the `openssl` command line tool: an independent check of what the CA writes.
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Runs the `openssl` command line tool: an independent check of what the CA writes. Spawned with posix_spawn and
+/// reaped with waitpid (Foundation's Process can stall on the test runner's cooperative threads), its output
+/// collected in a file.
 func openssl(_ arguments: [String]) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("openssl-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: outputPath) }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    posix_spawn_file_actions_adddup2(&actions, 1, 2)
+    let argv: [UnsafeMutablePointer<CChar>?] = (["openssl"] + arguments).map { strdup($0) } + [nil]
+    defer { for pointer in argv { free(pointer) } }
+    var child: pid_t = 0
+    let rc = posix_spawnp(&child, "openssl", &actions, nil, argv, environ)
+    guard rc == 0 else { throw SysError(call: "posix_spawnp openssl", errno: rc) }
+    var status: Int32 = 0
+    while waitpid(child, &status, 0) < 0 && errno == EINTR {}
+    let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+    return ((status >> 8) & 0xff, output)
 }
 
 /// A fresh directory under the temporary directory.
