@@ -3,7 +3,8 @@ import Loop
 /// Two sockets joined byte for byte on the loop: the forward proxy's pass-through tunnel to a host it does not
 /// intercept. Each direction has one bounded buffer; a full buffer stops reading from its source until the
 /// destination takes the bytes (back-pressure), and an end of input is passed on as a half-close once the buffer is
-/// written. The splice closes both sockets when both directions have ended, or either side fails.
+/// written. The splice closes both sockets when both directions have ended, either side fails, or no byte has moved
+/// for the idle timeout.
 package final class Splice {
     /// One direction: bytes read from `source` and not yet written to `destination`.
     private struct Direction {
@@ -38,15 +39,20 @@ package final class Splice {
     private var closed = false
     /// Called once, when both sockets are closed.
     private let onClose: (Splice) -> Void
+    private let idleTimeout: Duration
+    private lazy var idleTimer = LoopTimer { [unowned self] in self.close() }
 
     /// Joins `client` and `upstream` (both connected and non-blocking; the splice owns them from now on).
-    /// - Parameter bufferSize: the most bytes held per direction.
+    /// - Parameters:
+    ///   - bufferSize: the most bytes held per direction.
+    ///   - idleTimeout: how long the tunnel may stay open with no byte moving either way.
     package init(
-        loop: EventLoop, client: Int32, upstream: Int32, bufferSize: Int = 64 * 1024,
+        loop: EventLoop, client: Int32, upstream: Int32, bufferSize: Int = 64 * 1024, idleTimeout: Duration,
         onClose: @escaping (Splice) -> Void
     ) {
         self.loop = loop
         self.onClose = onClose
+        self.idleTimeout = idleTimeout
         directions = [
             Direction(source: client, destination: upstream, buffer: [UInt8](repeating: 0, count: bufferSize)),
             Direction(source: upstream, destination: client, buffer: [UInt8](repeating: 0, count: bufferSize)),
@@ -67,6 +73,7 @@ package final class Splice {
                 return
             }
         }
+        loop.schedule(idleTimer, after: idleTimeout)
         pump()
     }
 
@@ -74,11 +81,15 @@ package final class Splice {
     /// would block, a buffer is full or empty, or an end.
     func pump() {
         var progress = true
+        var movedAny = false
+        defer { if movedAny && !closed { loop.schedule(idleTimer, after: idleTimeout) } }
         while progress && !closed {
             progress = false
             for index in directions.indices {
                 switch step(&directions[index]) {
-                case .moved: progress = true
+                case .moved:
+                    progress = true
+                    movedAny = true
                 case .idle: break
                 case .failed:
                     close()
@@ -145,6 +156,7 @@ package final class Splice {
     package func close() {
         guard !closed else { return }
         closed = true
+        loop.cancel(idleTimer)
         for registration in registrations { loop.deregister(registration) }
         registrations = []
         Sys.close(directions[0].source)

@@ -87,8 +87,10 @@ final class ForwardProxy: RequestHandler {
 
     /// Joins a client whose CONNECT was answered to the upstream socket connected for it.
     func startSplice(client: Int32, upstream: Int32) {
-        let splice = Splice(loop: listeners.loop, client: client, upstream: upstream) { [unowned self] splice in
-            self.splices[ObjectIdentifier(splice)] = nil
+        // The listener's idle timeout: a tunnel nobody uses any more is closed like an idle keep-alive connection.
+        let idleTimeout = listeners.forward?.server.limits.idleTimeout ?? ServerLimits().idleTimeout
+        let splice = Splice(loop: listeners.loop, client: client, upstream: upstream, idleTimeout: idleTimeout) {
+            [unowned self] splice in self.splices[ObjectIdentifier(splice)] = nil
         }
         splices[ObjectIdentifier(splice)] = splice
         splice.start()

@@ -22,6 +22,7 @@ final class ForwardProxyHarness: @unchecked Sendable {
 
     init(
         vendor: HTTPSVendor, unknownHosts: ForwardProxySettings.UnknownHosts = .refuse, workers: Int = 1,
+        idleTimeout: Duration = .seconds(60),
         logger: Logger = Logger(label: "retryd-test", factory: { _ in SwiftLogNoOpLogHandler() })
     ) throws {
         folder = NSTemporaryDirectory() + "retryd-fwd-\(UUID().uuidString.prefix(8))"
@@ -32,6 +33,7 @@ final class ForwardProxyHarness: @unchecked Sendable {
         upstream.caFile = vendor.caPath
         upstream.retry = .quick()
         var settings = ProxySettings(upstreams: [upstream])
+        settings.limits.connection.idleTimeout = idleTimeout
         settings.forwardProxy = ForwardProxySettings(
             listen: ListenAddress(host: "127.0.0.1", port: 0), ca: .generated(directory: folder + "/ca"))
         settings.forwardProxy?.unknownHosts = unknownHosts

@@ -213,6 +213,18 @@ struct ForwardProxyPassThroughTests {
         #expect(intercepted.headers.contains("x-retryd-attempts: 1"))
     }
 
+    @Test("a pass-through tunnel nobody uses is closed after the idle timeout")
+    func idleTunnel() throws {
+        let vendor = try HTTPSVendor(statuses: [200])
+        defer { vendor.stop() }
+        let proxy = try ForwardProxyHarness(vendor: vendor, unknownHosts: .tunnel, idleTimeout: .milliseconds(300))
+        defer { proxy.stop() }
+        let client = try TestClient(port: proxy.port)
+        try client.send("CONNECT 127.0.0.1:\(vendor.port) HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try client.readExactly(39) == Array("HTTP/1.1 200 Connection established\r\n\r\n".utf8))
+        #expect(client.isClosedByPeer(within: .seconds(5)))
+    }
+
     @Test("a pass-through to a closed port is answered 502, and absolute-form http to another host is still refused")
     func failures() throws {
         let vendor = try HTTPSVendor(statuses: [200])
