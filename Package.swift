@@ -2,13 +2,14 @@
 import PackageDescription
 
 // Dependencies point one way:
-//   retryd -> {Config, Proxy, Admin, Notify, Service, Journal}   (the executable wires the modules together)
-//   Config -> {Proxy, Admin, Notify, Listener, Forwarder, Journal, Redis, Admission, Loop, Retry, HTTP1, TOML}
-//   Proxy -> {ExchangeCore, Listener, Forwarder, Admission, Redis, Events, Retry, HTTP1}
+//   retryd -> {Config, Proxy, Admin, Notify, Service, Journal, TLS}   (the executable wires the modules together)
+//   Config -> {Proxy, Admin, Notify, Listener, Forwarder, Journal, Redis, Admission, Loop, Retry, HTTP1, TOML, TLS}
+//   Proxy -> {ExchangeCore, Listener, Forwarder, Admission, Redis, Events, Retry, HTTP1, TLS}
 //   Admin -> {Listener, Events, Retry, HTTP1}       Notify -> {Forwarder, Journal, Events, Retry, HTTP1}
 //   Service -> {Loop, Events, Retry, HTTP1}         Journal -> {CSQLite, Loop, Retry, Events} (its writer thread alone
 //                                                    touches the disk)
 //   Listener -> {ListenerCore, Loop, HTTP1}         Forwarder -> {Loop, CCurl, HTTP1, Retry}
+//   TLS -> {COpenSSL, Loop, Listener} (the forward proxy's CA, minted leaves and TLS sessions on the loop)
 //   Redis -> {Loop, CHiredis}                       Admission -> Retry          Events -> Retry       Loop -> CLinux
 // The two pure state machines have modules of their own, so the compiler keeps I/O, clocks and syscalls out of them:
 //   ExchangeCore -> {Admission, Retry, HTTP1} (one exchange)       ListenerCore -> HTTP1 (one client connection)
@@ -17,7 +18,7 @@ import PackageDescription
 // RedisURL); only Config reads the file and maps it onto them, and only the executable imports Config.
 // HTTP1, Retry and TOML are pure (no I/O, no clock, no randomness) and depend on nothing of ours. TOML is our own
 // TOML 1.0 parser: it gives every value its line, and imports no Foundation (TOMLKit brought Foundation and ICU).
-// Only Loop imports CLinux, only Forwarder imports CCurl, only Journal imports CSQLite and only Redis imports CHiredis
+// Only Loop imports CLinux, only TLS imports COpenSSL, only Forwarder imports CCurl, only Journal imports CSQLite and only Redis imports CHiredis
 // (its socket and timers live on the same loop). Nothing here may pull in SwiftNIO.
 let package = Package(
     name: "retryd",
@@ -39,6 +40,11 @@ let package = Package(
             name: "CCurl",
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
         ),
         .systemLibrary(
             name: "CHiredis",
@@ -64,7 +70,7 @@ let package = Package(
             name: "Config",
             dependencies: [
                 "Retry", "HTTP1", "Listener", "Forwarder", "Admission", "Redis", "Journal", "Proxy", "Admin", "Notify",
-                "TOML", "Loop",
+                "TOML", "Loop", "TLS",
             ]
         ),
         .target(
@@ -72,6 +78,7 @@ let package = Package(
             dependencies: ["CLinux"]
         ),
         .target(name: "ListenerCore", dependencies: ["HTTP1"]),
+        .target(name: "TLS", dependencies: ["COpenSSL", "Loop", "Listener"]),
         .target(
             name: "Listener",
             dependencies: ["Loop", "HTTP1", "ListenerCore"]
@@ -92,6 +99,7 @@ let package = Package(
             name: "Proxy",
             dependencies: [
                 "Listener", "Loop", "Forwarder", "Retry", "HTTP1", "Events", "Admission", "Redis", "ExchangeCore",
+                "TLS",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -107,6 +115,7 @@ let package = Package(
             name: "retryd",
             dependencies: [
                 "Proxy", "Config", "Listener", "Forwarder", "Loop", "Service", "Admin", "Notify", "Events", "Journal",
+                "TLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -132,6 +141,7 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
+        .testTarget(name: "TLSTests", dependencies: ["TLS", "COpenSSL", "Loop", "TestSupport"]),
         .testTarget(name: "TOMLTests", dependencies: ["TOML"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal", "Retry", "TestSupport"]),
         .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"]),
@@ -142,7 +152,7 @@ let package = Package(
             name: "ConfigTests",
             dependencies: [
                 "Config", "Retry", "Admission", "Redis", "Journal", "Listener", "Forwarder", "Proxy", "Admin", "Notify",
-                "TOML",
+                "TOML", "TLS",
             ]),
         .testTarget(name: "LoopTests", dependencies: ["Loop", "TestSupport"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "Loop", "TestSupport"]),
@@ -154,7 +164,9 @@ let package = Package(
             dependencies: ["Service", "Events", "Loop", "Retry", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "RetrydTests",
-            dependencies: ["retryd", "Listener", "Loop", "Events", "Journal", "Retry", "TestSupport"]),
+            dependencies: [
+                "retryd", "Listener", "Loop", "Events", "Journal", "Retry", "TestSupport", "Proxy", "TLS", "Forwarder",
+            ]),
         .testTarget(
             name: "AdminTests",
             dependencies: [
@@ -165,7 +177,7 @@ let package = Package(
         .testTarget(
             name: "ProxyTests",
             dependencies: [
-                "Proxy", "Forwarder", "Listener", "Loop", "Events", "Retry", "Redis", "Admission", "TestSupport",
+                "Proxy", "Forwarder", "Listener", "Loop", "Events", "Retry", "Redis", "Admission", "TestSupport", "TLS",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -12,6 +12,8 @@ struct ConfigDecoder {
     let context: LoadContext
     /// Header values to redact from logs, gathered while decoding `set_headers`.
     var secrets: [String] = []
+    /// Whether the file has a `[forward_proxy]` table: an upstream may then go without `listen`.
+    var hasForwardProxy = false
 
     /// Creates a decoder.
     init(context: LoadContext) {
@@ -24,6 +26,7 @@ struct ConfigDecoder {
             in: root, hints: ["log": "write log_format and log_level at the top of the file, before any table"])
         let upstreamPath = KeyPath.root.appending(RootKeys.upstream.name)
         let tables = try root[RootKeys.upstream.name]?.tables() ?? []
+        hasForwardProxy = root[RootKeys.forwardProxy.name] != nil
         guard !tables.isEmpty else {
             throw context.error(at: upstreamPath, "at least one [[upstream]] table is required")
         }
@@ -69,6 +72,10 @@ struct ConfigDecoder {
         if let value = root[RootKeys.shared.name] {
             config.shared = try SharedKeys.decode(try value.table(), secrets: &secrets)
         }
+        if let value = root[RootKeys.forwardProxy.name] {
+            config.proxy.forwardProxy = try ForwardProxyKeys.decode(
+                try value.table(), stateDir: config.stateDir, upstreams: upstreams)
+        }
         config.secrets = secrets
         return config
     }
@@ -82,10 +89,17 @@ struct ConfigDecoder {
         else {
             throw nameValue.error("\"\(name)\" is not a valid name; use letters, digits, \"_\", \".\" and \"-\"")
         }
-        let listen = try Self.parse(try table.required(UpstreamKeys.listen.name), with: ListenAddress.parsed)
+        // Without listen the upstream is reached through the forward proxy; its own listener then takes an ephemeral
+        // loopback port nobody is told about, so every upstream keeps the same listener, proxy and drain machinery.
+        let listenValue =
+            hasForwardProxy ? table[UpstreamKeys.listen.name] : try table.required(UpstreamKeys.listen.name)
+        let listen = try listenValue.map { (value) throws(ConfigError) in
+            try Self.parse(value, with: ListenAddress.parsed)
+        }
         let url = try Self.parse(try table.required(UpstreamKeys.url.name), with: UpstreamURL.parsed)
 
-        var upstream = UpstreamSettings(name: name, listen: listen, url: url)
+        var upstream = UpstreamSettings(
+            name: name, listen: listen ?? ListenAddress(host: "127.0.0.1", port: 0), url: url)
         var provenance = UpstreamProvenance()
         try UpstreamKeys.table.read(table, into: &upstream, secrets: &secrets) { !$0.presettable }
         var preset: (Preset, TableReader)?

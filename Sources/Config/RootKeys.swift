@@ -24,6 +24,7 @@ enum RootKeys {
     static let admin = SettingKey<RetrydConfig>.structural("admin")
     static let notify = SettingKey<RetrydConfig>.structural("notify")
     static let shared = SettingKey<RetrydConfig>.structural("shared")
+    static let forwardProxy = SettingKey<RetrydConfig>.structural("forward_proxy")
     /// Absent: ``RetrydConfig/defaultStateDir``; `""`: no journal.
     static let stateDir = SettingKey.field("state_dir", \RetrydConfig.stateDir) { (value) throws(ConfigError) in
         let directory = try value.string()
@@ -39,7 +40,7 @@ enum RootKeys {
     }
 
     static let table = KeyTable([
-        upstream, limits, logFormat, logLevel, admin, notify, shared, stateDir, journal, workers,
+        upstream, limits, logFormat, logLevel, admin, notify, shared, stateDir, journal, workers, forwardProxy,
     ])
 
     /// Advice for top-level keys written below a table header, where TOML files them under that table.

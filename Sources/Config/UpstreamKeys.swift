@@ -1,4 +1,5 @@
 import Forwarder
+import HTTP1
 import Listener
 import Proxy
 import Retry
@@ -18,6 +19,15 @@ enum UpstreamKeys {
     static let caFile = SettingKey.field("ca_file", \UpstreamSettings.caFile) {
         (value) throws(ConfigError) -> String? in try ConfigDecoder.readableFile(value)
     }
+    static let connectTo = SettingKey.field(
+        "connect_to", \UpstreamSettings.connectTo, format: { $0 ?? "none" },
+        parse: { (value) throws(ConfigError) -> String? in
+            let text = try value.string()
+            guard let authority = ProxyTarget.authority(Substring(text)), authority.port != nil else {
+                throw value.error("\"\(text)\" is not host:port; write e.g. 10.0.0.5:443 or [::1]:8443")
+            }
+            return text
+        })
     static let setHeaders = SettingKey<UpstreamSettings>("set_headers") {
         value, upstream, secrets throws(ConfigError) in
         upstream.setHeaders = try ConfigDecoder.decodeHeaders(try value.table(), allSecret: false, secrets: &secrets)
@@ -59,7 +69,8 @@ enum UpstreamKeys {
     static let breaker = SettingKey<UpstreamSettings>.structural("breaker")
 
     static let table = KeyTable([
-        name, listen, url, connectTimeout, attemptTimeout, caFile, setHeaders, requestIDHeaders, requestIDFields,
+        name, listen, url, connectTimeout, attemptTimeout, caFile, connectTo, setHeaders, requestIDHeaders,
+        requestIDFields,
         idempotencyKey, attemptsHeader, retry, rule, quota, preset, breaker,
     ])
 

@@ -21,6 +21,9 @@ extension Forwarder {
             try configureBase(handle, base)
             handle.base = base
         }
+        if handle.connectTo != transfer.request.connectTo {
+            try configureConnectTo(handle, transfer.request.connectTo)
+        }
         handle.errorBuffer[0] = 0
         try configureRequest(transfer)
     }
@@ -33,6 +36,18 @@ extension Forwarder {
         let names = ["http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY"]
         return names.allSatisfy { name in getenv(name) == nil }
     }()
+
+    /// Points the handle's connections at `connectTo` ("host:port" for any URL host and port), or back at the URL's
+    /// host; the old list is freed only once libcurl no longer points at it.
+    func configureConnectTo(_ handle: EasyHandle, _ connectTo: String?) throws(ForwarderError) {
+        var check = OptionCheck()
+        let list = connectTo.flatMap { curl_slist_append(nil, "::" + $0) }
+        check.check(ccurl_easy_setopt_slist(handle.easy, CURLOPT_CONNECT_TO, list), "CURLOPT_CONNECT_TO")
+        if let old = handle.connectToList { curl_slist_free_all(old) }
+        handle.connectToList = list
+        handle.connectTo = connectTo
+        try check.get()
+    }
 
     /// The options that depend only on the upstream, set once per pooled handle.
     func configureBase(_ handle: EasyHandle, _ base: EasyBase) throws(ForwarderError) {

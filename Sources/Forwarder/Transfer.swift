@@ -73,6 +73,11 @@ final class EasyHandle {
     /// fields they were written from.
     var headerList: UnsafeMutablePointer<curl_slist>?
     var headerFields: [(name: String, value: String)] = []
+    /// The `connect_to` the handle is set up for (kept beside the base, not in it: a fourth field made every copy
+    /// and comparison of ``EasyBase`` go through its value witnesses, ~1k instructions per request), and the
+    /// CURLOPT_CONNECT_TO list libcurl holds for it, owned here.
+    var connectTo: String?
+    var connectToList: UnsafeMutablePointer<curl_slist>?
 
     init() {
         easy = curl_easy_init()!
@@ -86,11 +91,16 @@ final class EasyHandle {
         if let headerList { curl_slist_free_all(headerList) }
         headerList = nil
         headerFields = []
+        // curl_easy_reset cleared CURLOPT_CONNECT_TO too.
+        if let connectToList { curl_slist_free_all(connectToList) }
+        connectToList = nil
+        connectTo = nil
     }
 
     deinit {
         curl_easy_cleanup(easy)
         if let headerList { curl_slist_free_all(headerList) }
+        if let connectToList { curl_slist_free_all(connectToList) }
         errorBuffer.deallocate()
     }
 }

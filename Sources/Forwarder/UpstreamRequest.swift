@@ -17,6 +17,9 @@ package struct UpstreamRequest: Sendable {
     package var connectTimeout: Duration
     /// A CA bundle to verify the upstream with instead of the system's.
     package var caFile: String?
+    /// "host:port" to connect to instead of resolving the origin's host (libcurl's CURLOPT_CONNECT_TO); the origin
+    /// still names the host for TLS and Host.
+    package var connectTo: String?
 
     /// Creates a request.
     package init(
@@ -26,7 +29,8 @@ package struct UpstreamRequest: Sendable {
         headers: [(name: String, value: String)],
         body: RequestBody = .none,
         connectTimeout: Duration = .seconds(5),
-        caFile: String? = nil
+        caFile: String? = nil,
+        connectTo: String? = nil
     ) {
         self.method = method
         self.origin = origin
@@ -35,6 +39,7 @@ package struct UpstreamRequest: Sendable {
         self.body = body
         self.connectTimeout = connectTimeout
         self.caFile = caFile
+        self.connectTo = connectTo
     }
 }
 

@@ -116,5 +116,8 @@ package enum ResponseWriter {
     /// The interim response sent to a client that asked for "Expect: 100-continue".
     package static let continue100: [UInt8] = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
 
+    /// A forward proxy's answer to an accepted CONNECT: no fields, since what follows belongs to the tunnel.
+    package static let connectionEstablished: [UInt8] = Array("HTTP/1.1 200 Connection established\r\n\r\n".utf8)
+
     static let crlf: [UInt8] = [ASCII.carriageReturn, ASCII.lineFeed]
 }

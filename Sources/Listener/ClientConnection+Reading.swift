@@ -15,7 +15,11 @@ extension ClientConnection {
             let buffer = loop.readBuffer
             let result: IOResult<Int>
             do {
-                result = try Sys.read(fd, into: buffer)
+                if let transport {
+                    result = try transport.read(into: buffer)
+                } else {
+                    result = try Sys.read(fd, into: buffer)
+                }
             } catch {
                 perform(machine.peerGone())
                 return
@@ -91,7 +95,7 @@ extension ClientConnection {
                 perform(action)
                 // The handler may answer at once and move the connection on; the machine then drops the sink. Asked
                 // before `attach` starts, so that answer is not an overlapping access to the machine.
-                let sink = server.handler.connection(self, didReceive: head)
+                let sink = (routedHandler ?? server.handler).connection(self, didReceive: head)
                 machine.attach(sink)
             case .body(let sink, let range, let consumed):
                 offset += consumed

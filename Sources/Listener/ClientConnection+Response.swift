@@ -84,7 +84,9 @@ extension ClientConnection {
             let result: IOResult<Int>
             do {
                 result = try output.withUnsafeBytes { (raw) throws(SysError) in
-                    try Sys.write(fd, UnsafeRawBufferPointer(rebasing: raw[outputOffset...]))
+                    let rest = UnsafeRawBufferPointer(rebasing: raw[outputOffset...])
+                    if let transport { return try transport.write(rest) }
+                    return try Sys.write(fd, rest)
                 }
             } catch {
                 perform(machine.peerGone())

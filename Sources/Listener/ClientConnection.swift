@@ -26,6 +26,12 @@ package final class ClientConnection: EventHandler, DeferredWork {
     var output: [UInt8] = []
     var outputOffset = 0
 
+    /// The TLS session inside a forward-proxy tunnel; nil on every plain connection, which reads and writes its socket
+    /// directly (one nil check per read and write is all the plain path pays).
+    var transport: ConnectionTransport?
+    /// Where a tunnel's requests go (the intercepted upstream's proxy) instead of the listener's handler.
+    var routedHandler: RequestHandler?
+
     lazy var timer = LoopTimer { [unowned self] in self.perform(self.machine.timerFired(now: self.loop.now)) }
 
     init(fd: Int32, loop: EventLoop, server: Server, limits: ServerLimits) {
@@ -52,7 +58,8 @@ package final class ClientConnection: EventHandler, DeferredWork {
             machine.writable()
             flush()
         }
-        if events.intersects(.readableOrGone) {
+        // TLS may need to write to go on reading (a handshake message): a writable edge resumes its reads too.
+        if events.intersects(.readableOrGone) || (transport != nil && events.intersects(.writable)) {
             machine.readable()
             readAvailable()
         }
@@ -76,7 +83,7 @@ package final class ClientConnection: EventHandler, DeferredWork {
         apply(action.timer)
         switch action.socket {
         case .shutdownWrite?:
-            Sys.shutdownWrite(fd)
+            if let transport { transport.shutdownWrite() } else { Sys.shutdownWrite(fd) }
         case .close?:
             closeSocket()
         case .reset?:

@@ -71,6 +71,20 @@ extension ClientConnectionStateMachine {
         return action
     }
 
+    /// The forward proxy accepted a CONNECT: "200 Connection established", then the connection waits for the
+    /// tunnel's first request whatever the CONNECT said about keep-alive (an HTTP/1.0 CONNECT still keeps its tunnel).
+    package mutating func answerTunnel(now: Int64) -> Action {
+        let accepted = updateRequest { request -> Bool in
+            guard case .notStarted = request.response, request.isBodyComplete else { return false }
+            request.response = .started(.none, keepAlive: true)
+            return true
+        }
+        guard accepted == true else { return Action() }
+        var action = finishResponse(now: now)
+        action.output = .connectionEstablished
+        return action
+    }
+
     /// Ends the connection without completing the framing, so a cut-off body can never look complete.
     package mutating func abortResponse(now: Int64) -> Action {
         if isClosed { return Action() }

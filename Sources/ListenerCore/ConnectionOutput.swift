@@ -4,6 +4,8 @@ import HTTP1
 package enum ConnectionOutput: Equatable, Sendable {
     /// "100 Continue" for a client waiting on `Expect: 100-continue`.
     case continue100
+    /// "200 Connection established" for a CONNECT the forward proxy accepted.
+    case connectionEstablished
     /// A response head with the framing and keep-alive the connection chose.
     case head(ResponseHead, framing: ResponseFraming, clientVersion: HTTPVersion, keepAlive: Bool)
     /// The zero-length chunk that ends a chunked body.
@@ -23,6 +25,8 @@ package enum ConnectionOutput: Equatable, Sendable {
         case .head(let head, let framing, let clientVersion, let keepAlive):
             ResponseWriter.writeHead(
                 head, framing: framing, clientVersion: clientVersion, keepAlive: keepAlive, into: &buffer)
+        case .connectionEstablished:
+            buffer.append(contentsOf: ResponseWriter.connectionEstablished)
         case .lastChunk:
             buffer.append(contentsOf: ResponseWriter.lastChunk)
         case .error(let status, let code, let detail, let extraHeaders, let keepAlive):

@@ -171,7 +171,8 @@ final class Exchange: RequestSink {
     private func startTransfer(_ start: ExchangeStateMachine.AttemptStart) {
         let request = UpstreamRequest(
             method: machine.request.method, origin: profile.origin, target: target, headers: upstreamHeaders,
-            body: start.body, connectTimeout: profile.upstream.connectTimeout, caFile: profile.upstream.caFile)
+            body: start.body, connectTimeout: profile.upstream.connectTimeout, caFile: profile.upstream.caFile,
+            connectTo: profile.upstream.connectTo)
         // Every way out of a phase with a transfer released it first.
         assert(transfer == nil, "an attempt starts while a transfer is in flight")
         loop.schedule(timer, after: start.timeout)
@@ -189,7 +190,8 @@ final class Exchange: RequestSink {
         }
         let request = UpstreamRequest(
             method: verification.probe.method, origin: profile.origin, target: verification.target, headers: headers,
-            body: .none, connectTimeout: profile.upstream.connectTimeout, caFile: profile.upstream.caFile)
+            body: .none, connectTimeout: profile.upstream.connectTimeout, caFile: profile.upstream.caFile,
+            connectTo: profile.upstream.connectTo)
         assert(transfer == nil, "a probe starts while a transfer is in flight")
         loop.schedule(timer, after: timeout)
         transfer = forwarder.start(request, delegate: self)

@@ -1,6 +1,7 @@
 import Listener
 import Logging
 import Loop
+import TLS
 
 /// One event loop's listeners and their proxies, by upstream name, with the ones a reload retired: what each loop
 /// drains on a graceful stop. The first loop's set and every other loop's behave alike.
@@ -9,6 +10,8 @@ final class ListenerSet {
     private let logger: Logger
     var services: [String: ProxyService] = [:]
     var servers: [String: Server] = [:]
+    /// The forward proxy's listener on this loop and its handler, when `[forward_proxy]` is configured.
+    var forward: (server: Server, proxy: ForwardProxy)?
     /// Listeners a reload removed or moved, finishing their last exchanges.
     private(set) var retiring: [ObjectIdentifier: (server: Server, service: ProxyService)] = [:]
     private var shutdownTimer: LoopTimer?
@@ -20,7 +23,9 @@ final class ListenerSet {
         self.logger = logger
     }
 
-    private var allServers: [Server] { Array(servers.values) + retiring.values.map(\.server) }
+    private var allServers: [Server] {
+        Array(servers.values) + retiring.values.map(\.server) + (forward.map { [$0.server] } ?? [])
+    }
     private var allServices: [ProxyService] { Array(services.values) + retiring.values.map(\.service) }
 
     /// Exchanges in flight on this loop, retiring listeners included.
@@ -80,8 +85,23 @@ final class ListenerSet {
         drained?()
     }
 
+    /// Binds this loop's forward proxy listener at `address`, handing tunnels to this loop's proxies.
+    @discardableResult
+    func bindForwardProxy(
+        _ settings: ForwardProxySettings, address: SocketAddress, routes: ForwardProxyRoutes, contexts: LeafContexts,
+        limits: ServerLimits, budget: ConnectionBudget, reusePort: Bool
+    ) throws -> Server {
+        let proxy = ForwardProxy(
+            listeners: self, routes: routes, settings: settings, contexts: contexts, logger: logger)
+        let server = try Server(
+            loop: loop, address: address, limits: limits, budget: budget, handler: proxy, reusePort: reusePort)
+        forward = (server, proxy)
+        return server
+    }
+
     /// Closes every listener and connection at once.
     func closeAll() {
         for server in allServers { server.closeAll() }
+        forward?.proxy.closeSplices()
     }
 }

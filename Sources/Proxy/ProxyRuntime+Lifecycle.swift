@@ -82,6 +82,7 @@ extension ProxyRuntime {
         for worker in workers {
             worker.loop.runOnLoop { worker.reload(new, bound: added.value, inherited: inherited) }
         }
+        reloadForwardProxy(new)
         logger.notice(
             "configuration reloaded: \(new.upstreams.count) upstreams, \(bound.count) listeners bound, \(moved.count) retired"
         )

@@ -80,6 +80,7 @@ package final class ProxyRuntime: @unchecked Sendable {
                     inheritedFD: inherited[upstream.name])
             }
         }
+        if let forward = settings.forwardProxy { try startForwardProxy(forward) }
         shared?.onRemoteClosure = { [unowned self] upstream, bucket, until, cause in
             self.services[upstream]?.quota.gate(named: bucket).close(until: until, cause: cause)
         }
@@ -151,7 +152,8 @@ package final class ProxyRuntime: @unchecked Sendable {
     /// The port each upstream's listener is bound to (useful when the configuration asked for port 0).
     /// What the listeners serve, for systemd's status line: "vendor on 127.0.0.1:8080, other on [::1]:8081".
     package var servingDescription: String {
-        servers.sorted { $0.key < $1.key }.map { "\($0.key) on \($0.value.localAddress)" }.joined(separator: ", ")
+        (servers.sorted { $0.key < $1.key }.map { "\($0.key) on \($0.value.localAddress)" }
+            + (forwardProxyAddress.map { ["forward proxy on \($0)"] } ?? [])).joined(separator: ", ")
     }
 
     package var boundPorts: [String: UInt16] {

@@ -8,6 +8,8 @@ package struct ProxySettings: Sendable, Equatable {
     package var limits = ProxyLimits()
     /// Gates and quota estimates shared with other instances, when `[shared]` is configured.
     package var shared: SharedSettings?
+    /// The forward proxy listener, when `[forward_proxy]` is configured.
+    package var forwardProxy: ForwardProxySettings?
 
     /// Creates the settings for `upstreams` with default limits and no shared state.
     package init(upstreams: [UpstreamSettings], limits: ProxyLimits = ProxyLimits(), shared: SharedSettings? = nil) {

@@ -17,6 +17,9 @@ package struct UpstreamSettings: Sendable, Equatable {
     package var attemptTimeout: Duration = .seconds(30)
     /// CA bundle used instead of the system store to verify the upstream, when set.
     package var caFile: String?
+    /// "host:port" to connect to instead of resolving the URL's host (tests, pinning a vendor's address); TLS and
+    /// Host still name the URL's host.
+    package var connectTo: String?
     /// Headers added to (or replacing those of) every request toward the upstream, in configuration order.
     @ComparableHeaders package var setHeaders: [(name: String, value: String)] = []
     /// Extra response headers logged as vendor request ids on give-up (X-Request-Id and X-Resource-ID always are).

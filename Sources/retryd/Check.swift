@@ -2,6 +2,7 @@ import ArgumentParser
 import Config
 import FoundationEssentials
 import Loop
+import Proxy
 
 /// `retryd check`: validates the configuration and prints each upstream's effective policy.
 struct Check: ParsableCommand {
@@ -22,6 +23,9 @@ struct Check: ParsableCommand {
             config.workers.map { "workers: \($0) event loops" }
                 ?? "workers: \(config.workerCount(availableCPUs: cpus)) event loops (one per CPU this process may use, within its cgroup quota)"
         )
+        if let forward = config.proxy.forwardProxy {
+            print(Self.forwardProxyLines(forward, routes: ForwardProxyRoutes(config.upstreams)))
+        }
         let journal = Self.journalLine(config)
         print(journal.line)
         if let problem = journal.problem {
@@ -30,5 +34,16 @@ struct Check: ParsableCommand {
             throw ExitCode.failure
         }
         print("configuration OK")
+    }
+}
+
+extension Check {
+    /// The forward proxy's listener, CA and the authorities it intercepts.
+    static func forwardProxyLines(_ forward: ForwardProxySettings, routes: ForwardProxyRoutes) -> String {
+        ([
+            "forward proxy: \(forward.listen), other hosts: \(forward.unknownHosts.rawValue), CA: \(forward.ca.certificatePath)"
+        ]
+            + routes.authorities.map { "  intercepts \($0.authority) -> upstream \($0.upstream)" }).joined(
+                separator: "\n")
     }
 }

@@ -7,7 +7,7 @@ struct Retryd: ParsableCommand {
         commandName: "retryd",
         abstract: "A localhost reverse proxy that retries vendor API calls the way the vendors' docs ask.",
         version: RetrydVersion.string,
-        subcommands: [Run.self, Check.self, GiveUps.self, Demo.self],
+        subcommands: [Run.self, Check.self, GiveUps.self, CA.self, Demo.self],
         defaultSubcommand: Run.self
     )
 }

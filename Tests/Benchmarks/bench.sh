@@ -28,9 +28,11 @@ HAPROXY_PORT=${HAPROXY_PORT:-18091}
 HAPROXY_TLS_PORT=${HAPROXY_TLS_PORT:-18092}
 RETRYD_N_PORT=${RETRYD_N_PORT:-18093}
 RETRYD_N_TLS_PORT=${RETRYD_N_TLS_PORT:-18094}
+RETRYD_FWD_PORT=${RETRYD_FWD_PORT:-18095}
+RETRYD_FWD_PLAIN_PORT=${RETRYD_FWD_PLAIN_PORT:-18096}
 LOOPS=${LOOPS:-$(nproc)}
 ports=($UPSTREAM_PORT $NGINX_PROXY_PORT $RETRYD_PORT $TLS_UPSTREAM_PORT $NGINX_TLS_PROXY_PORT $RETRYD_TLS_PORT
-    $HAPROXY_PORT $HAPROXY_TLS_PORT $RETRYD_N_PORT $RETRYD_N_TLS_PORT)
+    $HAPROXY_PORT $HAPROXY_TLS_PORT $RETRYD_N_PORT $RETRYD_N_TLS_PORT $RETRYD_FWD_PORT $RETRYD_FWD_PLAIN_PORT)
 
 need() { command -v "$1" >/dev/null 2>&1; }
 if ! need nginx || ! need wrk || ! need curl || ! dpkg -s libcurl4-openssl-dev >/dev/null 2>&1; then
@@ -320,6 +322,49 @@ else
     skip[libcurl-tls]=${skip[libcurl]}
 fi
 
+# The forward proxy (issue 23): wrk cannot send CONNECT, so both rows use curl-floor.c as the client, its
+# $CONNECTIONS connections each doing one CONNECT and then its requests inside TLS (a leaf for 127.0.0.1 minted
+# from the run's retryd CA) against the plain upstream, beside the same client on retryd's plain listener. One loop.
+fwd_pid=
+if [[ -n ${skip[libcurl]:-} ]]; then
+    skip[fwd]=${skip[libcurl]}
+else
+    cat >"$work/retryd-fwd.toml" <<TOML
+state_dir = "$work/fwd-state"
+workers = 1
+[[upstream]]
+name = "vendor"
+listen = "127.0.0.1:$RETRYD_FWD_PLAIN_PORT"
+url = "http://127.0.0.1:$UPSTREAM_PORT"
+[forward_proxy]
+listen = "127.0.0.1:$RETRYD_FWD_PORT"
+TOML
+    if start_proxy "$work/logs/retryd-fwd.log" $RETRYD_FWD_PLAIN_PORT -- "$RETRYD" --config "$work/retryd-fwd.toml"
+    then
+        fwd_pid=$started_pid
+    else
+        skip[fwd]="retryd with [forward_proxy] did not start: $(tail -1 "$work/logs/retryd-fwd.log")"
+    fi
+fi
+# retryd's CPU per request while curl-floor drives it: name url [proxy]
+through() {
+    local name=$1 url=$2 before out
+    [[ -n ${skip[fwd]:-} ]] && { skip[$name]=${skip[fwd]}; return 0; }
+    before=$(ticks "$fwd_pid")
+    out=$(CURL_FLOOR_CAINFO=$work/fwd-state/ca/ca.crt CURL_FLOOR_PROXY=${3:-} "$floor_bin" "$url" "$CONNECTIONS" \
+        "$DURATION" 2>&1) || true
+    if [[ $out =~ ^([0-9]+)\ requests/s,.*\ ([0-9]+)\ failed,\ ([0-9]+)\ completed ]] && ((BASH_REMATCH[3] > 0)); then
+        rps[$name]=${BASH_REMATCH[1]}
+        cpu[$name]=$(awk -v t="$(($(ticks "$fwd_pid") - before))" -v hz="$(getconf CLK_TCK)" \
+            -v n="${BASH_REMATCH[3]}" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }')
+        ((BASH_REMATCH[2] == 0)) || echo "  $name: ${BASH_REMATCH[2]} transfers failed"
+    else
+        skip[$name]="curl-floor: $out"
+    fi
+}
+through fwd-plain "http://127.0.0.1:$RETRYD_FWD_PLAIN_PORT$job"
+through fwd-proxy "https://127.0.0.1:$UPSTREAM_PORT$job" "http://127.0.0.1:$RETRYD_FWD_PORT"
+
 targets=(direct retryd1 retrydN nginx haproxy libcurl)
 label() {
     case $1 in
@@ -357,6 +402,16 @@ echo "plain HTTP upstream:"
 print_rows ""
 echo "HTTPS upstream (verified against the run's CA, keep-alive; direct: wrk speaks TLS to it):"
 print_rows -tls
+echo "forward proxy (retryd, 1 loop, plain upstream; client: curl-floor.c, $CONNECTIONS connections, no wrk):"
+printf '  %-34s %11s %11s\n' target requests/s "CPU us/req"
+for name in fwd-plain fwd-proxy; do
+    [[ $name == fwd-plain ]] && what="its plain listener" || what="CONNECT once, then requests in TLS"
+    if [[ -n ${skip[$name]:-} ]]; then
+        printf '  %-34s skipped: %s\n' "$what" "${skip[$name]}"
+    else
+        printf '  %-34s %11.0f %11s\n' "$what" "${rps[$name]}" "${cpu[$name]}"
+    fi
+done
 echo "(CPU us/req: user + system time of the process under test over the run, all its threads, per request; for" \
     "direct, the upstream nginx worker; libcurl alone: curl-floor.c, $CONNECTIONS transfers, multi_socket, no client" \
     "side, no wrk running. Ratios are of CPU per request. Every proxy writes one access log line per request.)"

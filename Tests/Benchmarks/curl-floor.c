@@ -120,6 +120,8 @@ int main(int argc, char **argv) {
         curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, discard);
         /* An https URL is verified against this CA, as retryd's ca_file does (bench.sh makes one). */
         if (getenv("CURL_FLOOR_CAINFO")) curl_easy_setopt(easy, CURLOPT_CAINFO, getenv("CURL_FLOOR_CAINFO"));
+        /* Through a forward proxy: one CONNECT per connection, then the requests inside its tunnel. */
+        if (getenv("CURL_FLOOR_PROXY")) curl_easy_setopt(easy, CURLOPT_PROXY, getenv("CURL_FLOOR_PROXY"));
         curl_multi_add_handle(multi, easy);
     }
 

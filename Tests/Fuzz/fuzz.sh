@@ -2,8 +2,8 @@
 # Builds the libFuzzer targets for the parsers of untrusted bytes with swiftc alone and runs each for SECONDS
 # (default 60).
 #
-#   bash Tests/Fuzz/fuzz.sh [SECONDS] [TARGET...]      TARGET: RequestParser, UpstreamHeadParser, JSONField, TOML
-#                                                      (default: all four)
+#   bash Tests/Fuzz/fuzz.sh [SECONDS] [TARGET...]      TARGET: RequestParser, UpstreamHeadParser, ProxyTarget,
+#                                                      JSONField, TOML (default: all five)
 #
 # Targets run one after the other in a single process each, so a 2-core machine keeps a core for everything else.
 # Outputs live under .build/fuzz/<target>/: the fuzzer binary, a working corpus (seeded from Tests/Fuzz/corpus, kept
@@ -18,7 +18,7 @@ seconds=${1:-60}
 [[ $seconds =~ ^[0-9]+$ && $seconds -gt 0 ]] || { echo "usage: $0 [SECONDS] [TARGET...]" >&2; exit 2; }
 shift $(($# > 0 ? 1 : 0))
 targets=("$@")
-((${#targets[@]} > 0)) || targets=(RequestParser UpstreamHeadParser JSONField TOML)
+((${#targets[@]} > 0)) || targets=(RequestParser UpstreamHeadParser ProxyTarget JSONField TOML)
 for target in "${targets[@]}"; do
     [[ -f Tests/Fuzz/${target}Fuzz.swift ]] || { echo "fuzz.sh: no Tests/Fuzz/${target}Fuzz.swift" >&2; exit 2; }
 done
@@ -67,6 +67,7 @@ dictionary() {
     case $1 in
         RequestParser) echo Tests/Fuzz/request.dict ;;
         UpstreamHeadParser) echo Tests/Fuzz/upstream.dict ;;
+        ProxyTarget) echo Tests/Fuzz/proxy.dict ;;
         JSONField) echo Tests/Fuzz/json.dict ;;
         TOML) echo Tests/Fuzz/toml.dict ;;
     esac

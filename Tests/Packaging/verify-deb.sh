@@ -8,7 +8,7 @@
 #
 # The minbase root is made once with debootstrap (bookworm, from deb.debian.org or $DEBIAN_MIRROR), with its apt
 # lists, and kept in .build-packaging/bookworm-minbase; each run copies it, so a rerun takes seconds. In the copy:
-# apt installs the .deb (pulling libcurl4, libhiredis0.14, libsqlite3-0); the binary resolves every library;
+# apt installs the .deb (pulling libcurl4, libssl3, libhiredis0.14, libsqlite3-0); the binary resolves every library;
 # `retryd --version` and `retryd check` on the shipped /etc/retryd/retryd.toml; the retryd user and the files'
 # modes and owners; a retryd started in the root (chroot, as the retryd user, from the shipped config pointed at
 # a stand-in upstream on this machine, workers = 1) proxies and retries requests, and its idle RSS is printed; a reinstall; purge removes /etc/retryd and
@@ -68,11 +68,11 @@ cp "$deb" "$root/tmp/retryd.deb"
 in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q /tmp/retryd.deb >"$work/apt.log" 2>&1 ||
     fail "apt-get install: $(tail -20 "$work/apt.log")"
 pass "apt-get install ./$(basename "$deb") in a fresh bookworm minbase root"
-for pkg in libcurl4 libhiredis0.14 libsqlite3-0; do
+for pkg in libcurl4 libssl3 libhiredis0.14 libsqlite3-0; do
     in_root dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' ||
         fail "$pkg was not installed as a dependency"
 done
-pass "dependencies installed: libcurl4 libhiredis0.14 libsqlite3-0"
+pass "dependencies installed: libcurl4 libssl3 libhiredis0.14 libsqlite3-0"
 
 missing=$(in_root ldd /usr/bin/retryd | grep 'not found' || true)
 [[ -z $missing ]] || fail "unresolved libraries in the root: $missing"

@@ -97,13 +97,13 @@ doc=$root/usr/share/doc/retryd
 } | gzip -9n >"$doc/changelog.gz"
 chmod 0644 "$doc/copyright" "$doc/changelog.gz"
 
-# Depends: from the libraries the binary links and their shlibs/symbols files (libc6, libcurl4, libhiredis0.14,
+# Depends: from the libraries the binary links and their shlibs/symbols files (libc6, libcurl4, libssl3, libhiredis0.14,
 # libsqlite3-0, libstdc++6, libgcc-s1 with the lowest versions that have every symbol used).
 mkdir -p "$work/src/debian"
 printf 'Source: retryd\n\nPackage: retryd\nArchitecture: amd64\n' >"$work/src/debian/control"
 shlibs=$(cd "$work/src" && dpkg-shlibdeps -O -e"$root/usr/bin/retryd")
 shlibs=${shlibs#shlibs:Depends=}
-for lib in libcurl4 libhiredis0.14 libsqlite3-0; do
+for lib in libcurl4 libssl3 libhiredis0.14 libsqlite3-0; do
     if [[ $shlibs != *"$lib "* && $shlibs != *"$lib," && $shlibs != *"$lib" ]]; then
         echo "deb.sh: expected $lib among the binary's library packages, got: $shlibs" >&2
         exit 1
