@@ -85,16 +85,18 @@ final class ListenerSet {
         drained?()
     }
 
-    /// Binds this loop's forward proxy listener at `address`, handing tunnels to this loop's proxies.
+    /// Binds this loop's forward proxy listener at `address`, handing tunnels to this loop's proxies; the first
+    /// loop's `claimsAddress` (see `Server`).
     @discardableResult
     func bindForwardProxy(
         _ settings: ForwardProxySettings, address: SocketAddress, routes: ForwardProxyRoutes, contexts: LeafContexts,
-        limits: ServerLimits, budget: ConnectionBudget, reusePort: Bool
+        limits: ServerLimits, budget: ConnectionBudget, reusePort: Bool, claimsAddress: Bool = false
     ) throws -> Server {
         let proxy = ForwardProxy(
             listeners: self, routes: routes, settings: settings, contexts: contexts, logger: logger)
         let server = try Server(
-            loop: loop, address: address, limits: limits, budget: budget, handler: proxy, reusePort: reusePort)
+            loop: loop, address: address, limits: limits, budget: budget, handler: proxy, reusePort: reusePort,
+            claimsAddress: claimsAddress)
         forward = (server, proxy)
         return server
     }

@@ -30,7 +30,7 @@ extension ProxyRuntime {
         }
         let server = try listeners.bindForwardProxy(
             forward, address: address, routes: routes, contexts: contexts, limits: settings.limits.connection,
-            budget: budget, reusePort: !workers.isEmpty)
+            budget: budget, reusePort: !workers.isEmpty, claimsAddress: true)
         for worker in workers {
             try worker.listeners.bindForwardProxy(
                 forward, address: server.localAddress, routes: routes, contexts: contexts,
