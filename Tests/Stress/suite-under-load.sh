@@ -21,7 +21,9 @@ cleanup() {
     kill -- -"$load" 2>/dev/null || true
     # The compiler processes take a moment to go; removing the folder before they have would race their writes.
     for _ in $(seq 1 50); do kill -0 -- -"$load" 2>/dev/null || break; sleep 0.2; done
-    rm -rf "$load_dir"
+    # Compiler processes that left the group (swift-driver starts its jobs in groups of their own) may still write
+    # for a moment: try again rather than fail the cleanup.
+    for _ in $(seq 1 20); do rm -rf "$load_dir" 2>/dev/null && break; sleep 0.5; done
 }
 trap cleanup EXIT
 sleep 20 # let the build reach its compile jobs
