@@ -149,13 +149,13 @@ package final class ProxyRuntime: @unchecked Sendable {
     /// The event loops serving the listeners.
     package var loopCount: Int { workers.count + 1 }
 
-    /// The port each upstream's listener is bound to (useful when the configuration asked for port 0).
     /// What the listeners serve, for systemd's status line: "vendor on 127.0.0.1:8080, other on [::1]:8081".
     package var servingDescription: String {
         (servers.sorted { $0.key < $1.key }.map { "\($0.key) on \($0.value.localAddress)" }
             + (forwardProxyAddress.map { ["forward proxy on \($0)"] } ?? [])).joined(separator: ", ")
     }
 
+    /// The port each upstream's listener is bound to (useful when the configuration asked for port 0).
     package var boundPorts: [String: UInt16] {
         servers.mapValues { $0.localAddress.port }
     }
