@@ -1,3 +1,4 @@
+import Loop
 import Retry
 
 /// A `--since`, `--limit` or query-string value that does not parse; the message says what to write.
@@ -77,29 +78,7 @@ extension GiveUpQuery {
     /// `text` with each `+` a space and each `%XX` its byte, as a form encodes a query value; nil when a `%` lacks
     /// two hex digits or the bytes are not UTF-8 (what Foundation's `removingPercentEncoding` rejects).
     package static func formDecoded(_ text: String) -> String? {
-        var bytes: [UInt8] = []
-        var input = text.utf8.makeIterator()
-        while let byte = input.next() {
-            switch byte {
-            case UInt8(ascii: "+"): bytes.append(UInt8(ascii: " "))
-            case UInt8(ascii: "%"):
-                guard let high = input.next().flatMap(hexValue), let low = input.next().flatMap(hexValue) else {
-                    return nil
-                }
-                bytes.append(high << 4 | low)
-            default: bytes.append(byte)
-            }
-        }
-        return String(validating: bytes, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
+        PercentEncoding.decode(text.utf8, plusIsSpace: true).flatMap { String(validating: $0, as: UTF8.self) }
     }
 
     /// Seconds in a look-back duration; days are allowed, as in `retention`.

@@ -1,3 +1,5 @@
+import Loop
+
 /// Where a Redis server is and how to log in: parsed from `redis://[[user]:password@]host[:port][/db]` or
 /// `unix://[[user]:password@]/path/to.sock[?db=N]`.
 package struct RedisURL: Sendable, Equatable, CustomStringConvertible {
@@ -140,28 +142,8 @@ package struct RedisURL: Sendable, Equatable, CustomStringConvertible {
     }
 
     private static func percentDecode(_ text: Substring, part: String) throws(RedisURLError) -> String {
-        var bytes: [UInt8] = []
-        var iterator = Array(text.utf8).makeIterator()
-        while let byte = iterator.next() {
-            guard byte == UInt8(ascii: "%") else {
-                bytes.append(byte)
-                continue
-            }
-            guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
-                throw .invalidPercentEncoding(part: part)
-            }
-            bytes.append(high << 4 | low)
-        }
+        guard let bytes = PercentEncoding.decode(text.utf8) else { throw .invalidPercentEncoding(part: part) }
         return String(decoding: bytes, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 
     private static func escape(_ text: String) -> String {
