@@ -35,18 +35,10 @@ if ! need nginx || ! need wrk || ! need curl || ! need gcc || ! dpkg -s libcurl4
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx wrk curl gcc \
         libcurl4-openssl-dev >/dev/null
 fi
-for port in "$UPSTREAM_PORT" "$RETRYD_PORT"; do
-    if need ss && ss -Hltn "sport = :$port" | grep -q .; then
-        echo "port $port is in use; move the benchmark with UPSTREAM_PORT and RETRYD_PORT" >&2
-        exit 1
-    fi
-done
-if [[ -z $RETRYD ]]; then
-    echo "building retryd (release)..."
-    swift build -c release --product retryd 2>&1 | tail -1
-    RETRYD=$(swift build -c release --show-bin-path)/retryd
-fi
-[[ -x $RETRYD ]] || { echo "not an executable: $RETRYD" >&2; exit 1; }
+# shellcheck source=Tests/Benchmarks/json-upstream.sh
+source Tests/Benchmarks/json-upstream.sh
+require_free_ports "$UPSTREAM_PORT" "$RETRYD_PORT"
+build_retryd_if_unset
 
 work=$(mktemp -d /tmp/retryd-allocations.XXXXXX)
 chmod 755 "$work" # nginx workers run unprivileged
@@ -61,8 +53,6 @@ trap cleanup EXIT
 gcc -O2 -shared -fPIC -o "$work/alloc-counter.so" Tests/Benchmarks/alloc-counter.c -ldl
 cc -O2 -o "$work/curl-floor" Tests/Benchmarks/curl-floor.c -lcurl
 
-# shellcheck source=Tests/Benchmarks/json-upstream.sh
-source Tests/Benchmarks/json-upstream.sh
 start_json_upstream "$work" "$UPSTREAM_PORT"
 url=$json_upstream_url
 
@@ -84,19 +74,12 @@ load() { # seconds
     awk '/requests in/ { print $1 }' <<<"$out"
 }
 
-cat >"$work/retryd.toml" <<TOML
-workers = 1
-state_dir = ""
-[[upstream]]
-name = "vendor"
-listen = "127.0.0.1:$RETRYD_PORT"
-url = "http://127.0.0.1:$UPSTREAM_PORT"
-TOML
+write_measured_config "$work" "$RETRYD_PORT" "$UPSTREAM_PORT"
 # The access log goes to stderr, one line per request.
 ALLOC_COUNTER_OUT=$work/retryd.counts LD_PRELOAD=$work/alloc-counter.so "$RETRYD" --config "$work/retryd.toml" \
     2>"$work/logs/retryd.log" &
 retryd_pid=$!
-for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$RETRYD_PORT/v1/jobs/1234" && break; sleep 0.1; done
+wait_for_url "http://127.0.0.1:$RETRYD_PORT/v1/jobs/1234"
 load "$WARMUP_SECONDS" >/dev/null
 sleep 0.2 # the loop writes its log lines once per iteration
 lines_before=$(wc -l <"$work/logs/retryd.log")

@@ -40,20 +40,10 @@ if ! need nginx || ! need wrk || ! need curl || ! dpkg -s libcurl4-openssl-dev >
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx wrk curl libcurl4-openssl-dev >/dev/null
 fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-# A port some other program holds would measure that program, or fail half-way through.
-for port in "${ports[@]}"; do
-    if need ss && ss -Hltn "sport = :$port" | grep -q .; then
-        echo "port $port is in use; move the benchmark with the *_PORT variables" >&2
-        exit 1
-    fi
-done
-
-if [[ -z $RETRYD ]]; then
-    echo "building retryd (release)..."
-    swift build -c release --product retryd 2>&1 | tail -1
-    RETRYD=$(swift build -c release --show-bin-path)/retryd
-fi
-[[ -x $RETRYD ]] || { echo "not an executable: $RETRYD" >&2; exit 1; }
+# shellcheck source=Tests/Benchmarks/json-upstream.sh
+source Tests/Benchmarks/json-upstream.sh
+require_free_ports "${ports[@]}"
+build_retryd_if_unset
 
 work=$(mktemp -d /tmp/retryd-bench.XXXXXX)
 chmod 755 "$work"  # nginx workers run unprivileged

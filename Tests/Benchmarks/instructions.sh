@@ -18,13 +18,10 @@ if ! need nginx || ! need wrk || ! need valgrind || ! need curl; then
     echo "installing nginx, wrk, valgrind and curl from Debian..."
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx wrk valgrind curl >/dev/null
 fi
-if [[ $# -ge 1 ]]; then
-    RETRYD=$1
-else
-    echo "building retryd (release)..."
-    swift build -c release --product retryd 2>&1 | tail -1
-    RETRYD=$(swift build -c release --show-bin-path)/retryd
-fi
+RETRYD=${1:-}
+# shellcheck source=Tests/Benchmarks/json-upstream.sh
+source Tests/Benchmarks/json-upstream.sh
+build_retryd_if_unset
 
 work=$(mktemp -d /tmp/retryd-instructions.XXXXXX)
 chmod 755 "$work"
@@ -35,8 +32,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# shellcheck source=Tests/Benchmarks/json-upstream.sh
-source Tests/Benchmarks/json-upstream.sh
 start_json_upstream "$work" "$UPSTREAM_PORT"
 url=$json_upstream_url
 
@@ -48,18 +43,11 @@ total_ir() { callgrind_annotate "$1" 2>/dev/null | awk '/PROGRAM TOTALS/ { gsub(
 
 # One loop: callgrind runs threads one at a time anyway, and a dump taken while a second loop waits in epoll_wait
 # would charge its stack in part, which the split below cannot tell from real cost.
-cat >"$work/retryd.toml" <<TOML
-workers = 1
-state_dir = ""
-[[upstream]]
-name = "vendor"
-listen = "127.0.0.1:$RETRYD_PORT"
-url = "http://127.0.0.1:$UPSTREAM_PORT"
-TOML
+write_measured_config "$work" "$RETRYD_PORT" "$UPSTREAM_PORT"
 valgrind --tool=callgrind --callgrind-out-file="$work/retryd.cg" "$work/retryd" \
     --config "$work/retryd.toml" 2>"$work/logs/retryd.log" &
 vpid=$!
-for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$RETRYD_PORT/v1/jobs/1234" && break; sleep 0.2; done
+wait_for_url "http://127.0.0.1:$RETRYD_PORT/v1/jobs/1234" 100 0.2
 wrk -t1 -c"$CONNECTIONS" -d3s "http://127.0.0.1:$RETRYD_PORT/v1/jobs/1234" >/dev/null
 callgrind_control -z "$vpid" >/dev/null
 requests=$(wrk -t1 -c"$CONNECTIONS" -d"${SECONDS_MEASURED}s" "http://127.0.0.1:$RETRYD_PORT/v1/jobs/1234" |
