@@ -123,12 +123,13 @@ final class HTTPSVendor: @unchecked Sendable {
             let status = try Spawned.run(command)
             guard status == 0 else { throw SysError(call: command[0], errno: status) }
         }
-        let script = """
-            import http.server, ssl, sys, json
-            statuses = [int(s) for s in sys.argv[3].split(",")]
-            hits = [0]
-            class Handler(http.server.BaseHTTPRequestHandler):
-                protocol_version = "HTTP/1.1"
+        (server, port) = try Spawned.pythonHTTPS(
+            in: folder,
+            preamble: """
+                statuses = [int(s) for s in sys.argv[3].split(",")]
+                hits = [0]
+                """,
+            handler: """
                 def do_GET(self):
                     hits[0] += 1
                     with open(sys.argv[4], "w") as f:
@@ -145,25 +146,8 @@ final class HTTPSVendor: @unchecked Sendable {
                     self.send_header("Content-Length", str(len(body)))
                     self.end_headers()
                     self.wfile.write(body)
-                def log_message(self, *args):
-                    pass
-            server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-            context.load_cert_chain(sys.argv[1], sys.argv[2])
-            server.socket = context.wrap_socket(server.socket, server_side=True)
-            print(server.server_address[1], flush=True)
-            server.serve_forever()
-            """
-        try script.write(toFile: folder + "/server.py", atomically: true, encoding: .utf8)
-        server = try Spawned([
-            "python3", folder + "/server.py", folder + "/cert.pem", folder + "/key.pem",
-            statuses.map(String.init).joined(separator: ","), folder + "/hits",
-        ])
-        guard let line = server.readLine(timeout: .seconds(10)), let port = UInt16(line) else {
-            server.kill()
-            throw SysError(call: "python3 https vendor", errno: 0)
-        }
-        self.port = port
+                """,
+            arguments: [statuses.map(String.init).joined(separator: ","), folder + "/hits"])
     }
 
     func stop() {

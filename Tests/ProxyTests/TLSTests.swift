@@ -63,16 +63,39 @@ final class TLSUpstream: @unchecked Sendable {
             "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", folder + "/key.pem", "-out", folder + "/cert.pem",
         ])
         guard status == 0 else { throw SysError(call: "openssl", errno: status) }
-        let script = """
-            import http.server, ssl, sys
-            class Handler(http.server.BaseHTTPRequestHandler):
-                protocol_version = "HTTP/1.1"
+        (server, port) = try Spawned.pythonHTTPS(
+            in: folder,
+            handler: """
                 def do_GET(self):
                     body = ('{"secure":true,"path":"%s"}' % self.path).encode()
                     self.send_response(200)
                     self.send_header("Content-Length", str(len(body)))
                     self.end_headers()
                     self.wfile.write(body)
+                """)
+    }
+
+    func stop() {
+        server.kill()
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+}
+
+extension Spawned {
+    /// A Python HTTPS server on 127.0.0.1, on a port it picks and prints: `handler` is the body of its request
+    /// handler class (the `do_*` methods), `preamble` what the script needs before it; the TLS set-up, with
+    /// `cert.pem` and `key.pem` in `folder`, is the same for every test vendor. `arguments` follow the two file
+    /// paths as `sys.argv[3...]`.
+    static func pythonHTTPS(
+        in folder: String, preamble: String = "", handler: String, arguments: [String] = []
+    ) throws -> (Spawned, UInt16) {
+        let indented = handler.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }
+        let script = """
+            import http.server, ssl, sys, json
+            \(preamble)
+            class Handler(http.server.BaseHTTPRequestHandler):
+                protocol_version = "HTTP/1.1"
+            \(indented.joined(separator: "\n"))
                 def log_message(self, *args):
                     pass
             server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -83,17 +106,13 @@ final class TLSUpstream: @unchecked Sendable {
             server.serve_forever()
             """
         try script.write(toFile: folder + "/server.py", atomically: true, encoding: .utf8)
-        server = try Spawned(["python3", folder + "/server.py", folder + "/cert.pem", folder + "/key.pem"])
+        let server = try Spawned(
+            ["python3", folder + "/server.py", folder + "/cert.pem", folder + "/key.pem"] + arguments)
         guard let line = server.readLine(timeout: .seconds(10)), let port = UInt16(line) else {
             server.kill()
             throw SysError(call: "python3 https server", errno: 0)
         }
-        self.port = port
-    }
-
-    func stop() {
-        server.kill()
-        try? FileManager.default.removeItem(atPath: folder)
+        return (server, port)
     }
 }
 
